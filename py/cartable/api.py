@@ -1,0 +1,222 @@
+"""The one entry point: ``await Api(path).handle(command, payload, session)``.
+
+A command name plus a JSON-able payload in, a JSON-able result out (``bytes`` allowed for
+files; the browser bridge encodes them). The caller's identity is checked on every command:
+each command declares who may call it (``public``, ``any`` logged-in user, ``directeur``),
+and handlers that touch pupils check the caller's classes with ``allowed_classes``.
+
+``handle`` is a coroutine because password hashing in the browser is WebCrypto, which is
+asynchronous (see ``_compat``). In CPython, ``run(coro)`` drives it to completion.
+
+Handlers live in ``cartable/commands/<area>.py`` and register themselves with ``@command``;
+every command, payload and result is documented in ``docs/API.md``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import secrets
+import sqlite3
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import db
+from .errors import PermissionDenied, UserError
+
+ROLES = ("public", "any", "directeur")
+AREAS = ("school", "accounts", "base_eleves", "validation", "sacoche")
+
+
+@dataclass
+class Command:
+    name: str
+    role: str
+    fn: Callable[..., Any]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, role: str = "any"):
+    """Register ``fn(api, payload, session)`` (sync or async) as API command ``name``."""
+    assert role in ROLES, role
+
+    def register(fn):
+        assert name not in COMMANDS, f"command {name} registered twice"
+        COMMANDS[name] = Command(name, role, fn)
+        return fn
+
+    return register
+
+
+@dataclass
+class Session:
+    """Who is calling. ``state`` holds per-session work in progress (e.g. a grid draft)."""
+
+    user_id: int
+    role: str  # 'directeur' | 'professeur'
+    login: str
+    nom: str
+    prenom: str
+    must_change_password: bool = False
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    state: dict = field(default_factory=dict)
+
+    @property
+    def is_director(self) -> bool:
+        return self.role == "directeur"
+
+    @property
+    def info(self) -> str:
+        """How a decision is signed in the SACoche file: "NOM P." (at most 25 characters)."""
+        initial = self.prenom.strip()[:1].upper()
+        return f"{self.nom.strip().upper()} {initial}.".strip()[:25]
+
+
+# While a generated password has not been replaced, only these commands are allowed.
+ALLOWED_BEFORE_ACTIVATION = {"app.status", "auth.whoami", "auth.change_password", "auth.logout"}
+
+
+class Api:
+    def __init__(self, path: str):
+        self.path = path
+        self.db: sqlite3.Connection = db.connect(path)
+        self.sessions: dict[str, Session] = {}
+
+    def close(self) -> None:
+        self.db.close()
+
+    def total_changes(self) -> int:
+        """Grows whenever a command changed the database (the bridge persists it then)."""
+        return self.db.total_changes
+
+    # -- sessions -------------------------------------------------------------------------
+
+    def open_session(self, row: sqlite3.Row) -> Session:
+        s = Session(
+            user_id=row["id"],
+            role=row["role"],
+            login=row["login"],
+            nom=row["nom"],
+            prenom=row["prenom"],
+            must_change_password=bool(row["must_change_password"]),
+        )
+        self.sessions[s.token] = s
+        return s
+
+    def director_session(self) -> Session:
+        """The command line acts as the school's director (the file itself is trusted)."""
+        row = self.db.execute(
+            "SELECT * FROM utilisateur WHERE role = 'directeur' AND actif = 1 ORDER BY id LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return Session(0, "directeur", "", "DIRECTION", "", token="cli")
+        return self.open_session(row)
+
+    def _resolve(self, session: Session | str | None) -> Session | None:
+        if session is None or isinstance(session, Session):
+            return session
+        found = self.sessions.get(session)
+        if found is None:
+            raise UserError("Votre session a expiré. Reconnectez-vous.", code="session")
+        return found
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    async def handle(self, command: str, payload: dict | None = None, session=None) -> Any:
+        """Run ``command``. Raises UserError (French message) for anything the user can fix."""
+        _load_commands()
+        spec = COMMANDS.get(command)
+        if spec is None:
+            raise UserError(f"Commande inconnue : « {command} ».")
+        if payload is None:
+            payload = {}
+        if not isinstance(payload, dict):
+            raise UserError("Les paramètres de la commande doivent être un objet JSON.")
+        sess = self._resolve(session)
+        if spec.role != "public":
+            if sess is None:
+                raise UserError("Connectez-vous d'abord.", code="login")
+            if sess.must_change_password and command not in ALLOWED_BEFORE_ACTIVATION:
+                raise UserError(
+                    "Choisissez d'abord un nouveau mot de passe pour activer votre compte.",
+                    code="activation",
+                )
+            if spec.role == "directeur" and not sess.is_director:
+                raise PermissionDenied("Cette action est réservée au directeur ou à la directrice.")
+        result = spec.fn(self, payload, sess)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+    # -- permissions shared by handlers ---------------------------------------------------
+
+    def allowed_classes(self, session: Session) -> set[int]:
+        """Classes whose pupils ``session`` may validate: all for the director; for a teacher,
+        those where he or she is professeur principal, or merely assigned when the director
+        allows it (meta ``professeurs_affectes_valident`` = "1")."""
+        if session.is_director:
+            return {r[0] for r in self.db.execute("SELECT id FROM classe")}
+        assigned_ok = db.get_meta(self.db, "professeurs_affectes_valident", "0") == "1"
+        sql = "SELECT classe_id FROM affectation WHERE utilisateur_id = ?"
+        if not assigned_ok:
+            sql += " AND principal = 1"
+        return {r[0] for r in self.db.execute(sql, (session.user_id,))}
+
+    def require_classe(self, session: Session, classe_id: Any) -> int:
+        cid = payload_int(classe_id, "classe")
+        if self.db.execute("SELECT 1 FROM classe WHERE id = ?", (cid,)).fetchone() is None:
+            raise UserError("Cette classe n'existe pas (ou plus). Rechargez la liste des classes.")
+        if cid not in self.allowed_classes(session):
+            raise PermissionDenied(
+                "Vous n'êtes pas professeur principal de cette classe : vous ne pouvez pas "
+                "valider pour ses élèves. Demandez au directeur de vous l'attribuer."
+            )
+        return cid
+
+    def require_eleves(self, session: Session, eleve_ids: Any) -> list[int]:
+        """Check that every pupil exists and belongs to a class the caller may act on."""
+        if not isinstance(eleve_ids, list):
+            raise UserError("La liste des élèves est invalide.")
+        ids = [payload_int(e, "élève") for e in eleve_ids]
+        allowed = self.allowed_classes(session)
+        rows = {
+            r[0]: r[1]
+            for r in self.db.execute(
+                f"SELECT id, classe_id FROM eleve WHERE id IN ({','.join('?' * len(ids))})", ids
+            )
+        } if ids else {}
+        for e in ids:
+            if e not in rows:
+                raise UserError("Un des élèves demandés n'existe pas. Rechargez la page.")
+            if not session.is_director and rows[e] not in allowed:
+                raise PermissionDenied("Vous ne pouvez agir que sur les élèves de vos classes.")
+        return ids
+
+
+def payload_int(value: Any, what: str) -> int:
+    """An integer id from a payload, or a French UserError."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise UserError(f"Identifiant de {what} invalide.")
+    try:
+        return int(value)
+    except ValueError:
+        raise UserError(f"Identifiant de {what} invalide.") from None
+
+
+def _load_commands() -> None:
+    for area in AREAS:  # cheap after the first time (sys.modules)
+        importlib.import_module(f"cartable.commands.{area}")
+
+
+def run(awaitable: Awaitable) -> Any:
+    """Drive a coroutine to completion in CPython (tests, command line)."""
+    import asyncio
+
+    return asyncio.run(_as_coroutine(awaitable))
+
+
+async def _as_coroutine(awaitable):
+    return await awaitable

@@ -1,0 +1,3 @@
+"""API commands: base_eleves (see docs/API.md)."""
+
+from ..api import command  # noqa: F401

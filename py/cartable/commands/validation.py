@@ -1,0 +1,3 @@
+"""API commands: validation (see docs/API.md)."""
+
+from ..api import command  # noqa: F401

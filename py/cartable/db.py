@@ -1,0 +1,234 @@
+"""The school database: connection, schema, migrations, transactions.
+
+The SQLite file *is* the school file the user saves and reopens. It is recognised by
+``PRAGMA application_id`` (``APPLICATION_ID``) and versioned by ``PRAGMA user_version``;
+``MIGRATIONS[n]`` brings a version-n database to version n+1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+
+from .errors import UserError
+
+APPLICATION_ID = 0x43415254  # "CART"
+SCHEMA_VERSION = 1
+
+# SACoche's niveaux (id, ref, nom, ordre). CP..CM2 are active by default in a new school.
+NIVEAUX = [
+    (11, "PS", "Petite section", 1),
+    (12, "MS", "Moyenne section", 2),
+    (13, "GS", "Grande section", 3),
+    (14, "CP", "Cours préparatoire", 4),
+    (15, "CE1", "Cours élémentaire 1re année", 5),
+    (16, "CE2", "Cours élémentaire 2e année", 6),
+    (17, "CM1", "Cours moyen 1re année", 7),
+    (18, "CM2", "Cours moyen 2e année", 8),
+    (21, "CLIS", "Classe pour l'inclusion scolaire", 9),
+]
+
+SCHEMA_V1 = """
+CREATE TABLE meta (            -- school name, uai, settings (key/value)
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE niveau (
+    id    INTEGER PRIMARY KEY, -- SACoche niveau_id (CP=14 ... CM2=18)
+    ref   TEXT NOT NULL UNIQUE,
+    nom   TEXT NOT NULL,
+    ordre INTEGER NOT NULL,
+    actif INTEGER NOT NULL DEFAULT 0 CHECK (actif IN (0, 1))
+);
+CREATE TABLE palier (
+    id    INTEGER PRIMARY KEY, -- SACoche palier_id (1, 2, 3)
+    actif INTEGER NOT NULL DEFAULT 0 CHECK (actif IN (0, 1))
+);
+CREATE TABLE classe (
+    id        INTEGER PRIMARY KEY,
+    niveau_id INTEGER NOT NULL REFERENCES niveau(id),
+    nom       TEXT NOT NULL,
+    ref       TEXT NOT NULL UNIQUE,  -- stable reference (automatic from niveau + source name)
+    source    TEXT NOT NULL DEFAULT '' -- Base-Élèves class name it came from
+);
+CREATE TABLE eleve (
+    id        INTEGER PRIMARY KEY,
+    nom       TEXT NOT NULL,        -- upper case
+    prenom    TEXT NOT NULL,
+    classe_id INTEGER REFERENCES classe(id),
+    actif     INTEGER NOT NULL DEFAULT 1 CHECK (actif IN (0, 1)),
+    sconet_id INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX eleve_classe ON eleve(classe_id);
+CREATE TABLE utilisateur (
+    id            INTEGER PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN ('directeur', 'professeur')),
+    nom           TEXT NOT NULL,
+    prenom        TEXT NOT NULL,
+    login         TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,     -- pbkdf2_sha256$iterations$salt_b64$hash_b64
+    must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)),
+    actif         INTEGER NOT NULL DEFAULT 1 CHECK (actif IN (0, 1)),
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT               -- ISO date-time, wrong passwords throttle
+);
+CREATE TABLE affectation (         -- teacher x class
+    utilisateur_id INTEGER NOT NULL REFERENCES utilisateur(id) ON DELETE CASCADE,
+    classe_id      INTEGER NOT NULL REFERENCES classe(id) ON DELETE CASCADE,
+    principal      INTEGER NOT NULL DEFAULT 0 CHECK (principal IN (0, 1)),
+    PRIMARY KEY (utilisateur_id, classe_id)
+);
+CREATE UNIQUE INDEX one_principal_per_classe ON affectation(classe_id) WHERE principal = 1;
+CREATE TABLE validation_item (
+    eleve_id INTEGER NOT NULL REFERENCES eleve(id),
+    item_id  INTEGER NOT NULL,      -- SACoche entree_id
+    etat     INTEGER NOT NULL CHECK (etat IN (0, 1)),
+    date     TEXT NOT NULL,         -- YYYY-MM-DD
+    info     TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (eleve_id, item_id)
+);
+CREATE TABLE validation_competence (
+    eleve_id      INTEGER NOT NULL REFERENCES eleve(id),
+    competence_id INTEGER NOT NULL, -- SACoche pilier_id
+    etat          INTEGER NOT NULL CHECK (etat IN (0, 1)),
+    date          TEXT NOT NULL,
+    info          TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (eleve_id, competence_id)
+);
+"""
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    # Not executescript(): it would COMMIT the surrounding transaction.
+    for statement in SCHEMA_V1.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO niveau (id, ref, nom, ordre, actif) VALUES (?, ?, ?, ?, ?)",
+        [(i, r, n, o, int(r in ("CP", "CE1", "CE2", "CM1", "CM2"))) for i, r, n, o in NIVEAUX],
+    )
+    conn.executemany("INSERT INTO palier (id, actif) VALUES (?, ?)", [(1, 0), (2, 1), (3, 0)])
+
+
+# MIGRATIONS[n] upgrades a database from user_version n to n + 1.
+MIGRATIONS = [_migrate_0_to_1]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+NOT_A_SCHOOL = (
+    "Ce fichier n'est pas un fichier d'école Cartable. Choisissez le fichier enregistré "
+    "depuis Cartable (menu « Enregistrer le fichier de l'école »)."
+)
+
+
+def _inspect(conn: sqlite3.Connection, empty_ok: bool) -> int:
+    """Return the schema version of an opened file, or raise UserError if it is not ours."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id == APPLICATION_ID:
+            conn.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise UserError(NOT_A_SCHOOL) from exc
+    if app_id == 0 and tables == 0 and version == 0 and empty_ok:
+        return 0
+    if app_id != APPLICATION_ID:
+        raise UserError(NOT_A_SCHOOL)
+    if version > SCHEMA_VERSION:
+        raise UserError(
+            f"Ce fichier d'école a été créé par une version plus récente de Cartable "
+            f"(format {version}, cette version lit jusqu'au format {SCHEMA_VERSION}). "
+            "Utilisez la dernière version de Cartable pour l'ouvrir."
+        )
+    return version
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """Open (creating if absent) the school database at ``path`` and migrate it.
+
+    Raises UserError, leaving the file untouched, if it is not a Cartable database.
+    """
+    existed = os.path.exists(path) and os.path.getsize(path) > 0
+    if existed:
+        with open(path, "rb") as f:
+            head = f.read(16)
+        if head != b"SQLite format 3\x00":
+            raise UserError(NOT_A_SCHOOL)
+    conn = sqlite3.connect(path, isolation_level=None)  # explicit transactions only
+    conn.row_factory = sqlite3.Row
+    try:
+        version = _inspect(conn, empty_ok=not existed)
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            with transaction(conn):
+                for step in MIGRATIONS[version:]:
+                    step(conn)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """All-or-nothing: BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any exception. Nests safely."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def check_school_file(data: bytes) -> int:
+    """Check that ``data`` is a Cartable school file this version can open (migrating if older).
+
+    Returns its schema version; raises UserError with a French message otherwise.
+    """
+    if not data:
+        raise UserError("Le fichier est vide. " + NOT_A_SCHOOL)
+    if not data.startswith(b"SQLite format 3\x00"):
+        raise UserError(NOT_A_SCHOOL)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "check.sqlite3")
+        with open(path, "wb") as f:
+            f.write(data)
+        conn = sqlite3.connect(path)
+        try:
+            version = _inspect(conn, empty_ok=False)
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise UserError(
+                "Le fichier de l'école est endommagé (tronqué ou modifié) et ne peut pas être "
+                "ouvert. Reprenez une copie plus ancienne du fichier."
+            ) from exc
+        finally:
+            conn.close()
+        if result != "ok":
+            raise UserError(
+                "Le fichier de l'école est endommagé (tronqué ou modifié) et ne peut pas être "
+                "ouvert. Reprenez une copie plus ancienne du fichier."
+            )
+    return version
+
+
+def get_meta(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
