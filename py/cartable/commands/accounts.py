@@ -1,3 +1,123 @@
-"""API commands: accounts (see docs/API.md)."""
+"""API commands: accounts (see docs/API.md "Accounts")."""
 
-from ..api import command  # noqa: F401
+from __future__ import annotations
+
+from .. import accounts
+from ..api import command
+
+
+def _user(api, session) -> dict:
+    row = api.db.execute("SELECT * FROM utilisateur WHERE id = ?", (session.user_id,)).fetchone()
+    if row is None:  # e.g. the command-line director of a school without one
+        return {"id": session.user_id, "role": session.role, "nom": session.nom,
+                "prenom": session.prenom, "login": session.login,
+                "must_change_password": session.must_change_password}
+    return accounts.user_dict(row)
+
+
+def _drop_sessions(api, user_id: int, keep: str | None = None) -> None:
+    for token in [t for t, s in api.sessions.items() if s.user_id == user_id and t != keep]:
+        del api.sessions[token]
+
+
+# -- authentication -------------------------------------------------------------------------
+
+
+@command("auth.login", role="public")
+async def login(api, payload, session):
+    row = await accounts.authenticate(api.db, payload.get("login"), payload.get("password"))
+    new = api.open_session(row)
+    return {"session": new.token, "user": accounts.user_dict(row)}
+
+
+@command("auth.logout")
+def logout(api, payload, session):
+    api.sessions.pop(session.token, None)
+    return {}
+
+
+@command("auth.whoami")
+def whoami(api, payload, session):
+    return _user(api, session)
+
+
+@command("auth.change_password")
+async def change_password(api, payload, session):
+    await accounts.change_password(
+        api.db, session.user_id, payload.get("old_password"), payload.get("new_password")
+    )
+    session.must_change_password = False
+    _drop_sessions(api, session.user_id, keep=session.token)  # other open sessions end
+    return {"user": _user(api, session)}
+
+
+# -- teachers -------------------------------------------------------------------------------
+
+
+@command("professeurs.list", role="directeur")
+def professeurs_list(api, payload, session):
+    return accounts.list_professeurs(api.db)
+
+
+@command("professeurs.create", role="directeur")
+async def professeurs_create(api, payload, session):
+    return await accounts.create_professeur(
+        api.db, payload.get("nom"), payload.get("prenom"), payload.get("login"),
+        payload.get("password"),
+    )
+
+
+@command("professeurs.update", role="directeur")
+def professeurs_update(api, payload, session):
+    result = accounts.update_professeur(
+        api.db, payload.get("id"), payload.get("nom"), payload.get("prenom"), payload.get("login")
+    )
+    for s in api.sessions.values():  # keep open sessions' names (decision signatures) true
+        if s.user_id == result["id"]:
+            s.nom, s.prenom, s.login = result["nom"], result["prenom"], result["login"]
+    return result
+
+
+@command("professeurs.reset_password", role="directeur")
+async def professeurs_reset_password(api, payload, session):
+    result = await accounts.reset_password(api.db, payload.get("id"), payload.get("password"))
+    _drop_sessions(api, accounts.get_professeur(api.db, payload.get("id"))["id"])
+    return result
+
+
+@command("professeurs.set_actif", role="directeur")
+def professeurs_set_actif(api, payload, session):
+    result = accounts.set_actif(api.db, payload.get("id"), payload.get("actif"))
+    if not result["actif"]:
+        _drop_sessions(api, result["id"])
+    return result
+
+
+@command("professeurs.delete", role="directeur")
+def professeurs_delete(api, payload, session):
+    prof_id = accounts.get_professeur(api.db, payload.get("id"))["id"]
+    accounts.delete_professeur(api.db, prof_id)
+    _drop_sessions(api, prof_id)
+    return {}
+
+
+# -- assignments ----------------------------------------------------------------------------
+
+
+@command("affectations.list", role="directeur")
+def affectations_list(api, payload, session):
+    return accounts.list_affectations(api.db)
+
+
+@command("affectations.set", role="directeur")
+def affectations_set(api, payload, session):
+    accounts.set_affectation(
+        api.db, payload.get("professeur_id"), payload.get("classe_id"), payload.get("affecte")
+    )
+    return accounts.list_affectations(api.db)
+
+
+@command("affectations.set_principal", role="directeur")
+def affectations_set_principal(api, payload, session):
+    accounts.set_principal(api.db, payload.get("classe_id"), payload.get("professeur_id"))
+    return accounts.list_affectations(api.db)

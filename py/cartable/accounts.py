@@ -1,0 +1,438 @@
+"""Accounts: logins, passwords, login throttling, teachers and their classes.
+
+Passwords are stored as ``pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>`` (only a salted
+hash, never the clear password). Hashing goes through ``_compat.pbkdf2_sha256`` (WebCrypto in
+the browser), hence the coroutines.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hmac
+import re
+import secrets
+import sqlite3
+import unicodedata
+
+from . import _compat, db
+from .errors import UserError
+
+ALGORITHM = "pbkdf2_sha256"
+ITERATIONS = 600_000  # OWASP 2023 for PBKDF2-HMAC-SHA256; tests may lower it
+SALT_BYTES = 16
+
+# Generated passwords: no look-alikes (0/O/o, 1/l/I/i).
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+
+LOGIN_RE = re.compile(r"[a-z0-9._-]{2,40}")
+
+# Throttling: from the 5th consecutive failure the account is locked 30 s, then 60 s, 120 s...
+MAX_FAILURES = 5
+LOCK_BASE_SECONDS = 30
+LOCK_MAX_SECONDS = 15 * 60
+
+BAD_CREDENTIALS = (
+    "Identifiant ou mot de passe incorrect. Vérifiez l'identifiant et le mot de passe "
+    "(attention aux majuscules) puis réessayez."
+)
+
+
+# -- passwords ------------------------------------------------------------------------------
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+async def hash_password(password: str) -> str:
+    """A salted PBKDF2-SHA256 hash: ``pbkdf2_sha256$600000$<salt b64>$<hash b64>``."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    digest = await _compat.pbkdf2_sha256(password.encode("utf-8"), salt, ITERATIONS)
+    return f"{ALGORITHM}${ITERATIONS}${_b64(salt)}${_b64(digest)}"
+
+
+async def verify_password(password: str, stored: str) -> bool:
+    """True if ``password`` matches ``stored`` (iterations read from ``stored``)."""
+    try:
+        algorithm, iterations, salt_b64, hash_b64 = stored.split("$")
+        if algorithm != ALGORITHM:
+            return False
+        iterations = int(iterations)
+        salt = base64.b64decode(salt_b64, validate=True)
+        expected = base64.b64decode(hash_b64, validate=True)
+    except (ValueError, AttributeError):
+        return False
+    if iterations < 1:
+        return False
+    digest = await _compat.pbkdf2_sha256(password.encode("utf-8"), salt, iterations)
+    return hmac.compare_digest(digest, expected)
+
+
+def generate_password(length: int = 8) -> str:
+    """A random password of ``length`` (>= 8) characters with at least a letter and a digit."""
+    length = max(length, PASSWORD_MIN_LENGTH)
+    while True:
+        pw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+        if any(c.isdigit() for c in pw) and any(c.isalpha() for c in pw):
+            return pw
+
+
+def check_new_password(password) -> str:
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN_LENGTH:
+        raise UserError(
+            f"Le mot de passe doit comporter au moins {PASSWORD_MIN_LENGTH} caractères. "
+            "Choisissez un mot de passe plus long."
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise UserError(
+            f"Le mot de passe est trop long (au plus {PASSWORD_MAX_LENGTH} caractères)."
+        )
+    return password
+
+
+# -- logins ---------------------------------------------------------------------------------
+
+_SPECIAL = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+
+
+def _letters(text: str) -> str:
+    """Lower case, accents removed, only a-z and 0-9 kept (spaces, ' and - dropped)."""
+    text = unicodedata.normalize("NFKD", text.strip().lower().translate(_SPECIAL))
+    return "".join(c for c in text if c.isascii() and c.isalnum())
+
+
+def login_base(nom: str, prenom: str) -> str:
+    """3 first letters of the prénom, a dot, 8 first letters of the nom."""
+    p, n = _letters(prenom)[:3], _letters(nom)[:8]
+    if not n:
+        raise UserError(
+            "Impossible de fabriquer un identifiant : le nom ne contient aucune lettre. "
+            "Corrigez le nom ou saisissez l'identifiant vous-même."
+        )
+    return f"{p}.{n}" if p else n
+
+
+def generate_login(conn: sqlite3.Connection, nom: str, prenom: str) -> str:
+    """A free login (``jea.delafont``, else ``jea.delafont1``, ``jea.delafont2``…)."""
+    base = login_base(nom, prenom)
+    taken = {
+        r[0]
+        for r in conn.execute(
+            "SELECT login FROM utilisateur WHERE substr(login, 1, ?) = ?", (len(base), base)
+        )
+    }
+    if base not in taken:
+        return base
+    n = 1
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+def check_login(conn: sqlite3.Connection, login, exclude_id: int | None = None) -> str:
+    """A typed login: lower-case letters, digits, '.', '-', '_'; unique."""
+    if not isinstance(login, str):
+        raise UserError("L'identifiant est invalide.")
+    login = login.strip()
+    if not LOGIN_RE.fullmatch(login):
+        raise UserError(
+            f"L'identifiant « {login} » n'est pas accepté : utilisez de 2 à 40 lettres "
+            "minuscules sans accent, chiffres, points, tirets ou soulignés (ex. : jea.dupont)."
+        )
+    row = conn.execute("SELECT id FROM utilisateur WHERE login = ?", (login,)).fetchone()
+    if row is not None and row[0] != exclude_id:
+        raise UserError(
+            f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre ou laissez "
+            "le champ vide pour qu'il soit fabriqué automatiquement."
+        )
+    return login
+
+
+def clean_name(value, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise UserError(f"Indiquez le {what} du professeur.")
+    value = " ".join(value.split())
+    if len(value) > 60:
+        raise UserError(f"Le {what} est trop long (60 caractères au plus).")
+    return value
+
+
+# -- login / throttling ---------------------------------------------------------------------
+
+
+def user_dict(row: sqlite3.Row) -> dict:
+    return {
+        "id": row["id"],
+        "role": row["role"],
+        "nom": row["nom"],
+        "prenom": row["prenom"],
+        "login": row["login"],
+        "must_change_password": bool(row["must_change_password"]),
+    }
+
+
+def lock_seconds(failures: int) -> int:
+    """Lock delay after ``failures`` consecutive failures (0 below MAX_FAILURES)."""
+    if failures < MAX_FAILURES:
+        return 0
+    return min(LOCK_BASE_SECONDS * 2 ** min(failures - MAX_FAILURES, 20), LOCK_MAX_SECONDS)
+
+
+def _locked_message(until: datetime.datetime, now: datetime.datetime) -> str:
+    wait = max(1, int((until - now).total_seconds() + 0.999))
+    delay = f"{wait} secondes" if wait < 120 else f"{(wait + 59) // 60} minutes"
+    return (
+        "Trop d'essais de mot de passe incorrects : ce compte est bloqué quelques instants. "
+        f"Réessayez à {until:%H:%M:%S} (dans {delay})."
+    )
+
+
+async def authenticate(conn: sqlite3.Connection, login, password) -> sqlite3.Row:
+    """The user row for a correct login + password, or UserError (generic for bad ones)."""
+    if not isinstance(login, str) or not isinstance(password, str) or not login.strip():
+        raise UserError(BAD_CREDENTIALS)
+    login = login.strip()
+    row = conn.execute("SELECT * FROM utilisateur WHERE login = ?", (login,)).fetchone()
+    if row is None and login != login.lower():
+        row = conn.execute(
+            "SELECT * FROM utilisateur WHERE login = ?", (login.lower(),)
+        ).fetchone()
+    if row is None:
+        await hash_password(password)  # same cost as a real check: no login enumeration
+        raise UserError(BAD_CREDENTIALS)
+    now = _compat.now()
+    if row["locked_until"]:
+        until = datetime.datetime.fromisoformat(row["locked_until"])
+        if until > now:
+            raise UserError(_locked_message(until, now), code="locked")
+    if not await verify_password(password, row["password_hash"]):
+        failures = row["failed_logins"] + 1
+        seconds = lock_seconds(failures)
+        until = now + datetime.timedelta(seconds=seconds) if seconds else None
+        with db.transaction(conn):
+            conn.execute(
+                "UPDATE utilisateur SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                (failures, until.isoformat(timespec="seconds") if until else None, row["id"]),
+            )
+        if until:
+            raise UserError(_locked_message(until, now), code="locked")
+        raise UserError(BAD_CREDENTIALS)
+    if not row["actif"]:
+        raise UserError(
+            "Ce compte a été désactivé. Demandez au directeur ou à la directrice de la "
+            "réactiver.",
+            code="inactive",
+        )
+    if row["failed_logins"] or row["locked_until"]:
+        with db.transaction(conn):
+            conn.execute(
+                "UPDATE utilisateur SET failed_logins = 0, locked_until = NULL WHERE id = ?",
+                (row["id"],),
+            )
+    return row
+
+
+async def change_password(conn: sqlite3.Connection, user_id: int, old, new) -> None:
+    row = conn.execute("SELECT password_hash FROM utilisateur WHERE id = ?", (user_id,)).fetchone()
+    if row is None:
+        raise UserError("Ce compte n'existe plus. Reconnectez-vous.")
+    if not isinstance(old, str) or not await verify_password(old, row["password_hash"]):
+        raise UserError("L'ancien mot de passe est incorrect. Saisissez-le à nouveau.")
+    check_new_password(new)
+    if new == old:
+        raise UserError(
+            "Le nouveau mot de passe doit être différent de l'ancien. Choisissez-en un autre."
+        )
+    hashed = await hash_password(new)
+    with db.transaction(conn):
+        conn.execute(
+            "UPDATE utilisateur SET password_hash = ?, must_change_password = 0 WHERE id = ?",
+            (hashed, user_id),
+        )
+
+
+# -- teachers -------------------------------------------------------------------------------
+
+
+def get_professeur(conn: sqlite3.Connection, prof_id) -> sqlite3.Row:
+    from .api import payload_int
+
+    pid = payload_int(prof_id, "professeur")
+    row = conn.execute(
+        "SELECT * FROM utilisateur WHERE id = ? AND role = 'professeur'", (pid,)
+    ).fetchone()
+    if row is None:
+        raise UserError("Ce professeur n'existe pas (ou plus). Rechargez la liste.")
+    return row
+
+
+def professeur_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
+    classes = [
+        r[0]
+        for r in conn.execute(
+            "SELECT classe_id FROM affectation WHERE utilisateur_id = ? ORDER BY classe_id",
+            (row["id"],),
+        )
+    ]
+    return {
+        "id": row["id"],
+        "nom": row["nom"],
+        "prenom": row["prenom"],
+        "login": row["login"],
+        "actif": bool(row["actif"]),
+        "must_change_password": bool(row["must_change_password"]),
+        "classes": classes,
+    }
+
+
+def list_professeurs(conn: sqlite3.Connection) -> list[dict]:
+    rows = conn.execute(
+        "SELECT * FROM utilisateur WHERE role = 'professeur' ORDER BY nom, prenom, id"
+    ).fetchall()
+    return [professeur_dict(conn, r) for r in rows]
+
+
+async def create_professeur(conn: sqlite3.Connection, nom, prenom, login=None,
+                            password=None) -> dict:
+    """Create a teacher. Returns ``{"id", "login", "password"}`` (the clear password, once)."""
+    nom = clean_name(nom, "nom").upper()
+    prenom = clean_name(prenom, "prénom")
+    if login is None or (isinstance(login, str) and not login.strip()):
+        login = generate_login(conn, nom, prenom)
+    else:
+        login = check_login(conn, login)
+    generated = password is None or password == ""
+    password = generate_password() if generated else check_new_password(password)
+    hashed = await hash_password(password)
+    with db.transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO utilisateur (role, nom, prenom, login, password_hash, "
+            "must_change_password) VALUES ('professeur', ?, ?, ?, ?, ?)",
+            (nom, prenom, login, hashed, int(generated)),
+        )
+    return {"id": cur.lastrowid, "login": login, "password": password}
+
+
+def update_professeur(conn: sqlite3.Connection, prof_id, nom, prenom, login=None) -> dict:
+    row = get_professeur(conn, prof_id)
+    nom = clean_name(nom, "nom").upper()
+    prenom = clean_name(prenom, "prénom")
+    if login is None or (isinstance(login, str) and not login.strip()):
+        login = row["login"]
+    else:
+        login = check_login(conn, login, exclude_id=row["id"])
+    with db.transaction(conn):
+        conn.execute(
+            "UPDATE utilisateur SET nom = ?, prenom = ?, login = ? WHERE id = ?",
+            (nom, prenom, login, row["id"]),
+        )
+    return professeur_dict(conn, get_professeur(conn, row["id"]))
+
+
+async def reset_password(conn: sqlite3.Connection, prof_id, password=None) -> dict:
+    row = get_professeur(conn, prof_id)
+    generated = password is None or password == ""
+    password = generate_password() if generated else check_new_password(password)
+    hashed = await hash_password(password)
+    with db.transaction(conn):
+        conn.execute(
+            "UPDATE utilisateur SET password_hash = ?, must_change_password = ?, "
+            "failed_logins = 0, locked_until = NULL WHERE id = ?",
+            (hashed, int(generated), row["id"]),
+        )
+    return {"login": row["login"], "password": password}
+
+
+def set_actif(conn: sqlite3.Connection, prof_id, actif) -> dict:
+    row = get_professeur(conn, prof_id)
+    if not isinstance(actif, bool):
+        raise UserError("Indiquez si le compte doit être actif (vrai ou faux).")
+    with db.transaction(conn):
+        conn.execute("UPDATE utilisateur SET actif = ? WHERE id = ?", (int(actif), row["id"]))
+    return professeur_dict(conn, get_professeur(conn, row["id"]))
+
+
+def delete_professeur(conn: sqlite3.Connection, prof_id) -> None:
+    """Remove a teacher and his or her assignments; decisions (signed by ``info``) stay."""
+    row = get_professeur(conn, prof_id)
+    with db.transaction(conn):
+        conn.execute("DELETE FROM affectation WHERE utilisateur_id = ?", (row["id"],))
+        conn.execute("DELETE FROM utilisateur WHERE id = ?", (row["id"],))
+
+
+# -- assignments ----------------------------------------------------------------------------
+
+
+def list_affectations(conn: sqlite3.Connection) -> dict:
+    profs = [
+        {"id": r["id"], "nom": r["nom"], "prenom": r["prenom"], "login": r["login"],
+         "actif": bool(r["actif"])}
+        for r in conn.execute(
+            "SELECT * FROM utilisateur WHERE role = 'professeur' ORDER BY nom, prenom, id"
+        )
+    ]
+    classes = [
+        {"id": r["id"], "nom": r["nom"], "ref": r["ref"], "niveau": r["niveau"]}
+        for r in conn.execute(
+            "SELECT c.id, c.nom, c.ref, n.ref AS niveau FROM classe c "
+            "JOIN niveau n ON n.id = c.niveau_id ORDER BY n.ordre, c.nom, c.id"
+        )
+    ]
+    affectations = [
+        {"professeur_id": r[0], "classe_id": r[1], "principal": bool(r[2])}
+        for r in conn.execute(
+            "SELECT utilisateur_id, classe_id, principal FROM affectation "
+            "ORDER BY utilisateur_id, classe_id"
+        )
+    ]
+    return {"professeurs": profs, "classes": classes, "affectations": affectations}
+
+
+def _get_classe(conn: sqlite3.Connection, classe_id) -> int:
+    from .api import payload_int
+
+    cid = payload_int(classe_id, "classe")
+    if conn.execute("SELECT 1 FROM classe WHERE id = ?", (cid,)).fetchone() is None:
+        raise UserError("Cette classe n'existe pas (ou plus). Rechargez la page.")
+    return cid
+
+
+def set_affectation(conn: sqlite3.Connection, prof_id, classe_id, affecte) -> None:
+    prof = get_professeur(conn, prof_id)
+    cid = _get_classe(conn, classe_id)
+    if not isinstance(affecte, bool):
+        raise UserError("Indiquez si le professeur est affecté à la classe (vrai ou faux).")
+    with db.transaction(conn):
+        if affecte:
+            conn.execute(
+                "INSERT OR IGNORE INTO affectation (utilisateur_id, classe_id) VALUES (?, ?)",
+                (prof["id"], cid),
+            )
+        else:  # also clears the professeur principal if it was this teacher
+            conn.execute(
+                "DELETE FROM affectation WHERE utilisateur_id = ? AND classe_id = ?",
+                (prof["id"], cid),
+            )
+
+
+def set_principal(conn: sqlite3.Connection, classe_id, prof_id) -> None:
+    """Make ``prof_id`` the (only) professeur principal of the class, or none if None."""
+    cid = _get_classe(conn, classe_id)
+    prof = None if prof_id is None else get_professeur(conn, prof_id)
+    if prof is not None and not prof["actif"]:
+        raise UserError(
+            f"Le compte de {prof['prenom']} {prof['nom']} est désactivé : réactivez-le avant "
+            "d'en faire le professeur principal."
+        )
+    with db.transaction(conn):
+        conn.execute("UPDATE affectation SET principal = 0 WHERE classe_id = ?", (cid,))
+        if prof is not None:
+            conn.execute(
+                "INSERT INTO affectation (utilisateur_id, classe_id, principal) VALUES (?, ?, 1) "
+                "ON CONFLICT (utilisateur_id, classe_id) DO UPDATE SET principal = 1",
+                (prof["id"], cid),
+            )
+
