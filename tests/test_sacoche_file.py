@@ -621,3 +621,18 @@ def test_bare_xml_with_bom_and_zip_with_other_xml_name(school):
 def test_import_without_bytes(school, payload):
     with pytest.raises(UserError, match="Aucun fichier reçu"):
         call(school, "sacoche.preview", payload)
+
+
+def test_summary_message_uses_french_singular_for_one():
+    from cartable.sacoche_file import Export
+
+    one = Export("f.zip", b"", b"", nb_competences=0, nb_items=1, nb_eleves=1, nb_sans_sconet=0)
+    assert one.message == (
+        "Fichier d'export généré : 0 validation de compétence et 1 validation d'item "
+        "concernant 1 élève."
+    )
+    many = Export("f.zip", b"", b"", nb_competences=2, nb_items=3, nb_eleves=2, nb_sans_sconet=0)
+    assert many.message == (
+        "Fichier d'export généré : 2 validations de compétences et 3 validations d'items "
+        "concernant 2 élèves."
+    )

@@ -74,6 +74,10 @@ Decision = tuple[int, str, str]  # (etat, date, info)
 # -- export -------------------------------------------------------------------------------
 
 
+def _plural(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n <= 1 else plural}"
+
+
 @dataclass
 class Export:
     filename: str
@@ -86,10 +90,12 @@ class Export:
 
     @property
     def message(self) -> str:
-        return (
-            f"Fichier d'export généré : {self.nb_competences} validations de compétences et "
-            f"{self.nb_items} validations d'items concernant {self.nb_eleves} élèves."
-        )
+        # SACoche's sentence, with French singular for 0 and 1 ("1 élève").
+        competences = _plural(self.nb_competences, "validation de compétence",
+                              "validations de compétences")
+        items = _plural(self.nb_items, "validation d'item", "validations d'items")
+        eleves = _plural(self.nb_eleves, "élève", "élèves")
+        return f"Fichier d'export généré : {competences} et {items} concernant {eleves}."
 
     @property
     def note(self) -> str | None:
