@@ -471,6 +471,7 @@ def test_sacoche_defaults_and_decision_problems(school):
         ('<eleve id="0" nom="  " prenom="Jules"/>', "nom ou prénom absent"),
         (f'<eleve id="0" nom="{"A" * 100_000}" prenom="Jules"/>', "plus de 100 caractères"),
     ],
+    ids=["negative-id", "letters-in-id", "id-too-big", "no-prenom", "blank-nom", "huge-nom"],
 )
 def test_pupil_level_problems_skip_the_pupil(school, eleve, reason):
     add_eleve(school, "MARTIN", "Jules")
