@@ -1,0 +1,136 @@
+"""The school database file: creation, recognition, versioning, transactions."""
+
+import hashlib
+import sqlite3
+
+import pytest
+
+from cartable import db
+from cartable.errors import UserError
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def new_school(tmp_path, name="ecole.sqlite3"):
+    path = tmp_path / name
+    db.connect(str(path)).close()
+    return path
+
+
+def test_new_file_gets_schema_identity_and_seed_rows(tmp_path):
+    path = new_school(tmp_path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == db.APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    refs = [r[0] for r in conn.execute("SELECT ref FROM niveau WHERE actif = 1 ORDER BY ordre")]
+    assert refs == ["CP", "CE1", "CE2", "CM1", "CM2"]
+    assert dict(conn.execute("SELECT id, actif FROM palier")) == {1: 0, 2: 1, 3: 0}
+
+
+def test_reopening_changes_nothing(tmp_path):
+    path = new_school(tmp_path)
+    before = digest(path)
+    db.connect(str(path)).close()
+    assert digest(path) == before
+
+
+def test_check_school_file_accepts_a_cartable_file(tmp_path):
+    assert db.check_school_file(new_school(tmp_path).read_bytes()) == db.SCHEMA_VERSION
+
+
+def other_sqlite(tmp_path):
+    path = tmp_path / "autre.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE recettes (nom TEXT)")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def newer_school(tmp_path):
+    path = new_school(tmp_path, "futur.sqlite3")
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda t: t.joinpath("texte.txt").write_bytes(b"Bonjour") and t / "texte.txt",
+         "n'est pas un fichier d'école Cartable"),
+        (other_sqlite, "n'est pas un fichier d'école Cartable"),
+        (newer_school, "version plus récente de Cartable"),
+    ],
+    ids=["not-sqlite", "other-sqlite", "newer-schema"],
+)
+def test_connect_refuses_foreign_files_and_leaves_them_untouched(tmp_path, make, message):
+    path = make(tmp_path)
+    before = digest(path)
+    with pytest.raises(UserError, match=message):
+        db.connect(str(path))
+    assert digest(path) == before
+    with pytest.raises(UserError, match=message):
+        db.check_school_file(path.read_bytes())
+
+
+def test_check_school_file_refuses_empty_and_truncated(tmp_path):
+    with pytest.raises(UserError, match="vide"):
+        db.check_school_file(b"")
+    data = new_school(tmp_path).read_bytes()
+    with pytest.raises(UserError, match="endommagé|n'est pas un fichier"):
+        db.check_school_file(data[: len(data) // 2])
+
+
+def test_check_school_file_reports_corruption_found_by_integrity_check(tmp_path):
+    path = new_school(tmp_path)
+    conn = sqlite3.connect(path)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [(f"k{i}", "x" * 500) for i in range(50)])
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'eleve'").fetchone()[0]
+    conn.execute("INSERT INTO eleve (nom, prenom) VALUES ('A', 'B')")
+    conn.commit()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    # Scribble over the eleve table's b-tree page, keeping the file header valid.
+    page = int.from_bytes(data[16:18], "big")
+    start = (root - 1) * page
+    data[start:start + 12] = b"\x0d\x00\x00\xff\xff\x00\x00\x00\x00\x00\x00\x00"
+    with pytest.raises(UserError):
+        db.check_school_file(bytes(data))
+
+
+def test_migrations_upgrade_an_older_file(tmp_path, monkeypatch):
+    path = new_school(tmp_path)
+    calls = []
+
+    def to_v2(conn):
+        calls.append("v2")
+        conn.execute("ALTER TABLE eleve ADD COLUMN remarque TEXT NOT NULL DEFAULT ''")
+
+    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, to_v2])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", db.SCHEMA_VERSION + 1)
+    conn = db.connect(str(path))
+    assert calls == ["v2"]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    conn.execute("SELECT remarque FROM eleve").fetchall()
+    conn.close()
+
+
+def test_transaction_is_all_or_nothing_and_nests(tmp_path):
+    conn = db.connect(str(new_school(tmp_path)))
+    with pytest.raises(RuntimeError):
+        with db.transaction(conn):
+            db.set_meta(conn, "nom", "École A")
+            with db.transaction(conn):  # nested: joins the outer one
+                db.set_meta(conn, "uai", "0440001A")
+            raise RuntimeError("boom")
+    assert db.get_meta(conn, "nom") is None and db.get_meta(conn, "uai") is None
+    with db.transaction(conn):
+        db.set_meta(conn, "nom", "École A")
+        db.set_meta(conn, "nom", "École B")
+    assert db.get_meta(conn, "nom") == "École B"
+    assert db.get_meta(conn, "absent", "défaut") == "défaut"
