@@ -122,12 +122,11 @@ def test_migrations_upgrade_an_older_file(tmp_path, monkeypatch):
 
 def test_transaction_is_all_or_nothing_and_nests(tmp_path):
     conn = db.connect(str(new_school(tmp_path)))
-    with pytest.raises(RuntimeError):
-        with db.transaction(conn):
-            db.set_meta(conn, "nom", "École A")
-            with db.transaction(conn):  # nested: joins the outer one
-                db.set_meta(conn, "uai", "0440001A")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), db.transaction(conn):
+        db.set_meta(conn, "nom", "École A")
+        with db.transaction(conn):  # nested: joins the outer one
+            db.set_meta(conn, "uai", "0440001A")
+        raise RuntimeError("boom")
     assert db.get_meta(conn, "nom") is None and db.get_meta(conn, "uai") is None
     with db.transaction(conn):
         db.set_meta(conn, "nom", "École A")
