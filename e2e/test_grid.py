@@ -1,0 +1,272 @@
+"""The validation grid at full size: 30 pupils x the 29 items of compétence 1.
+
+The school is prepared through the API (``Cartable.call`` in the page): a 30-pupil CM2 class
+imported from a CSV made here, two of whose pupils have HTML in their names. Then, in the UI:
+keyboard navigation (arrows move a visible focus, Space and Enter cycle, arrows' buttons are
+reachable), the three kinds of arrows, sticky headers, names rendered as text, and an
+accidental reload with unsaved changes ("Reprendre").
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+TIMEOUT = 60_000
+PASSWORD = "Directrice-2012"
+NEXT = {None: 1, 1: 0, 0: None}
+HTML_NOM = "<b>X</b>"
+HTML_PRENOM = "<img src=x onerror=window.__xss=1>"
+
+
+def make_csv() -> str:
+    lines = ['"Nom Elève";"Prénom Elève";"Niveau";"Classe"']
+    for i in range(28):
+        lines.append(f'"ELEVE{i:02d}";"Prénom{i:02d}";"CM2";"CM2 A"')
+    lines.append(f'"{HTML_NOM}";"Zoé";"CM2";"CM2 A"')
+    lines.append(f'"DURAND";"{HTML_PRENOM}";"CM2";"CM2 A"')
+    return "\r\n".join(lines) + "\r\n"
+
+
+PREPARE = """async ({csv, password}) => {
+  const C = window.Cartable;
+  await C.call("app.setup", {nom: "École de test", directeur:
+    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
+  await C.call("auth.login", {login: "direction", password});
+  await C.call("paliers.set", {actifs: [1, 2]});
+  await C.whenPandas();
+  const data = new TextEncoder().encode(csv);
+  const r = await C.call("base_eleves.apply", {data, filename: "eleves.csv"});
+  await C.call("auth.logout", {});
+  return r;
+}"""
+
+
+class Model:
+    def __init__(self, layout):
+        self.layout = layout
+        self.cells: dict[tuple[int, int], int] = {}
+        self.arrows: dict[str, int | None] = {}
+
+    def _set(self, key, state):
+        if state is None:
+            self.cells.pop(key, None)
+        else:
+            self.cells[key] = state
+
+    def cell(self, e, r):
+        self._set((e, r), NEXT[self.cells.get((e, r))])
+
+    def arrow(self, name, keys):
+        state = self.arrows.get(name, 1)
+        for k in keys:
+            self._set(k, state)
+        self.arrows[name] = NEXT[state]
+
+    def rows(self, d):
+        return next(x["rows"] for x in self.layout["domaines"] if x["id"] == d)
+
+    def column(self, d, e):
+        self.arrow(f"column:{d}:{e}", [(e, r) for r in self.rows(d)])
+
+    def row(self, r):
+        self.arrow(f"row:{r}", [(e, r) for e in self.layout["eleves"]])
+
+    def domaine(self, d):
+        self.arrow(f"domaine:{d}", [(e, r) for r in self.rows(d) for e in self.layout["eleves"]])
+
+
+def layout_of(page):
+    return page.evaluate(
+        """() => ({
+          eleves: [...document.querySelectorAll('#grille-validations th.eleve')].map(
+            th => Number(th.dataset.eleve)),
+          domaines: [...document.querySelectorAll('#grille-validations tbody.domaine')].map(tb => ({
+            id: Number(tb.dataset.domaine),
+            rows: [...tb.querySelectorAll('tr[data-row]')].map(tr => Number(tr.dataset.row)),
+          })),
+        })"""
+    )
+
+
+def settle(page):
+    expect(page.locator("#grille-validations")).not_to_have_class(re.compile(r"\ben-cours\b"),
+                                                                   timeout=TIMEOUT)
+
+
+def cells_of(page):
+    settle(page)
+    raw = page.evaluate(
+        """() => [...document.querySelectorAll('#grille-validations td.case-grille')].map(
+              td => [Number(td.dataset.eleve), Number(td.dataset.row), td.dataset.etat])"""
+    )
+    return {(e, r): int(s) for e, r, s in raw if s != "null"}
+
+
+def focused(page):
+    return page.evaluate(
+        """() => { const a = document.activeElement;
+                   return a.dataset.key || a.dataset.fleche || a.tagName; }"""
+    )
+
+
+def login(page, login_name, password):
+    expect(page.locator(".ecran-connexion h2")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_label("Identifiant").fill(login_name)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("nav.menu")).to_be_visible()
+
+
+def open_competence_1(page):
+    page.click('nav.menu button[data-vue="items"]')
+    page.wait_for_selector(".liste-eleves input[type=checkbox]", timeout=TIMEOUT)
+    page.check('.liste-competences input[data-ref="1"]')
+    page.click("#afficher-tableau")
+    expect(page.locator("#grille-validations")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_grid_30_pupils_keyboard_arrows_and_safe_names(page, e2e):
+    page.set_default_timeout(TIMEOUT)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.on("dialog", lambda d: d.accept())
+    assert e2e.wait_state(page) == "ready"
+    expect(page.locator(".ecran-creation")).to_be_visible(timeout=TIMEOUT)
+    result = page.evaluate(PREPARE, {"csv": make_csv(), "password": PASSWORD})
+    assert result["eleves_ajoutes"] == 30, result
+    page.evaluate("() => window.CartableApp.start()")
+    login(page, "direction", PASSWORD)
+
+    # Names with HTML are shown as text in the pupil list, never as markup.
+    page.click('nav.menu button[data-vue="items"]')
+    labels = page.locator(".liste-eleves label")
+    expect(labels).to_have_count(30, timeout=TIMEOUT)
+    texts = labels.all_inner_texts()
+    assert any("<b>X</b>" in t.upper() or "<B>X</B>" in t for t in texts), texts
+    assert any(HTML_PRENOM in t for t in texts), texts
+
+    open_competence_1(page)
+    layout = layout_of(page)
+    assert len(layout["eleves"]) == 30
+    assert sum(len(d["rows"]) for d in layout["domaines"]) == 29
+    assert page.locator("#grille-validations td.case-grille").count() == 30 * 29
+    assert page.locator("#grille-validations img, #grille-validations b").count() == 0
+    assert page.locator("main img").count() == 0
+    headers = page.locator("#grille-validations th.eleve").all_inner_texts()
+    assert any("<B>X</B>" in h.upper() for h in headers), headers
+    assert any(HTML_PRENOM in h.replace("\n", " ") for h in headers), headers
+    assert page.evaluate("() => window.__xss") is None
+    e2e.screenshot(page, "grille-30-eleves")
+
+    # ARIA grid roles and labels.
+    grid = page.get_by_role("grid")
+    expect(grid).to_have_count(1)
+    first_key = f"{layout['eleves'][0]}:{layout['domaines'][0]['rows'][0]}"
+    first = page.locator(f'td[data-key="{first_key}"]')
+    expect(first).to_have_attribute("role", "gridcell")
+    assert "pas de décision" in first.get_attribute("aria-label")
+
+    model = Model(layout)
+    el = layout["eleves"]
+    d0 = layout["domaines"][0]
+    rows0 = d0["rows"]
+
+    # Keyboard: the grid has one tab stop (the first cell); arrows move a visible focus.
+    expect(first).to_have_attribute("tabindex", "0")
+    first.focus()
+    assert focused(page) == first_key
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("ArrowRight")
+    assert focused(page) == f"{el[1]}:{rows0[0]}"
+    page.keyboard.press("ArrowDown")
+    assert focused(page) == f"{el[1]}:{rows0[1]}"
+    page.keyboard.press("Space")
+    model.cell(el[1], rows0[1])
+    settle(page)
+    assert cells_of(page) == model.cells  # validé
+    page.keyboard.press("Enter")
+    model.cell(el[1], rows0[1])
+    assert cells_of(page) == model.cells  # invalidé
+    page.keyboard.press(" ")
+    model.cell(el[1], rows0[1])
+    assert cells_of(page) == model.cells  # no decision again
+    page.keyboard.press("Enter")
+    model.cell(el[1], rows0[1])
+    assert cells_of(page) == model.cells
+    # the roving tab stop follows the focus
+    assert page.locator("#grille-validations [tabindex='0']").count() == 1
+    page.keyboard.press("End")
+    assert focused(page) == f"{el[-1]}:{rows0[1]}"
+    page.keyboard.press("ArrowRight")  # stays on the last column
+    assert focused(page) == f"{el[-1]}:{rows0[1]}"
+
+    # Up from the first item row reaches the domaine header row: the column arrows.
+    page.keyboard.press("Home")
+    assert focused(page) == f"row:{rows0[1]}"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert focused(page) == f"domaine:{d0['id']}"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert focused(page) == f"column:{d0['id']}:{el[1]}"
+    page.keyboard.press("Enter")  # column arrow of pupil 2: validate the whole column
+    model.column(d0["id"], el[1])
+    assert cells_of(page) == model.cells
+    page.keyboard.press("Space")  # second click: invalidate the column
+    model.column(d0["id"], el[1])
+    assert cells_of(page) == model.cells
+    arrow = page.locator(f'button[data-fleche="column:{d0["id"]}:{el[1]}"]')
+    expect(arrow).to_have_attribute("data-prochain", "null")
+    assert "tout effacer" in arrow.get_attribute("aria-label")
+
+    # Row arrow (mouse) on the last item: all 30 pupils.
+    last_domaine = layout["domaines"][-1]
+    last_row = last_domaine["rows"][-1]
+    page.click(f'button[data-fleche="row:{last_row}"]')
+    model.row(last_row)
+    assert cells_of(page) == model.cells
+    assert sum(1 for (e, r) in model.cells if r == last_row) == 30
+
+    # Domaine arrow: validate all, invalidate all, clear all.
+    for _ in range(3):
+        page.click(f'button[data-fleche="domaine:{last_domaine["id"]}"]')
+        model.domaine(last_domaine["id"])
+        assert cells_of(page) == model.cells
+    assert not any(r in last_domaine["rows"] for (e, r) in model.cells)
+
+    # Sticky headers: scroll the table; the pupil names and the item column stay in view.
+    wrap = page.locator(".grille-defilement")
+    header = page.locator(f'th.eleve[data-eleve="{el[5]}"]')
+    assert page.evaluate("() => getComputedStyle(document.querySelector('th.eleve')).position") \
+        == "sticky"
+    wrap.evaluate("w => { w.scrollTop = 900; w.scrollLeft = 600; }")
+    box_wrap = wrap.bounding_box()
+    box_head = header.bounding_box()
+    assert abs(box_head["y"] - box_wrap["y"]) < 3, (box_head, box_wrap)
+    row_head = page.locator(f'tr[data-row="{last_row}"] th')
+    assert abs(row_head.bounding_box()["x"] - box_wrap["x"]) < 3
+    e2e.screenshot(page, "grille-30-eleves-defilee")
+
+    # An accidental reload with unsaved changes: the draft is offered back.
+    dirty = page.locator("#etat-brouillon")
+    expect(dirty).to_contain_text("modifications non enregistrées")
+    assert page.evaluate("() => localStorage.getItem('cartable.draft')") is not None
+    page.reload()
+    assert e2e.wait_state(page) == "ready"
+    login(page, "direction", PASSWORD)
+    banner = page.locator(".brouillon-retrouve")
+    expect(banner).to_contain_text("Des modifications non enregistrées ont été retrouvées")
+    e2e.screenshot(page, "grille-brouillon-retrouve")
+    page.click("#reprendre-brouillon")
+    expect(page.locator("#grille-validations")).to_be_visible()
+    assert cells_of(page) == model.cells
+    page.click("#enregistrer-validations")
+    expect(page.locator(".messages .alerte.succes").last).to_contain_text(
+        "Validations enregistrées")
+    assert page.evaluate("() => localStorage.getItem('cartable.draft')") is None
+    assert cells_of(page) == model.cells
+    assert page.evaluate("() => window.__xss") is None
