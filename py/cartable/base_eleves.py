@@ -29,7 +29,8 @@ Rules:
   is reported and never guessed: those pupils are left untouched. A line identical to an earlier
   one (same nom, prénom, niveau, classe) is rejected as a duplicate and the first one is kept.
 - Pupils absent from the file are deactivated (never deleted: validations are kept); a
-  deactivated pupil found again is reactivated. Validations belong to the pupil, so moving a
+  deactivated pupil found again is reactivated. A pupil named on a rejected line is in the file:
+  he or she is left untouched, not deactivated. Validations belong to the pupil, so moving a
   pupil to another class keeps them.
 - nom is stored in upper case; prénom as in the file (title case when the file has it in capitals).
 - Niveaux found in the file but inactive in the school are activated at apply (and reported).
@@ -439,6 +440,19 @@ def _pupil_key(nom: str, prenom: str) -> str:
     return normalise(nom) + "|" + normalise(prenom)
 
 
+def _rejected_keys(table: Table, columns: dict[str, int], rejets: list[dict]) -> set[str]:
+    """The pupil keys (nom + prénom) of the rejected lines that have both."""
+    lines = {r["ligne"] for r in rejets}
+    keys = set()
+    for line, fields in table.rows:
+        if line in lines:
+            nom, prenom = (fields[columns[f]] if columns[f] < len(fields) else ""
+                           for f in ("nom", "prenom"))
+            if nom.strip() and prenom.strip():
+                keys.add(_pupil_key(nom, prenom))
+    return keys
+
+
 def _drop_duplicates(pupils: list[dict], rejets: list[dict]):
     """Exact duplicate lines: keep the first. Same name on different lines: ambiguous, all
     rejected. Returns (pupils, ambigus, ambiguous keys); ``rejets`` is completed."""
@@ -616,6 +630,9 @@ def build_plan(conn: sqlite3.Connection, table: Table, mapping=None, choices=Non
     add, modify, inchanges = [], [], 0
     protected: set[int] = set()
     for key in file_ambiguous:
+        protected.update(e["id"] for e in existing_by_key.get(key, []))
+    # A pupil whose line is rejected is in the file, only unreadable: never deactivated.
+    for key in _rejected_keys(table, columns, rejets):
         protected.update(e["id"] for e in existing_by_key.get(key, []))
     for p in sorted(pupils, key=lambda p: (p["nom"], p["prenom"], p["ligne"])):
         target = classes[(p["niveau"], normalise(p["source"]))]

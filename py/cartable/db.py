@@ -121,6 +121,10 @@ NOT_A_SCHOOL = (
     "Ce fichier n'est pas un fichier d'école Cartable. Choisissez le fichier enregistré "
     "depuis Cartable (menu « Enregistrer le fichier de l'école »)."
 )
+DAMAGED = (
+    "Le fichier de l'école est endommagé (tronqué ou modifié) et ne peut pas être "
+    "ouvert. Reprenez une copie plus ancienne du fichier."
+)
 
 
 def _inspect(conn: sqlite3.Connection, empty_ok: bool) -> int:
@@ -129,10 +133,13 @@ def _inspect(conn: sqlite3.Connection, empty_ok: bool) -> int:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id == APPLICATION_ID:
-            conn.execute("PRAGMA quick_check").fetchone()
     except sqlite3.DatabaseError as exc:
         raise UserError(NOT_A_SCHOOL) from exc
+    if app_id == APPLICATION_ID:
+        try:  # ours, but unreadable further on: damaged, not "another file"
+            conn.execute("PRAGMA quick_check").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise UserError(DAMAGED) from exc
     if app_id == 0 and tables == 0 and version == 0 and empty_ok:
         return 0
     if app_id != APPLICATION_ID:
@@ -198,6 +205,8 @@ def check_school_file(data: bytes) -> int:
         raise UserError("Le fichier est vide. " + NOT_A_SCHOOL)
     if not data.startswith(b"SQLite format 3\x00"):
         raise UserError(NOT_A_SCHOOL)
+    if _truncated(data):
+        raise UserError(DAMAGED)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "check.sqlite3")
         with open(path, "wb") as f:
@@ -207,18 +216,23 @@ def check_school_file(data: bytes) -> int:
             version = _inspect(conn, empty_ok=False)
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise UserError(
-                "Le fichier de l'école est endommagé (tronqué ou modifié) et ne peut pas être "
-                "ouvert. Reprenez une copie plus ancienne du fichier."
-            ) from exc
+            raise UserError(DAMAGED) from exc
         finally:
             conn.close()
         if result != "ok":
-            raise UserError(
-                "Le fichier de l'école est endommagé (tronqué ou modifié) et ne peut pas être "
-                "ouvert. Reprenez une copie plus ancienne du fichier."
-            )
+            raise UserError(DAMAGED)
     return version
+
+
+def _truncated(data: bytes) -> bool:
+    """Shorter than the SQLite header says (SQLite itself reads missing pages as zeros)."""
+    if len(data) < 100:
+        return True
+    page_size = int.from_bytes(data[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(data[28:32], "big")
+    size_is_valid = data[24:28] == data[92:96]  # change counter == "version-valid-for"
+    return size_is_valid and len(data) < pages * page_size
 
 
 def get_meta(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:

@@ -1,0 +1,1 @@
+"""The corpus of bad inputs (see README.md and corpus.py)."""

@@ -1,0 +1,675 @@
+"""The corpus of bad inputs: every case's bytes are built here, in code (nothing binary is
+committed, nothing large is stored: the big cases are generated when the test runs).
+
+Each ``Case`` is a file a user could give to one of Cartable's three doors:
+
+- ``csv``: the Base-Élèves import (``base_eleves.read`` → ``plan`` → ``apply``);
+- ``sacoche``: the SACoche import (``sacoche.preview`` → ``sacoche.import``);
+- ``school_file``: "Ouvrir un fichier d'école" (``db.check_school_file``, then the bridge's
+  ``school.replace_file``).
+
+``expect`` is a fragment of the French message the user sees; ``outcome`` says where it shows
+(the whole file refused, a rejected line of the plan, a pupil "ignoré", a decision skipped, or
+the file accepted with the odd text kept as plain data). In every case the school database must
+stay byte-for-byte unchanged (``tests/test_bad_inputs.py``).
+
+Command line (from the repository root)::
+
+    python tests/bad_inputs/corpus.py --readme > tests/bad_inputs/README.md
+    python tests/bad_inputs/corpus.py --write /tmp/bad_inputs [--big]   # files to try in the UI
+
+The input pupils of the SACoche cases are pupils of ``tests/fixtures`` (ANDRÉ Louise is in CM2 B
+of ``CSVExtraction.csv`` and in the reference SACoche ZIP), so that they are found in a school
+built from the fixtures.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import random
+import sqlite3
+import struct
+import sys
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE.parent / "fixtures"
+FIXTURE_CSV = FIXTURES / "base_eleves" / "CSVExtraction.csv"
+FIXTURE_ZIP = FIXTURES / "sacoche" / "import-sacoche_0_2012-06-15_10-30-00_1804289383.zip"
+
+# Where the user sees the message.
+REFUSED = "refusé"  # UserError: the whole file is refused, nothing written
+LINES_REJECTED = "lignes rejetées"  # the plan's "rejets"; apply writes nothing
+PUPIL_IGNORED = "élève ignoré"  # SACoche import: the pupil is reported "ignoré"
+DECISIONS_SKIPPED = "décisions ignorées"  # SACoche import: "avertissements", pupil inchangé
+ACCEPTED_AS_TEXT = "accepté, gardé comme texte"  # stored verbatim, displayed as text
+
+OUTCOMES = (REFUSED, LINES_REJECTED, PUPIL_IGNORED, DECISIONS_SKIPPED, ACCEPTED_AS_TEXT)
+KINDS = ("csv", "sacoche", "school_file")
+
+SACOCHE_LIMIT = 50 * 1024 * 1024  # sacoche_file.MAX_BYTES, stated in its message
+CSV_LIMIT = 5 * 1024 * 1024  # base_eleves.MAX_BYTES
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    kind: str  # "csv" | "sacoche" | "school_file"
+    input: str  # what the file is, in one line (README)
+    make: Callable[[], bytes]
+    expect: str  # fragment of the French message the user sees
+    outcome: str = REFUSED
+    filename: str | None = None  # as the browser gives it
+    payload: dict = field(default_factory=dict)  # extra payload (e.g. a hand-made mapping)
+    big: bool = False  # large: generated at test time only, skipped by --write
+    stored: str | None = None  # ACCEPTED_AS_TEXT: the text found verbatim in the database
+    note: str = ""  # why this outcome (README)
+
+    def __post_init__(self):
+        assert self.kind in KINDS, self.kind
+        assert self.outcome in OUTCOMES, self.outcome
+        assert (self.stored is not None) == (self.outcome == ACCEPTED_AS_TEXT), self.id
+
+    def default_filename(self) -> str:
+        if self.filename:
+            return self.filename
+        return {"csv": "CSVExtraction.csv", "sacoche": "import-sacoche_0_2024.zip",
+                "school_file": "ecole-cartable.sqlite3"}[self.kind]
+
+
+# -- CSV helpers ----------------------------------------------------------------------------
+
+HEADER = ('"Nom Elève";"Nom d\'usage";"Prénom Elève";"Prénom 2";"Prénom 3";"Date naissance";'
+          '"Sexe";"Commune naissance";"Département naissance";"Pays naissance";"Adresse";'
+          '"Code postal";"Commune";"Date entrée école";"Niveau";"Classe";"Cycle"')
+
+
+@functools.cache
+def fixture_csv() -> bytes:
+    data = FIXTURE_CSV.read_bytes()
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
+
+
+def line(nom: str, prenom: str, niveau: str = "CM2", classe: str = "CM2 B") -> str:
+    """One Base-Élèves line (17 quoted fields, as the real extraction)."""
+    fields = [nom, "", prenom, "", "", "12/03/2002", "M", "NANTES", "44", "FRANCE",
+              "12 rue des Écoles", "44000", "NANTES", "02/09/2008", niveau, classe, "Cycle 3"]
+    return ";".join(f'"{f}"' for f in fields)
+
+
+def csv_with(*lines: str, encoding: str = "cp1252") -> bytes:
+    """The fixture extraction (the school as it is) plus ``lines``."""
+    return fixture_csv() + "".join(x + "\r\n" for x in lines).encode(encoding)
+
+
+def csv_only(*lines: str, encoding: str = "cp1252") -> bytes:
+    return "".join(x + "\r\n" for x in (HEADER, *lines)).encode(encoding)
+
+
+def fixture_line(number: int) -> str:
+    """Line ``number`` (1 = header) of the fixture, as text."""
+    return fixture_csv().decode("cp1252").split("\r\n")[number - 1]
+
+
+def fifty_thousand_lines() -> bytes:
+    rows = (line(f"ELEVE{i:05d}", "Prénom", "CM2", f"CM2 {i % 40}") for i in range(50_000))
+    return ("\r\n".join((HEADER, *rows)) + "\r\n").encode("cp1252")
+
+
+def twenty_megabyte_line() -> bytes:
+    return csv_only(line("A" * (20 * 1024 * 1024), "Jean"))
+
+
+def minimal_xlsx() -> bytes:
+    """A real (tiny) Excel workbook holding the header and one pupil."""
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/content-types"><Default Extension="xml" ContentType="application/'
+            'xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxml'
+            'formats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'),
+        "xl/workbook.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxml'
+            'formats.org/spreadsheetml/2006/main"><sheets><sheet name="Eleves" sheetId="1"/>'
+            '</sheets></workbook>'),
+        "xl/worksheets/sheet1.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+            'formats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c t="inlineStr"><is>'
+            '<t>Nom Elève</t></is></c></row><row r="2"><c t="inlineStr"><is><t>MERCIER</t></is>'
+            '</c></row></sheetData></worksheet>'),
+    }
+    return zip_of({k: v.encode() for k, v in parts.items()})
+
+
+def ole_header() -> bytes:
+    """The start of an old Excel .xls (OLE2 compound file) file."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"Nom Eleve;Prenom" * 64
+
+
+def binary_garbage(seed: int = 2024, size: int = 64 * 1024) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+def control_characters() -> bytes:
+    """Text without NUL, but full of control characters (a terminal escape sequence)."""
+    return csv_only(line("\x1b[2J\x1b[31mMERCIER", "Maël"), line("LEGRAND\x07\x08", "Léa"))
+
+
+# -- SACoche helpers ------------------------------------------------------------------------
+
+
+def zip_of(entries: dict[str, bytes], compress=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compress) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def item(item_id, date="2012-06-15", etat="1", info="DUPUIS M.") -> str:
+    parts = []
+    if date is not None:
+        parts.append(f"<date>{date}</date>")
+    if etat is not None:
+        parts.append(f"<etat>{etat}</etat>")
+    if info is not None:
+        parts.append(f"<info>{info}</info>")
+    return f'<item id="{item_id}"><renseignement>{"".join(parts)}</renseignement></item>'
+
+
+def competence(comp_id, *items: str, palier=2) -> str:
+    return f'<palier id="{palier}"><competence id="{comp_id}">{"".join(items)}</competence></palier>'
+
+
+def eleve(body: str = "", nom="ANDRÉ", prenom="Louise", sconet="0", extra="") -> str:
+    return f'<eleve id="{sconet}" nom="{nom}" prenom="{prenom}"{extra}>{body}</eleve>'
+
+
+def xml_doc(*eleves: str, prolog: str = "") -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\r\n' + prolog + "<sacoche><donnees>"
+            + "".join(eleves) + "</donnees></sacoche>\r\n").encode("utf-8")
+
+
+def sacoche_zip(xml: bytes) -> bytes:
+    return zip_of({"import_validations.xml": xml})
+
+
+# A decision the school already has, with the same date: valid, but changes nothing.
+KNOWN = competence(8, item(2111, date="2012-06-15"))
+
+
+def zip_bomb(declared_size: int | None = None) -> bytes:
+    """``import_validations.xml`` of 60 Mo of spaces after a valid start: ~60 Ko compressed.
+    With ``declared_size``, the sizes written in the ZIP headers lie."""
+    size = 60 * 1024 * 1024
+    head = b'<?xml version="1.0" encoding="UTF-8"?><sacoche><donnees>'
+    data = head + b" " * (size - len(head))
+    raw = _deflate(data)
+    crc = zlib.crc32(data)
+    return _raw_zip("import_validations.xml", raw, crc, len(raw),
+                    declared_size if declared_size is not None else len(data))
+
+
+def _deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def _raw_zip(name: str, raw: bytes, crc: int, csize: int, usize: int) -> bytes:
+    """A one-entry deflated ZIP written by hand, so that its declared sizes can lie."""
+    n = name.encode()
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, csize, usize,
+                        len(n), 0) + n
+    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, csize,
+                          usize, len(n), 0, 0, 0, 0, 0, 0) + n
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(central),
+                      len(local) + len(raw), 0)
+    return local + raw + central + end
+
+
+def encrypted_flag_zip() -> bytes:
+    data = xml_doc(eleve(KNOWN))
+    raw = _deflate(data)
+    z = bytearray(_raw_zip("import_validations.xml", raw, zlib.crc32(data), len(raw), len(data)))
+    z[6] |= 1  # general purpose flag bit 0: encrypted (local header)
+    central = z.index(b"PK\x01\x02")
+    z[central + 8] |= 1  # and in the central directory
+    return bytes(z)
+
+
+BILLION_LAUGHS = (
+    '<!DOCTYPE sacoche [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+              for i in range(1, 10))
+    + "]>"
+)
+
+
+# -- school file helpers --------------------------------------------------------------------
+
+
+@functools.cache
+def school_file() -> bytes:
+    """A small but real Cartable school file (schema created by ``cartable.db``)."""
+    _ensure_cartable_importable()
+    from cartable import db
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "ecole.sqlite3")
+        conn = db.connect(path)
+        with db.transaction(conn):
+            db.set_meta(conn, "nom", "École Jules Ferry")
+            conn.execute("INSERT INTO classe (niveau_id, nom, ref) VALUES (18, 'CM2 B', 'CM2B')")
+            conn.executemany(
+                "INSERT INTO eleve (nom, prenom, classe_id) VALUES (?, ?, 1)",
+                [(f"ELEVE{i:03d}", "Prénom " * 8) for i in range(300)],
+            )
+            conn.executemany(
+                "INSERT INTO validation_item VALUES (?, ?, 1, '2024-06-01', 'DUPUIS M.')",
+                [(e, i) for e in range(1, 301) for i in (2111, 2112, 2113)],
+            )
+        conn.close()
+        with open(path, "rb") as f:
+            return f.read()
+
+
+def _with_sqlite(data: bytes, *statements: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "f.sqlite3")
+        if data:
+            with open(path, "wb") as f:
+                f.write(data)
+        conn = sqlite3.connect(path)
+        for s in statements:
+            conn.execute(s)
+        conn.commit()
+        conn.close()
+        with open(path, "rb") as f:
+            return f.read()
+
+
+def other_sqlite() -> bytes:
+    """A SQLite database of another program (a browser's history)."""
+    return _with_sqlite(
+        b"",
+        "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT, title TEXT)",
+        "INSERT INTO moz_places (url, title) VALUES ('https://example.org', 'Exemple')",
+    )
+
+
+def other_sqlite_with_tables_like_ours() -> bytes:
+    """SQLite with Cartable's table names but without Cartable's application_id."""
+    return _with_sqlite(b"", "CREATE TABLE eleve (id INTEGER PRIMARY KEY, nom TEXT)",
+                        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+
+
+def newer_school_file() -> bytes:
+    return _with_sqlite(school_file(), "PRAGMA user_version = 99")
+
+
+def truncated(fraction: float) -> bytes:
+    data = school_file()
+    return data[: int(len(data) * fraction)]
+
+
+def corrupted_pages() -> bytes:
+    """Same size, pages 2 and 3 overwritten by garbage (a damaged USB stick)."""
+    data = bytearray(school_file())
+    page = int.from_bytes(data[16:18], "big")
+    data[page: 3 * page] = binary_garbage(7, 2 * page)
+    return bytes(data)
+
+
+def _ensure_cartable_importable() -> None:
+    py = str(HERE.parent.parent / "py")
+    if py not in sys.path:
+        sys.path.insert(0, py)
+
+
+# -- the cases ------------------------------------------------------------------------------
+
+NOT_CSV = "pas un fichier CSV"
+SIZE_5MO = "la limite est de 5 Mo"
+NOT_SCHOOL = "n'est pas un fichier d'école Cartable"
+DAMAGED = "endommagé"
+
+CSV_CASES = [
+    Case("csv-empty", "csv", "fichier de 0 octet", lambda: b"", "Le fichier est vide"),
+    Case("csv-blank-lines", "csv", "seulement des espaces et des retours à la ligne",
+         lambda: b" \r\n\r\n\t\r\n", "Le fichier est vide"),
+    Case("csv-separators-only", "csv", "des lignes de « ;;;; » sans texte",
+         lambda: b";;;;;;\r\n;;;;;;\r\n", "Le fichier est vide"),
+    Case("csv-header-only", "csv", "la ligne d'en-tête Base-Élèves, aucun élève",
+         lambda: csv_only(), "ne contient que la ligne d'en-tête"),
+    Case("csv-binary-garbage", "csv", "64 Ko d'octets aléatoires (avec des octets nuls)",
+         binary_garbage, "n'est pas un fichier texte lisible"),
+    Case("csv-nul-byte", "csv", "l'extraction avec un octet nul au milieu d'une ligne",
+         lambda: fixture_csv()[:500] + b"\x00" + fixture_csv()[500:],
+         "n'est pas un fichier texte lisible"),
+    Case("csv-control-characters", "csv",
+         "texte sans octet nul mais avec des séquences d'échappement de terminal (ESC, BEL)",
+         control_characters, "n'est pas un fichier texte lisible"),
+    Case("csv-utf16-bom", "csv", "l'extraction réenregistrée en UTF-16 (avec BOM)",
+         lambda: fixture_csv().decode("cp1252").encode("utf-16"), "UTF-16"),
+    Case("csv-utf16-no-bom", "csv", "l'extraction en UTF-16 LE sans BOM",
+         lambda: fixture_csv().decode("cp1252").encode("utf-16-le"), "UTF-16"),
+    Case("csv-unclosed-quote", "csv",
+         "l'extraction + une dernière ligne qui ouvre un guillemet sans le refermer",
+         lambda: csv_with(line("MARTIN", "Paul")) + b'"DUPONT;Jean;CM2;CM2 B\r\n',
+         "n'est pas refermé"),
+    Case("csv-stray-quote", "csv",
+         "l'extraction + un nouvel élève avec un guillemet au milieu du nom (NOU\"VEAU)",
+         lambda: csv_with(line('NOU"VEAU', "Jean")), "guillemet « \" » mal placé",
+         outcome=LINES_REJECTED),
+    Case("csv-missing-columns", "csv", "en-tête sans les colonnes « Niveau » et « Classe »",
+         lambda: '"Nom Elève";"Prénom Elève";"Sexe"\r\n"MERCIER";"Maël";"M"\r\n'.encode("cp1252"),
+         "Colonne(s) introuvable(s)"),
+    Case("csv-no-header", "csv", "les lignes d'élèves sans la ligne d'en-tête",
+         lambda: fixture_csv().split(b"\r\n", 1)[1], "Colonne(s) introuvable(s)"),
+    Case("csv-bad-mapping", "csv",
+         "l'extraction, avec une correspondance de colonnes vers la colonne n° 100",
+         lambda: fixture_csv(), "n'existe pas dans ce fichier", payload={"mapping": {"nom": 99}}),
+    Case("csv-duplicate-line", "csv", "l'extraction + la ligne 2 recopiée à la fin",
+         lambda: csv_with(fixture_line(2)), "ligne en double", outcome=LINES_REJECTED),
+    Case("csv-pupil-in-two-classes", "csv",
+         "l'extraction + un élève existant (ligne 2, CP A) répété en CE1 B",
+         lambda: csv_with(fixture_line(2).replace('"CP";"CP A"', '"CE1";"CE1 B"')),
+         "présent plusieurs fois dans le fichier", outcome=LINES_REJECTED,
+         note="ambigu : l'élève existant n'est pas modifié"),
+    Case("csv-absurd-niveau", "csv",
+         "l'extraction + trois nouveaux élèves de niveau « CM9 », « Terminale » et « 99 »",
+         lambda: csv_with(line("NOUVEAU", "Jean", "CM9"), line("NOUVEAU", "Paul", "Terminale"),
+                          line("NOUVEAU", "Marc", "99")),
+         "niveau inconnu « CM9 »", outcome=LINES_REJECTED),
+    Case("csv-existing-pupil-bad-niveau", "csv",
+         "l'extraction où le niveau d'un élève de l'école (ligne 2) devient « CP9 »",
+         lambda: csv_with().replace(b'"CP";"CP A"', b'"CP9";"CP A"', 1),
+         "niveau inconnu « CP9 »", outcome=LINES_REJECTED,
+         note="l'élève est dans le fichier : il n'est ni modifié ni désactivé"),
+    Case("csv-empty-name", "csv", "l'extraction + une ligne au nom vide",
+         lambda: csv_with(line("", "Jean")), "nom de l'élève vide", outcome=LINES_REJECTED),
+    Case("csv-too-many-fields", "csv",
+         "l'extraction + une ligne avec des séparateurs en trop",
+         lambda: csv_with(line("NOUVEAU", "Jean") + ';"x";"y"'), "plus de champs",
+         outcome=LINES_REJECTED),
+    Case("csv-very-long-name", "csv", "l'extraction + un nom de 500 caractères",
+         lambda: csv_with(line("A" * 500, "Jean")), "trop long", outcome=LINES_REJECTED),
+    Case("csv-every-line-rejected", "csv", "en-tête + deux élèves de niveau « CM9 »",
+         lambda: csv_only(line("MERCIER", "Maël", "CM9"), line("LEGRAND", "Léa", "CM9")),
+         "Aucun élève valide dans ce fichier"),
+    Case("csv-50000-lines", "csv", "50 000 élèves au format Base-Élèves (≈ 6 Mo)",
+         fifty_thousand_lines, SIZE_5MO, big=True),
+    Case("csv-20mb-line", "csv", "en-tête + une ligne de 20 Mo (un nom de 20 millions de A)",
+         twenty_megabyte_line, SIZE_5MO, big=True),
+    Case("csv-zip", "csv", "l'extraction compressée en ZIP, nommée .csv",
+         lambda: zip_of({"CSVExtraction.csv": fixture_csv()}), "archive ZIP"),
+    Case("csv-xlsx-named-csv", "csv", "un vrai classeur Excel .xlsx renommé en .csv",
+         minimal_xlsx, "classeur (Excel .xlsx"),
+    Case("csv-xlsx", "csv", "un classeur Excel « eleves.xlsx »", minimal_xlsx,
+         NOT_CSV + " (extension .xlsx)", filename="eleves.xlsx"),
+    Case("csv-xls", "csv", "un ancien classeur Excel .xls (OLE2) nommé .csv", ole_header,
+         "classeur Excel (.xls)"),
+    Case("csv-pdf", "csv", "un PDF nommé .csv",
+         lambda: b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n", "document PDF"),
+    Case("csv-sacoche-zip", "csv", "le fichier SACoche (ZIP) donné à l'import des élèves",
+         lambda: FIXTURE_ZIP.read_bytes(), NOT_CSV + " (extension .zip)",
+         filename=FIXTURE_ZIP.name),
+    Case("csv-html-names", "csv",
+         "l'extraction + un élève au prénom « <img src=x onerror=alert(1)> » en classe "
+         "« <b>CM2</b> »",
+         lambda: csv_with(line("<SCRIPT>ALERT(1)</SCRIPT>", "<img src=x onerror=alert(1)>",
+                               "CM2", "CM2 B")),
+         "1 élève(s) ajouté(s)", outcome=ACCEPTED_AS_TEXT,
+         stored="<img src=x onerror=alert(1)>",
+         note="gardé tel quel : l'interface l'affiche avec textContent (jamais innerHTML), "
+              "l'export SACoche l'échappe (&lt;img …)"),
+    Case("csv-formula-names", "csv",
+         "l'extraction + des élèves nommés « =CMD|' /C calc'!A0 », « +SUM(1;1) », "
+         "« @HYPERLINK(x) », « -2+3 »",
+         lambda: csv_with(line("=CMD|' /C CALC'!A0", "=cmd|' /C calc'!A0"),
+                          line("+SUM(1,1)", "Paul"), line("@HYPERLINK(x)", "Marc"),
+                          line("-2+3", "Léo")),
+         "4 élève(s) ajouté(s)", outcome=ACCEPTED_AS_TEXT, stored="=cmd|' /C calc'!A0",
+         note="gardé tel quel : Cartable n'écrit jamais de tableur (CSV/XLSX) ; les noms ne "
+              "sortent que dans le XML SACoche, échappé, où une formule n'est pas évaluée"),
+]
+
+_PALIER2 = '<palier id="2"><competence id="8">{}</competence></palier>'
+
+SACOCHE_CASES = [
+    Case("sacoche-empty", "sacoche", "fichier de 0 octet", lambda: b"", "il est vide"),
+    Case("sacoche-not-zip", "sacoche", "une image PNG nommée .zip",
+         lambda: b"\x89PNG\r\n\x1a\n" + binary_garbage(3, 4096),
+         "ni une archive ZIP ni un fichier XML"),
+    Case("sacoche-csv-given", "sacoche", "l'extraction Base-Élèves donnée à l'import SACoche",
+         fixture_csv, "ni une archive ZIP ni un fichier XML", filename="CSVExtraction.csv"),
+    Case("sacoche-utf16-xml", "sacoche", "un XML SACoche en UTF-16",
+         lambda: xml_doc(eleve(KNOWN)).decode().encode("utf-16"),
+         "ni une archive ZIP ni un fichier XML"),
+    Case("sacoche-too-big", "sacoche", "un fichier de 51 Mo",
+         lambda: b"<" + b" " * (51 * 1024 * 1024), "taille maximale de 50 Mo", big=True),
+    Case("sacoche-truncated-zip", "sacoche", "le ZIP SACoche de référence coupé en deux",
+         lambda: FIXTURE_ZIP.read_bytes()[: len(FIXTURE_ZIP.read_bytes()) // 2],
+         "l'archive ZIP est endommagée"),
+    Case("sacoche-zip-without-xml", "sacoche", "un ZIP qui ne contient que « lisezmoi.txt »",
+         lambda: zip_of({"lisezmoi.txt": b"Bonjour"}),
+         "ne contient pas de fichier « import_validations.xml »"),
+    Case("sacoche-zip-two-xml", "sacoche", "un ZIP avec deux fichiers .xml, aucun bien nommé",
+         lambda: zip_of({"a.xml": xml_doc(eleve(KNOWN)), "b.xml": xml_doc(eleve(KNOWN))}),
+         "ne contient pas de fichier « import_validations.xml »"),
+    Case("sacoche-zip-slip", "sacoche", "une entrée nommée « ../../import_validations.xml »",
+         lambda: zip_of({"../../import_validations.xml": xml_doc(eleve(KNOWN))}),
+         "chemin dangereux"),
+    Case("sacoche-zip-absolute-path", "sacoche",
+         "une entrée nommée « /etc/import_validations.xml »",
+         lambda: zip_of({"/etc/import_validations.xml": xml_doc(eleve(KNOWN))}),
+         "chemin dangereux"),
+    Case("sacoche-zip-windows-path", "sacoche",
+         "une entrée nommée « C:\\Windows\\import_validations.xml »",
+         lambda: zip_of({"C:\\Windows\\import_validations.xml": xml_doc(eleve(KNOWN))}),
+         "chemin dangereux"),
+    Case("sacoche-zip-bomb", "sacoche",
+         "ZIP de 60 Ko dont le XML fait 60 Mo une fois décompressé (taille déclarée exacte)",
+         zip_bomb, "dépasse la taille maximale de 50 Mo", big=True),
+    Case("sacoche-zip-bomb-lying-size", "sacoche",
+         "le même, mais l'en-tête ZIP annonce 1 000 octets (taille mensongère)",
+         lambda: zip_bomb(declared_size=1000), "l'archive ZIP est endommagée", big=True,
+         note="la lecture s'arrête à la taille annoncée, le CRC ne correspond pas"),
+    Case("sacoche-nested-zip", "sacoche", "un ZIP qui contient « import-sacoche.zip »",
+         lambda: zip_of({"import-sacoche.zip": sacoche_zip(xml_doc(eleve(KNOWN)))}),
+         "une autre archive ZIP"),
+    Case("sacoche-zip-disguised-as-xml", "sacoche",
+         "un ZIP dont « import_validations.xml » est en fait un autre ZIP",
+         lambda: sacoche_zip(sacoche_zip(xml_doc(eleve(KNOWN)))), "une autre archive ZIP"),
+    Case("sacoche-encrypted-zip", "sacoche", "un ZIP chiffré (protégé par mot de passe)",
+         encrypted_flag_zip, "protégée par un mot de passe"),
+    Case("sacoche-malformed-xml", "sacoche", "XML coupé au milieu d'une balise",
+         lambda: xml_doc(eleve(KNOWN))[:120], "le XML est mal formé"),
+    Case("sacoche-wrong-root", "sacoche", "une page HTML dans le ZIP",
+         lambda: sacoche_zip(b"<html><body><p>Bonjour</p></body></html>"),
+         "l'élément racine est <html>"),
+    Case("sacoche-no-pupil", "sacoche", "<sacoche><donnees/></sacoche>",
+         lambda: sacoche_zip(b"<sacoche><donnees/></sacoche>"), "ne contient aucun élève"),
+    Case("sacoche-xxe", "sacoche",
+         "entité externe « file:///etc/passwd » dans le nom d'un élève (XXE)",
+         lambda: sacoche_zip(xml_doc(
+             eleve(KNOWN, nom="&xxe;"),
+             prolog='<!DOCTYPE sacoche [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\r\n')),
+         "déclaration de type de document"),
+    Case("sacoche-external-dtd", "sacoche", "DTD externe « http://exemple.invalid/x.dtd »",
+         lambda: xml_doc(eleve(KNOWN),
+                         prolog='<!DOCTYPE sacoche SYSTEM "http://exemple.invalid/x.dtd">\r\n'),
+         "déclaration de type de document"),
+    Case("sacoche-billion-laughs", "sacoche", "« billion laughs » : 10⁹ « lol » en 1 Ko",
+         lambda: sacoche_zip(xml_doc(eleve(KNOWN, prenom="&lol9;"), prolog=BILLION_LAUGHS)),
+         "déclaration de type de document"),
+    Case("sacoche-unknown-pupil", "sacoche", "un élève qui n'est pas dans l'école",
+         lambda: sacoche_zip(xml_doc(eleve(KNOWN, nom="INCONNU", prenom="Personne"))),
+         "aucun élève de l'école ne porte ce nom", outcome=PUPIL_IGNORED),
+    Case("sacoche-pupil-twice", "sacoche", "ANDRÉ Louise deux fois dans le fichier",
+         lambda: sacoche_zip(xml_doc(
+             eleve(competence(8, item(2111, date="2024-06-01"))),
+             eleve(competence(8, item(2112, date="2024-06-01"))))),
+         "présent plusieurs fois dans le fichier", outcome=PUPIL_IGNORED),
+    Case("sacoche-bad-sconet-id", "sacoche", "id=\"-12\" sur un élève",
+         lambda: sacoche_zip(xml_doc(eleve(KNOWN, sconet="-12"))),
+         "identifiant Sconet invalide", outcome=PUPIL_IGNORED),
+    Case("sacoche-huge-id", "sacoche", "un id Sconet de 1 million de chiffres",
+         lambda: sacoche_zip(xml_doc(eleve(KNOWN, sconet="9" * 1_000_000))),
+         "identifiant Sconet invalide", outcome=PUPIL_IGNORED),
+    Case("sacoche-huge-name", "sacoche", "un nom de 5 millions de caractères",
+         lambda: sacoche_zip(xml_doc(eleve(KNOWN, nom="A" * 5_000_000))),
+         "nom ou prénom de plus de 100 caractères", outcome=PUPIL_IGNORED, big=True),
+    Case("sacoche-huge-palier-id", "sacoche",
+         "ANDRÉ Louise avec un palier dont l'id fait 1 million de chiffres",
+         lambda: sacoche_zip(xml_doc(eleve(KNOWN + competence(8, item(2112), palier="2" * 10**6)))),
+         "palier « 22222222222222222222 » inconnu", outcome=DECISIONS_SKIPPED, big=True),
+    Case("sacoche-html-name", "sacoche", "un élève nommé « <b>ANDRÉ</b> » (échappé en XML)",
+         lambda: sacoche_zip(xml_doc(eleve(KNOWN, nom="&lt;b&gt;ANDRÉ&lt;/b&gt;"))),
+         "aucun élève de l'école ne porte ce nom", outcome=PUPIL_IGNORED),
+    Case("sacoche-unknown-palier", "sacoche", "palier 9 pour ANDRÉ Louise",
+         lambda: sacoche_zip(xml_doc(eleve(
+             KNOWN + competence(8, item(2111, date="2024-06-01"), palier=9)))),
+         "palier « 9 » inconnu", outcome=DECISIONS_SKIPPED),
+    Case("sacoche-other-palier-competence", "sacoche",
+         "compétence 8 (palier 2) placée sous le palier 1",
+         lambda: sacoche_zip(xml_doc(eleve(
+             KNOWN + competence(8, item(2111, date="2024-06-01"), palier=1)))),
+         "compétence « 8 » inconnue au palier 1", outcome=DECISIONS_SKIPPED),
+    Case("sacoche-other-palier-item", "sacoche",
+         "item 24 (palier 1) et item 999999 dans la compétence 8 du palier 2",
+         lambda: sacoche_zip(xml_doc(eleve(competence(
+             8, item(2111), item(24, date="2024-06-01"), item(999999, date="2024-06-01"))))),
+         "item « 24 » inconnu", outcome=DECISIONS_SKIPPED),
+    Case("sacoche-etat-7", "sacoche", "<etat>7</etat>",
+         lambda: sacoche_zip(xml_doc(eleve(KNOWN + competence(
+             8, item(2112, date="2024-06-01", etat="7"))))),
+         "état « 7 » invalide", outcome=DECISIONS_SKIPPED),
+    Case("sacoche-bad-dates", "sacoche",
+         "dates « 2024-13-45 », « 15/06/2024 », « demain » et vide",
+         lambda: sacoche_zip(xml_doc(eleve(competence(
+             8, item(2111, date="2024-13-45"), item(2112, date="15/06/2024"),
+             item(2113, date="demain"), item(2114, date=""))))),
+         "date « 2024-13-45 » invalide", outcome=DECISIONS_SKIPPED),
+    Case("sacoche-future-date", "sacoche", "une décision datée du 2999-01-01",
+         lambda: sacoche_zip(xml_doc(eleve(competence(8, item(2111, date="2999-01-01"))))),
+         "dans le futur", outcome=DECISIONS_SKIPPED),
+]
+
+SCHOOL_FILE_CASES = [
+    Case("school-empty", "school_file", "fichier de 0 octet", lambda: b"", "Le fichier est vide"),
+    Case("school-not-sqlite", "school_file", "l'extraction Base-Élèves donnée comme fichier d'école",
+         fixture_csv, NOT_SCHOOL, filename="CSVExtraction.csv"),
+    Case("school-sacoche-zip", "school_file", "le ZIP SACoche donné comme fichier d'école",
+         lambda: FIXTURE_ZIP.read_bytes(), NOT_SCHOOL, filename=FIXTURE_ZIP.name),
+    Case("school-other-sqlite", "school_file",
+         "une base SQLite d'un autre logiciel (historique de navigateur)", other_sqlite,
+         NOT_SCHOOL),
+    Case("school-lookalike-sqlite", "school_file",
+         "une base SQLite avec des tables « eleve » et « meta » mais sans l'identifiant Cartable",
+         other_sqlite_with_tables_like_ours, NOT_SCHOOL),
+    Case("school-newer-version", "school_file", "un fichier d'école au format 99",
+         newer_school_file, "version plus récente de Cartable"),
+    Case("school-truncated-half", "school_file", "un fichier d'école coupé à la moitié",
+         lambda: truncated(0.5), DAMAGED),
+    Case("school-truncated-one-byte", "school_file", "un fichier d'école privé de son dernier octet",
+         lambda: school_file()[:-1], DAMAGED),
+    Case("school-header-only", "school_file", "les 100 premiers octets d'un fichier d'école",
+         lambda: school_file()[:100], DAMAGED),
+    Case("school-corrupted-pages", "school_file",
+         "un fichier d'école dont deux pages sont remplacées par des octets aléatoires",
+         corrupted_pages, DAMAGED),
+]
+
+CASES = CSV_CASES + SACOCHE_CASES + SCHOOL_FILE_CASES
+assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
+
+
+# -- README and files -----------------------------------------------------------------------
+
+README_INTRO = """\
+# Bad inputs
+
+Generated by `python tests/bad_inputs/corpus.py --readme > tests/bad_inputs/README.md` from
+`corpus.py`, which builds every case's bytes in code (nothing binary is committed; the cases
+marked *grand* are generated when the test runs). `tests/test_bad_inputs.py` runs each case
+through the API the way the interface does — on a copy of a realistic school (the 143 pupils of
+`tests/fixtures/base_eleves/CSVExtraction.csv`, a director, a teacher, the validations of the
+reference SACoche ZIP and some saved from the grid) — checks the French message the user sees,
+and checks that the school database file is byte-for-byte unchanged afterwards.
+
+How a file goes in:
+
+- **csv** — `base_eleves.read` → `base_eleves.plan` → `base_eleves.apply` (the wizard's steps);
+- **sacoche** — `sacoche.preview` → `sacoche.import`;
+- **school_file** — `db.check_school_file(bytes)`, then the bridge's `school.replace_file`
+  ("Ouvrir un fichier d'école").
+
+Outcomes:
+
+- **refusé**: the whole file is refused with the message (`UserError`), nothing is written;
+- **lignes rejetées**: the plan lists the line with its number and the reason; the other lines
+  are the school as it is, so `apply` changes nothing;
+- **élève ignoré**: the SACoche import reports the pupil "ignoré" with the reason;
+- **décisions ignorées**: the pupil's bad decisions are listed in `avertissements` and skipped,
+  the pupil is "inchangé";
+- **accepté, gardé comme texte**: the odd text is a legal name; it is stored verbatim (checked by
+  a separate import on a fresh copy), shown with `textContent` and escaped in the SACoche XML.
+  Names starting with `=`, `+`, `-`, `@` are kept verbatim on purpose: Cartable never writes a
+  spreadsheet (its only export is the SACoche XML), so a formula is never evaluated, and
+  changing names would break the matching with the collège's SACoche.
+
+"""
+
+
+def readme() -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    out = [README_INTRO, "| # | case | door | input | outcome | message the user sees (excerpt) |",
+           "|---|---|---|---|---|---|"]
+    for n, c in enumerate(CASES, 1):
+        what = c.input + (" *(grand)*" if c.big else "")
+        result = c.outcome + (f" ({c.note})" if c.note else "")
+        out.append(f"| {n} | `{c.id}` | {c.kind} | {cell(what)} | {cell(result)} | "
+                   f"« {cell(c.expect)} » |")
+    return "\n".join(out) + "\n"
+
+
+def write(directory: str, big: bool = False) -> list[str]:
+    """Write each case's file into ``directory`` (for trying them in the browser)."""
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for c in CASES:
+        if c.big and not big:
+            continue
+        ext = c.default_filename().rsplit(".", 1)[-1]
+        path = os.path.join(directory, f"{c.id}.{ext}")
+        with open(path, "wb") as f:
+            f.write(c.make())
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Cartable's corpus of bad inputs.")
+    parser.add_argument("--readme", action="store_true", help="print README.md")
+    parser.add_argument("--write", metavar="DIR", help="write every case's file into DIR")
+    parser.add_argument("--big", action="store_true", help="with --write: the large ones too")
+    args = parser.parse_args()
+    if args.readme:
+        sys.stdout.write(readme())
+    elif args.write:
+        for p in write(args.write, args.big):
+            print(p)
+    else:
+        parser.print_help()
