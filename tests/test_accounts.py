@@ -7,6 +7,7 @@ import re
 import sqlite3
 
 import pytest
+
 from cartable import _compat, accounts, db
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from cartable import base_eleves
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from cartable import api
 from cartable.__main__ import main
 

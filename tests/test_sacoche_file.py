@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+
 from cartable import _compat, api, db, sacoche_file
 from cartable.errors import PermissionDenied, UserError
 

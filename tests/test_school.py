@@ -4,6 +4,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+
 from cartable import __version__, accounts, base_eleves
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError

@@ -5,6 +5,7 @@ import random
 import time
 
 import pytest
+
 from cartable import _compat, accounts, db, referentiel, validation
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
