@@ -39,6 +39,7 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import sqlite3
@@ -94,6 +95,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # -- text helpers ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called many times per pupil by plan and apply
 def normalise(text: str) -> str:
     """Lower case, accents removed, every non-alphanumeric run as one space, stripped."""
     text = unicodedata.normalize("NFKD", text.casefold())
