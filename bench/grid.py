@@ -35,34 +35,17 @@ import asyncio
 import base64
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DIST = ROOT / "dist" / "cartable"
-INDEX = DIST / "index.html"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from _common import ARGS, CHROMIUM, INDEX, ROOT, ensure_built
+
 TIMEOUT = 120_000
 PASSWORD = "Directrice-2012"
 GOAL_CELL_MS, GOAL_ARROW_MS = 16.0, 50.0
 
-
-def ensure_built(force: bool) -> None:
-    """Build dist/ when missing (or asked); retry a few times: build.py may be being edited."""
-    if INDEX.exists() and not force:
-        return
-    for attempt in range(4):
-        if subprocess.run([sys.executable, str(ROOT / "build.py")], check=False,
-                          cwd=ROOT).returncode == 0:
-            return
-        print(f"build.py failed (attempt {attempt + 1}); retrying in 60 s", file=sys.stderr)
-        time.sleep(60)
-    raise SystemExit("build.py keeps failing: cannot benchmark")
 
 
 def class_csv() -> str:

@@ -38,18 +38,13 @@ import random
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DIST = ROOT / "dist" / "cartable"
-INDEX = DIST / "index.html"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from _common import ARGS, CHROMIUM, INDEX, ROOT, ensure_built
+
 TIMEOUT = 180_000
 LOGIN, PASSWORD = "direction", "Directrice-2012"
 GOAL_S = 0.5
@@ -75,18 +70,6 @@ PRENOMS = ["Léa", "Maël", "Chloé", "Noé", "Inès", "Théo", "Zoé", "Jérôm
 NIVEAUX = ["CP", "CE1", "CE2", "CM1", "CM2"]
 CYCLE = {"CP": "Cycle 2", "CE1": "Cycle 2", "CE2": "Cycle 3", "CM1": "Cycle 3", "CM2": "Cycle 3"}
 
-
-def ensure_built(force: bool) -> None:
-    """Build dist/ when missing (or asked); retry a few times: build.py may be being edited."""
-    if INDEX.exists() and not force:
-        return
-    for attempt in range(4):
-        if subprocess.run([sys.executable, str(ROOT / "build.py")], check=False,
-                          cwd=ROOT).returncode == 0:
-            return
-        print(f"build.py failed (attempt {attempt + 1}); retrying in 60 s", file=sys.stderr)
-        time.sleep(60)
-    raise SystemExit("build.py keeps failing: cannot benchmark")
 
 
 def base_eleves_csv(n: int, per_class: int = 25, seed: int = 1) -> bytes:

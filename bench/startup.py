@@ -21,11 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DIST = ROOT / "dist" / "cartable"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from _common import ARGS, CHROMIUM, DIST, ROOT
+
 GOAL_SECONDS, GOAL_RATIO = 3.0, 1.25
 
 BARE_HTML = """<!DOCTYPE html>
