@@ -151,9 +151,10 @@ def check_login(conn: sqlite3.Connection, login, exclude_id: int | None = None) 
     return login
 
 
-def clean_name(value, what: str) -> str:
+def clean_name(value, what: str, whose: str = "du professeur") -> str:
+    """A person's nom or prénom, spaces tidied; ``what`` and ``whose`` word the message."""
     if not isinstance(value, str) or not value.strip():
-        raise UserError(f"Indiquez le {what} du professeur.")
+        raise UserError(f"Indiquez le {what} {whose}.")
     value = " ".join(value.split())
     if len(value) > 60:
         raise UserError(f"Le {what} est trop long (60 caractères au plus).")

@@ -14,6 +14,8 @@
   later command, ``auth.logout`` forgets it.
 - ``school.file_bytes`` and ``school.replace_file`` (save / open the school file) are handled
   here, because they are about the file itself, not its content.
+- ``try_open(path)`` and ``check_file(path)`` answer the worker at start-up and on the
+  recovery screen (stored database unreadable) with the same JSON reply shape.
 
 Like the rest of the core, this module imports neither ``js`` nor ``pyodide``: it runs (and
 is tested) in CPython too.
@@ -51,6 +53,24 @@ def try_open(path: str) -> str:
     try:
         open(path)
         return json.dumps({"ok": True})
+    except UserError as e:
+        return json.dumps({"ok": False, "error": str(e)}, ensure_ascii=False)
+    except Exception as e:  # noqa: BLE001
+        return json.dumps({"ok": False, "error": f"Erreur interne : {type(e).__name__}: {e}",
+                           "detail": traceback.format_exc()}, ensure_ascii=False)
+
+
+def check_file(path: str) -> str:
+    """Is the file at ``path`` a school file this version can open (``db.check_school_file``)?
+
+    A JSON reply like ``try_open``'s; the file is only read. The worker uses it on the
+    recovery screen, before a chosen file replaces the unreadable stored database."""
+    try:
+        from . import db
+
+        with builtins.open(path, "rb") as f:
+            data = f.read()
+        return json.dumps({"ok": True, "version": db.check_school_file(data)})
     except UserError as e:
         return json.dumps({"ok": False, "error": str(e)}, ensure_ascii=False)
     except Exception as e:  # noqa: BLE001

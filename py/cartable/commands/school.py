@@ -19,12 +19,7 @@ def _user(api, session) -> dict | None:
 
 
 def _person_name(value, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise UserError(f"Indiquez le {what} du directeur ou de la directrice.")
-    value = " ".join(value.split())
-    if len(value) > 60:
-        raise UserError(f"Le {what} est trop long (60 caractères au plus).")
-    return value
+    return accounts.clean_name(value, what, whose="du directeur ou de la directrice")
 
 
 @command("app.status", role="public")
