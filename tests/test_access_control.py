@@ -366,6 +366,19 @@ def test_tokens_are_bound_to_their_api_and_to_logout(school):
         call(school, "eleves.list", {"classe_id": school.classes["CM2 B"]}, school.marie)
 
 
+def test_session_objects_must_be_issued_and_alive(school):
+    from cartable.api import Session
+
+    made_up = Session(1, "directeur", "direction", "DUPUIS", "Marie")
+    with pytest.raises(UserError, match="session a expiré"):
+        call(school, "professeurs.list", {}, made_up)
+    live = school.sessions[school.marie]
+    assert call(school, "classes.list", {}, live)  # the object itself works while logged in
+    call(school, "auth.logout", {}, school.marie)
+    with pytest.raises(UserError, match="session a expiré"):
+        call(school, "classes.list", {}, live)
+
+
 def test_reset_password_closes_the_teachers_sessions(school):
     call(school, "professeurs.reset_password", {"id": school.ids[MARIE["login"]]},
          school.director)

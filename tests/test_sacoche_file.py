@@ -250,6 +250,7 @@ def test_title_case():
 
 def test_teacher_cannot_export_or_import(school):
     teacher = api.Session(5, "professeur", "jea.dupont", "DUPONT", "Jean")
+    school.sessions[teacher.token] = teacher  # as if logged in
     for cmd in ("sacoche.export", "sacoche.preview", "sacoche.import"):
         with pytest.raises(PermissionDenied):
             call(school, cmd, {"data": b""}, session=teacher)

@@ -112,13 +112,19 @@ class Api:
             "SELECT * FROM utilisateur WHERE role = 'directeur' AND actif = 1 ORDER BY id LIMIT 1"
         ).fetchone()
         if row is None:
-            return Session(0, "directeur", "", "DIRECTION", "", token="cli")
+            s = Session(0, "directeur", "", "DIRECTION", "")
+            self.sessions[s.token] = s
+            return s
         return self.open_session(row)
 
     def _resolve(self, session: Session | str | None) -> Session | None:
-        if session is None or isinstance(session, Session):
-            return session
-        found = self.sessions.get(session)
+        """The live session for a token (or a Session object this Api issued)."""
+        if session is None:
+            return None
+        token = session.token if isinstance(session, Session) else session
+        found = self.sessions.get(token) if isinstance(token, str) else None
+        if isinstance(session, Session) and found is not session:
+            found = None  # logged out, or made up by the caller
         if found is None:
             raise UserError("Votre session a expiré. Reconnectez-vous.", code="session")
         return found
