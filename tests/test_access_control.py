@@ -205,6 +205,7 @@ def test_teacher_sees_pupils_of_her_classes_only(school):
 
 # A plausible payload for every director-only command: refused before looking at it.
 DIRECTOR_PAYLOADS = {
+    "school.overview": {},
     "affectations.list": {},
     "affectations.set": {"professeur_id": 2, "classe_id": 1, "affecte": True},
     "affectations.set_principal": {"classe_id": 1, "professeur_id": None},

@@ -248,3 +248,39 @@ def test_referentiel_get(api, director):
     assert len(comps) == 8 and comps[0]["domaines"][0]["items"][0]["id"] > 0
     with pytest.raises(UserError, match="Palier inconnu"):
         call(api, "referentiel.get", {"palier_id": 7}, teacher)
+
+
+# -- overview -------------------------------------------------------------------------------
+
+
+def test_overview_follows_the_procedure(api, director):
+    empty = call(api, "school.overview", {}, director)
+    assert empty["nb_eleves"] == 0 and empty["nb_classes"] == 0 and empty["nb_professeurs"] == 0
+    assert empty["niveaux"] == ["CP", "CE1", "CE2", "CM1", "CM2"]
+    assert [p["id"] for p in empty["paliers"]] == [2]
+    assert empty["paliers"][0]["total"] == 0 and empty["paliers"][0]["pourcentage"] == 0
+
+    base_eleves.apply(api.db, FIXTURE.read_bytes())
+    call(api, "paliers.set", {"actifs": [1, 2]}, director)
+    add_teacher(api)
+    assign(api, "mar.dupuis", "CM2-CM2B", 1)
+    cm2b = [r[0] for r in api.db.execute(
+        "SELECT id FROM eleve WHERE classe_id = ?", (class_id(api, "CM2-CM2B"),))]
+    api.db.executemany("INSERT INTO validation_item VALUES (?, ?, ?, '2012-06-15', 'X')",
+                       [(cm2b[0], 2111, 1), (cm2b[0], 2112, 0), (cm2b[1], 2111, 1),
+                        (cm2b[1], 1, 1)])  # item 1 is palier 1: not counted for palier 2
+    o = call(api, "school.overview", {}, director)
+    assert (o["nb_eleves"], o["nb_classes"], o["nb_professeurs"]) == (143, 9, 1)
+    assert "CM2 B" not in o["classes_sans_principal"] and len(o["classes_sans_principal"]) == 8
+    p1, p2 = o["paliers"]
+    assert (p1["id"], p1["niveau"], p2["id"], p2["niveau"]) == (1, "CE1", 2, "CM2")
+    assert (p2["nb_eleves"], p2["nb_items"], p2["total"]) == (42, 110, 42 * 110)
+    assert (p2["decisions"], p2["valides"]) == (3, 2)
+    assert p2["pourcentage"] == round(100 * 3 / (42 * 110))
+    assert p1["decisions"] == 0  # the palier-1 decision belongs to a CM2 pupil
+
+
+def test_overview_is_for_the_director(api, director):
+    teacher = add_teacher(api)
+    with pytest.raises(PermissionDenied):
+        call(api, "school.overview", {}, teacher)

@@ -216,3 +216,60 @@ def list_eleves(conn: sqlite3.Connection, classe_id: int) -> list[dict]:
     )
     return [{"id": r["id"], "nom": r["nom"], "prenom": r["prenom"],
              "sconet_id": r["sconet_id"], "actif": bool(r["actif"])} for r in rows]
+
+
+# -- overview (the director's home page) ----------------------------------------------------
+
+# The niveau whose pupils a palier concerns (palier 1 = fin CE1, palier 2 = fin CM2).
+PALIER_NIVEAU = {1: "CE1", 2: "CM2"}
+
+
+def overview(conn: sqlite3.Connection) -> dict:
+    """Where the school stands in the procedure: counts for each step and, per active palier,
+    how far the decisions on its pupils have gone (items decided out of pupils × items)."""
+    one = lambda sql: conn.execute(sql).fetchone()[0]
+    classes_sans_principal = [
+        r[0] for r in conn.execute(
+            "SELECT c.nom FROM classe c JOIN niveau n ON n.id = c.niveau_id "
+            "WHERE EXISTS (SELECT 1 FROM eleve e WHERE e.classe_id = c.id AND e.actif = 1) "
+            "AND NOT EXISTS (SELECT 1 FROM affectation a WHERE a.classe_id = c.id "
+            "AND a.principal = 1) ORDER BY n.ordre, c.nom"
+        )
+    ]
+    ref = referentiel.get()
+    paliers = []
+    for p in list_paliers(conn):
+        if not p["actif"]:
+            continue
+        item_ids = [i.id for c in ref.palier(p["id"]).competences for i in c.items]
+        niveau = PALIER_NIVEAU.get(p["id"])
+        eleves = conn.execute(
+            "SELECT e.id FROM eleve e JOIN classe c ON c.id = e.classe_id "
+            "JOIN niveau n ON n.id = c.niveau_id WHERE e.actif = 1 AND n.ref = ?",
+            (niveau,),
+        ).fetchall() if niveau else []
+        decided = valides = 0
+        if eleves and item_ids:
+            decided, valides = conn.execute(
+                "SELECT count(*), coalesce(sum(v.etat), 0) FROM validation_item v "
+                "JOIN eleve e ON e.id = v.eleve_id JOIN classe c ON c.id = e.classe_id "
+                "JOIN niveau n ON n.id = c.niveau_id "
+                f"WHERE e.actif = 1 AND n.ref = ? AND v.item_id IN ({','.join('?' * len(item_ids))})",
+                (niveau, *item_ids),
+            ).fetchone()
+        total = len(eleves) * len(item_ids)
+        paliers.append({
+            "id": p["id"], "nom": p["nom"], "niveau": niveau, "nb_eleves": len(eleves),
+            "nb_items": len(item_ids), "decisions": decided, "valides": valides, "total": total,
+            "pourcentage": round(100 * decided / total) if total else 0,
+        })
+    return {
+        "niveaux": [n["ref"] for n in list_niveaux(conn) if n["actif"]],
+        "nb_classes": one("SELECT count(*) FROM classe c WHERE EXISTS (SELECT 1 FROM eleve e "
+                          "WHERE e.classe_id = c.id AND e.actif = 1)"),
+        "nb_eleves": one("SELECT count(*) FROM eleve WHERE actif = 1"),
+        "nb_professeurs": one("SELECT count(*) FROM utilisateur "
+                              "WHERE role = 'professeur' AND actif = 1"),
+        "classes_sans_principal": classes_sans_principal,
+        "paliers": paliers,
+    }

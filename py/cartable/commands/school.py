@@ -83,6 +83,11 @@ def settings_set(api, payload, session):
     return school.set_settings(api.db, payload)
 
 
+@command("school.overview", role="directeur")
+def school_overview(api, payload, session):
+    return school.overview(api.db)
+
+
 @command("niveaux.list")
 def niveaux_list(api, payload, session):
     return school.list_niveaux(api.db)
