@@ -127,8 +127,9 @@ def test_unreadable_saved_database_is_explained(page, e2e):
         };
         req.onerror = () => reject(req.error); })""")
     page.reload()
-    assert e2e.wait_state(page) == "error"
-    assert "enregistrée dans ce navigateur" in page.locator("#boot-error-message").inner_text()
+    # The recovery screen (details and choices: e2e/test_resilience.py).
+    page.wait_for_selector('html[data-state="recovery"]', state="attached", timeout=60_000)
+    assert "enregistrées dans ce navigateur" in page.locator("#boot-recovery").inner_text()
 
 
 def test_a_real_command_is_saved_across_reload(page, e2e):

@@ -132,3 +132,21 @@ def test_try_open_reports_a_bad_file_in_french(tmp_path):
     good = json.loads(in_thread(bridge.try_open, str(tmp_path / "new.sqlite3")))
     assert good == {"ok": True}
     in_thread(bridge.close)
+
+
+def test_check_file_only_reads_and_answers_in_french(tmp_path):
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(SQLITE_MAGIC + b"\x00" * 200)  # looks like SQLite, is not a school
+    reply = json.loads(in_thread(bridge.check_file, str(bad)))
+    assert reply["ok"] is False and "fichier d'école" in reply["error"], reply
+    assert bad.read_bytes() == SQLITE_MAGIC + b"\x00" * 200
+    missing = json.loads(in_thread(bridge.check_file, str(tmp_path / "absent.sqlite3")))
+    assert missing["ok"] is False and "Erreur interne" in missing["error"]
+
+    good = tmp_path / "good.sqlite3"
+    in_thread(bridge.open, str(good))
+    setup_director()
+    in_thread(bridge.close)
+    before = good.read_bytes()
+    assert json.loads(in_thread(bridge.check_file, str(good))) == {"ok": True, "version": 1}
+    assert good.read_bytes() == before

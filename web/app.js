@@ -223,16 +223,37 @@
 
   // -- persistence failure banner ---------------------------------------------------------
 
-  function showPersistBanner(detail) {
-    if (dom.persistBanner) return;
+  // Shown while saving in the browser fails (boot.js reports every failure, and null once a
+  // later save succeeds). The download works for any user: Cartable.rescueFile() hands over
+  // the database as it is in this page, only while saving fails (docs/SECURITY.md).
+  function showPersistBanner(message) {
+    var text = message || "Les dernières modifications n'ont pas pu être enregistrées dans ce navigateur. Téléchargez le fichier de l'école pour ne rien perdre.";
+    if (dom.persistBanner && dom.persistBanner.isConnected) {
+      dom.persistBanner.querySelector(".alerte-texte").textContent = text;
+      return;
+    }
     var dl = button("Télécharger le fichier de l'école", function () {
-      busy(dl, "Préparation du fichier de l'école…", downloadSchoolFile);
-    }, { class: "principal" });
+      busy(dl, "Préparation du fichier de l'école…", downloadRescueFile);
+    }, { class: "principal", id: "telecharger-secours" });
     dom.persistBanner = el("div", { class: "alerte erreur bandeau-persistance", role: "alert" },
-      el("span", { class: "alerte-texte", text: "L'enregistrement dans le navigateur a échoué" +
-        (detail ? " (" + detail + ")" : "") + ". Téléchargez le fichier de l'école pour ne rien perdre." }),
-      dl);
+      el("span", { class: "alerte-texte", text: text }), dl);
     dom.banners.appendChild(dom.persistBanner);
+  }
+
+  function hidePersistBanner() {
+    if (!dom.persistBanner || !dom.persistBanner.isConnected) return;
+    dom.persistBanner.remove();
+    dom.persistBanner = null;
+    showNotice("L'enregistrement dans le navigateur fonctionne de nouveau : les modifications sont enregistrées.");
+  }
+
+  function downloadRescueFile() {
+    return window.Cartable.rescueFile().then(function (r) {
+      window.Cartable.download(r.data, r.filename, "application/octet-stream");
+      showNotice("Le fichier de l'école « " + r.filename + " » a été téléchargé. Gardez-le en lieu sûr (clé USB…) : il contient les dernières modifications.");
+    }, function () {
+      return downloadSchoolFile(); // saving works again meanwhile: the usual way
+    });
   }
 
   function downloadSchoolFile() {
@@ -248,10 +269,14 @@
 
   function start() {
     buildFrame();
-    if (window.Cartable.onPersistError) {
+    if (window.Cartable.onPersistError && !state.persistListening) {
+      state.persistListening = true;
       window.Cartable.onPersistError(function (e) {
-        showPersistBanner(e && e.message ? e.message : "");
+        state.persistMessage = e ? e.message : null;
+        if (e) showPersistBanner(e.message); else hidePersistBanner();
       });
+    } else if (state.persistMessage) {
+      showPersistBanner(state.persistMessage); // start() again: the frame was rebuilt
     }
     window.addEventListener("beforeunload", function (e) {
       if (hasUnsavedChanges()) {

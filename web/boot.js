@@ -14,11 +14,21 @@
  *   Cartable.download(bytes, filename, mime)   saves a Uint8Array as a file (Blob + <a download>).
  *   Cartable.onPersistError(callback)   callback(error) when saving the database in the
  *                                       browser (IndexedDB) fails: quota, private mode...
+ *                                       (error.message: French sentence); again after each
+ *                                       later failure; callback(null) once a later save
+ *                                       succeeds. A failure before the callback was
+ *                                       registered (e.g. at start-up) is reported at once.
+ *   Cartable.rescueFile()               -> Promise<{filename, data}>: the school file as it is
+ *                                       in memory, for any user, but only while saving in
+ *                                       the browser fails (see docs/SECURITY.md).
  *
  * When Python is ready, <html data-state> goes from "loading" to "ready" and
  * window.CartableApp.start() is called if app.js defined it. On failure, data-state is
- * "error" and a French error screen says what to do. `?timeout=MS` in the URL changes the
- * start-up time limit (tests).
+ * "error" and a French error screen says what to do. If the school database stored in the
+ * browser cannot be opened, data-state is "recovery": a French screen (#boot-recovery) offers
+ * to download the stored bytes, to open a school file, or to start a new school (confirmed);
+ * nothing overwrites the stored bytes before that choice; then data-state becomes "ready".
+ * `?timeout=MS` in the URL changes the start-up time limit (tests).
  */
 (function () {
   "use strict";
@@ -140,6 +150,22 @@
   const pending = new Map(); // call id -> {resolve, reject}
   const persistListeners = [];
   let pandasWaiters = null;
+  let persistError = null; // the last failure to save, until a later save succeeds
+
+  function notifyPersist(err) {
+    for (const cb of persistListeners) {
+      try { cb(err); } catch (e) { console.error(e); }
+    }
+  }
+
+  /** A request to the worker outside the command queue of Cartable.call. */
+  function control(type, fields) {
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject, command: type });
+      worker.postMessage({ type, id, ...fields });
+    });
+  }
 
   function onWorkerMessage(event) {
     const msg = event.data;
@@ -190,20 +216,24 @@
           "Le module d'import (pandas) n'a pas pu se charger. Rechargez la page."));
         console.error("Cartable: pandas:", msg.message);
         break;
-      case "persist-error": {
+      case "persist-error":
         console.error("Cartable: persist:", msg.detail);
-        const err = new Error(msg.message);
-        for (const cb of persistListeners) {
-          try { cb(err); } catch (e) { console.error(e); }
-        }
+        persistError = new Error(msg.message);
+        notifyPersist(persistError);
         break;
-      }
+      case "persist-ok":
+        persistError = null;
+        notifyPersist(null);
+        break;
+      case "recovery":
+        showRecovery(msg);
+        break;
     }
   }
 
   function onWorkerError(e) {
     const detail = `${e.message || "worker error"} (${e.filename || ""}:${e.lineno || ""})`;
-    if (root.dataset.state !== "ready") {
+    if (root.dataset.state !== "ready" && root.dataset.state !== "recovery") {
       fail("Python n'a pas pu démarrer dans ce navigateur.", detail);
       return;
     }
@@ -220,6 +250,8 @@
     clearInterval(renderTimer);
     performance.mark("cartable:ready"); // bench/startup.py reads it
     $("boot-progress").value = 100;
+    const recoveryScreen = $("boot-recovery");
+    if (recoveryScreen) recoveryScreen.remove();
     root.dataset.state = "ready";
     readyResolve();
     if (window.CartableApp && typeof window.CartableApp.start === "function") {
@@ -236,6 +268,124 @@
     }
     // pandas (for imports) loads in the background once the interface is up.
     setTimeout(() => Cartable.whenPandas().catch(() => {}), 1500);
+  }
+
+  // -- recovery: the school database stored in this browser cannot be opened ---------------
+  //
+  // Built here (not in index.html) because it is needed before app.js starts. Every text is
+  // put with textContent.
+
+  function node(tag, attrs, ...children) {
+    const n = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") n.textContent = v;
+      else if (k === "class") n.className = v;
+      else n.setAttribute(k, v);
+    }
+    for (const c of children) if (c) n.append(c);
+    return n;
+  }
+
+  function showRecovery(msg) {
+    if (failed) return;
+    clearTimeout(timer); // the user takes the time needed to choose
+    clearInterval(renderTimer);
+    $("boot").hidden = true;
+    root.dataset.state = "recovery";
+
+    const status = node("p", { id: "recuperation-etat", class: "boot-recovery-status",
+                                role: "status", "aria-live": "polite" });
+    const say = (text, isError) => {
+      status.textContent = text;
+      status.classList.toggle("boot-recovery-error", !!isError);
+    };
+    const buttons = [];
+    const button = (id, label, cls, onClick) => {
+      const b = node("button", { type: "button", id, class: cls, text: label });
+      b.addEventListener("click", onClick);
+      buttons.push(b);
+      return b;
+    };
+    const busy = (on) => { for (const b of buttons) b.disabled = on; };
+    const act = (label, work) => {
+      busy(true);
+      say(label);
+      return work().then((r) => { busy(false); return r; }, (e) => {
+        busy(false);
+        say(e.message, true);
+      });
+    };
+
+    const download = button("recuperation-telecharger",
+      "Télécharger ces données (copie de secours)", "boot-button", () => act(
+        "Préparation de la copie de secours…", () => control("recover", { action: "download" })
+          .then((r) => {
+            Cartable.download(r.data, r.filename, "application/octet-stream");
+            say(`La copie de secours « ${r.filename} » a été téléchargée. Gardez-la : ` +
+                "un spécialiste pourra peut-être en récupérer une partie.");
+          })));
+    if (!msg.size) download.disabled = true;
+
+    const input = node("input", { type: "file", id: "recuperation-fichier", hidden: "",
+      accept: ".sqlite3,.sqlite,.db,application/octet-stream,application/vnd.sqlite3" });
+    input.addEventListener("change", () => {
+      const file = input.files && input.files[0];
+      input.value = "";
+      if (!file) return;
+      act(`Ouverture de « ${file.name} »…`, () => file.arrayBuffer().then((buf) =>
+        control("recover", { action: "open", data: new Uint8Array(buf) })));
+    });
+    const open = button("recuperation-ouvrir", "Ouvrir un fichier d'école…", "boot-button",
+      () => input.click());
+
+    const confirmBox = node("div", { id: "recuperation-confirmation",
+                                     class: "boot-recovery-confirm", role: "alertdialog",
+                                     "aria-labelledby": "recuperation-confirmation-texte" });
+    confirmBox.hidden = true;
+    const fresh = button("recuperation-nouvelle", "Commencer une nouvelle école",
+      "boot-button boot-danger", () => {
+        confirmBox.hidden = false;
+        $("recuperation-confirmer").focus();
+      });
+    confirmBox.append(
+      node("p", { id: "recuperation-confirmation-texte", text: "Vous allez commencer une école " +
+        "vide : configuration, comptes, élèves et validations seront à refaire (ou à " +
+        "reprendre d'un fichier d'école). Les données illisibles seront mises de côté dans ce " +
+        "navigateur, pas effacées. Avez-vous téléchargé la copie de secours ?" }),
+      button("recuperation-confirmer", "Oui, commencer une nouvelle école",
+        "boot-button boot-danger", () => {
+          confirmBox.hidden = true;
+          act("Création d'une nouvelle école…", () => control("recover", { action: "new" }));
+        }),
+      button("recuperation-annuler", "Annuler", "boot-button boot-secondary", () => {
+        confirmBox.hidden = true;
+        fresh.focus();
+      }));
+
+    const size = msg.size ? ` (${(msg.size / 1024).toFixed(0)} Ko)` : "";
+    const screen = node("div", { id: "boot-recovery", class: "boot boot-recovery",
+                                 role: "alert" },
+      node("h1", { class: "boot-title", text: "Les données de l'école sont illisibles" }),
+      node("p", { class: "boot-error-text", text: "Les données de l'école enregistrées dans " +
+        `ce navigateur${size} sont illisibles : elles ont peut-être été abîmées (arrêt ` +
+        "brutal de l'ordinateur, disque plein, nettoyage du navigateur…). Cartable ne les a " +
+        "pas modifiées et ne les remplacera pas sans votre accord." }),
+      node("p", { class: "boot-recovery-reason", text: "Détail : " + (msg.reason || "") }),
+      node("h2", { class: "boot-recovery-question", text: "Que voulez-vous faire ?" }),
+      node("ol", { class: "boot-recovery-choices" },
+        node("li", {}, download, node("p", { text: "Gardez une copie de ces données " +
+          "(sur une clé USB, par exemple) avant toute autre chose." })),
+        node("li", {}, open, input, node("p", { text: "Si vous avez enregistré le fichier de " +
+          "l'école (ecole-cartable-….sqlite3), ouvrez-le : il remplace les données illisibles " +
+          "et l'école repart de ce fichier." })),
+        node("li", {}, fresh, node("p", { text: "Seulement si vous n'avez aucun fichier de " +
+          "l'école : l'école repart de zéro." }), confirmBox)),
+      status,
+      node("details", { class: "boot-error-details" },
+        node("summary", { text: "Détails techniques" }),
+        node("pre", { text: msg.detail || "" })));
+    document.body.insertBefore(screen, $("app"));
+    (msg.size ? download : open).focus();
   }
 
   // -- public API ------------------------------------------------------------------------------
@@ -286,6 +436,14 @@
 
     onPersistError(callback) {
       persistListeners.push(callback);
+      if (persistError) {
+        const err = persistError;
+        queueMicrotask(() => { if (persistError === err) callback(err); });
+      }
+    },
+
+    rescueFile() {
+      return ready.then(() => control("rescue", {}));
     },
   };
   window.Cartable = Cartable;

@@ -7,11 +7,17 @@
  *
  * Messages from the page:  {type: "init", config} | {type: "asset", name, b64}
  *                          | {type: "call", id, command, payload} | {type: "pandas"}
+ *                          | {type: "recover", id, action: "download"|"open"|"new", data}
+ *                          | {type: "rescue", id}
  * Messages to the page:    {type: "progress", step, label} | {type: "ready"}
  *                          | {type: "error", message, detail} | {type: "want", name}
  *                          | {type: "result", id, ok, result, error, code, detail}
  *                          | {type: "pandas-ready"} | {type: "pandas-error", message}
- *                          | {type: "persist-error", message, detail} | {type: "mark", what, at}
+ *                          | {type: "persist-error", message, detail} | {type: "persist-ok"}
+ *                          | {type: "recovery", reason, detail, size} | {type: "mark", what, at}
+ *
+ * "recover" and "rescue" answer with a "result" like "call" (result: {filename, data} for
+ * downloads); a successful "recover" open/new is followed by "ready".
  */
 "use strict";
 
@@ -100,10 +106,20 @@ self.fetch = async function (input, init) {
 };
 
 // -- IndexedDB: the school database survives reloads ----------------------------------------
+//
+// Every save is ONE transaction writing the whole database file under IDB_KEY: IndexedDB
+// commits a transaction entirely or not at all, so a reload, a crash or a full disk in the
+// middle leaves the previous file or the new one, never a mix nor an empty store. Saves run
+// one after the other, in the order they were asked for: the latest always wins.
+//
+// If the stored file cannot be opened at start-up, the worker enters "recovery": it keeps the
+// stored bytes untouched (nothing writes IDB_KEY until the user chooses, on the page's
+// recovery screen, to open a school file or to start a new school) and can hand them to the
+// page for download.
 
 function idbOpen() {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(IDB_NAME, 1);
+    const req = indexedDB.open(IDB_NAME, 1); // throws (-> reject) where IndexedDB is missing
     req.onupgradeneeded = () => req.result.createObjectStore(IDB_STORE);
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
@@ -111,55 +127,126 @@ function idbOpen() {
   });
 }
 
-async function idbGet(key) {
-  const db = await idbOpen();
+/** The stored school file: {value} (undefined when none), {unavailable} or {readError}. */
+async function idbReadSchool() {
+  let db;
   try {
-    return await new Promise((resolve, reject) => {
-      const req = db.transaction(IDB_STORE, "readonly").objectStore(IDB_STORE).get(key);
+    db = await idbOpen();
+  } catch (e) {
+    console.error("Cartable: IndexedDB unavailable", e);
+    return { unavailable: e };
+  }
+  try {
+    const value = await new Promise((resolve, reject) => {
+      const req = db.transaction(IDB_STORE, "readonly").objectStore(IDB_STORE).get(IDB_KEY);
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
+    return { value };
+  } catch (e) {
+    console.error("Cartable: the stored school file could not be read", e);
+    return { readError: e };
   } finally {
     db.close();
   }
 }
 
-async function idbPut(key, value) {
+/** Write [key, value] pairs in ONE readwrite transaction: all of them or none. */
+async function idbWrite(entries) {
   const db = await idbOpen();
   try {
     await new Promise((resolve, reject) => {
-      const tx = db.transaction(IDB_STORE, "readwrite");
-      tx.objectStore(IDB_STORE).put(value, key);
+      const tx = db.transaction(IDB_STORE, "readwrite", { durability: "strict" });
       tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
+      tx.onabort = () => reject(tx.error || new DOMException("transaction aborted", "AbortError"));
+      try {
+        const store = tx.objectStore(IDB_STORE);
+        for (const [key, value] of entries) store.put(value, key);
+      } catch (e) { // e.g. QuotaExceededError, DataCloneError thrown by put()
+        try { tx.abort(); } catch (_) { /* already finished */ }
+        reject(e);
+      }
     });
   } finally {
     db.close();
   }
 }
 
+/** The bytes of a stored value, or null if it is not a file (then `rescue` is what it is). */
+async function storedBytes(value) {
+  if (value instanceof Uint8Array) return { bytes: value };
+  if (value instanceof ArrayBuffer) return { bytes: new Uint8Array(value) };
+  if (ArrayBuffer.isView(value)) {
+    return { bytes: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
+  }
+  if (typeof Blob !== "undefined" && value instanceof Blob) {
+    return { bytes: new Uint8Array(await value.arrayBuffer()) };
+  }
+  let text;
+  try {
+    text = typeof value === "string" ? value : JSON.stringify(value);
+  } catch (e) {
+    text = String(value);
+  }
+  return { bytes: null, rescue: new TextEncoder().encode(String(text)) };
+}
+
+function localDate() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+let persistFailed = false; // the last save failed: the page shows a warning until one succeeds
+let pendingBackup = null;  // [key, bytes] of unreadable data to keep, written with the next save
+let recovery = null;       // {bytes} while the stored file cannot be opened (see above)
+
 // Saves run one after the other, each with the bytes of the moment it was asked for.
-let saving = Promise.resolve();
+let saving = Promise.resolve(true);
 function persist() {
+  if (recovery) return saving; // never write over the unreadable file before the user chose
   const bytes = pyodide.FS.readFile(DB_PATH);
   saving = saving.then(() => save(bytes));
   return saving;
 }
 
 async function save(bytes) {
+  const entries = [[IDB_KEY, bytes]];
+  if (pendingBackup) entries.push(pendingBackup);
   try {
-    await idbPut(IDB_KEY, bytes);
+    await idbWrite(entries);
   } catch (e) {
     console.error("Cartable: could not save the database in IndexedDB", e);
-    self.postMessage({
-      type: "persist-error",
-      message: "Les dernières modifications n'ont pas pu être enregistrées dans ce navigateur " +
-        "(espace plein ou navigation privée). Enregistrez le fichier école sur une clé USB " +
-        "ou sur le disque, puis vérifiez l'espace disponible.",
-      detail: String(e && e.stack || e),
-    });
+    persistFailed = true;
+    self.postMessage({ type: "persist-error", message: persistMessage(e),
+                       detail: String(e && e.stack || e) });
+    return false;
   }
+  pendingBackup = null;
+  if (persistFailed) {
+    persistFailed = false;
+    self.postMessage({ type: "persist-ok" });
+  }
+  return true;
+}
+
+function persistMessage(e) {
+  const name = e && e.name;
+  let why, advice;
+  if (name === "QuotaExceededError") {
+    why = "l'espace de stockage du navigateur est plein";
+    advice = "puis libérez de l'espace sur le disque.";
+  } else if (typeof indexedDB === "undefined" || ["InvalidStateError", "SecurityError",
+    "NotAllowedError", "UnknownError"].includes(name)) {
+    why = "le stockage du navigateur est indisponible, par exemple en navigation privée";
+    advice = "puis ouvrez Cartable dans une fenêtre normale (pas en navigation privée).";
+  } else {
+    why = "le stockage du navigateur a refusé l'écriture";
+    advice = "puis vérifiez l'espace disque disponible et rechargez la page.";
+  }
+  return "Les dernières modifications n'ont pas pu être enregistrées dans ce navigateur (" +
+    why + "). Elles sont encore dans cette page : téléchargez le fichier de l'école et " +
+    "gardez-le (clé USB, disque) avant de fermer la page, " + advice;
 }
 
 // -- Python tasks run one at a time, in order ------------------------------------------------
@@ -215,6 +302,35 @@ function call(id, command, payload) {
   });
 }
 
+/** Run `task` in the queue and answer like a call; `ready` after a successful recovery. */
+function control(id, task, ready) {
+  enqueue(async () => {
+    let reply;
+    try {
+      reply = { ok: true, result: await task() };
+    } catch (e) {
+      reply = { ok: false, error: e.message, detail: String(e && e.stack || e) };
+    }
+    const data = reply.ok && reply.result && reply.result.data;
+    const transfer = data instanceof Uint8Array ? [data.buffer] : []; // fresh copies
+    self.postMessage({ type: "result", id, ok: reply.ok, result: reply.result,
+                       error: reply.error, detail: reply.detail }, transfer);
+    if (ready && reply.ok) self.postMessage({ type: "ready" });
+  });
+}
+
+/** The database file as it is now, for the page to download when the browser cannot keep it.
+ * Not limited to the director (unlike school.file_bytes): the bytes are this computer's own
+ * copy, that the browser would have stored in its profile anyway (docs/SECURITY.md). */
+async function rescue() {
+  if (!persistFailed) {
+    throw new Error("L'enregistrement dans le navigateur fonctionne : enregistrez le fichier " +
+      "de l'école depuis le menu « Fichier de l'école ».");
+  }
+  return { filename: `ecole-cartable-${localDate()}.sqlite3`,
+           data: pyodide.FS.readFile(DB_PATH) };
+}
+
 // -- pandas, loaded in the background (importing it takes seconds) --------------------------
 
 let pandasPromise = null;
@@ -259,11 +375,10 @@ function importText(text) {
   }
 }
 
+let bridge = null;
+
 async function boot() {
-  const saved = idbGet(IDB_KEY).catch((e) => {
-    console.error("Cartable: IndexedDB unavailable", e);
-    return undefined;
-  });
+  const saved = idbReadSchool();
   progress("python", "Démarrage de Python…");
   // pyodide.asm.js first: pyodide.js would otherwise try import(), refused from file://.
   const [asm, loader] = await Promise.all([assetText("pyodide.asm.js"), assetText("pyodide.js")]);
@@ -285,25 +400,87 @@ async function boot() {
   mark("wheels");
 
   progress("database", "Ouverture de la base de l'école…");
-  const bytes = await saved;
+  const stored = await saved;
   mark("idb-read");
-  if (bytes) pyodide.FS.writeFile(DB_PATH, new Uint8Array(bytes));
-  const bridge = pyodide.pyimport("cartable.bridge");
+  bridge = pyodide.pyimport("cartable.bridge");
   mark("bridge-import");
+  if (stored.readError) {
+    enterRecovery(null, "Le navigateur n'arrive pas à les lire.", String(stored.readError));
+    return;
+  }
+  let bytes = null;
+  if (stored.value !== undefined) {
+    const found = await storedBytes(stored.value);
+    if (!found.bytes) {
+      enterRecovery(found.rescue, "Ce n'est pas un fichier d'école.", typeof stored.value);
+      return;
+    }
+    bytes = found.bytes;
+    pyodide.FS.writeFile(DB_PATH, bytes);
+  }
   const opened = JSON.parse(bridge.try_open(DB_PATH));
   mark("bridge-open");
   if (!opened.ok) {
-    self.postMessage({
-      type: "error",
-      message: (bytes ? "La base de l'école enregistrée dans ce navigateur n'a pas pu être " +
-        "ouverte : " : "La base de l'école n'a pas pu être créée : ") + opened.error,
-      detail: opened.detail || "",
-    });
+    if (bytes) {
+      enterRecovery(bytes, opened.error, opened.detail || "");
+    } else {
+      self.postMessage({ type: "error", message: "La base de l'école n'a pas pu être créée : " +
+        opened.error, detail: opened.detail || "" });
+    }
     return;
   }
   bridgeCall = bridge.call;
   if (!bytes) persist(); // a new school: keep it from the start (not awaited)
   self.postMessage({ type: "ready" });
+}
+
+// -- recovery: the stored school file cannot be opened ---------------------------------------
+
+function enterRecovery(bytes, reason, detail) {
+  recovery = { bytes };
+  self.postMessage({ type: "recovery", reason, detail, size: bytes ? bytes.length : null });
+}
+
+function removeDbFiles() {
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) {
+    try { pyodide.FS.unlink(DB_PATH + suffix); } catch (e) { /* not there */ }
+  }
+}
+
+/** Open `data` (a school file, checked first) or, with data null, a new empty school. */
+async function recover(action, data) {
+  if (!recovery) throw new Error("Cartable n'est pas en mode récupération.");
+  if (action === "download") {
+    if (!recovery.bytes) {
+      throw new Error("Ces données ne peuvent pas être lues par le navigateur : il n'y a rien " +
+        "à télécharger.");
+    }
+    return { filename: `cartable-donnees-illisibles-${localDate()}.sqlite3`,
+             data: recovery.bytes.slice() };
+  }
+  if (action === "open") {
+    if (!(data instanceof Uint8Array)) throw new Error("Aucun fichier reçu.");
+    const candidate = DB_PATH + ".candidate";
+    pyodide.FS.writeFile(candidate, data);
+    const checked = JSON.parse(bridge.check_file(candidate));
+    pyodide.FS.unlink(candidate);
+    if (!checked.ok) throw new Error(checked.error);
+  } else if (action !== "new") {
+    throw new Error(`unknown recovery action ${action}`);
+  }
+  removeDbFiles();
+  if (data) pyodide.FS.writeFile(DB_PATH, data);
+  const opened = JSON.parse(bridge.try_open(DB_PATH));
+  if (!opened.ok) throw new Error(opened.error);
+  if (action === "new" && recovery.bytes) {
+    // The unreadable data are kept aside (same transaction as the new school).
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    pendingBackup = [`${IDB_KEY}.illisible-${stamp}`, recovery.bytes];
+  }
+  recovery = null;
+  bridgeCall = bridge.call;
+  await persist(); // a failure is reported as persist-error, like any later save
+  return { opened: action };
 }
 
 self.onmessage = (event) => {
@@ -328,6 +505,12 @@ self.onmessage = (event) => {
       break;
     case "pandas":
       loadPandas();
+      break;
+    case "recover": // from the recovery screen, before "ready"
+      control(msg.id, () => recover(msg.action, msg.data), true);
+      break;
+    case "rescue": // the raw database file, while saving in the browser fails
+      control(msg.id, rescue);
       break;
   }
 };
