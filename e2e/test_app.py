@@ -415,6 +415,18 @@ def test_seed_procedure(page, e2e, tmp_path):
     e2e.screenshot(page, "22-fichier-ecole")
     menu(page, "reglages")
     e2e.screenshot(page, "23-reglages")
+
+    # 16. The home page says where the school stands.
+    menu(page, "accueil")
+    steps = page.locator(".etapes-accueil")
+    expect(steps).to_contain_text("143 élèves dans 9 classes")
+    expect(steps).to_contain_text("1 professeur")
+    expect(steps).to_contain_text("8 classes sans professeur principal")
+    n_valides = sum(expected_items.values())
+    expect(steps).to_contain_text(
+        f"Palier 2 (fin CM2) : {round(100 * len(expected_items) / (42 * 110))} % des items "
+        f"décidés pour 42 élèves de CM2 ({n_valides} items validés")
+    e2e.screenshot(page, "24-accueil-avancement")
     no_error(page)
 
 

@@ -76,6 +76,22 @@
     return { row: row, input: input };
   }
 
+  /**
+   * A file input whose visible part is French whatever the browser's language: the native
+   * control stays (keyboard, drag-and-drop, tests) but is visually hidden behind a
+   * "Choisir un fichier…" button and the chosen file's name.
+   */
+  function filePicker(input) {
+    input.classList.add("fichier-natif");
+    var name = el("span", { class: "nom-fichier", text: "Aucun fichier choisi" });
+    input.addEventListener("change", function () {
+      var f = input.files && input.files[0];
+      name.textContent = f ? f.name : "Aucun fichier choisi";
+    });
+    return el("span", { class: "choix-fichier" }, input,
+      el("label", { for: input.id, class: "bouton-fichier", "aria-hidden": "true", text: "Choisir un fichier…" }), name);
+  }
+
   function button(label, onClick, attrs) {
     var b = el("button", Object.assign({ type: "button", text: label }, attrs || {}));
     if (onClick) b.addEventListener("click", onClick);
@@ -520,23 +536,53 @@
   function viewAccueil(section) {
     append(section, heading("Accueil"));
     append(section, el("p", { text: "Les étapes pour valider le socle commun (palier 2, fin CM2) et transmettre le fichier au collège :" }));
-    var steps = [
-      ["niveaux", "Choisir les niveaux de l'école."],
-      ["paliers", "Choisir les paliers du socle utilisés (palier 1 et palier 2)."],
-      ["import", "Importer les élèves depuis l'extraction CSV de Base-Élèves / ONDE."],
-      ["professeurs", "Créer les comptes des professeurs."],
-      ["affectations", "Attribuer les classes aux professeurs et désigner les professeurs principaux."],
-      ["items", "Valider les items (vous-même ou les professeurs principaux)."],
-      ["competences", "Valider les compétences."],
-      ["echanges", "Exporter le fichier des validations pour le collège (SACoche)."],
-      ["fichier", "Enregistrer régulièrement le fichier de l'école (sauvegarde)."],
-    ];
     var ol = el("ol", { class: "etapes-accueil" });
-    steps.forEach(function (s) {
-      var label = MENU_DIRECTEUR.filter(function (m) { return m[0] === s[0]; })[0][1];
-      ol.appendChild(el("li", {}, button(label, function () { go(s[0]); }, { class: "lien" }), " — " + s[1]));
-    });
     section.appendChild(ol);
+    return call("school.overview").then(function (o) {
+      accueilSteps(o).forEach(function (s) {
+        var label = MENU_DIRECTEUR.filter(function (m) { return m[0] === s[0]; })[0][1];
+        var li = el("li", { class: s[2] === true ? "fait" : (s[2] === false ? "a-faire" : "") },
+          button(label, function () { go(s[0]); }, { class: "lien" }), " — " + s[1]);
+        if (s[2] !== null) {
+          li.appendChild(el("span", { class: "etat-etape", text: s[2] ? "✓ " + s[3] : "À faire : " + s[3] }));
+        }
+        (s[4] || []).forEach(function (extra) { li.appendChild(extra); });
+        ol.appendChild(li);
+      });
+    });
+  }
+
+  /** [view, what to do, done (true/false/null = no status), status text, extra nodes]. */
+  function accueilSteps(o) {
+    var classes = plural(o.nb_classes, "classe", "classes");
+    var progress = o.paliers.map(function (p) {
+      var text = p.nom + " : " + (p.nb_eleves === 0
+        ? "aucun élève de " + p.niveau + "."
+        : p.pourcentage + " % des items décidés pour " + plural(p.nb_eleves, "élève", "élèves") + " de " + p.niveau +
+          " (" + plural(p.valides, "item validé", "items validés") + ", " + plural(p.decisions - p.valides, "invalidé", "invalidés") + ").");
+      return el("div", { class: "avancement" },
+        el("progress", { max: String(Math.max(p.total, 1)), value: String(p.decisions), "aria-label": p.nom }),
+        el("span", { text: text }));
+    });
+    var sansPP = o.classes_sans_principal;
+    return [
+      ["niveaux", "Choisir les niveaux de l'école.", o.niveaux.length > 0,
+        o.niveaux.length ? o.niveaux.join(", ") : "aucun niveau choisi"],
+      ["paliers", "Choisir les paliers du socle utilisés (palier 1 et palier 2).", o.paliers.length > 0,
+        o.paliers.length ? o.paliers.map(function (p) { return p.nom; }).join(", ") : "aucun palier choisi"],
+      ["import", "Importer les élèves depuis l'extraction CSV de Base-Élèves / ONDE.", o.nb_eleves > 0,
+        o.nb_eleves ? plural(o.nb_eleves, "élève", "élèves") + " dans " + classes : "aucun élève"],
+      ["professeurs", "Créer les comptes des professeurs.", o.nb_professeurs > 0,
+        o.nb_professeurs ? plural(o.nb_professeurs, "professeur", "professeurs") : "aucun professeur"],
+      ["affectations", "Attribuer les classes aux professeurs et désigner les professeurs principaux.",
+        o.nb_classes > 0 && sansPP.length === 0,
+        sansPP.length ? plural(sansPP.length, "classe", "classes") + " sans professeur principal (" + sansPP.join(", ") + ")"
+          : (o.nb_classes ? "chaque classe a son professeur principal" : "pas encore de classe")],
+      ["items", "Valider les items (vous-même ou les professeurs principaux).", null, "", progress],
+      ["competences", "Valider les compétences.", null, ""],
+      ["echanges", "Exporter le fichier des validations pour le collège (SACoche).", null, ""],
+      ["fichier", "Enregistrer régulièrement le fichier de l'école (sauvegarde).", null, ""],
+    ];
   }
 
   // ---------------------------------------------------------------------------------------
@@ -676,7 +722,7 @@
       var zone = el("div", { class: "depot" },
         el("p", { text: "Déposez ici le fichier CSV (glisser-déposer), ou choisissez-le :" }),
         el("label", { for: "fichier-eleves", class: "etiquette-fichier", text: "Fichier CSV de Base-Élèves (extraction de tous les élèves)" }),
-        input, chosen);
+        filePicker(input), chosen);
       body.appendChild(zone);
       var next;
       function take(file) {
@@ -1836,7 +1882,7 @@
       if (!f) { chosen = null; previewBtn.disabled = true; return; }
       readFile(f).then(function (data) { chosen = { data: data, filename: f.name }; previewBtn.disabled = false; }).catch(showError);
     });
-    append(box, [el("div", { class: "champ" }, el("label", { for: id, text: "Fichier SACoche (ZIP ou XML)" }), input),
+    append(box, [el("div", { class: "champ" }, el("label", { for: id, text: "Fichier SACoche (ZIP ou XML)" }), filePicker(input)),
       el("div", { class: "actions" }, previewBtn), report]);
 
     function showReport(r, applied) {
@@ -1900,7 +1946,7 @@
     }, { class: "danger", id: "ouvrir-fichier" });
     var open = el("section", { class: "bloc" }, el("h3", { text: "Ouvrir un fichier d'école" }),
       el("p", { class: "avertissement-texte", text: "Attention : l'école actuelle sera remplacée par celle du fichier." }),
-      el("div", { class: "champ" }, el("label", { for: id, text: "Fichier de l'école" }), input),
+      el("div", { class: "champ" }, el("label", { for: id, text: "Fichier de l'école" }), filePicker(input)),
       el("div", { class: "actions" }, openBtn));
     append(section, [save, open]);
   }
