@@ -1683,7 +1683,8 @@
       g.queue = g.queue.then(function () {
         return call("validation.click", { target: target }).then(function (r) {
           applyResult(r);
-          return saveDraft();
+          // Keep the draft for an accidental reload; in a burst of clicks, the last one does.
+          return g.pending > 1 ? null : saveDraft();
         }).catch(function (e) {
           if (optimistic) optimistic.forEach(paintCell); // back to the core's last state
           showError(e);
