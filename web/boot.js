@@ -29,6 +29,18 @@
  * to download the stored bytes, to open a school file, or to start a new school (confirmed);
  * nothing overwrites the stored bytes before that choice; then data-state becomes "ready".
  * `?timeout=MS` in the URL changes the start-up time limit (tests).
+ *
+ * One tab at a time (see "one tab at a time" below): every tab would keep its own copy of the
+ * school in memory and save it whole, so a second tab would silently undo the first one's
+ * changes. A tab opened while Cartable is active elsewhere (same browser profile) starts no
+ * Python: data-state is "other-tab" and a French screen (#boot-other-tab, data-reason="other")
+ * offers "Utiliser Cartable dans cet onglet". Taking over makes the active tab finish the
+ * commands and saves already asked, stop writing, and show the same screen with
+ * data-reason="taken" ("Reprendre ici" takes over again and reloads); only then does the new
+ * tab start, reading the latest saved database. In the deactivated tab, Cartable.call rejects
+ * (.code "other-tab"); the draft in localStorage is left alone. <html data-tabs> says which
+ * mechanism is used: "locks" (Web Locks, lock "cartable-ecole") or "heartbeat" (localStorage
+ * "cartable.onglet", where Web Locks are missing).
  */
 (function () {
   "use strict";
@@ -41,6 +53,8 @@
 
   let worker = null;
   let failed = false;
+  let timer = null; // the start-up time limit, from start()
+  let deactivated = false; // another tab took over (see "one tab at a time")
   let readyResolve, readyReject;
   const ready = new Promise((resolve, reject) => { readyResolve = resolve; readyReject = reject; });
   ready.catch(() => {}); // failures are shown on screen; callers get them from call()
@@ -82,6 +96,10 @@
   const renderTimer = setInterval(render, 100);
 
   function fail(message, detail) {
+    if (deactivated) {
+      console.error("Cartable: after another tab took over:", message, detail || "");
+      return;
+    }
     if (failed || root.dataset.state === "ready") return;
     failed = true;
     clearInterval(renderTimer);
@@ -196,6 +214,7 @@
         break;
       case "result": {
         const p = pending.get(msg.id);
+        if (!p) break;
         pending.delete(msg.id);
         if (msg.ok) {
           p.resolve(msg.result);
@@ -233,7 +252,7 @@
 
   function onWorkerError(e) {
     const detail = `${e.message || "worker error"} (${e.filename || ""}:${e.lineno || ""})`;
-    if (root.dataset.state !== "ready" && root.dataset.state !== "recovery") {
+    if (!deactivated && root.dataset.state !== "ready" && root.dataset.state !== "recovery") {
       fail("Python n'a pas pu démarrer dans ce navigateur.", detail);
       return;
     }
@@ -245,7 +264,7 @@
   }
 
   function becomeReady() {
-    if (failed) return;
+    if (failed || deactivated) return;
     clearTimeout(timer);
     clearInterval(renderTimer);
     performance.mark("cartable:ready"); // bench/startup.py reads it
@@ -287,7 +306,7 @@
   }
 
   function showRecovery(msg) {
-    if (failed) return;
+    if (failed || deactivated) return;
     clearTimeout(timer); // the user takes the time needed to choose
     clearInterval(renderTimer);
     $("boot").hidden = true;
@@ -397,6 +416,10 @@
 
     call(command, payload) {
       const run = () => new Promise((resolve, reject) => {
+        if (deactivated) {
+          reject(otherTabError());
+          return;
+        }
         const id = nextId++;
         pending.set(id, { resolve, reject, command });
         worker.postMessage({ type: "call", id, command, payload: payload ?? {} });
@@ -448,12 +471,294 @@
   };
   window.Cartable = Cartable;
 
+  // -- one tab at a time --------------------------------------------------------------------
+  //
+  // Every tab keeps its own copy of the school database in its worker and saves it whole after
+  // each change: with two active tabs, the last save would silently undo the other tab's
+  // changes. So only one tab of the browser profile (all file:// pages share one storage) runs
+  // Python: the one holding the Web Lock LOCK_NAME ("locks": released by the browser when the
+  // page goes away, even after a crash) or, where Web Locks are missing or refused, the one
+  // whose heartbeat in localStorage TAB_KEY ({id, ts}, refreshed every BEAT_MS) is fresh
+  // ("heartbeat"). A first tab gets the lock at once (ifAvailable); a reload waits up to
+  // RELOAD_WAIT_MS for its previous page to let go.
+  //
+  // Taking over: the new tab writes TAKEOVER_KEY (a `storage` event in the active tab) and
+  // waits for the lock (or for the heartbeat to be handed to it, or to go stale). The active
+  // tab shows the "taken" screen, tells its worker to stop — the worker first finishes the
+  // commands and saves already asked, then refuses commands and writes nothing more — and only
+  // then lets go. The new tab therefore starts its worker, which reads IndexedDB, after the last
+  // save of the old one. An active tab that does not answer within TAKEOVER_WAIT_MS (frozen,
+  // hung) loses its lock anyway (steal) and stops writing at once.
+
+  const LOCK_NAME = "cartable-ecole";
+  const TAB_KEY = "cartable.onglet";
+  const TAKEOVER_KEY = "cartable.onglet.reprise";
+  const BEAT_MS = 2000;
+  const STALE_MS = 6000;
+  const RELOAD_WAIT_MS = 1000;
+  const TAKEOVER_WAIT_MS = 10000;
+  const tabId = Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10);
+  let guard = null;
+  let active = false; // this tab runs Cartable
+
+  function otherTabError() {
+    const err = new Error("Cartable est utilisé dans un autre onglet : cet onglet est " +
+      "désactivé. Fermez-le, ou cliquez sur «\u00a0Reprendre ici\u00a0».");
+    err.code = "other-tab";
+    return err;
+  }
+
+  function readEntry(key) {
+    try {
+      const e = JSON.parse(localStorage.getItem(key) || "null");
+      return e && typeof e.id === "string" && typeof e.ts === "number" ? e : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function writeEntry(key, id) {
+    try {
+      localStorage.setItem(key, JSON.stringify({ id, ts: Date.now() }));
+    } catch (e) { /* storage refused: the guard cannot work, Cartable still does */ }
+  }
+
+  /** Web Locks: this tab is active while it holds LOCK_NAME. */
+  function lockGuard(onLost) {
+    let release = null;
+    // Resolves true once the lock is held (until release()), false if not granted.
+    const request = (options) => new Promise((resolve) => {
+      let granted = false;
+      navigator.locks.request(LOCK_NAME, options, (lock) => {
+        if (!lock) return resolve(false); // ifAvailable, and another tab holds it
+        granted = true;
+        resolve(true);
+        return new Promise((r) => { release = r; });
+      }).catch((e) => {
+        if (!granted) {
+          if (e.name !== "AbortError") console.error("Cartable: lock", e);
+          resolve(false);
+        } else if (release) { // stolen by a tab that waited too long
+          release = null;
+          onLost();
+        }
+      });
+    });
+    const waitFor = async (ms) => {
+      const abort = new AbortController();
+      const t = setTimeout(() => abort.abort(), ms);
+      const ok = await request({ signal: abort.signal });
+      clearTimeout(t);
+      return ok;
+    };
+    return {
+      kind: "locks",
+      async acquire() {
+        return await request({ ifAvailable: true }) || await waitFor(RELOAD_WAIT_MS);
+      },
+      async takeOver() {
+        writeEntry(TAKEOVER_KEY, tabId);
+        if (!await waitFor(TAKEOVER_WAIT_MS)) await request({ steal: true });
+      },
+      release() {
+        const r = release;
+        release = null;
+        if (r) r();
+      },
+    };
+  }
+
+  /** localStorage heartbeat: this tab is active while TAB_KEY holds its id, kept fresh. */
+  function heartbeatGuard(onLost) {
+    let beat = null;
+    const fresh = (e) => e && Math.abs(Date.now() - e.ts) < STALE_MS;
+    const lost = () => {
+      clearInterval(beat);
+      beat = null;
+      onLost();
+    };
+    const claim = () => {
+      writeEntry(TAB_KEY, tabId);
+      clearInterval(beat);
+      beat = setInterval(() => {
+        const e = readEntry(TAB_KEY);
+        if (e && e.id !== tabId) lost(); // another tab claimed it (ours looked stale)
+        else writeEntry(TAB_KEY, tabId);
+      }, BEAT_MS);
+    };
+    window.addEventListener("storage", (ev) => {
+      if (ev.key !== TAB_KEY || !beat) return;
+      const e = readEntry(TAB_KEY); // the current value: the last writer wins
+      if (e && e.id !== tabId) lost();
+    });
+    window.addEventListener("pagehide", () => { // a reload must not find its own heartbeat
+      const e = readEntry(TAB_KEY);
+      if (beat && e && e.id === tabId) localStorage.removeItem(TAB_KEY);
+    });
+    return {
+      kind: "heartbeat",
+      acquire() {
+        const e = readEntry(TAB_KEY);
+        if (fresh(e) && e.id !== tabId) return false;
+        claim();
+        return true;
+      },
+      takeOver() {
+        writeEntry(TAKEOVER_KEY, tabId);
+        const started = Date.now();
+        return new Promise((resolve) => {
+          const poll = setInterval(() => {
+            const e = readEntry(TAB_KEY);
+            if (!fresh(e) || e.id === tabId || Date.now() - started > TAKEOVER_WAIT_MS) {
+              clearInterval(poll);
+              claim();
+              resolve();
+            }
+          }, 150);
+        });
+      },
+      release(nextId) { // hand the heartbeat to the tab taking over, or drop it
+        clearInterval(beat);
+        beat = null;
+        const e = readEntry(TAB_KEY);
+        if (!e || e.id !== tabId) return;
+        if (nextId) writeEntry(TAB_KEY, nextId);
+        else localStorage.removeItem(TAB_KEY);
+      },
+    };
+  }
+
+  async function chooseGuard(onLost) {
+    try {
+      if (navigator.locks && typeof navigator.locks.request === "function") {
+        await navigator.locks.query(); // throws where the page's origin may not use locks
+        return lockGuard(onLost);
+      }
+    } catch (e) {
+      console.warn("Cartable: Web Locks unavailable, using a heartbeat", e);
+    }
+    return heartbeatGuard(onLost);
+  }
+
+  // The active tab: another one asks to take over.
+  window.addEventListener("storage", (ev) => {
+    if (ev.key !== TAKEOVER_KEY || !active || !ev.newValue) return;
+    const e = readEntry(TAKEOVER_KEY);
+    if (e && e.id !== tabId) deactivate(false, e.id);
+  });
+
+  // A page restored from the back-forward cache checks again, like a new page.
+  window.addEventListener("pageshow", (ev) => { if (ev.persisted) location.reload(); });
+
+  /** Stop being the active tab: `stolen` when the lock is already gone (stop writing at once),
+   * otherwise finish the work already asked, then let `nextId` go on. */
+  async function deactivate(stolen, nextId) {
+    if (!active) return;
+    active = false;
+    deactivated = true;
+    clearTimeout(timer);
+    showTabScreen("taken");
+    try {
+      if (worker && !failed) await control("stop", { now: stolen });
+    } catch (e) {
+      console.error("Cartable: stopping the worker", e);
+    } finally {
+      if (!stolen) guard.release(nextId);
+    }
+  }
+
+  /** The "other-tab" screen: `reason` "other" (another tab is active) or "taken" (this tab
+   * was active until another one took over). */
+  function showTabScreen(reason) {
+    const old = $("boot-other-tab");
+    if (old) old.remove();
+    const recoveryScreen = $("boot-recovery");
+    if (recoveryScreen) recoveryScreen.remove();
+    $("boot").hidden = true;
+    $("boot-error").hidden = true;
+    $("app").hidden = true;
+    root.dataset.state = "other-tab";
+
+    const status = node("p", { id: "onglet-etat", class: "boot-recovery-status",
+                                role: "status", "aria-live": "polite" });
+    const taken = reason === "taken";
+    const go = node("button", { type: "button", class: "boot-button",
+      id: taken ? "onglet-reprendre" : "onglet-utiliser",
+      text: taken ? "Reprendre ici" : "Utiliser Cartable dans cet onglet" });
+    go.addEventListener("click", () => {
+      go.disabled = true;
+      status.textContent = "Fermeture de Cartable dans l'autre onglet…";
+      guard.takeOver().then(() => {
+        if (taken) { // this page's copy is out of date: start again from the saved database
+          guard.release();
+          status.textContent = "Rechargement…";
+          location.reload();
+          setTimeout(() => { go.disabled = false; status.textContent = ""; }, 3000);
+        } else {
+          screen.remove();
+          active = true;
+          $("boot").hidden = false;
+          $("app").hidden = false;
+          start();
+        }
+      });
+    });
+    const screen = node("div", { id: "boot-other-tab", class: "boot boot-other-tab",
+                                 role: "alert", "data-reason": reason },
+      node("h1", { class: "boot-title", text: taken ? "Cet onglet est désactivé"
+        : "Cartable est déjà ouvert" }),
+      node("p", { class: "boot-error-text", text: taken
+        ? "Cartable a été ouvert dans un autre onglet : cet onglet est désactivé pour ne rien " +
+          "perdre. Fermez-le, ou cliquez sur «\u00a0Reprendre ici\u00a0»."
+        : "Cartable est déjà ouvert dans un autre onglet ou une autre fenêtre. Pour ne rien " +
+          "perdre, un seul onglet peut être utilisé à la fois." }),
+      node("p", {}, go),
+      node("p", { class: "boot-other-tab-hint", text: taken
+        ? "«\u00a0Reprendre ici\u00a0» désactive l'autre onglet et recharge celui-ci avec les " +
+          "dernières données enregistrées."
+        : "Ce bouton désactive l'autre onglet après avoir enregistré son travail. Sinon, " +
+          "fermez cet onglet et revenez à l'autre." }),
+      status);
+    if (taken && persistError) {
+      // The last changes made here could not be stored: offer them before anything else.
+      const rescue = node("button", { type: "button", class: "boot-button boot-danger",
+        id: "onglet-secours", text: "Télécharger le fichier de l'école" });
+      rescue.addEventListener("click", () => {
+        control("rescue", {}).then((r) => Cartable.download(r.data, r.filename,
+          "application/octet-stream"), (e) => { status.textContent = e.message; });
+      });
+      screen.insertBefore(node("div", { class: "boot-other-tab-warning" },
+        node("p", { text: "Attention : les dernières modifications faites dans cet onglet " +
+          "n'avaient pas pu être enregistrées dans ce navigateur. Téléchargez le fichier de " +
+          "l'école pour les garder." }), rescue), status);
+    }
+    document.body.insertBefore(screen, $("app"));
+    go.focus();
+  }
+
   // -- go ------------------------------------------------------------------------------------
 
-  const timer = setTimeout(() => fail(
-    "Le démarrage a pris trop de temps (plus de " + Math.round(TIMEOUT_MS / 1000) +
-    " secondes) : un fichier de Cartable manque ou est abîmé, ou ce navigateur ne convient pas."),
-  TIMEOUT_MS);
+  /** Start Python (this tab is the active one). */
+  function start() {
+    timer = setTimeout(() => fail(
+      "Le démarrage a pris trop de temps (plus de " + Math.round(TIMEOUT_MS / 1000) +
+      " secondes) : un fichier de Cartable manque ou est abîmé, ou ce navigateur ne convient " +
+      "pas."), TIMEOUT_MS);
+    root.dataset.state = "loading";
+    const startup = config.files.filter((f) => f.group === "startup");
+    filesTotal = startup.reduce((sum, f) => sum + f.size, 0);
+    render();
+    try {
+      startWorker();
+    } catch (e) {
+      fail(e.message, e.stack);
+      return;
+    }
+    Promise.all(startup.map((f) => sendAsset(f.name).then(() => {
+      filesDone += f.size;
+      render();
+    }))).catch((e) => fail(e.message, e.stack));
+  }
 
   if (!config || !Array.isArray(config.files)) {
     fail("Le fichier assets/config.js est introuvable : le dossier de Cartable est incomplet.");
@@ -463,18 +768,21 @@
     fail("Ce navigateur est trop ancien pour Cartable.");
     return;
   }
-  root.dataset.state = "loading";
-  const startup = config.files.filter((f) => f.group === "startup");
-  filesTotal = startup.reduce((sum, f) => sum + f.size, 0);
-  render();
-  try {
-    startWorker();
-  } catch (e) {
-    fail(e.message, e.stack);
-    return;
-  }
-  Promise.all(startup.map((f) => sendAsset(f.name).then(() => {
-    filesDone += f.size;
-    render();
-  }))).catch((e) => fail(e.message, e.stack));
+  chooseGuard(() => deactivate(true)).then(async (g) => {
+    guard = g;
+    root.dataset.tabs = g.kind;
+    const ok = await g.acquire();
+    performance.mark("cartable:tab");
+    return ok;
+  }).catch((e) => {
+    console.error("Cartable: the one-tab check failed", e);
+    return true; // better a working Cartable than none
+  }).then((ok) => {
+    if (ok) {
+      active = true;
+      start();
+    } else {
+      showTabScreen("other");
+    }
+  });
 })();

@@ -8,7 +8,7 @@
  * Messages from the page:  {type: "init", config} | {type: "asset", name, b64}
  *                          | {type: "call", id, command, payload} | {type: "pandas"}
  *                          | {type: "recover", id, action: "download"|"open"|"new", data}
- *                          | {type: "rescue", id}
+ *                          | {type: "rescue", id} | {type: "stop", id, now}
  * Messages to the page:    {type: "progress", step, label} | {type: "ready"}
  *                          | {type: "error", message, detail} | {type: "want", name}
  *                          | {type: "result", id, ok, result, error, code, detail}
@@ -18,6 +18,11 @@
  *
  * "recover" and "rescue" answer with a "result" like "call" (result: {filename, data} for
  * downloads); a successful "recover" open/new is followed by "ready".
+ *
+ * "stop" (another tab takes over, see boot.js): from then on every "call" is refused; the
+ * calls received before it still run and are saved, then nothing is ever written to IndexedDB
+ * again, and only then the "result" of "stop" is sent (the other tab may read IndexedDB from
+ * then on). With `now` (the other tab did not wait), nothing more is written at all.
  */
 "use strict";
 
@@ -155,6 +160,7 @@ async function idbReadSchool() {
 async function idbWrite(entries) {
   const db = await idbOpen();
   try {
+    if (stopped) return; // another tab took over meanwhile ("stop" with `now`)
     await new Promise((resolve, reject) => {
       const tx = db.transaction(IDB_STORE, "readwrite", { durability: "strict" });
       tx.oncomplete = () => resolve();
@@ -200,17 +206,21 @@ function localDate() {
 let persistFailed = false; // the last save failed: the page shows a warning until one succeeds
 let pendingBackup = null;  // [key, bytes] of unreadable data to keep, written with the next save
 let recovery = null;       // {bytes} while the stored file cannot be opened (see above)
+let refuseCalls = false;   // another tab is taking over: no new command runs
+let stopped = false;       // another tab took over: nothing is written to IndexedDB any more
 
 // Saves run one after the other, each with the bytes of the moment it was asked for.
 let saving = Promise.resolve(true);
 function persist() {
   if (recovery) return saving; // never write over the unreadable file before the user chose
+  if (stopped) return saving; // another tab has the school now
   const bytes = pyodide.FS.readFile(DB_PATH);
   saving = saving.then(() => save(bytes));
   return saving;
 }
 
 async function save(bytes) {
+  if (stopped) return false; // asked before a "stop" with `now`: dropped
   const entries = [[IDB_KEY, bytes]];
   if (pendingBackup) entries.push(pendingBackup);
   try {
@@ -287,6 +297,12 @@ function fromWire(value, transfer) {
 }
 
 function call(id, command, payload) {
+  if (refuseCalls) {
+    self.postMessage({ type: "result", id, ok: false, code: "other-tab",
+      error: "Cartable est utilisé dans un autre onglet : cet onglet est désactivé. " +
+        "Fermez-le, ou cliquez sur «\u00a0Reprendre ici\u00a0»." });
+    return Promise.resolve();
+  }
   return enqueue(async () => {
     let reply;
     try {
@@ -511,6 +527,15 @@ self.onmessage = (event) => {
       break;
     case "rescue": // the raw database file, while saving in the browser fails
       control(msg.id, rescue);
+      break;
+    case "stop": // another tab takes over (see the top of this file)
+      refuseCalls = true;
+      if (msg.now) stopped = true;
+      control(msg.id, async () => {
+        await saving;
+        stopped = true;
+        return { stopped: true };
+      });
       break;
   }
 };

@@ -1,0 +1,226 @@
+"""One tab at a time (web/boot.js, "one tab at a time"; docs/SECURITY.md §7).
+
+Two pages of one browser context share the file:// storage, like two tabs of one browser
+profile. Every tab would keep its own copy of the school in its worker and save it whole, so the
+second tab must not start Python while the first is active; taking over must carry the first
+tab's latest save, and the first tab must then write nothing more.
+
+Each test runs in both mechanisms: Web Locks (Chromium's normal case) and the localStorage
+heartbeat used where Web Locks are missing (forced by hiding ``navigator.locks``).
+"""
+
+from __future__ import annotations
+
+import base64
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+TIMEOUT = 60_000
+PASSWORD = "Directrice-2012"
+ALLOWED_SCHEMES = ("file:", "blob:", "data:")
+NO_LOCKS = "Object.defineProperty(Navigator.prototype, 'locks', {get: () => undefined});"
+OTHER = (
+    "Cartable est déjà ouvert dans un autre onglet ou une autre fenêtre. Pour ne rien "
+    "perdre, un seul onglet peut être utilisé à la fois."
+)
+TAKEN = (
+    "Cartable a été ouvert dans un autre onglet : cet onglet est désactivé pour ne rien "
+    "perdre. Fermez-le, ou cliquez sur « Reprendre ici »."
+)
+
+SETUP = """async (password) => {
+  await Cartable.call("app.setup", {nom: "École de test", directeur:
+    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
+  await Cartable.call("auth.login", {login: "direction", password});
+  return true;
+}"""
+
+STORED = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open("cartable", 1);
+    req.onupgradeneeded = () => req.result.createObjectStore("files");
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  try {
+    const v = await new Promise((resolve, reject) => {
+      const req = db.transaction("files").objectStore("files").get("school.sqlite3");
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    if (v === undefined) return null;
+    let s = "";
+    for (let i = 0; i < v.length; i += 0x8000) {
+      s += String.fromCharCode.apply(null, v.subarray(i, i + 0x8000));
+    }
+    return btoa(s);
+  } finally {
+    db.close();
+  }
+}"""
+
+# Inside the worker: the next saves take 1.5 s inside IndexedDB's transaction (a slow disk).
+SLOW_SAVE = """() => {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (...args) {
+    const req = put.apply(this, args);
+    const end = performance.now() + 1500;
+    while (performance.now() < end) { /* busy */ }
+    return req;
+  };
+}"""
+
+
+@pytest.fixture(params=["locks", "heartbeat"])
+def mechanism(request, context):
+    if request.param == "heartbeat":
+        context.add_init_script(NO_LOCKS)
+    return request.param
+
+
+@pytest.fixture
+def first(mechanism, page, e2e):
+    """The conftest's page (it opened before the init script: reload it under it)."""
+    page.set_default_timeout(TIMEOUT)
+    page.on("dialog", lambda d: d.accept())
+    if mechanism == "heartbeat":
+        page.reload()
+    assert e2e.wait_state(page) == "ready"
+    assert page.evaluate("document.documentElement.dataset.tabs") == mechanism
+    return page
+
+
+@pytest.fixture
+def second(context, first, e2e):
+    """A second tab of the same browser profile, checked for network requests like ``page``."""
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.on("dialog", lambda d: d.accept())
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    e2e.open_app(page)
+    yield page
+    bad = sorted({u for u in requests if not u.startswith(ALLOWED_SCHEMES)})
+    assert not bad, f"the app made network requests: {bad}"
+
+
+def state(page) -> str:
+    return page.evaluate("document.documentElement.dataset.state")
+
+
+def wait_other_tab(page, reason: str) -> None:
+    page.wait_for_selector(f'#boot-other-tab[data-reason="{reason}"]', timeout=TIMEOUT)
+    assert state(page) == "other-tab"
+    expect(page.locator("#boot-other-tab")).to_be_visible()
+    expect(page.locator("#app")).to_be_hidden()
+
+
+def stored(page) -> bytes | None:
+    b64 = page.evaluate(STORED)
+    return None if b64 is None else base64.b64decode(b64)
+
+
+def school_name(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "lu.sqlite3"
+    path.write_bytes(data)
+    with sqlite3.connect(path) as conn:
+        ((name,),) = conn.execute("SELECT value FROM meta WHERE key = 'nom'").fetchall()
+    path.unlink()
+    return name
+
+
+def call(e2e, page, command: str, payload: str = "{}"):
+    result = e2e.js(page, f"Cartable.call({command!r}, {payload})")
+    assert not (isinstance(result, dict) and "error" in result), (command, result)
+    return result
+
+
+def test_second_tab_waits_takes_over_with_the_latest_save(first, second, e2e, tmp_path):
+    first.evaluate(SETUP, PASSWORD)
+
+    # The second tab starts no Python: it explains, and offers to take over.
+    wait_other_tab(second, "other")
+    text = second.locator("#boot-other-tab").inner_text()
+    assert OTHER in text
+    assert "fermez cet onglet" in text
+    expect(second.get_by_role("button", name="Utiliser Cartable dans cet onglet")).to_be_focused()
+    assert second.workers == []
+    e2e.screenshot(second, "autre-onglet")
+
+    # The first one keeps working, and saving.
+    call(e2e, first, "school.update", "{nom: 'École des Lilas', uai: null}")
+    assert school_name(stored(second), tmp_path) == "École des Lilas"
+    assert state(first) == "ready"
+
+    # A change whose save is still running in the first tab when the second takes over.
+    first.workers[0].evaluate(SLOW_SAVE)
+    first.evaluate(
+        "() => { window.__last = Cartable.call('school.update', "
+        "{nom: 'École des Tilleuls', uai: null}); }"
+    )
+    second.click("#onglet-utiliser")
+    assert e2e.wait_state(second) == "ready"
+    expect(second.locator("#boot-other-tab")).to_have_count(0)
+    assert second.evaluate("Cartable.call('app.status')")["school"]["nom"] == "École des Tilleuls"
+    assert first.evaluate("window.__last.then(r => r.nom)") == "École des Tilleuls"
+
+    # The first tab is deactivated: a clear screen, no command, and no write ever again.
+    wait_other_tab(first, "taken")
+    assert TAKEN in first.locator("#boot-other-tab").inner_text().replace("\xa0", " ")
+    e2e.screenshot(first, "onglet-desactive")
+    before = stored(second)
+    refused = e2e.js(first, "Cartable.call('school.update', {nom: 'Écrasée', uai: null})")
+    assert refused["code"] == "other-tab", refused
+    assert "autre onglet" in refused["error"] and "«\xa0Reprendre ici\xa0»" in refused["error"]
+    worker = first.workers[0]  # even a command or a save reaching the worker directly
+    worker.evaluate("() => call(9999, 'school.update', {nom: 'Écrasée', uai: null})")
+    assert worker.evaluate("() => persist()") is True  # the last earlier save, nothing new
+    first.wait_for_timeout(300)
+    assert stored(second) == before
+
+    # The second tab works and saves.
+    call(e2e, second, "auth.login", f"{{login: 'direction', password: {PASSWORD!r}}}")
+    call(e2e, second, "school.update", "{nom: 'École des Érables', uai: null}")
+    assert school_name(stored(second), tmp_path) == "École des Érables"
+
+    # "Reprendre ici" in the first tab: it reloads with the second tab's latest save.
+    first.click("#onglet-reprendre")
+    assert e2e.wait_state(first) == "ready"
+    assert first.evaluate("Cartable.call('app.status')")["school"]["nom"] == "École des Érables"
+    wait_other_tab(second, "taken")
+    assert "error" in e2e.js(second, "Cartable.call('app.status')")
+
+
+def test_a_reload_is_not_another_tab(first, e2e, mechanism):
+    first.evaluate(SETUP, PASSWORD)
+    for _ in range(3):
+        first.reload()
+        first.wait_for_selector(
+            'html[data-state="ready"], html[data-state="other-tab"]',
+            state="attached",
+            timeout=TIMEOUT,
+        )
+        assert state(first) == "ready"
+        # The check does not hold the start-up back.
+        waited = first.evaluate("performance.getEntriesByName('cartable:tab')[0].startTime")
+        assert waited < 1000, waited
+    if mechanism == "heartbeat":
+        # A stale heartbeat of another tab (closed by a crash) does not block either.
+        first.evaluate(
+            "localStorage.setItem('cartable.onglet', "
+            "JSON.stringify({id: 'ancien', ts: Date.now() - 60000}))"
+        )
+        first.reload()
+        assert e2e.wait_state(first) == "ready"
+
+
+def test_closing_the_active_tab_lets_the_other_start(first, second, e2e):
+    wait_other_tab(second, "other")
+    first.close()
+    second.click("#onglet-utiliser")
+    assert e2e.wait_state(second) == "ready"
+    assert second.evaluate("Cartable.call('app.status')")["needs_setup"] is True
