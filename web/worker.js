@@ -401,6 +401,12 @@ async function boot() {
   importText(asm);
   importText(loader);
   mark("loader");
+  // Ask for the start-up wheels now, so that they are read and decoded while Pyodide boots.
+  const wheels = config.wheels.map((name) => {
+    const bytes = assetBytes(name);
+    bytes.catch(() => {}); // reported by assetBytes; awaited (and thrown) below
+    return bytes;
+  });
   // indexURL is the folder's own assets/ URL: never fetched for real, the wrapped fetch
   // serves every file Pyodide asks for by its name.
   pyodide = await loadPyodide({ indexURL: config.indexURL, fullStdLib: false });
@@ -410,8 +416,8 @@ async function boot() {
   // thus installed without its dependencies (pandas comes later, see loadPandas).
   progress("packages", "Chargement des modules…");
   const sitePackages = `/lib/python${config.python}/site-packages`;
-  for (const wheel of config.wheels) {
-    pyodide.unpackArchive(await assetBytes(wheel), "wheel", { extractDir: sitePackages });
+  for (const bytes of wheels) {
+    pyodide.unpackArchive(await bytes, "wheel", { extractDir: sitePackages });
   }
   mark("wheels");
 
