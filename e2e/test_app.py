@@ -24,84 +24,16 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
+from grid_helpers import GridModel, grid_cells, grid_layout, settle
+
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT / "tests" / "fixtures" / "base_eleves" / "CSVExtraction.csv"
 TIMEOUT = 60_000
 DIRECTOR_PASSWORD = "Directrice-2012"
 TEACHER_NEW_PASSWORD = "MaClasse-CM2b"
-NEXT = {None: 1, 1: 0, 0: None}
-
-
-# -- a model of the grid rules (SPEC §6), to compute what the export must contain ----------------
-
-
-class GridModel:
-    """Cells (eleve_id, row_id) -> 1/0 (absent = no decision); arrows start at 1 (validate)."""
-
-    def __init__(self, layout: dict):
-        self.layout = layout  # {"eleves": [ids], "domaines": [{"id", "rows": [ids]}]}
-        self.cells: dict[tuple[int, int], int] = {}
-        self.arrows: dict[str, int | None] = {}
-
-    def _set(self, key, state):
-        if state is None:
-            self.cells.pop(key, None)
-        else:
-            self.cells[key] = state
-
-    def cell(self, e: int, r: int):
-        self._set((e, r), NEXT[self.cells.get((e, r))])
-
-    def _arrow(self, name: str, keys):
-        state = self.arrows.get(name, 1)
-        for key in keys:
-            self._set(key, state)
-        self.arrows[name] = NEXT[state]
-
-    def column(self, d: int, e: int):
-        rows = next(x["rows"] for x in self.layout["domaines"] if x["id"] == d)
-        self._arrow(f"column:{d}:{e}", [(e, r) for r in rows])
-
-    def row(self, r: int):
-        self._arrow(f"row:{r}", [(e, r) for e in self.layout["eleves"]])
-
-    def domaine(self, d: int):
-        rows = next(x["rows"] for x in self.layout["domaines"] if x["id"] == d)
-        self._arrow(f"domaine:{d}", [(e, r) for r in rows for e in self.layout["eleves"]])
 
 
 # -- page helpers ---------------------------------------------------------------------------------
-
-
-def grid_layout(page) -> dict:
-    return page.evaluate(
-        """() => ({
-          eleves: [...document.querySelectorAll('#grille-validations th.eleve')].map(
-            th => Number(th.dataset.eleve)),
-          noms: Object.fromEntries([...document.querySelectorAll('#grille-validations th.eleve')]
-            .map(th => [th.dataset.eleve, [th.dataset.nom, th.dataset.prenom]])),
-          domaines: [...document.querySelectorAll('#grille-validations tbody.domaine')].map(tb => ({
-            id: Number(tb.dataset.domaine),
-            rows: [...tb.querySelectorAll('tr[data-row]')].map(tr => Number(tr.dataset.row)),
-          })),
-        })"""
-    )
-
-
-def grid_cells(page) -> dict:
-    """The painted state of every cell: {(eleve_id, row_id): 1/0} (undecided cells omitted)."""
-    settle(page)
-    raw = page.evaluate(
-        """() => [...document.querySelectorAll('#grille-validations td.case-grille')].map(
-              td => [Number(td.dataset.eleve), Number(td.dataset.row), td.dataset.etat])"""
-    )
-    return {(e, r): int(s) for e, r, s in raw if s != "null"}
-
-
-def settle(page):
-    """Wait until every click sent to the core has been answered and painted."""
-    expect(page.locator("#grille-validations")).not_to_have_class(re.compile(r"\ben-cours\b"),
-                                                                   timeout=TIMEOUT)
 
 
 def notice(page, text: str):

@@ -9,15 +9,14 @@ accidental reload with unsaved changes ("Reprendre").
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
+from grid_helpers import GridModel, grid_cells, grid_layout, settle
+
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2012"
-NEXT = {None: 1, 1: 0, 0: None}
 HTML_NOM = "<b>X</b>"
 HTML_PRENOM = "<img src=x onerror=window.__xss=1>"
 
@@ -43,67 +42,6 @@ PREPARE = """async ({csv, password}) => {
   await C.call("auth.logout", {});
   return r;
 }"""
-
-
-class Model:
-    def __init__(self, layout):
-        self.layout = layout
-        self.cells: dict[tuple[int, int], int] = {}
-        self.arrows: dict[str, int | None] = {}
-
-    def _set(self, key, state):
-        if state is None:
-            self.cells.pop(key, None)
-        else:
-            self.cells[key] = state
-
-    def cell(self, e, r):
-        self._set((e, r), NEXT[self.cells.get((e, r))])
-
-    def arrow(self, name, keys):
-        state = self.arrows.get(name, 1)
-        for k in keys:
-            self._set(k, state)
-        self.arrows[name] = NEXT[state]
-
-    def rows(self, d):
-        return next(x["rows"] for x in self.layout["domaines"] if x["id"] == d)
-
-    def column(self, d, e):
-        self.arrow(f"column:{d}:{e}", [(e, r) for r in self.rows(d)])
-
-    def row(self, r):
-        self.arrow(f"row:{r}", [(e, r) for e in self.layout["eleves"]])
-
-    def domaine(self, d):
-        self.arrow(f"domaine:{d}", [(e, r) for r in self.rows(d) for e in self.layout["eleves"]])
-
-
-def layout_of(page):
-    return page.evaluate(
-        """() => ({
-          eleves: [...document.querySelectorAll('#grille-validations th.eleve')].map(
-            th => Number(th.dataset.eleve)),
-          domaines: [...document.querySelectorAll('#grille-validations tbody.domaine')].map(tb => ({
-            id: Number(tb.dataset.domaine),
-            rows: [...tb.querySelectorAll('tr[data-row]')].map(tr => Number(tr.dataset.row)),
-          })),
-        })"""
-    )
-
-
-def settle(page):
-    expect(page.locator("#grille-validations")).not_to_have_class(re.compile(r"\ben-cours\b"),
-                                                                   timeout=TIMEOUT)
-
-
-def cells_of(page):
-    settle(page)
-    raw = page.evaluate(
-        """() => [...document.querySelectorAll('#grille-validations td.case-grille')].map(
-              td => [Number(td.dataset.eleve), Number(td.dataset.row), td.dataset.etat])"""
-    )
-    return {(e, r): int(s) for e, r, s in raw if s != "null"}
 
 
 def focused(page):
@@ -149,7 +87,7 @@ def test_grid_30_pupils_keyboard_arrows_and_safe_names(page, e2e):
     assert any(HTML_PRENOM in t for t in texts), texts
 
     open_competence_1(page)
-    layout = layout_of(page)
+    layout = grid_layout(page)
     assert len(layout["eleves"]) == 30
     assert sum(len(d["rows"]) for d in layout["domaines"]) == 29
     assert page.locator("#grille-validations td.case-grille").count() == 30 * 29
@@ -169,7 +107,7 @@ def test_grid_30_pupils_keyboard_arrows_and_safe_names(page, e2e):
     expect(first).to_have_attribute("role", "gridcell")
     assert "pas de décision" in first.get_attribute("aria-label")
 
-    model = Model(layout)
+    model = GridModel(layout)
     el = layout["eleves"]
     d0 = layout["domaines"][0]
     rows0 = d0["rows"]
@@ -187,16 +125,16 @@ def test_grid_30_pupils_keyboard_arrows_and_safe_names(page, e2e):
     page.keyboard.press("Space")
     model.cell(el[1], rows0[1])
     settle(page)
-    assert cells_of(page) == model.cells  # validé
+    assert grid_cells(page) == model.cells  # validé
     page.keyboard.press("Enter")
     model.cell(el[1], rows0[1])
-    assert cells_of(page) == model.cells  # invalidé
+    assert grid_cells(page) == model.cells  # invalidé
     page.keyboard.press(" ")
     model.cell(el[1], rows0[1])
-    assert cells_of(page) == model.cells  # no decision again
+    assert grid_cells(page) == model.cells  # no decision again
     page.keyboard.press("Enter")
     model.cell(el[1], rows0[1])
-    assert cells_of(page) == model.cells
+    assert grid_cells(page) == model.cells
     # the roving tab stop follows the focus
     assert page.locator("#grille-validations [tabindex='0']").count() == 1
     page.keyboard.press("End")
@@ -215,10 +153,10 @@ def test_grid_30_pupils_keyboard_arrows_and_safe_names(page, e2e):
     assert focused(page) == f"column:{d0['id']}:{el[1]}"
     page.keyboard.press("Enter")  # column arrow of pupil 2: validate the whole column
     model.column(d0["id"], el[1])
-    assert cells_of(page) == model.cells
+    assert grid_cells(page) == model.cells
     page.keyboard.press("Space")  # second click: invalidate the column
     model.column(d0["id"], el[1])
-    assert cells_of(page) == model.cells
+    assert grid_cells(page) == model.cells
     arrow = page.locator(f'button[data-fleche="column:{d0["id"]}:{el[1]}"]')
     expect(arrow).to_have_attribute("data-prochain", "null")
     assert "tout effacer" in arrow.get_attribute("aria-label")
@@ -228,14 +166,14 @@ def test_grid_30_pupils_keyboard_arrows_and_safe_names(page, e2e):
     last_row = last_domaine["rows"][-1]
     page.click(f'button[data-fleche="row:{last_row}"]')
     model.row(last_row)
-    assert cells_of(page) == model.cells
+    assert grid_cells(page) == model.cells
     assert sum(1 for (e, r) in model.cells if r == last_row) == 30
 
     # Domaine arrow: validate all, invalidate all, clear all.
     for _ in range(3):
         page.click(f'button[data-fleche="domaine:{last_domaine["id"]}"]')
         model.domaine(last_domaine["id"])
-        assert cells_of(page) == model.cells
+        assert grid_cells(page) == model.cells
     assert not any(r in last_domaine["rows"] for (e, r) in model.cells)
 
     # Sticky headers: scroll the table; the pupil names and the item column stay in view.
@@ -263,10 +201,10 @@ def test_grid_30_pupils_keyboard_arrows_and_safe_names(page, e2e):
     e2e.screenshot(page, "grille-brouillon-retrouve")
     page.click("#reprendre-brouillon")
     expect(page.locator("#grille-validations")).to_be_visible()
-    assert cells_of(page) == model.cells
+    assert grid_cells(page) == model.cells
     page.click("#enregistrer-validations")
     expect(page.locator(".messages .alerte.succes").last).to_contain_text(
         "Validations enregistrées")
     assert page.evaluate("() => localStorage.getItem('cartable.draft')") is None
-    assert cells_of(page) == model.cells
+    assert grid_cells(page) == model.cells
     assert page.evaluate("() => window.__xss") is None
