@@ -13,7 +13,9 @@ Helpers, reached through the ``e2e`` fixture (so that no test imports ``conftest
 
 from __future__ import annotations
 
+import base64
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -117,7 +119,76 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# IndexedDB of the page (database "cartable", store "files"), values as base64.
+IDB = """async ({op, key, b64}) => {
+  const db = await new Promise((resolve, reject) => {
+    const req = indexedDB.open("cartable", 1);
+    req.onupgradeneeded = () => req.result.createObjectStore("files");
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  const done = (req) => new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  try {
+    const store = db.transaction("files", op === "put" ? "readwrite" : "readonly")
+      .objectStore("files");
+    if (op === "keys") return (await done(store.getAllKeys())).map(String);
+    if (op === "put") {
+      const bin = atob(b64);
+      const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+      await done(store.put(bytes, key));
+      return true;
+    }
+    const v = await done(store.get(key));
+    if (v === undefined) return null;
+    const u8 = v instanceof Uint8Array ? v : new Uint8Array(v);
+    let s = "";
+    for (let i = 0; i < u8.length; i += 0x8000) {
+      s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000));
+    }
+    return btoa(s);
+  } finally {
+    db.close();
+  }
+}"""
+
+
+def idb_get(page, key="school.sqlite3") -> bytes | None:
+    """The bytes the app stored in the browser (None if absent)."""
+    b64 = page.evaluate(IDB, {"op": "get", "key": key, "b64": None})
+    return None if b64 is None else base64.b64decode(b64)
+
+
+def idb_put(page, data: bytes, key="school.sqlite3") -> None:
+    page.evaluate(IDB, {"op": "put", "key": key, "b64": base64.b64encode(data).decode()})
+
+
+def idb_keys(page) -> list[str]:
+    return page.evaluate(IDB, {"op": "keys", "key": None, "b64": None})
+
+
+def call(page, command: str, payload: str = "{}"):
+    """``Cartable.call`` from the page; the test fails on an error reply."""
+    result = js(page, f"Cartable.call({command!r}, {payload})")
+    assert not (isinstance(result, dict) and "error" in result), (command, result)
+    return result
+
+
+def query(data: bytes, tmp_path: Path, sql: str) -> list:
+    """Run ``sql`` on a school file given as bytes."""
+    path = tmp_path / "lu.sqlite3"
+    path.write_bytes(data)
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(sql).fetchall()
+    path.unlink()
+    return rows
+
+
 @pytest.fixture
 def e2e(dist):
-    return SimpleNamespace(open_app=open_app, wait_state=wait_state, js=js,
-                           screenshot=screenshot, DIST=dist, INDEX=dist / "index.html")
+    return SimpleNamespace(open_app=open_app, wait_state=wait_state, js=js, call=call,
+                           screenshot=screenshot, idb_get=idb_get, idb_put=idb_put,
+                           idb_keys=idb_keys, query=query, DIST=dist,
+                           INDEX=dist / "index.html")

@@ -19,12 +19,12 @@ from __future__ import annotations
 import base64
 import gzip
 import re
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from test_grid import cells_of, login, open_competence_1
+from grid_helpers import grid_cells
+from test_grid import login, open_competence_1
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -42,41 +42,6 @@ SETUP = """async ({password, profPassword}) => {
   const prof = await C.call("professeurs.create",
     {nom: "Crespin", prenom: "Thomas", login: "prof", password: profPassword});
   return prof;
-}"""
-
-# IndexedDB of the page (database "cartable", store "files"), values as base64.
-IDB = """async ({op, key, b64}) => {
-  const db = await new Promise((resolve, reject) => {
-    const req = indexedDB.open("cartable", 1);
-    req.onupgradeneeded = () => req.result.createObjectStore("files");
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  const done = (req) => new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  try {
-    const store = db.transaction("files", op === "put" ? "readwrite" : "readonly")
-      .objectStore("files");
-    if (op === "keys") return (await done(store.getAllKeys())).map(String);
-    if (op === "put") {
-      const bin = atob(b64);
-      const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-      await done(store.put(bytes, key));
-      return true;
-    }
-    const v = await done(store.get(key));
-    if (v === undefined) return null;
-    const u8 = v instanceof Uint8Array ? v : new Uint8Array(v);
-    let s = "";
-    for (let i = 0; i < u8.length; i += 0x8000) {
-      s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000));
-    }
-    return btoa(s);
-  } finally {
-    db.close();
-  }
 }"""
 
 # Inside the worker: make IndexedDB fail like a full disk, an aborted write, or a private mode.
@@ -108,37 +73,9 @@ REPAIR = """() => {
 }"""
 
 
-def idb_get(page, key="school.sqlite3") -> bytes | None:
-    b64 = page.evaluate(IDB, {"op": "get", "key": key, "b64": None})
-    return None if b64 is None else base64.b64decode(b64)
-
-
-def idb_put(page, data: bytes, key="school.sqlite3") -> None:
-    page.evaluate(IDB, {"op": "put", "key": key, "b64": base64.b64encode(data).decode()})
-
-
-def idb_keys(page) -> list[str]:
-    return page.evaluate(IDB, {"op": "keys", "key": None, "b64": None})
-
-
-def call(e2e, page, command: str, payload: str = "{}"):
-    result = e2e.js(page, f"Cartable.call({command!r}, {payload})")
-    assert not (isinstance(result, dict) and "error" in result), (command, result)
-    return result
-
-
 def the_worker(page):
     assert len(page.workers) == 1, page.workers
     return page.workers[0]
-
-
-def query(data: bytes, tmp_path: Path, sql: str):
-    path = tmp_path / "lu.sqlite3"
-    path.write_bytes(data)
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute(sql).fetchall()
-    path.unlink()
-    return rows
 
 
 def download(page, click_selector: str) -> tuple[str, bytes]:
@@ -161,55 +98,55 @@ def test_storage_full_banner_downloads_the_unsaved_change(page, e2e, tmp_path):
     assert e2e.wait_state(page) == "ready"
     expect(page.locator(".ecran-creation")).to_be_visible()
     page.evaluate(SETUP, {"password": PASSWORD, "profPassword": PROF_PASSWORD})
-    stored = idb_get(page)
-    assert query(stored, tmp_path, "SELECT value FROM meta WHERE key = 'nom'") == \
+    stored = e2e.idb_get(page)
+    assert e2e.query(stored, tmp_path, "SELECT value FROM meta WHERE key = 'nom'") == \
         [("École de test",)]
     # Saving works: no rescue copy outside a failure (school.file_bytes is the usual way).
     assert "error" in e2e.js(page, "Cartable.rescueFile()")
 
     # The director's change cannot be stored: the banner says so at once.
     the_worker(page).evaluate(BREAK["quota"])
-    call(e2e, page, "school.update", "{nom: 'École des Tilleuls', uai: null}")
+    e2e.call(page, "school.update", "{nom: 'École des Tilleuls', uai: null}")
     banner = page.locator(".bandeau-persistance")
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("n'ont pas pu être enregistrées dans ce navigateur")
     expect(banner).to_contain_text("plein")
-    assert idb_get(page) == stored  # the previous state is intact
+    assert e2e.idb_get(page) == stored  # the previous state is intact
     e2e.screenshot(page, "stockage-plein")
     name, data = download(page, "#telecharger-secours")
     assert name.startswith("ecole-cartable-") and name.endswith(".sqlite3"), name
     assert data.startswith(SQLITE_MAGIC)
-    assert query(data, tmp_path, "SELECT value FROM meta WHERE key = 'nom'") == \
+    assert e2e.query(data, tmp_path, "SELECT value FROM meta WHERE key = 'nom'") == \
         [("École des Tilleuls",)]
 
     # A teacher, while saving still fails: later failures are not silent, and the banner's
     # button works although school.file_bytes is the director's.
-    call(e2e, page, "auth.logout")
-    call(e2e, page, "auth.login", f"{{login: 'prof', password: {PROF_PASSWORD!r}}}")
+    e2e.call(page, "auth.logout")
+    e2e.call(page, "auth.login", f"{{login: 'prof', password: {PROF_PASSWORD!r}}}")
     assert "error" in e2e.js(page, "Cartable.call('school.file_bytes', {})")
-    hash_before = query(data, tmp_path,
+    hash_before = e2e.query(data, tmp_path,
                         "SELECT password_hash FROM utilisateur WHERE login = 'prof'")
-    call(e2e, page, "auth.change_password",
+    e2e.call(page, "auth.change_password",
          f"{{old_password: {PROF_PASSWORD!r}, new_password: 'Nouveau-secret-2024'}}")
     expect(banner).to_have_count(1)
     expect(banner).to_be_visible()
     name, data = download(page, "#telecharger-secours")
     assert data.startswith(SQLITE_MAGIC)
-    hash_after = query(data, tmp_path,
+    hash_after = e2e.query(data, tmp_path,
                        "SELECT password_hash FROM utilisateur WHERE login = 'prof'")
     assert hash_after != hash_before
-    assert query(data, tmp_path, "SELECT value FROM meta WHERE key = 'nom'") == \
+    assert e2e.query(data, tmp_path, "SELECT value FROM meta WHERE key = 'nom'") == \
         [("École des Tilleuls",)]
-    assert idb_get(page) == stored
+    assert e2e.idb_get(page) == stored
 
     # Storage works again: the next save stores everything and the banner goes.
     the_worker(page).evaluate(REPAIR)
-    call(e2e, page, "auth.change_password",
+    e2e.call(page, "auth.change_password",
          "{old_password: 'Nouveau-secret-2024', new_password: 'Encore-autre-2024'}")
     expect(banner).to_have_count(0)
     expect(page.locator(".messages")).to_contain_text("fonctionne de nouveau")
-    stored = idb_get(page)
-    assert query(stored, tmp_path, "SELECT value FROM meta WHERE key = 'nom'") == \
+    stored = e2e.idb_get(page)
+    assert e2e.query(stored, tmp_path, "SELECT value FROM meta WHERE key = 'nom'") == \
         [("École des Tilleuls",)]
     assert "error" in e2e.js(page, "Cartable.rescueFile()")
 
@@ -219,16 +156,16 @@ def test_other_storage_failures_show_the_banner(page, e2e, tmp_path, failure):
     page.set_default_timeout(TIMEOUT)
     assert e2e.wait_state(page) == "ready"
     expect(page.locator(".ecran-creation")).to_be_visible()
-    before = idb_get(page)
+    before = e2e.idb_get(page)
     the_worker(page).evaluate(BREAK[failure])
     page.evaluate(SETUP, {"password": PASSWORD, "profPassword": PROF_PASSWORD})
     banner = page.locator(".bandeau-persistance")
     expect(banner).to_contain_text("n'ont pas pu être enregistrées dans ce navigateur")
     if failure == "unavailable":
         expect(banner).to_contain_text("navigation privée")
-    assert idb_get(page) == before  # nothing half-written
+    assert e2e.idb_get(page) == before  # nothing half-written
     _, data = download(page, "#telecharger-secours")
-    assert query(data, tmp_path, "SELECT login FROM utilisateur ORDER BY login") == \
+    assert e2e.query(data, tmp_path, "SELECT login FROM utilisateur ORDER BY login") == \
         [("direction",), ("prof",)]
 
 
@@ -246,7 +183,7 @@ def test_corrupted_storage_recovery_then_open_a_school_file(page, e2e, tmp_path)
     info.value.save_as(saved)
     assert saved.read_bytes().startswith(SQLITE_MAGIC)
 
-    idb_put(page, GARBAGE)
+    e2e.idb_put(page, GARBAGE)
     page.reload()
     wait_recovery(page)
     text = page.locator("#boot-recovery").inner_text()
@@ -256,7 +193,7 @@ def test_corrupted_storage_recovery_then_open_a_school_file(page, e2e, tmp_path)
                   "Commencer une nouvelle école"]:
         expect(page.get_by_role("button", name=label)).to_be_visible()
     e2e.screenshot(page, "recuperation")
-    assert idb_get(page) == GARBAGE
+    assert e2e.idb_get(page) == GARBAGE
 
     # The rescue copy is the stored bytes, exactly.
     name, data = download(page, "#recuperation-telecharger")
@@ -266,7 +203,7 @@ def test_corrupted_storage_recovery_then_open_a_school_file(page, e2e, tmp_path)
     # Start-up again: still the recovery screen, nothing overwritten meanwhile.
     page.reload()
     wait_recovery(page)
-    assert idb_get(page) == GARBAGE
+    assert e2e.idb_get(page) == GARBAGE
 
     # A file that is not a school file is refused; the stored bytes stay.
     bad = tmp_path / "pas-une-ecole.sqlite3"
@@ -276,7 +213,7 @@ def test_corrupted_storage_recovery_then_open_a_school_file(page, e2e, tmp_path)
     chooser.value.set_files(str(bad))
     expect(page.locator("#recuperation-etat")).to_contain_text("fichier d'école")
     assert page.evaluate("document.documentElement.dataset.state") == "recovery"
-    assert idb_get(page) == GARBAGE
+    assert e2e.idb_get(page) == GARBAGE
 
     # The saved school file replaces them; the app starts and the director logs in.
     with page.expect_file_chooser() as chooser:
@@ -285,9 +222,9 @@ def test_corrupted_storage_recovery_then_open_a_school_file(page, e2e, tmp_path)
     assert e2e.wait_state(page) == "ready"
     expect(page.locator("#boot-recovery")).to_have_count(0)
     login(page, "direction", PASSWORD)
-    stored = idb_get(page)
+    stored = e2e.idb_get(page)
     assert stored.startswith(SQLITE_MAGIC)
-    assert query(stored, tmp_path, "SELECT login FROM utilisateur ORDER BY login") == \
+    assert e2e.query(stored, tmp_path, "SELECT login FROM utilisateur ORDER BY login") == \
         [("direction",), ("prof",)]
     page.reload()
     assert e2e.wait_state(page) == "ready"
@@ -297,7 +234,7 @@ def test_corrupted_storage_recovery_then_open_a_school_file(page, e2e, tmp_path)
 def test_corrupted_storage_new_school_needs_confirmation_and_keeps_the_bytes(page, e2e):
     page.set_default_timeout(TIMEOUT)
     assert e2e.wait_state(page) == "ready"
-    idb_put(page, GARBAGE)
+    e2e.idb_put(page, GARBAGE)
     page.reload()
     wait_recovery(page)
 
@@ -307,17 +244,17 @@ def test_corrupted_storage_new_school_needs_confirmation_and_keeps_the_bytes(pag
     expect(confirm).to_contain_text("mises de côté")
     page.click("#recuperation-annuler")  # changed one's mind: nothing happens
     expect(confirm).to_be_hidden()
-    assert idb_get(page) == GARBAGE
+    assert e2e.idb_get(page) == GARBAGE
     assert page.evaluate("document.documentElement.dataset.state") == "recovery"
 
     page.click("#recuperation-nouvelle")
     page.click("#recuperation-confirmer")
     assert e2e.wait_state(page) == "ready"
     expect(page.locator(".ecran-creation")).to_be_visible()
-    assert idb_get(page).startswith(SQLITE_MAGIC)
-    kept = [k for k in idb_keys(page) if k.startswith("school.sqlite3.illisible-")]
-    assert len(kept) == 1, idb_keys(page)
-    assert idb_get(page, kept[0]) == GARBAGE
+    assert e2e.idb_get(page).startswith(SQLITE_MAGIC)
+    kept = [k for k in e2e.idb_keys(page) if k.startswith("school.sqlite3.illisible-")]
+    assert len(kept) == 1, e2e.idb_keys(page)
+    assert e2e.idb_get(page, kept[0]) == GARBAGE
 
 
 def test_stored_value_that_is_not_a_file_is_not_overwritten(page, e2e):
@@ -392,9 +329,9 @@ def test_reload_during_save_loses_nothing(page, e2e, tmp_path):
     login(page, "direction", PASSWORD)
 
     def saved_count() -> int:
-        stored = idb_get(page)
+        stored = e2e.idb_get(page)
         assert stored.startswith(SQLITE_MAGIC)
-        return query(stored, tmp_path, "SELECT count(*) FROM validation_item")[0][0]
+        return e2e.query(stored, tmp_path, "SELECT count(*) FROM validation_item")[0][0]
 
     outcomes = []
     # A slow disk (the worker busy right before or right after IndexedDB's put, inside the
@@ -406,7 +343,7 @@ def test_reload_during_save_loses_nothing(page, e2e, tmp_path):
         cells = page.locator("#grille-validations td.case-grille")
         for i in range(3):  # three more pupils validated on one item each time
             cells.nth(attempt * 3 + i).click()
-        painted = cells_of(page)  # waits for every click to be answered
+        painted = grid_cells(page)  # waits for every click to be answered
         assert len(painted) == before + 3, (painted, before)
         assert page.evaluate("localStorage.getItem('cartable.draft')") is not None
         if slow:
@@ -426,7 +363,7 @@ def test_reload_during_save_loses_nothing(page, e2e, tmp_path):
             outcomes.append("draft")
             page.click("#reprendre-brouillon")
             expect(page.locator("#grille-validations")).to_be_visible()
-            assert len(cells_of(page)) == before + 3
+            assert len(grid_cells(page)) == before + 3
             page.click("#enregistrer-validations")
             expect(page.locator(".messages .alerte.succes").last).to_contain_text(
                 "Validations enregistrées")

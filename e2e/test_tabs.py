@@ -11,8 +11,6 @@ heartbeat used where Web Locks are missing (forced by hiding ``navigator.locks``
 
 from __future__ import annotations
 
-import base64
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -37,30 +35,6 @@ SETUP = """async (password) => {
     {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
   await Cartable.call("auth.login", {login: "direction", password});
   return true;
-}"""
-
-STORED = """async () => {
-  const db = await new Promise((resolve, reject) => {
-    const req = indexedDB.open("cartable", 1);
-    req.onupgradeneeded = () => req.result.createObjectStore("files");
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  try {
-    const v = await new Promise((resolve, reject) => {
-      const req = db.transaction("files").objectStore("files").get("school.sqlite3");
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    if (v === undefined) return null;
-    let s = "";
-    for (let i = 0; i < v.length; i += 0x8000) {
-      s += String.fromCharCode.apply(null, v.subarray(i, i + 0x8000));
-    }
-    return btoa(s);
-  } finally {
-    db.close();
-  }
 }"""
 
 # Inside the worker: the next saves take 1.5 s inside IndexedDB's transaction (a slow disk).
@@ -119,24 +93,9 @@ def wait_other_tab(page, reason: str) -> None:
     expect(page.locator("#app")).to_be_hidden()
 
 
-def stored(page) -> bytes | None:
-    b64 = page.evaluate(STORED)
-    return None if b64 is None else base64.b64decode(b64)
-
-
-def school_name(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "lu.sqlite3"
-    path.write_bytes(data)
-    with sqlite3.connect(path) as conn:
-        ((name,),) = conn.execute("SELECT value FROM meta WHERE key = 'nom'").fetchall()
-    path.unlink()
+def school_name(e2e, data: bytes, tmp_path: Path) -> str:
+    ((name,),) = e2e.query(data, tmp_path, "SELECT value FROM meta WHERE key = 'nom'")
     return name
-
-
-def call(e2e, page, command: str, payload: str = "{}"):
-    result = e2e.js(page, f"Cartable.call({command!r}, {payload})")
-    assert not (isinstance(result, dict) and "error" in result), (command, result)
-    return result
 
 
 def test_second_tab_waits_takes_over_with_the_latest_save(first, second, e2e, tmp_path):
@@ -152,8 +111,8 @@ def test_second_tab_waits_takes_over_with_the_latest_save(first, second, e2e, tm
     e2e.screenshot(second, "autre-onglet")
 
     # The first one keeps working, and saving.
-    call(e2e, first, "school.update", "{nom: 'École des Lilas', uai: null}")
-    assert school_name(stored(second), tmp_path) == "École des Lilas"
+    e2e.call(first, "school.update", "{nom: 'École des Lilas', uai: null}")
+    assert school_name(e2e, e2e.idb_get(second), tmp_path) == "École des Lilas"
     assert state(first) == "ready"
 
     # A change whose save is still running in the first tab when the second takes over.
@@ -172,7 +131,7 @@ def test_second_tab_waits_takes_over_with_the_latest_save(first, second, e2e, tm
     wait_other_tab(first, "taken")
     assert TAKEN in first.locator("#boot-other-tab").inner_text().replace("\xa0", " ")
     e2e.screenshot(first, "onglet-desactive")
-    before = stored(second)
+    before = e2e.idb_get(second)
     refused = e2e.js(first, "Cartable.call('school.update', {nom: 'Écrasée', uai: null})")
     assert refused["code"] == "other-tab", refused
     assert "autre onglet" in refused["error"] and "«\xa0Reprendre ici\xa0»" in refused["error"]
@@ -180,12 +139,12 @@ def test_second_tab_waits_takes_over_with_the_latest_save(first, second, e2e, tm
     worker.evaluate("() => call(9999, 'school.update', {nom: 'Écrasée', uai: null})")
     assert worker.evaluate("() => persist()") is True  # the last earlier save, nothing new
     first.wait_for_timeout(300)
-    assert stored(second) == before
+    assert e2e.idb_get(second) == before
 
     # The second tab works and saves.
-    call(e2e, second, "auth.login", f"{{login: 'direction', password: {PASSWORD!r}}}")
-    call(e2e, second, "school.update", "{nom: 'École des Érables', uai: null}")
-    assert school_name(stored(second), tmp_path) == "École des Érables"
+    e2e.call(second, "auth.login", f"{{login: 'direction', password: {PASSWORD!r}}}")
+    e2e.call(second, "school.update", "{nom: 'École des Érables', uai: null}")
+    assert school_name(e2e, e2e.idb_get(second), tmp_path) == "École des Érables"
 
     # "Reprendre ici" in the first tab: it reloads with the second tab's latest save.
     first.click("#onglet-reprendre")
