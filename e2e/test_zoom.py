@@ -1,0 +1,65 @@
+"""At 200 % zoom on the common 1366×768 school laptop (a 683×384 CSS-pixel viewport at device
+scale 2), every screen stays usable: nothing overflows the page sideways (wide tables scroll
+inside their own box), and the grid keeps working. A screenshot of each screen goes to
+``e2e/artifacts/zoom-200-*.png``."""
+
+from __future__ import annotations
+
+import pytest
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+from grid_helpers import grid_cells
+from test_grid import open_competence_1
+
+TIMEOUT = 60_000
+PASSWORD = "Directrice-2012"
+CSV = "\r\n".join(['"Nom Elève";"Prénom Elève";"Niveau";"Classe"'] +
+                  [f'"ELEVE{i:02d}";"Prénom{i:02d}";"CM2";"CM2 A"' for i in range(12)]) + "\r\n"
+PREPARE = """async ({csv, password}) => {
+  const C = window.Cartable;
+  await C.call("app.setup", {nom: "École du Centre", directeur:
+    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
+  await C.call("auth.login", {login: "direction", password});
+  await C.whenPandas();
+  await C.call("base_eleves.apply", {data: new TextEncoder().encode(csv), filename: "e.csv"});
+  await C.call("auth.logout", {});
+  return true;
+}"""
+SCREENS = ["accueil", "niveaux", "paliers", "import", "professeurs", "affectations", "items",
+           "competences", "echanges", "fichier", "reglages"]
+OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(offline=True, viewport={"width": 683, "height": 384},
+                                  device_scale_factor=2)
+    yield context
+    context.close()
+
+
+def test_every_screen_fits_at_200_percent_zoom(page, e2e):
+    page.set_default_timeout(TIMEOUT)
+    assert e2e.wait_state(page) == "ready"
+    assert page.evaluate(PREPARE, {"csv": CSV, "password": PASSWORD})
+    page.reload()
+    assert e2e.wait_state(page) == "ready"
+    page.get_by_label("Identifiant").fill("direction")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    for name in SCREENS:
+        page.click(f'nav.menu button[data-vue="{name}"]')
+        expect(page.locator(f".vue-{name} h2")).to_be_visible()
+        page.wait_for_timeout(100)  # screens that load data fill in
+        assert page.evaluate(OVERFLOW) <= 1, f"{name}: the page scrolls sideways at 200 %"
+        e2e.screenshot(page, f"zoom-200-{name}")
+
+    # The grid: wide, so it scrolls in its own box; a click still validates.
+    open_competence_1(page)
+    assert page.evaluate(OVERFLOW) <= 1, "grid: the page scrolls sideways at 200 %"
+    cell = page.locator("#grille-validations td.case-grille").first
+    cell.scroll_into_view_if_needed()
+    cell.click()
+    assert list(grid_cells(page).values()) == [1]
+    e2e.screenshot(page, "zoom-200-grille")
