@@ -162,6 +162,12 @@ def test_seed_procedure(page, e2e, tmp_path):
     expect(sheet.get_by_role("button", name="Imprimer")).to_be_visible()
     expect(page.locator("#liste-professeurs")).to_contain_text("tho.crespin")
     e2e.screenshot(page, "11-professeurs-fiche")
+    page.emulate_media(media="print")  # printing gives the sheet alone
+    expect(sheet).to_be_visible()
+    expect(page.locator("nav.menu")).to_be_hidden()
+    expect(page.locator("#liste-professeurs")).to_be_hidden()
+    e2e.screenshot(page, "11b-impression-fiche")
+    page.emulate_media(media="screen")
 
     # 6. Assign him to CM2 B, as professeur principal.
     menu(page, "affectations")
@@ -231,6 +237,12 @@ def test_seed_procedure(page, e2e, tmp_path):
     expect(page.locator(f'th.eleve[data-eleve="{e0}"] .aide-eleve')).to_be_visible()
     expect(page.locator("#etat-brouillon")).to_contain_text("modifications non enregistrées")
     e2e.screenshot(page, "16-grille-items")
+    page.emulate_media(media="print")  # the printed grid: no menu, no buttons, no arrows
+    expect(page.locator("#grille-validations")).to_be_visible()
+    expect(page.locator("nav.menu")).to_be_hidden()
+    expect(page.locator("#grille-validations .fleche").first).to_be_hidden()
+    e2e.screenshot(page, "16b-impression-grille")
+    page.emulate_media(media="screen")
     message = save_grid(page)
     assert re.search(r"\d", message), message
     assert grid_cells(page) == model.cells
