@@ -519,7 +519,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[build] ERROR: {e}", file=sys.stderr)
         return 1
     if args.open:
-        webbrowser.open((DIST / "index.html").as_uri())
+        url = (DIST / "index.html").as_uri()
+        if webbrowser.open(url):
+            say(f"opened {url}")
+        else:
+            say(f"no browser found to open it: double-click {DIST / 'index.html'} or open {url}")
     return 0
 
 
