@@ -47,13 +47,15 @@
 
   const root = document.documentElement;
   const params = new URLSearchParams(location.search);
-  const TIMEOUT_MS = Number(params.get("timeout")) || 120000;
+  const TIMEOUT_MS = Number(params.get("timeout")) || 60000;
+  const SLOW_MS = 15000; // then say that it is slow, and that waiting is fine
   const config = self.__CARTABLE_CONFIG__;
   const $ = (id) => document.getElementById(id);
 
   let worker = null;
   let failed = false;
   let timer = null; // the start-up time limit, from start()
+  let startedAt = 0; // performance.now() when start() began
   let deactivated = false; // another tab took over (see "one tab at a time")
   let readyResolve, readyReject;
   const ready = new Promise((resolve, reject) => { readyResolve = resolve; readyReject = reject; });
@@ -91,6 +93,10 @@
     } else {
       $("boot-step").textContent = workerLabel || "Démarrage de Python…";
       $("boot-detail").textContent = "";
+    }
+    if (startedAt && performance.now() - startedAt > SLOW_MS) {
+      $("boot-detail").textContent = "Le démarrage prend plus de temps que d'habitude " +
+        "(ordinateur lent, ou Cartable lancé depuis une clé USB). Patientez encore un peu.";
     }
   }
   const renderTimer = setInterval(render, 100);
@@ -740,6 +746,7 @@
 
   /** Start Python (this tab is the active one). */
   function start() {
+    startedAt = performance.now();
     timer = setTimeout(() => fail(
       "Le démarrage a pris trop de temps (plus de " + Math.round(TIMEOUT_MS / 1000) +
       " secondes) : un fichier de Cartable manque ou est abîmé, ou ce navigateur ne convient " +
