@@ -243,13 +243,13 @@ def overview(conn: sqlite3.Connection) -> dict:
             continue
         item_ids = [i.id for c in ref.palier(p["id"]).competences for i in c.items]
         niveau = PALIER_NIVEAU.get(p["id"])
-        eleves = conn.execute(
-            "SELECT e.id FROM eleve e JOIN classe c ON c.id = e.classe_id "
+        nb_eleves = conn.execute(
+            "SELECT count(*) FROM eleve e JOIN classe c ON c.id = e.classe_id "
             "JOIN niveau n ON n.id = c.niveau_id WHERE e.actif = 1 AND n.ref = ?",
             (niveau,),
-        ).fetchall() if niveau else []
+        ).fetchone()[0] if niveau else 0
         decided = valides = 0
-        if eleves and item_ids:
+        if nb_eleves and item_ids:
             decided, valides = conn.execute(
                 "SELECT count(*), coalesce(sum(v.etat), 0) FROM validation_item v "
                 "JOIN eleve e ON e.id = v.eleve_id JOIN classe c ON c.id = e.classe_id "
@@ -257,9 +257,9 @@ def overview(conn: sqlite3.Connection) -> dict:
                 f"WHERE e.actif = 1 AND n.ref = ? AND v.item_id IN ({','.join('?' * len(item_ids))})",
                 (niveau, *item_ids),
             ).fetchone()
-        total = len(eleves) * len(item_ids)
+        total = nb_eleves * len(item_ids)
         paliers.append({
-            "id": p["id"], "nom": p["nom"], "niveau": niveau, "nb_eleves": len(eleves),
+            "id": p["id"], "nom": p["nom"], "niveau": niveau, "nb_eleves": nb_eleves,
             "nb_items": len(item_ids), "decisions": decided, "valides": valides, "total": total,
             "pourcentage": round(100 * decided / total) if total else 0,
         })
