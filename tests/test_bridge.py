@@ -148,5 +148,5 @@ def test_check_file_only_reads_and_answers_in_french(tmp_path):
     setup_director()
     in_thread(bridge.close)
     before = good.read_bytes()
-    assert json.loads(in_thread(bridge.check_file, str(good))) == {"ok": True, "version": 1}
+    assert json.loads(in_thread(bridge.check_file, str(good))) == {"ok": True, "version": 2}
     assert good.read_bytes() == before

@@ -133,3 +133,37 @@ def test_transaction_is_all_or_nothing_and_nests(tmp_path):
         db.set_meta(conn, "nom", "École B")
     assert db.get_meta(conn, "nom") == "École B"
     assert db.get_meta(conn, "absent", "défaut") == "défaut"
+
+
+def _version_1_school(path):
+    """A school file as version 1 of Cartable wrote it, with a class, a pupil and a decision."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    db.MIGRATIONS[0](conn)
+    conn.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (1, 18, 'CM2 A', 'CM2A')")
+    conn.execute("INSERT INTO eleve (id, nom, prenom, classe_id, sconet_id) "
+                 "VALUES (7, 'DUPONT', 'Léa', 1, 42)")
+    conn.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
+                 "VALUES ('directeur', 'DURAND', 'Sophie', 'sop.durand', 'x')")
+    conn.execute("INSERT INTO validation_item VALUES (7, 2111, 1, '2012-05-01', 'DURAND S.')")
+    conn.close()
+
+
+def test_version_1_file_is_upgraded_to_2_keeping_everything(tmp_path):
+    path = tmp_path / "v1.sqlite3"
+    _version_1_school(path)
+    assert db.check_school_file(path.read_bytes()) == 1
+    conn = db.connect(str(path))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2 == db.SCHEMA_VERSION
+    pupil = dict(conn.execute("SELECT * FROM eleve").fetchone())
+    assert pupil == {"id": 7, "nom": "DUPONT", "prenom": "Léa", "classe_id": 1, "actif": 1,
+                     "sconet_id": 42, "ine": "", "date_naissance": "", "sexe": ""}
+    assert conn.execute("SELECT id_onde FROM classe").fetchone()[0] is None
+    user = conn.execute("SELECT civilite, recovery_hash, login FROM utilisateur").fetchone()
+    assert tuple(user) == ("", None, "sop.durand")
+    assert [tuple(r) for r in conn.execute("SELECT * FROM validation_item")] == [
+        (7, 2111, 1, "2012-05-01", "DURAND S.")]
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE utilisateur SET civilite = 'Mlle'")
+    conn.close()

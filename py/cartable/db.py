@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from .errors import UserError
 
 APPLICATION_ID = 0x43415254  # "CART"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # SACoche's niveaux (id, ref, nom, ordre). CP..CM2 are active by default in a new school.
 NIVEAUX = [
@@ -102,10 +102,7 @@ CREATE TABLE validation_competence (
 
 
 def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
-    # Not executescript(): it would COMMIT the surrounding transaction.
-    for statement in SCHEMA_V1.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
+    _run_script(conn, SCHEMA_V1)
     conn.executemany(
         "INSERT INTO niveau (id, ref, nom, ordre, actif) VALUES (?, ?, ?, ?, ?)",
         [(i, r, n, o, int(r in ("CP", "CE1", "CE2", "CM1", "CM2"))) for i, r, n, o in NIVEAUX],
@@ -113,8 +110,37 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO palier (id, actif) VALUES (?, ?)", [(1, 0), (2, 1), (3, 0)])
 
 
+# Version 2 (2026-11): what today's transmission needs. ONDE's pupil fields and class id (LSU
+# needs INE and the class's id-be), the civilité LSU requires of teachers and the director, and
+# the director's code de secours (a hash, like password_hash). Existing rows get '' / NULL.
+SCHEMA_V2 = """
+-- ONDE INE (11 characters), birth date (YYYY-MM-DD), sexe
+ALTER TABLE eleve ADD COLUMN ine TEXT NOT NULL DEFAULT '';
+ALTER TABLE eleve ADD COLUMN date_naissance TEXT NOT NULL DEFAULT '';
+ALTER TABLE eleve ADD COLUMN sexe TEXT NOT NULL DEFAULT '' CHECK (sexe IN ('', 'M', 'F'));
+CREATE INDEX eleve_ine ON eleve(ine) WHERE ine <> '';
+-- ONDE "Identifiant classe" (LSU's id-be), the same on each part of a multi-level class
+ALTER TABLE classe ADD COLUMN id_onde INTEGER;
+ALTER TABLE utilisateur ADD COLUMN civilite TEXT NOT NULL DEFAULT ''
+    CHECK (civilite IN ('', 'M', 'MME'));
+-- the director's code de secours, hashed like password_hash
+ALTER TABLE utilisateur ADD COLUMN recovery_hash TEXT
+"""
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    # Not executescript(): it would COMMIT the surrounding transaction.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    _run_script(conn, SCHEMA_V2)
+
+
 # MIGRATIONS[n] upgrades a database from user_version n to n + 1.
-MIGRATIONS = [_migrate_0_to_1]
+MIGRATIONS = [_migrate_0_to_1, _migrate_1_to_2]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 NOT_A_SCHOOL = (
