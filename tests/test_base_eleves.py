@@ -1,7 +1,6 @@
 """Base-Élèves / ONDE CSV import: decoding, columns, classes, pupils, apply all-or-nothing."""
 
 import csv
-import hashlib
 import io
 import subprocess
 import sys
@@ -9,9 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import call, file_hash
 
 from cartable import base_eleves
-from cartable.api import Api, run
+from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "base_eleves"
@@ -38,26 +38,6 @@ def make_csv(rows, header=HEADER, sep=";", encoding="cp1252", newline="\r\n", qu
 
 def pupil(nom, prenom, niveau, classe):
     return [nom, "", prenom, "01/01/2002", niveau, classe]
-
-
-@pytest.fixture
-def api(tmp_path):
-    a = Api(str(tmp_path / "ecole.sqlite3"))
-    yield a
-    a.close()
-
-
-@pytest.fixture
-def director(api):
-    return api.director_session()
-
-
-def call(api, command, payload, session):
-    return run(api.handle(command, payload, session))
-
-
-def file_hash(api) -> str:
-    return hashlib.sha256(Path(api.path).read_bytes()).hexdigest()
 
 
 def school(api) -> dict:
