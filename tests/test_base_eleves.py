@@ -162,6 +162,46 @@ def test_only_the_director_imports(api, director):
             call(api, cmd, {"data": SHORT}, teacher)
 
 
+def test_the_wizard_reads_the_file_once_and_steps_take_its_token(api, director, monkeypatch):
+    """read parses the file and keeps it in the session; plan / apply take the token."""
+    parsed = []
+    real_parse = base_eleves.parse
+    monkeypatch.setattr(base_eleves, "parse", lambda *a: parsed.append(1) or real_parse(*a))
+    read = call(api, "base_eleves.read", {"data": SHORT, "filename": "CSVExtraction.csv"},
+                director)
+    token = read["token"]
+    assert isinstance(token, str) and len(token) >= 12
+    plan = call(api, "base_eleves.plan", {"token": token}, director)
+    assert plan["nb_eleves"] == 143
+    renamed = {"CP-CPA": {"nom": "CP de Mme Roux"}}
+    plan = call(api, "base_eleves.plan", {"token": token, "classes": renamed}, director)
+    assert {c["nom"] for c in plan["classes"]} >= {"CP de Mme Roux"}
+    result = call(api, "base_eleves.apply", {"token": token, "classes": renamed}, director)
+    assert result["eleves_ajoutes"] == 143 and result["classes_renommees"] == 0
+    assert parsed == [1]  # one parse for the four steps
+    assert api.db.execute("SELECT count(*) FROM classe WHERE nom = 'CP de Mme Roux'"
+                          ).fetchone()[0] == 1
+    # Applied: the file is forgotten. An unknown or stale token says what to do, in French.
+    before = file_hash(api)
+    for payload in ({"token": token}, {"token": "inconnu"}, {"token": 3}):
+        with pytest.raises(UserError, match="Choisissez à nouveau le fichier CSV") as err:
+            call(api, "base_eleves.apply", payload, director)
+        assert err.value.details["code"] == "expired"
+    assert file_hash(api) == before
+
+
+def test_a_token_belongs_to_its_session(api, director):
+    read = call(api, "base_eleves.read", {"data": SHORT}, director)
+    other = api.director_session()
+    with pytest.raises(UserError, match="n'est plus en mémoire"):
+        call(api, "base_eleves.plan", {"token": read["token"]}, other)
+    # A new read replaces the file kept in the session.
+    again = call(api, "base_eleves.read", {"data": LONG}, director)
+    with pytest.raises(UserError, match="n'est plus en mémoire"):
+        call(api, "base_eleves.plan", {"token": read["token"]}, director)
+    assert call(api, "base_eleves.plan", {"token": again["token"]}, director)["nb_eleves"] == 143
+
+
 # -- encodings, separators, headers ---------------------------------------------------------
 
 SMALL = [
