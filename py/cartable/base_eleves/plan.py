@@ -9,7 +9,7 @@ from ..text import normalise, plural
 from .classes import apply_choices, plan_classes, removed_classes_fate
 from .columns import FIELDS, columns
 from .csv_file import SEPARATORS, Table, header_only
-from .pupils import drop_duplicates, read_pupils
+from .pupils import drop_duplicates, read_pupils, records
 
 # What a re-import may change on a matched pupil: (eleve column, file field, label shown).
 _IDENTITY = (("ine", "ine", "INE"), ("date_naissance", "naissance", "date de naissance"),
@@ -153,7 +153,7 @@ def build_plan(conn: sqlite3.Connection, table: Table, mapping=None, choices=Non
     school = _School(conn, niveaux)
     # A pupil whose line is rejected is in the file, only unreadable: never deactivated.
     protected = school.known(file_ambiguous | rejected)
-    pupils = frame.to_dict("records")
+    pupils = records(frame)
     add, modify, inchanges = _match_pupils(pupils, classes, school, protected, ambigus)
     ignored_ids = {c["id"] for c in by_ref.values() if c["ignorer"] and c["id"] is not None}
     deactivate = sorted((
