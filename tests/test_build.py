@@ -79,7 +79,7 @@ def test_app_wheel_carries_the_package_and_its_data():
         # every module of the package (sub-packages too), nothing else of py/
         package = ROOT / "py" / "cartable"
         modules = {f"cartable/{p.relative_to(package).as_posix()}" for p in package.rglob("*.py")}
-        assert modules <= names and "cartable/base_eleves/plan.py" in modules
+        assert modules <= names and "cartable/base_eleves/matching.py" in modules
         assert not any(n.startswith("buildtools") for n in names)
         assert any(n.startswith("cartable/referentiel/") and n.endswith(".json") for n in names)
         assert not any("__pycache__" in n for n in names)
