@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import UserError
 from ..text import clean
@@ -124,6 +124,8 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     lines: list[int]
+    checked: dict = field(default_factory=dict)  # the lines checked, per column choice
+
 
     @property
     def nb_rows(self) -> int:

@@ -7,6 +7,7 @@ ONDE's INE, birth date, sexe and class id are checked when the file has them (em
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import Any
 
@@ -30,6 +31,7 @@ def format_prenom(prenom: str) -> str:
     return prenom
 
 
+@functools.lru_cache(maxsize=4096)  # a school's pupils share birth years; plans run again
 def iso_date(text: str) -> str | None:
     """``dd/mm/yyyy`` (or ``yyyy-mm-dd``) as ``YYYY-MM-DD``; None when it is no real date."""
     m = _DATE.fullmatch(text)
@@ -49,10 +51,10 @@ def _shape_reason(fields: list[str], values: dict, tidy: dict, width: int) -> st
         extra = [v for v in fields[width:] if v.strip()]
         return (f"la ligne a plus de champs ({width + len(extra)}) que l'en-tête ({width}) : "
                 "séparateur ou guillemet en trop")
-    required = [values[f] for f in FIELDS]
-    if any("\n" in v for v in required):
+    required = "".join([values[f] for f in FIELDS])
+    if "\n" in required:
         return "un champ contient un retour à la ligne (guillemet mal fermé ?)"
-    if any('"' in v for v in required):
+    if '"' in required:
         return "guillemet « \" » mal placé : la ligne a sans doute été modifiée à la main"
     for field, what in (("nom", "nom de l'élève"), ("prenom", "prénom de l'élève"),
                         ("niveau", "niveau"), ("classe", "classe")):
