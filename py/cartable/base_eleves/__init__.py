@@ -54,12 +54,12 @@ from __future__ import annotations
 import sqlite3
 
 from .classes import REF_MAX
-from .columns import FIELDS, short_niveau
+from .columns import FIELD_LABELS, FIELDS, short_niveau
 from .csv_file import MAX_BYTES, Table, describe, parse
 from .matching import build_plan
 from .writing import write
 
-__all__ = ["FIELDS", "MAX_BYTES", "REF_MAX", "Table", "apply", "parse", "plan", "read",
+__all__ = ["FIELDS", "FIELD_LABELS", "MAX_BYTES", "REF_MAX", "Table", "apply", "parse", "plan", "read",
            "short_niveau"]
 
 
