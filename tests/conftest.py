@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers import FAST
 
 from cartable import accounts
 from cartable.api import Api
-
-FAST = 1000  # PBKDF2 iterations in tests (test_accounts checks the real count once)
 
 
 @pytest.fixture(autouse=True)

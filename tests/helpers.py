@@ -9,6 +9,8 @@ from pathlib import Path
 from cartable import accounts
 from cartable.api import run
 
+FAST = 1000  # PBKDF2 iterations in tests (test_accounts checks the real count once)
+
 
 def call(api, command, payload=None, session=None):
     """Run one API command in CPython (``Api.handle`` driven to completion)."""

@@ -7,8 +7,7 @@ import re
 import sqlite3
 
 import pytest
-from conftest import FAST
-from helpers import add_user, call, dump, login
+from helpers import FAST, add_user, call, dump, login
 
 from cartable import _compat, accounts, db
 from cartable.api import Api, run
