@@ -443,7 +443,7 @@
         const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
         pandasWaiters = { promise, resolve, reject };
         ready.then(() => {
-          for (const f of config.files) if (f.group !== "startup") sendAsset(f.name);
+          for (const f of config.files) if (f.group === "later") sendAsset(f.name);
           worker.postMessage({ type: "pandas" });
         }, reject);
       }

@@ -7,6 +7,12 @@ It goes through the API only (``api.handle``), like the browser: same checks, sa
     import-sacoche FILE [--yes]      per-pupil report (and, with --yes, import) of a SACoche file
     export-sacoche OUT_DIR [--niveau CM2 | --classe NOM …]
                                      write import-sacoche_….zip into OUT_DIR
+    ecole [--uai UAI] [--nom NOM] [--directeur-civilite M|MME] [--directeur-nom NOM]
+          [--directeur-prenom PRENOM]
+                                     the school's identity for LSU (printed; changed if given)
+    import-lsu FILE.xml [--yes]      per-pupil report (and, with --yes, import) of LSU bilans
+    export-lsu OUT_DIR [--classe NOM …]
+                                     write the LSU file (bilans de fin de cycle 2) into OUT_DIR
     call COMMAND [JSON] [--json]     any API command; in the JSON payload,
                                      {"__bytes__": "<base64>"} or {"__file__": "path"} give bytes
 
@@ -25,6 +31,7 @@ import tempfile
 from typing import Any
 
 from . import api as api_module
+from . import cli_lsu
 from .errors import UserError
 
 DEFAULT_SCHOOL_NAME = "École"
@@ -57,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--niveau", help="exporter un niveau (par exemple CM2)")
     group.add_argument("--classe", action="append", metavar="NOM",
                        help="exporter cette classe (nom ou référence ; répétable)")
+
+    cli_lsu.add_parsers(sub)  # ecole, import-lsu, export-lsu
 
     s = sub.add_parser("call", help="appeler une commande de l'API (docs/API.md)")
     s.add_argument("command", metavar="COMMANDE")
@@ -310,6 +319,20 @@ ACTIONS = {
     "export-sacoche": _export_sacoche,
     "call": _call,
 }
+
+
+def _with_school(handler):
+    """Run ``handler(args, school)`` on the school file ``--db`` (it must exist)."""
+    def run(args) -> int:
+        school = _School(args.db)
+        try:
+            return handler(args, school)
+        finally:
+            school.close()
+    return run
+
+
+ACTIONS.update({name: _with_school(fn) for name, fn in cli_lsu.ACTIONS.items()})
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -47,6 +47,8 @@ async def setup(api, payload, session):
                         "directrice.")
     d_nom = _person_name(directeur.get("nom"), "nom").upper()
     d_prenom = _person_name(directeur.get("prenom"), "prénom")
+    d_civilite = accounts.clean_civilite(directeur.get("civilite"),
+                                         "du directeur ou de la directrice")
     password = accounts.check_new_password(directeur.get("password"))
     typed = directeur.get("login")
     if typed is not None and not (isinstance(typed, str) and not typed.strip()):
@@ -61,9 +63,9 @@ async def setup(api, payload, session):
             raise UserError(f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre.")
         school.write_school(api.db, nom, uai)
         api.db.execute(
-            "INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-            "VALUES ('directeur', ?, ?, ?, ?)",
-            (d_nom, d_prenom, login, hashed),
+            "INSERT INTO utilisateur (role, nom, prenom, login, password_hash, civilite) "
+            "VALUES ('directeur', ?, ?, ?, ?, ?)",
+            (d_nom, d_prenom, login, hashed, d_civilite),
         )
     return {"login": login}
 
@@ -71,6 +73,21 @@ async def setup(api, payload, session):
 @command("school.update", role="directeur")
 def school_update(api, payload, session):
     return school.update_school(api.db, payload.get("nom"), payload.get("uai"))
+
+
+@command("school.identity", role="directeur")
+def school_identity(api, payload, session):
+    return school.get_identity(api.db)
+
+
+@command("school.set_identity", role="directeur")
+def school_set_identity(api, payload, session):
+    result = school.set_identity(api.db, payload)
+    d = result["directeur"]
+    for s in api.sessions.values():  # keep open sessions' names (decision signatures) true
+        if d is not None and s.user_id == d["id"]:
+            s.nom, s.prenom = d["nom"], d["prenom"]
+    return result
 
 
 @command("settings.get", role="directeur")
