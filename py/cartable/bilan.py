@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from . import db, socle2016
 from .errors import UserError
+from .school import get_identity
 
 CYCLE = socle2016.CYCLE_BILAN
 Key = tuple[int, str]  # (eleve_id, composante code)
@@ -316,8 +317,6 @@ def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.dat
 
 def printable(conn: sqlite3.Connection, classe_id: int) -> dict:
     """A CE2 class's bilans as printed for the families: one page per pupil."""
-    from .school import get_identity
-
     identity = get_identity(conn)
     classe = conn.execute("SELECT nom FROM classe WHERE id = ?", (classe_id,)).fetchone()
     rows = conn.execute(

@@ -31,7 +31,9 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from . import __version__, bilan, db, socle2016
+from .accounts import CIVILITES
 from .errors import UserError
+from .school import get_identity
 
 NS = "urn:fr:edu:scolarite:lsun:bilans:import"
 XSD_NAME = "import-bilan-1d.xsd"
@@ -128,8 +130,6 @@ def classes_named(conn: sqlite3.Connection, names: list[str]) -> list[int]:
 
 
 def school_problems(conn: sqlite3.Connection) -> list[str]:
-    from .school import get_identity
-
     identity = get_identity(conn)
     out = []
     if not identity["uai"]:
@@ -202,8 +202,6 @@ def _cut(text: str, n: int) -> str:
 
 def build_xml(conn: sqlite3.Connection, pupils: list[Pupil]) -> bytes:
     """The file for ``pupils`` (all complete, checked by ``preflight``)."""
-    from .school import get_identity
-
     identity = get_identity(conn)
     d = identity["directeur"]
     teachers: dict[tuple, str] = {}
@@ -328,6 +326,10 @@ def _parse(data: bytes):
 
 
 def _people(root, path: str) -> dict[str, dict]:
+    for e in root.iterfind(path):
+        if e.get("civilite") not in CIVILITES:
+            raise UserError(f"La civilité « {str(e.get('civilite'))[:10]} » de {e.get('nom')} "
+                            f"{e.get('prenom')} est invalide : LSU n'accepte que M ou MME.")
     return {e.get("id"): {"civilite": e.get("civilite") or "", "nom": e.get("nom") or "",
                           "prenom": e.get("prenom") or "", "utilisateur_id": None}
             for e in root.iterfind(path)}
@@ -365,6 +367,9 @@ def _read_bilan(el, eleves: dict, teachers: dict) -> FileBilan:
     synthese = el.find(f"{_Q}synthese")
     if synthese is None or not (synthese.text or "").strip():
         raise UserError(f"Le bilan de {who} n'a pas de synthèse : LSU l'exige.")
+    if len(synthese.text) > socle2016.SYNTHESE_MAX:
+        raise UserError(f"La synthèse de {who} compte {len(synthese.text)} caractères : LSU en "
+                        f"accepte au plus {socle2016.SYNTHESE_MAX}.")
     refs = (el.get("enseignant-refs") or "").split()
     if not refs or any(r not in teachers for r in refs):
         raise UserError(f"Le bilan de {who} désigne un enseignant absent de la liste des "
