@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, call, set_onde_ids  # noqa: E402
+from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, call, set_onde_ids
 
-from cartable import accounts, lsu_file  # noqa: E402
-from cartable.api import Api  # noqa: E402
+from cartable import accounts, lsu_file
+from cartable.api import Api
 
 PASSWORD = "Directrice-2026"
 
