@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, call, set_onde_ids
+from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, call, onde_ids_kept
 
 from cartable import accounts, lsu_file
 from cartable.api import Api
@@ -32,7 +32,7 @@ def make_school(path: Path) -> bytes:
         d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
         call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
                                       "filename": "CSVExtraction.csv"}, d)
-        set_onde_ids(a)
+        assert onde_ids_kept(a) == 143
         a.close()
     return path.read_bytes()
 

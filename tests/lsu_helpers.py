@@ -1,4 +1,4 @@
-"""Shared by the LSU tests: a school made from the ONDE fixture, with INE and ONDE class ids."""
+"""Shared by the LSU tests: the ONDE and LSU fixtures, reading an LSU file's bilans."""
 
 from __future__ import annotations
 
@@ -25,21 +25,17 @@ def onde_rows() -> list[dict]:
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
 
-def set_onde_ids(api: Api) -> int:
-    """Give the pupils their INE and the classes their ONDE id from the ONDE fixture (what the
-    ONDE import keeps once it is merged). Returns the number of pupils updated."""
+def onde_ids_kept(api: Api) -> int:
+    """Check that the ONDE import kept every pupil's INE and class id (LSU needs both).
+    Returns the number of pupils checked."""
     n = 0
-    with api.db:
-        for row in onde_rows():
-            found = api.db.execute(
-                "SELECT id, classe_id FROM eleve WHERE nom = ? AND prenom = ?",
-                (row["Nom élève"].upper(), row["Prénom élève"]),
-            ).fetchall()
-            assert len(found) == 1, row
-            api.db.execute("UPDATE eleve SET ine = ? WHERE id = ?", (row["INE"], found[0]["id"]))
-            api.db.execute("UPDATE classe SET id_onde = ? WHERE id = ?",
-                           (int(row["Identifiant classe"]), found[0]["classe_id"]))
-            n += 1
+    for row in onde_rows():
+        found = api.db.execute(
+            "SELECT e.ine, c.id_onde FROM eleve e JOIN classe c ON c.id = e.classe_id "
+            "WHERE e.nom = ? AND e.prenom = ?", (row["Nom élève"].upper(), row["Prénom élève"]),
+        ).fetchall()
+        assert [tuple(f) for f in found] == [(row["INE"], int(row["Identifiant classe"]))], row
+        n += 1
     return n
 
 

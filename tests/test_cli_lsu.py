@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, set_onde_ids
+from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, onde_ids_kept
 
 from cartable import accounts, lsu_file
 from cartable.__main__ import main
@@ -28,7 +28,7 @@ def school(tmp_path, monkeypatch, capsys):
     assert run(capsys, "--db", db, "call", "app.setup", json.dumps(setup))[0] == 0
     assert run(capsys, "--db", db, "import-base-eleves", ONDE_CSV, "--yes")[0] == 0
     a = Api(str(db))
-    set_onde_ids(a)
+    assert onde_ids_kept(a) == 143
     a.close()
     return db
 

@@ -7,7 +7,7 @@ import datetime
 from xml.etree import ElementTree as ET
 
 import pytest
-from lsu_helpers import CE2, LSU_XML, NS, ONDE_CSV, bilans_of, call, set_onde_ids
+from lsu_helpers import CE2, LSU_XML, NS, ONDE_CSV, bilans_of, call, onde_ids_kept
 
 from cartable import _compat, accounts, lsu_file, socle2016
 from cartable.api import Api
@@ -37,7 +37,7 @@ def base(tmp_path_factory):
         d = call(a, "auth.login", DIRECTOR)["session"]
         call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
                                       "filename": "CSVExtraction.csv"}, d)
-        assert set_onde_ids(a) == 143
+        assert onde_ids_kept(a) == 143  # INE and class ids kept by the ONDE import
         prof = call(a, "professeurs.create", {"nom": "Lucas", "prenom": "Claire",
                                               "password": TEACHER["password"]}, d)
         ce2 = classe_id(a, d, CE2)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from . import db, socle2016
 from .errors import UserError
-from .school import get_identity
+from .identity import get_identity
 
 CYCLE = socle2016.CYCLE_BILAN
 Key = tuple[int, str]  # (eleve_id, composante code)

@@ -308,3 +308,21 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+
+
+def read_file(path: str) -> bytes:
+    """The school file's bytes, as they are on disk."""
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Replace the file at ``path`` by ``data`` (through a temporary file; SQLite's journal
+    files of the previous database are removed first). The file must not be open."""
+    for suffix in ("-journal", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path + suffix)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)

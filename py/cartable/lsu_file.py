@@ -33,7 +33,7 @@ import defusedxml.ElementTree as SafeET
 from . import __version__, bilan, db, socle2016
 from .accounts import CIVILITES
 from .errors import UserError
-from .school import get_identity
+from .identity import get_identity
 
 NS = "urn:fr:edu:scolarite:lsun:bilans:import"
 XSD_NAME = "import-bilan-1d.xsd"

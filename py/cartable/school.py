@@ -6,12 +6,14 @@ one ``db.transaction`` after every check, and only when something actually chang
 
 from __future__ import annotations
 
+import datetime
 import re
 import sqlite3
 
 from . import db, referentiel
-from .accounts import clean_civilite, clean_name
 from .errors import UserError
+from .payload import payload_int
+from .text import CLASSE_INCONNUE, clean
 
 SCHOOL_NAME_MAX = 100
 UAI_RE = re.compile(r"[0-9]{7}[A-Z]")
@@ -34,6 +36,17 @@ def has_director(conn: sqlite3.Connection) -> bool:
     return row is not None
 
 
+def has_active_director(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM utilisateur WHERE role = 'directeur' AND actif = 1 LIMIT 1").fetchone()
+    return row is not None
+
+
+def file_name(today: datetime.date) -> str:
+    """The name offered when the school file is saved."""
+    return f"ecole-cartable-{today.isoformat()}.sqlite3"
+
+
 def needs_setup(conn: sqlite3.Connection) -> bool:
     return get_school(conn) is None or not has_director(conn)
 
@@ -42,7 +55,7 @@ def clean_school(nom, uai) -> tuple[str, str]:
     """Checked (nom, uai). The UAI (ex-RNE) is optional: 7 digits and a letter."""
     if not isinstance(nom, str) or not nom.strip():
         raise UserError("Indiquez le nom de l'école (par exemple « École élémentaire Jules Ferry »).")
-    nom = " ".join(nom.split())
+    nom = clean(nom)
     if len(nom) > SCHOOL_NAME_MAX:
         raise UserError(f"Le nom de l'école est trop long ({SCHOOL_NAME_MAX} caractères au plus).")
     if uai is None:
@@ -71,56 +84,6 @@ def update_school(conn: sqlite3.Connection, nom, uai=None) -> dict:
     with db.transaction(conn):
         write_school(conn, nom, uai)
     return {"nom": nom, "uai": uai}
-
-
-def director_row(conn: sqlite3.Connection) -> sqlite3.Row | None:
-    """The school's director account (the first active one), or None."""
-    return conn.execute(
-        "SELECT * FROM utilisateur WHERE role = 'directeur' ORDER BY actif DESC, id LIMIT 1"
-    ).fetchone()
-
-
-def get_identity(conn: sqlite3.Connection) -> dict:
-    """What LSU needs of the school: nom, UAI and the director's civilité, nom, prénom."""
-    ecole = get_school(conn) or {"nom": "", "uai": ""}
-    d = director_row(conn)
-    directeur = None if d is None else {
-        "id": d["id"], "civilite": d["civilite"], "nom": d["nom"], "prenom": d["prenom"]}
-    return {"nom": ecole["nom"], "uai": ecole["uai"], "directeur": directeur}
-
-
-def set_identity(conn: sqlite3.Connection, values: dict) -> dict:
-    """Change any of ``nom``, ``uai``, ``directeur: {civilite, nom, prenom}``; absent keys keep
-    their value. Everything is checked before anything is written."""
-    unknown = sorted(set(values) - {"nom", "uai", "directeur"})
-    if unknown:
-        raise UserError(f"Champ inconnu : « {unknown[0]} ».")
-    current = get_identity(conn)
-    nom, uai = clean_school(values.get("nom", current["nom"] or None),
-                           values.get("uai", current["uai"]))
-    changes = values.get("directeur")
-    d = current["directeur"]
-    if changes is not None:
-        if not isinstance(changes, dict) or set(changes) - {"civilite", "nom", "prenom"}:
-            raise UserError("L'identité du directeur ou de la directrice est invalide.")
-        if d is None:
-            raise UserError(
-                "L'école n'a pas encore de compte de directeur ou de directrice : créez-le "
-                "d'abord (premier démarrage de Cartable), puis indiquez sa civilité."
-            )
-        whose = "du directeur ou de la directrice"
-        d = {
-            "id": d["id"],
-            "civilite": clean_civilite(changes.get("civilite", d["civilite"]), whose),
-            "nom": clean_name(changes.get("nom", d["nom"]), "nom", whose).upper(),
-            "prenom": clean_name(changes.get("prenom", d["prenom"]), "prénom", whose),
-        }
-    with db.transaction(conn):
-        write_school(conn, nom, uai)
-        if changes is not None and d != current["directeur"]:
-            conn.execute("UPDATE utilisateur SET civilite = ?, nom = ?, prenom = ? WHERE id = ?",
-                         (d["civilite"], d["nom"], d["prenom"], d["id"]))
-    return get_identity(conn)
 
 
 # -- settings -------------------------------------------------------------------------------
@@ -231,6 +194,14 @@ def set_paliers(conn: sqlite3.Connection, actifs) -> list[dict]:
 
 
 # -- classes and pupils ---------------------------------------------------------------------
+
+
+def classe_id(conn: sqlite3.Connection, value) -> int:
+    """The id of an existing class, from a payload value; a French UserError otherwise."""
+    cid = payload_int(value, "classe")
+    if conn.execute("SELECT 1 FROM classe WHERE id = ?", (cid,)).fetchone() is None:
+        raise UserError(CLASSE_INCONNUE)
+    return cid
 
 
 def list_classes(conn: sqlite3.Connection, allowed: set[int] | None = None) -> list[dict]:

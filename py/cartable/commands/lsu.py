@@ -6,8 +6,9 @@ The grid being edited is a ``bilan.Draft`` kept in ``session.state["bilan"]``.
 from __future__ import annotations
 
 from .. import _compat, bilan, lsu_file, socle2016
-from ..api import command, payload_int
+from ..api import command
 from ..errors import UserError
+from ..payload import payload_int
 
 NO_GRID = ("Aucun bilan de fin de cycle n'est ouvert. Choisissez une classe de CE2, puis "
            "« Afficher le bilan ».")
