@@ -46,7 +46,7 @@ def make_school(path: Path) -> None:
 
     accounts.ITERATIONS = 1000
     a = Api(str(path))
-    call = lambda c, p, s=None: run(a.handle(c, p, s))  # noqa: E731
+    call = lambda c, p, s=None: run(a.handle(c, p, s))
     call("app.setup", {"nom": "École du banc d'essai", "uai": "0441234X", "directeur": {
         "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": LOGIN,
         "password": PASSWORD}})
@@ -151,7 +151,7 @@ def browser_runs(path: Path, runs: int) -> dict:
 
 
 def ms(values) -> str:
-    return f"{1000 * statistics.median(values):8.1f} ms (p90 {1000 * sorted(values)[int(0.9 * (len(values) - 1))]:.1f})"  # noqa: E501
+    return f"{1000 * statistics.median(values):8.1f} ms (p90 {1000 * sorted(values)[int(0.9 * (len(values) - 1))]:.1f})"
 
 
 def main() -> int:
