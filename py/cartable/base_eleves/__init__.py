@@ -55,12 +55,22 @@ import sqlite3
 
 from .apply import write
 from .classes import REF_MAX
-from .columns import FIELDS, short_niveau
+from .columns import FIELD_LABELS, FIELDS, short_niveau
 from .csv_file import MAX_BYTES, Table, describe, parse
 from .plan import build_plan
 
-__all__ = ["FIELDS", "MAX_BYTES", "REF_MAX", "Table", "apply", "parse", "plan", "read",
-           "short_niveau"]
+__all__ = [
+    "FIELDS",
+    "FIELD_LABELS",
+    "MAX_BYTES",
+    "REF_MAX",
+    "Table",
+    "apply",
+    "parse",
+    "plan",
+    "read",
+    "short_niveau",
+]
 
 
 def _table(source, filename: str | None) -> Table:
