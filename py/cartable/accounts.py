@@ -159,6 +159,7 @@ def clean_name(value, what: str, whose: str = "du professeur") -> str:
 
 
 CIVILITES = ("M", "MME")  # what LSU accepts
+CIVILITE_NOMS = {"M": "M. (Monsieur)", "MME": "Mme (Madame)"}
 
 
 def clean_civilite(value, whose: str = "du professeur") -> str:
