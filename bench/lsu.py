@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ARGS, CHROMIUM, INDEX, ROOT, ensure_built
+from _common import ROOT, ensure_built, open_ready_page
 
 sys.path.insert(0, str(ROOT / "py"))
 
@@ -136,14 +136,7 @@ def browser_runs(path: Path, runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(offline=True)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        page.on("console", lambda m: m.type == "error" and print(f"[console] {m.text}"))
-        page.goto(INDEX.as_uri())
-        page.wait_for_selector('html[data-state="ready"], html[data-state="error"]',
-                               state="attached", timeout=TIMEOUT)
+        browser, page = open_ready_page(p, TIMEOUT)
         out = page.evaluate(PAGE, {"b64": base64.b64encode(path.read_bytes()).decode(),
                                    "runs": runs})
         browser.close()

@@ -34,7 +34,7 @@ import sys
 from typing import Any
 
 from . import api as api_module
-from . import cli_lsu, wire
+from . import cli_files, cli_lsu, wire
 from .errors import UserError
 
 
@@ -118,13 +118,7 @@ class _School:
         self.api.close()
 
 
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError as exc:
-        raise UserError(f"Impossible de lire « {path} » ({exc.strerror}). Vérifiez le chemin.") \
-            from None
+_read = cli_files.read
 
 
 def _pupil(p: dict) -> str:
@@ -224,14 +218,7 @@ def _export_sacoche(args) -> int:
                 ids.append(found[0])
             payload["classe_ids"] = ids
         result = school("sacoche.export", payload)
-        try:
-            os.makedirs(args.out_dir, exist_ok=True)
-            path = os.path.join(args.out_dir, result["filename"])
-            with open(path, "wb") as f:
-                f.write(result["data"])
-        except OSError as exc:
-            raise UserError(f"Impossible d'écrire dans « {args.out_dir} » ({exc.strerror}). "
-                            "Choisissez un autre dossier.") from None
+        path = cli_files.write_into(args.out_dir, result["filename"], result["data"])
         print(result["message"])
         if result.get("note"):
             print(result["note"])

@@ -6,8 +6,7 @@ session opened by ``__main__``) and prints their replies.
 
 from __future__ import annotations
 
-import os
-
+from . import cli_files
 from .errors import UserError
 
 
@@ -53,12 +52,7 @@ def _ecole(args, school) -> int:
 
 
 def _import_lsu(args, school) -> int:
-    try:
-        with open(args.file, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        raise UserError(f"Impossible de lire « {args.file} » ({exc.strerror}). "
-                        "Vérifiez le chemin.") from None
+    data = cli_files.read(args.file)
     result = school("lsu.import" if args.yes else "lsu.preview", {"data": data})
     for e in result["eleves"]:
         line = f"  {e['nom']} {e['prenom']} (INE {e['ine']}) : {e['statut']}"
@@ -89,14 +83,7 @@ def _export_lsu(args, school) -> int:
         if "preflight" in exc.details:
             _print_preflight(exc.details["preflight"])
         raise
-    try:
-        os.makedirs(args.out_dir, exist_ok=True)
-        path = os.path.join(args.out_dir, result["filename"])
-        with open(path, "wb") as f:
-            f.write(result["data"])
-    except OSError as exc:
-        raise UserError(f"Impossible d'écrire dans « {args.out_dir} » ({exc.strerror}). "
-                        "Choisissez un autre dossier.") from None
+    cli_files.write_into(args.out_dir, result["filename"], result["data"])
     print(result["message"])
     _print_preflight(result["preflight"])
     print(f"Fichier écrit : {result['filename']}")

@@ -23,7 +23,7 @@ const BilanTable = (() => {
     for (const e of grid.eleves) tb.appendChild(pupilRow(view, e, handlers));
     t.appendChild(tb);
     view.nav.forEach((row, r) => row.forEach((node, c) => view.where.set(node, [r, c])));
-    listen(view, t, handlers);
+    GridNav.listen(view, t, "td.case-bilan, button.fleche", handlers);
     view.node = t;
     return view;
   }
@@ -139,45 +139,6 @@ const BilanTable = (() => {
     if (etat.modifie) text += ", non enregistré";
     else if (saved) text += `, enregistré le ${Format.date(saved.date_creation)}${saved.auteurs ? ` (${saved.auteurs})` : ""}`;
     row.state.textContent = text;
-  }
-
-  // -- interactions: one listener for the table, the keys as in the validation grid -------------
-
-  function listen(view, t, handlers) {
-    t.addEventListener("click", (e) => {
-      const target = e.target.closest("td.case-bilan, button.fleche");
-      if (!target || !t.contains(target)) return;
-      focus(view, target);
-      if (target.tagName === "TD") handlers.onCell(target);
-      else handlers.onArrow(target);
-    });
-    t.addEventListener("keydown", (e) => {
-      const pos = view.where.get(document.activeElement);
-      if (!pos) return;
-      const r = GridKeys.move(view.nav.map((row) => row.length), pos, e.key, e.ctrlKey);
-      if (!r) return;
-      if (r.activate) {
-        if (document.activeElement.tagName !== "TD") return; // a button: its own click
-        e.preventDefault();
-        handlers.onCell(document.activeElement);
-        return;
-      }
-      e.preventDefault();
-      focus(view, view.nav[r.to[0]][r.to[1]]);
-    });
-    const start = GridKeys.first(view.nav.map((row) => row.length));
-    if (start) {
-      view.focused = view.nav[start[0]][start[1]];
-      view.focused.setAttribute("tabindex", "0");
-    }
-  }
-
-  function focus(view, node) {
-    if (!node) return;
-    if (view.focused && view.focused !== node) view.focused.setAttribute("tabindex", "-1");
-    node.setAttribute("tabindex", "0");
-    view.focused = node;
-    node.focus();
   }
 
   return { create };
