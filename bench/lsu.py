@@ -16,6 +16,8 @@ In headless Chromium on ``dist/cartable/index.html`` (file://): the school is lo
   ones (goal <= 0.5 s);
 - ``bilan.click`` on a cell of a 25-pupil grid (goal <= 16 ms per click) and on a composante
   arrow (25 cells);
+- in the interface (the "Bilan fin de cycle 2" screen, a 25-pupil class): a click on a cell until
+  its optimistic paint, until the core's reply is painted, until the next frame is rendered;
 - baseline: a bare ``Cartable.call("app.status")`` round trip, interleaved.
 
 The same commands run in CPython through ``Api.handle``. Numbers are printed, never asserted.
@@ -132,6 +134,43 @@ PAGE = r"""async ({b64, runs}) => {
 }""".replace("%LOGIN%", LOGIN).replace("%PASSWORD%", PASSWORD)
 
 
+# In the interface: a click on a cell of the bilan grid, until the optimistic paint (synchronous,
+# in the click handler) and until the table is settled (the core's reply painted, "en-cours" gone),
+# then the next frame rendered.
+UI_CLICKS = r"""async ({runs}) => {
+  const table = document.getElementById("grille-bilan");
+  const td = table.querySelector("td.case-bilan");
+  const settled = () => new Promise((resolve) => {
+    if (!table.classList.contains("en-cours")) { resolve(); return; }
+    const obs = new MutationObserver(() => {
+      if (!table.classList.contains("en-cours")) { obs.disconnect(); resolve(); }
+    });
+    obs.observe(table, {attributes: true, attributeFilter: ["class"]});
+  });
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const out = {paint: [], settled: [], frame: []};
+  for (let i = 0; i < runs; i++) {
+    await frame();
+    const t0 = performance.now();
+    td.click();
+    out.paint.push((performance.now() - t0) / 1000);
+    await settled();
+    out.settled.push((performance.now() - t0) / 1000);
+    await frame();
+    out.frame.push((performance.now() - t0) / 1000);
+  }
+  return out;
+}"""
+
+
+def ui_runs(page, runs: int) -> dict:
+    page.evaluate("() => window.CartableApp.start()")
+    page.click('nav.menu button[data-vue="bilan"]', timeout=TIMEOUT)
+    page.click('button[data-classe="1"]', timeout=TIMEOUT)
+    page.wait_for_selector("#grille-bilan", timeout=TIMEOUT)
+    return page.evaluate(UI_CLICKS, {"runs": runs * 5})
+
+
 def browser_runs(path: Path, runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -139,6 +178,7 @@ def browser_runs(path: Path, runs: int) -> dict:
         browser, page = open_ready_page(p, TIMEOUT)
         out = page.evaluate(PAGE, {"b64": base64.b64encode(path.read_bytes()).decode(),
                                    "runs": runs})
+        out["ui"] = ui_runs(page, runs)
         browser.close()
     return out
 
@@ -168,6 +208,10 @@ def main() -> int:
                        ("arrow", "bilan.click arrow (25 cells)")):
         ratio = statistics.median(browser[key]) / statistics.median(cpython[key])
         print(f"{label:34}{ms(browser[key]):>30}{ms(cpython[key]):>30}{ratio:>7.1f}x")
+    ui = browser["ui"]
+    for key, label in (("paint", "UI click: optimistic paint"), ("settled", "UI click: core reply painted"),
+                       ("frame", "UI click: next frame rendered")):
+        print(f"{label:34}{ms(ui[key]):>30}")
     return 0
 
 
