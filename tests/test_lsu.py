@@ -339,3 +339,22 @@ def test_printable_bilan_gives_positions_in_words(school):
         ("CPD_SCI", "Très bonne maîtrise")]
     assert jules["synthese"].startswith("Jules termine le cycle 2") and jules["complet"]
     assert jules["auteurs"] == "Mme Claire LUCAS"
+
+
+def test_save_is_refused_when_a_pupil_left_the_class_meanwhile(school):
+    grid = call(school, "bilan.grid", {"classe_id": school.ce2}, school.t)
+    e = grid["eleves"][0]["id"]
+    call(school, "bilan.click", {"target": {"kind": "eleve", "eleve_id": e}}, school.t)
+    with school.db:
+        school.db.execute("UPDATE eleve SET actif = 0 WHERE id = ?", (e,))
+    with pytest.raises(UserError, match="a changé de classe ou quitté l'école"):
+        call(school, "bilan.save", {}, school.t)
+    assert school.db.execute("SELECT count(*) FROM bilan_cycle").fetchone()[0] == 0
+
+
+def test_import_report_says_why_a_bilan_is_kept(school):
+    call(school, "lsu.import", {"data": LSU_XML.read_bytes()}, school.d)
+    again = call(school, "lsu.preview", {"data": LSU_XML.read_bytes()}, school.d)
+    assert again["eleves"][0]["raison"] == ("le bilan de l'école (du 12/06/2026) est aussi récent "
+                                            "ou plus récent")
+    assert again["nb_importes"] == 0

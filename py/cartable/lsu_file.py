@@ -192,8 +192,9 @@ def _preflight_json(conn: sqlite3.Connection, pupils: list[Pupil]) -> dict:
 
 
 def _attrs(**values) -> str:
+    """XML attributes (``classe_ref`` -> ``classe-ref``), escaped; empty optional ones left out."""
     return " ".join(f'{k.replace("_", "-")}="{escape(str(v), {chr(34): "&quot;"})}"'
-                    for k, v in values.items())
+                    for k, v in values.items() if v != "")
 
 
 def _cut(text: str, n: int) -> str:
@@ -453,9 +454,9 @@ def plan_import(conn: sqlite3.Connection, data: bytes) -> Plan:
             f.bilan.eleve_id = row["id"]
             mine = ours.get(row["id"])
             if mine is not None and mine.date_creation >= f.bilan.date_creation:
+                day = datetime.date.fromisoformat(mine.date_creation).strftime("%d/%m/%Y")
                 report.update(statut="inchangé", raison=(
-                    f"le bilan de l'école (du {mine.date_creation}) est aussi récent ou plus "
-                    "récent"))
+                    f"le bilan de l'école (du {day}) est aussi récent ou plus récent"))
             else:
                 report["statut"] = "ajouté" if mine is None else "remplacé"
                 writes.append(f.bilan)
