@@ -432,7 +432,7 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
         "self.__CARTABLE_CONFIG__ = " + json.dumps(config, indent=1) + ";\n", encoding="utf-8"
     )
 
-    template = (WEB / "index.html").read_text(encoding="utf-8")
+    template = web_file("index.html", "build.py").read_text(encoding="utf-8")
     if "__CSP__" not in template:
         raise BuildError("web/index.html must contain the __CSP__ placeholder")
     (out / "index.html").write_text(template.replace("__CSP__", CSP), encoding="utf-8")
