@@ -53,7 +53,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ARGS, CHROMIUM, INDEX, ROOT, ensure_built
+from _common import ROOT, ensure_built, open_ready_page
 
 TIMEOUT = 180_000
 LOGIN, PASSWORD = "direction", "Directrice-2012"
@@ -338,16 +338,7 @@ def browser_runs(files: dict, runs: int) -> dict:
 
     out: dict = {k: [] for k in ("status", "export", "plan", "apply", "reapply")}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(offline=True)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        page.on("console", lambda m: m.type == "error" and print(f"[console] {m.text}"))
-        page.goto(INDEX.as_uri())
-        page.wait_for_selector('html[data-state="ready"], html[data-state="error"]',
-                               state="attached", timeout=TIMEOUT)
-        if page.evaluate("document.documentElement.dataset.state") != "ready":
-            raise SystemExit("the app did not start (data-state=error)")
+        browser, page = open_ready_page(p, TIMEOUT)
         page.evaluate("Cartable.whenPandas()")
         out["pandas_at"] = page.evaluate(
             "performance.getEntriesByName('cartable:pandas')[0].startTime") / 1000
@@ -383,7 +374,6 @@ def browser_runs(files: dict, runs: int) -> dict:
             out["apply"].append(first["s"])
             out["reapply"].append(again["s"])
             out["apply_counts"] = (first["ajoutes"], again["changements"])
-        context.close()
         browser.close()
     return out
 

@@ -6,6 +6,12 @@ It goes through the API only (``api.handle``), like the browser: same checks, sa
     import-sacoche FILE [--yes]      per-pupil report (and, with --yes, import) of a SACoche file
     export-sacoche OUT_DIR [--niveau CM2 | --classe NOM …]
                                      write import-sacoche_….zip into OUT_DIR
+    ecole [--uai UAI] [--nom NOM] [--directeur-civilite M|MME] [--directeur-nom NOM]
+          [--directeur-prenom PRENOM]
+                                     the school's identity for LSU (printed; changed if given)
+    import-lsu FILE.xml [--yes]      per-pupil report (and, with --yes, import) of LSU bilans
+    export-lsu OUT_DIR [--classe NOM …]
+                                     write the LSU file (bilans de fin de cycle 2) into OUT_DIR
     call COMMAND [JSON] [--json] [--out FILE]
                                      any API command; in the JSON payload,
                                      {"__bytes__": "<base64>"} or {"__file__": "path"} give bytes;
@@ -28,7 +34,7 @@ import sys
 from typing import Any
 
 from . import api as api_module
-from . import wire
+from . import cli_files, cli_lsu, wire
 from .errors import UserError
 from .text import clean
 
@@ -60,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--niveau", help="exporter un niveau (par exemple CM2)")
     group.add_argument("--classe", action="append", metavar="NOM",
                        help="exporter cette classe (nom ou référence ; répétable)")
+
+    cli_lsu.add_parsers(sub)  # ecole, import-lsu, export-lsu
 
     s = sub.add_parser("call", help="appeler une commande de l'API (docs/API.md)")
     s.add_argument("command", metavar="COMMANDE")
@@ -111,13 +119,7 @@ class _School:
         self.api.close()
 
 
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError as exc:
-        raise UserError(f"Impossible de lire « {path} » ({exc.strerror}). Vérifiez le chemin.") \
-            from None
+_read = cli_files.read
 
 
 def _pupil(p: dict) -> str:
@@ -217,14 +219,7 @@ def _export_sacoche(args) -> int:
                 ids.append(found[0])
             payload["classe_ids"] = ids
         result = school("sacoche.export", payload)
-        try:
-            os.makedirs(args.out_dir, exist_ok=True)
-            path = os.path.join(args.out_dir, result["filename"])
-            with open(path, "wb") as f:
-                f.write(result["data"])
-        except OSError as exc:
-            raise UserError(f"Impossible d'écrire dans « {args.out_dir} » ({exc.strerror}). "
-                            "Choisissez un autre dossier.") from None
+        path = cli_files.write_into(args.out_dir, result["filename"], result["data"])
         print(result["message"])
         if result.get("note"):
             print(result["note"])
@@ -287,6 +282,20 @@ ACTIONS = {
     "export-sacoche": _export_sacoche,
     "call": _call,
 }
+
+
+def _with_school(handler):
+    """Run ``handler(args, school)`` on the school file ``--db`` (it must exist)."""
+    def run(args) -> int:
+        school = _School(args.db)
+        try:
+            return handler(args, school)
+        finally:
+            school.close()
+    return run
+
+
+ACTIONS.update({name: _with_school(fn) for name, fn in cli_lsu.ACTIONS.items()})
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

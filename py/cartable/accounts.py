@@ -158,18 +158,33 @@ def clean_name(value, what: str, whose: str = "du professeur") -> str:
     return value
 
 
+CIVILITES = ("M", "MME")  # what LSU accepts
+CIVILITE_NOMS = {"M": "M. (Monsieur)", "MME": "Mme (Madame)"}
+
+
+def clean_civilite(value, whose: str = "du professeur") -> str:
+    """``M`` or ``MME`` (case and a final dot ignored: "Mme", "M."); None or '' -> ''."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if isinstance(value, str):
+        civilite = value.strip().rstrip(".").upper()
+        if civilite in CIVILITES:
+            return civilite
+    raise UserError(f"La civilité {whose} doit être « M » (Monsieur) ou « MME » (Madame).")
+
+
 # -- login / throttling ---------------------------------------------------------------------
 
 
 def insert_director(conn: sqlite3.Connection, nom: str, prenom: str, login: str,
-                    password_hash: str) -> None:
+                    password_hash: str, civilite: str = "") -> None:
     """The director's account (first start), inside the caller's transaction."""
     if conn.execute("SELECT 1 FROM utilisateur WHERE login = ?", (login,)).fetchone():
         raise UserError(f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre.")
     conn.execute(
-        "INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-        "VALUES ('directeur', ?, ?, ?, ?)",
-        (nom, prenom, login, password_hash),
+        "INSERT INTO utilisateur (role, nom, prenom, login, password_hash, civilite) "
+        "VALUES ('directeur', ?, ?, ?, ?, ?)",
+        (nom, prenom, login, password_hash, civilite),
     )
 
 
@@ -298,6 +313,7 @@ def professeur_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     ]
     return {
         "id": row["id"],
+        "civilite": row["civilite"],
         "nom": row["nom"],
         "prenom": row["prenom"],
         "login": row["login"],
@@ -315,10 +331,11 @@ def list_professeurs(conn: sqlite3.Connection) -> list[dict]:
 
 
 async def create_professeur(conn: sqlite3.Connection, nom, prenom, login=None,
-                            password=None) -> dict:
+                            password=None, civilite=None) -> dict:
     """Create a teacher. Returns ``{"id", "login", "password"}`` (the clear password, once)."""
     nom = clean_name(nom, "nom").upper()
     prenom = clean_name(prenom, "prénom")
+    civilite = clean_civilite(civilite)
     if login is None or (isinstance(login, str) and not login.strip()):
         login = generate_login(conn, nom, prenom)
     else:
@@ -329,24 +346,27 @@ async def create_professeur(conn: sqlite3.Connection, nom, prenom, login=None,
     with db.transaction(conn):
         cur = conn.execute(
             "INSERT INTO utilisateur (role, nom, prenom, login, password_hash, "
-            "must_change_password) VALUES ('professeur', ?, ?, ?, ?, ?)",
-            (nom, prenom, login, hashed, int(generated)),
+            "must_change_password, civilite) VALUES ('professeur', ?, ?, ?, ?, ?, ?)",
+            (nom, prenom, login, hashed, int(generated), civilite),
         )
     return {"id": cur.lastrowid, "login": login, "password": password}
 
 
-def update_professeur(conn: sqlite3.Connection, prof_id, nom, prenom, login=None) -> dict:
+def update_professeur(conn: sqlite3.Connection, prof_id, nom, prenom, login=None,
+                      civilite=None) -> dict:
+    """Rename a teacher; ``civilite`` None keeps it, '' clears it."""
     row = get_professeur(conn, prof_id)
     nom = clean_name(nom, "nom").upper()
     prenom = clean_name(prenom, "prénom")
+    civilite = row["civilite"] if civilite is None else clean_civilite(civilite)
     if login is None or (isinstance(login, str) and not login.strip()):
         login = row["login"]
     else:
         login = check_login(conn, login, exclude_id=row["id"])
     with db.transaction(conn):
         conn.execute(
-            "UPDATE utilisateur SET nom = ?, prenom = ?, login = ? WHERE id = ?",
-            (nom, prenom, login, row["id"]),
+            "UPDATE utilisateur SET nom = ?, prenom = ?, login = ?, civilite = ? WHERE id = ?",
+            (nom, prenom, login, civilite, row["id"]),
         )
     return professeur_dict(conn, get_professeur(conn, row["id"]))
 

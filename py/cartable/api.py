@@ -26,7 +26,8 @@ from . import db, school
 from .errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
-AREAS = ("school", "school_file", "accounts", "base_eleves", "validation", "sacoche")
+AREAS = ("school", "school_file", "accounts", "base_eleves", "validation", "sacoche", "ui",
+         "lsu")
 
 
 @dataclass

@@ -44,7 +44,7 @@ def has_active_director(conn: sqlite3.Connection) -> bool:
 
 def file_name(today: datetime.date) -> str:
     """The name offered when the school file is saved."""
-    return f"ecole-cartable-{today.isoformat()}.sqlite3"
+    return db.school_file_name(today)
 
 
 def needs_setup(conn: sqlite3.Connection) -> bool:

@@ -59,8 +59,18 @@ from .csv_file import MAX_BYTES, Table, describe, parse
 from .matching import build_plan
 from .writing import write
 
-__all__ = ["FIELDS", "FIELD_LABELS", "MAX_BYTES", "REF_MAX", "Table", "apply", "parse", "plan", "read",
-           "short_niveau"]
+__all__ = [
+    "FIELDS",
+    "FIELD_LABELS",
+    "MAX_BYTES",
+    "REF_MAX",
+    "Table",
+    "apply",
+    "parse",
+    "plan",
+    "read",
+    "short_niveau",
+]
 
 
 def _table(source, filename: str | None) -> Table:

@@ -54,14 +54,15 @@ def professeurs_list(api, payload, session):
 async def professeurs_create(api, payload, session):
     return await accounts.create_professeur(
         api.db, payload.get("nom"), payload.get("prenom"), payload.get("login"),
-        payload.get("password"),
+        payload.get("password"), payload.get("civilite"),
     )
 
 
 @command("professeurs.update", role="directeur")
 def professeurs_update(api, payload, session):
     result = accounts.update_professeur(
-        api.db, payload.get("id"), payload.get("nom"), payload.get("prenom"), payload.get("login")
+        api.db, payload.get("id"), payload.get("nom"), payload.get("prenom"), payload.get("login"),
+        payload.get("civilite"),
     )
     for s in api.sessions.values():  # keep open sessions' names (decision signatures) true
         if s.user_id == result["id"]:

@@ -29,6 +29,22 @@ def _table(payload, session) -> base_eleves.Table:
     return kept[1]
 
 
+def _counts(plan: dict) -> dict:
+    """What the wizard shows as numbers, counted here once (the UI recomputes nothing)."""
+    classes = plan["classes"]
+    by_action = {a: sum(1 for c in classes if c["action"] == a)
+                 for a in ("ajouter", "garder", "retirer")}
+    eleves = plan["eleves"]
+    return {
+        "classes": {**by_action,
+                    "a_creer": sum(1 for c in classes
+                                   if c["action"] == "ajouter" and not c["ignorer"]),
+                    "ignorees": sum(1 for c in classes if c["ignorer"])},
+        "eleves": {**{k: len(eleves[k]) for k in ("ajouter", "modifier", "desactiver", "ambigus")},
+                   "inchanges": eleves["inchanges"]},
+    }
+
+
 @command("base_eleves.read", role="directeur")
 async def read(api, payload, session):
     await _compat.ensure_pandas()
@@ -36,14 +52,15 @@ async def read(api, payload, session):
     result = base_eleves.read(table)
     token = secrets.token_urlsafe(12)
     session.state[_STATE] = (token, table)  # one file at a time: the latest read
-    return {**result, "token": token}
+    return {**result, "token": token, "labels": dict(base_eleves.FIELD_LABELS)}
 
 
 @command("base_eleves.plan", role="directeur")
 async def plan(api, payload, session):
     await _compat.ensure_pandas()
-    return base_eleves.plan(api.db, _table(payload, session), payload.get("mapping"),
-                            payload.get("classes"))
+    result = base_eleves.plan(api.db, _table(payload, session), payload.get("mapping"),
+                              payload.get("classes"))
+    return {**result, "comptes": _counts(result)}
 
 
 @command("base_eleves.apply", role="directeur")

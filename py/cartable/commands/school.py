@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import __version__, accounts, db, referentiel, school
+from .. import __version__, accounts, db, identity, referentiel, school
 from ..api import command
 from ..errors import PermissionDenied, UserError
 from ..payload import payload_int
@@ -37,6 +37,8 @@ async def setup(api, payload, session):
                         "directrice.")
     d_nom = _person_name(directeur.get("nom"), "nom").upper()
     d_prenom = _person_name(directeur.get("prenom"), "prénom")
+    d_civilite = accounts.clean_civilite(directeur.get("civilite"),
+                                         "du directeur ou de la directrice")
     password = accounts.check_new_password(directeur.get("password"))
     typed = directeur.get("login")
     if typed is not None and not (isinstance(typed, str) and not typed.strip()):
@@ -47,7 +49,7 @@ async def setup(api, payload, session):
     with db.transaction(api.db):
         if not school.needs_setup(api.db):  # another setup finished while hashing
             raise already
-        accounts.insert_director(api.db, d_nom, d_prenom, login, hashed)
+        accounts.insert_director(api.db, d_nom, d_prenom, login, hashed, d_civilite)
         school.write_school(api.db, nom, uai)
     return {"login": login}
 
@@ -55,6 +57,21 @@ async def setup(api, payload, session):
 @command("school.update", role="directeur")
 def school_update(api, payload, session):
     return school.update_school(api.db, payload.get("nom"), payload.get("uai"))
+
+
+@command("school.identity", role="directeur")
+def school_identity(api, payload, session):
+    return identity.get_identity(api.db)
+
+
+@command("school.set_identity", role="directeur")
+def school_set_identity(api, payload, session):
+    result = identity.set_identity(api.db, payload)
+    d = result["directeur"]
+    for s in api.sessions.values():  # keep open sessions' names (decision signatures) true
+        if d is not None and s.user_id == d["id"]:
+            s.nom, s.prenom = d["nom"], d["prenom"]
+    return result
 
 
 @command("settings.get", role="directeur")
