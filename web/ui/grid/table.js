@@ -21,6 +21,7 @@ const GridTable = (() => {
     t.appendChild(el("thead", {}, headerRow(view)));
     for (const d of model.grid.domaines) t.appendChild(domaineBody(view, d));
     view.nav.forEach((row, r) => row.forEach((node, c) => view.where.set(node, [r, c])));
+    view.rowLengths = view.nav.map((row) => row.length);
     view.keys = Object.keys(view.nodes);
     listen(view, t, handlers);
     view.node = t;
@@ -127,7 +128,7 @@ const GridTable = (() => {
     t.addEventListener("keydown", (e) => {
       const pos = view.where.get(document.activeElement);
       if (!pos) return;
-      const r = GridKeys.move(view.nav.map((row) => row.length), pos, e.key, e.ctrlKey);
+      const r = GridKeys.move(view.rowLengths, pos, e.key, e.ctrlKey);
       if (!r) return;
       if (r.activate) {
         const node = document.activeElement;
@@ -139,7 +140,7 @@ const GridTable = (() => {
       e.preventDefault();
       focus(view, view.nav[r.to[0]][r.to[1]]);
     });
-    const start = GridKeys.first(view.nav.map((row) => row.length));
+    const start = GridKeys.first(view.rowLengths);
     if (start) {
       view.focused = view.nav[start[0]][start[1]];
       view.focused.setAttribute("tabindex", "0");
