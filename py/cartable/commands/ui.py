@@ -6,7 +6,7 @@ message about data) is written twice, in Python and in JavaScript (see docs/API.
 
 from __future__ import annotations
 
-from .. import _compat, accounts, db
+from .. import _compat, accounts, db, school
 from ..api import command
 from .validation import LOCKED
 
@@ -22,6 +22,7 @@ def strings(api, payload, session):
     return {
         "password_min_length": n,
         "password_hint": f"Au moins {n} caractères.",
+        "uai_length": school.UAI_LENGTH,
         "default_palier_id": DEFAULT_PALIER_ID,
         "export_default_niveau": EXPORT_DEFAULT_NIVEAU,
         "locked_message": LOCKED,
