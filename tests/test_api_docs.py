@@ -19,7 +19,7 @@ def documented() -> Counter:
     for line in API_MD.read_text(encoding="utf-8").splitlines():
         if line.startswith("| `"):
             first_cell = line.split("|")[1]
-            names.update(re.findall(r"`([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)`", first_cell))
+            names.update(re.findall(r"`([a-z_][a-z0-9_]*\.[a-z0-9_]+)`", first_cell))
     return names
 
 
@@ -39,7 +39,7 @@ def test_roles_in_api_md_match_the_code():
         if not line.startswith("| `"):
             continue
         cells = [c.strip() for c in line.split("|")[1:-1]]
-        for name in re.findall(r"`([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)`", cells[0]):
+        for name in re.findall(r"`([a-z_][a-z0-9_]*\.[a-z0-9_]+)`", cells[0]):
             role = api.COMMANDS[name].role
             who = cells[1]
             expected = {"public": "public", "any": "any", "directeur": "directeur"}[role]
