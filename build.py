@@ -241,7 +241,7 @@ def build_app_wheel() -> tuple[str, bytes]:
     files = sorted(
         p for p in package.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
-        and (p.suffix == ".py" or p.match("referentiel/*.json"))
+        and (p.suffix == ".py" or p.match("referentiel/*.json") or p.suffix == ".tsv")
     )
     info = f"{name}-{version}.dist-info"
     metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
