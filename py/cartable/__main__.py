@@ -245,8 +245,8 @@ def _export_sacoche(args) -> int:
             raise UserError(f"Impossible d'écrire dans « {args.out_dir} » ({exc.strerror}). "
                             "Choisissez un autre dossier.") from None
         print(result["message"])
-        if result.get("note"):
-            print(result["note"])
+        for note in result["notes"]:
+            print(note)
         print(f"Fichier écrit : {path}")
         return 0
     finally:

@@ -54,7 +54,7 @@ ACCEPTED_AS_TEXT = "accepté, gardé comme texte"  # stored verbatim, displayed 
 OUTCOMES = (REFUSED, LINES_REJECTED, PUPIL_IGNORED, DECISIONS_SKIPPED, ACCEPTED_AS_TEXT)
 KINDS = ("csv", "sacoche", "school_file")
 
-SACOCHE_LIMIT = 50 * 1024 * 1024  # sacoche_file.MAX_BYTES, stated in its message
+SACOCHE_LIMIT = 50 * 1024 * 1024  # sacoche_zip.MAX_BYTES, stated in its message
 CSV_LIMIT = 5 * 1024 * 1024  # base_eleves.MAX_BYTES
 
 
