@@ -660,3 +660,65 @@ def test_summary_message_uses_french_singular_for_one():
         "Fichier d'export généré : 2 validations de compétences et 3 validations d'items "
         "concernant 2 élèves."
     )
+
+
+# -- names cut to 25 characters (SACoche's VARCHAR(25)) -----------------------------------
+
+
+def test_export_cuts_names_to_25_characters_and_says_so(school):
+    long_nom = "DE LA TOUR D'AUVERGNE-LAURAGAIS"  # 31 characters
+    eid = add_eleve(school, long_nom.lower(), "marie-charlotte")
+    exact = add_eleve(school, "X" * 25, "Exactement")  # 25: not cut
+    add_item(school, eid, 2111)
+    add_item(school, exact, 2111)
+    r = call(school, "sacoche.export", {})
+    xml = r["data"] and sacoche_export.build_xml(school.db, None)[0]
+    assert b'nom="DE LA TOUR D\'AUVERGNE-LAU" prenom="Marie-Charlotte"' in xml
+    assert r["noms_coupes"] == [{"id": eid, "nom": long_nom.lower(), "prenom": "marie-charlotte",
+                                 "nom_fichier": "DE LA TOUR D'AUVERGNE-LAU",
+                                 "prenom_fichier": "Marie-Charlotte"}]
+    assert r["note_noms_coupes"] == (
+        "1 élève a un nom ou un prénom de plus de 25 caractères, la limite de SACoche : il est "
+        "écrit coupé dans le fichier, comme SACoche le garde. Vérifiez qu'il figure ainsi sur "
+        "la liste du collège : de la tour d'auvergne-lauragais marie-charlotte → DE LA TOUR "
+        "D'AUVERGNE-LAU Marie-Charlotte.")
+
+
+def test_a_cut_name_matches_the_longer_name_only_when_unique(school):
+    """Tried: a cut nom (unique), a cut prénom shared by two pupils, a 24-character prefix
+    (not SACoche's cut), and a 25-character name equal to a pupil's own 25-character name."""
+    tour = add_eleve(school, "DE LA TOUR D'AUVERGNE-LAURAGAIS", "Marie-Charlotte")
+    add_eleve(school, "MARTIN", "Anne-Charlotte-Éléonore-Marie")
+    add_eleve(school, "MARTIN", "Anne-Charlotte-Éléonore-Marine")
+    short = add_eleve(school, "DURAND-DE-LA-FONTAINE-XYZ", "Léo")  # exactly 25
+    add_eleve(school, "DURAND-DE-LA-FONTAINE-XYZW", "Léo")  # cut to the same 25
+    data = xml_doc(
+        eleve_xml("DE LA TOUR D'AUVERGNE-LAU", "Marie-Charlotte"),
+        eleve_xml("MARTIN", "Anne-Charlotte-Éléonore-M"),
+        eleve_xml("DE LA TOUR D'AUVERGNE-LA", "Marie-Charlotte"),
+        eleve_xml("DURAND-DE-LA-FONTAINE-XYZ", "Léo"),
+    ).replace(b"D'", b"D&apos;")
+    before = db_hash(school)
+    reports = call(school, "sacoche.preview", {"data": data})["eleves"]
+    assert db_hash(school) == before
+    assert reports[0]["id"] == tour and reports[0]["statut"] == "modifié"
+    assert reports[0]["note"].startswith(
+        "nom coupé à 25 caractères par SACoche : reconnu comme DE LA TOUR D'AUVERGNE-LAURAGAIS "
+        "Marie-Charlotte")
+    assert reports[1]["statut"] == "ignoré" and reports[1]["raison"] == (
+        "2 élèves de l'école ont ce nom et ce prénom (ou un nom plus long que SACoche coupe "
+        "ainsi à 25 caractères) : impossible de savoir lequel")
+    assert reports[2]["raison"] == "aucun élève de l'école ne porte ce nom et ce prénom"
+    # the pupil whose own name is these 25 characters, and the one cut to them: homonyms
+    assert reports[3]["statut"] == "ignoré" and "2 élèves" in reports[3]["raison"]
+    assert short not in [r["id"] for r in reports]
+
+
+def test_info_is_decoded_a_second_time_as_sacoche_does(school):
+    eid = add_eleve(school, "MARTIN", "Jules")
+    body = ('<palier id="2"><competence id="8">'
+            + item_xml(2111, info="A &amp;amp; B") + item_xml(2112, info="&amp;lt;b&amp;gt;")
+            + item_xml(2113, info="L&amp;#039;ÉCOLE") + "</competence></palier>")
+    call(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
+    assert {k: v[2] for k, v in items_of(school, eid).items()} == {
+        2111: "A & B", 2112: "<b>", 2113: "L&#039;ÉCOLE"}  # ENT_COMPAT: &#039; stays

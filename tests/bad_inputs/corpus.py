@@ -464,6 +464,12 @@ SACOCHE_CASES = [
     Case("sacoche-zip-two-xml", "sacoche", "un ZIP avec deux fichiers .xml, aucun bien nommé",
          lambda: zip_of({"a.xml": xml_doc(eleve(KNOWN)), "b.xml": xml_doc(eleve(KNOWN))}),
          "ne contient pas de fichier « import_validations.xml »"),
+    Case("sacoche-zip-other-xml-name", "sacoche",
+         "un ZIP dont le seul fichier, un XML SACoche correct, s'appelle « validations.xml » "
+         "(SACoche le refuse aussi)",
+         lambda: zip_of({"validations.xml": xml_doc(eleve(KNOWN))}),
+         "ne contient pas de fichier « import_validations.xml » (elle contient "
+         "« validations.xml »). SACoche exige ce nom exact"),
     Case("sacoche-zip-slip", "sacoche", "une entrée nommée « ../../import_validations.xml »",
          lambda: zip_of({"../../import_validations.xml": xml_doc(eleve(KNOWN))}),
          "chemin dangereux"),
