@@ -122,3 +122,37 @@ def test_sqlite_collation_fr():
     assert got == ["ÇELIK", "CŒUR", "COZETTE", "D’ARTAGNAN", "DA SILVA", "eloise", "Éloïse",
                    "VINCENT", "Zoé"]
     assert collation.compare("a", "a") == 0 and collation.compare("a", "A") == 1
+
+
+# -- every list of names in the core uses it ----------------------------------------------
+
+
+def test_lists_of_pupils_teachers_and_classes_are_in_french_order(tmp_path, monkeypatch):
+    """Issue 10: ÇELIK no longer after VINCENT, Éloïse no longer after Zoé."""
+    from cartable import accounts, api
+
+    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+    a = api.Api(str(tmp_path / "ecole.sqlite3"))
+    d = a.director_session()
+    for cid, nom in ((1, "Zèbres"), (2, "Écureuils"), (3, "CM2 B")):
+        a.db.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (?, 18, ?, ?)",
+                     (cid, nom, f"C{cid}"))
+    pupils = [("VINCENT", "Zoé"), ("ÇELIK", "Ali"), ("EMERY", "Zoé"), ("ÉMERY", "Éloïse"),
+              ("DA SILVA", "Rui"), ("D’ARTAGNAN", "Louis"), ("cœur", "Jeanne"), ("COZETTE", "Paul")]
+    a.db.executemany("INSERT INTO eleve (nom, prenom, classe_id) VALUES (?, ?, 1)", pupils)
+    expected = [("ÇELIK", "Ali"), ("cœur", "Jeanne"), ("COZETTE", "Paul"), ("D’ARTAGNAN", "Louis"),
+                ("DA SILVA", "Rui"), ("EMERY", "Zoé"), ("ÉMERY", "Éloïse"), ("VINCENT", "Zoé")]
+    listed = api.run(a.handle("eleves.list", {"classe_id": 1}, d))
+    assert [(e["nom"], e["prenom"]) for e in listed] == expected
+    ids = [e["id"] for e in listed]
+    grid = api.run(a.handle("validation.grid", {"palier_id": 2, "classe_id": 1,
+                                                "eleve_ids": ids[::-1], "competence_id": 8}, d))
+    assert [(e["nom"], e["prenom"]) for e in grid["eleves"]] == expected
+    for nom, prenom in (("Zola", "Émile"), ("Élie", "Jean"), ("Ézéchiel", "Anne")):
+        api.run(a.handle("professeurs.create", {"nom": nom, "prenom": prenom,
+                                                "password": "Motdepasse-2024"}, d))
+    profs = api.run(a.handle("professeurs.list", {}, d))
+    assert [p["nom"] for p in profs] == ["ÉLIE", "ÉZÉCHIEL", "ZOLA"]
+    classes = api.run(a.handle("classes.list", {}, d))
+    assert [c["nom"] for c in classes] == ["CM2 B", "Écureuils", "Zèbres"]
+    a.close()

@@ -45,7 +45,7 @@ import re
 import sqlite3
 import unicodedata
 
-from . import db
+from . import collation, db
 from .errors import UserError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -636,7 +636,8 @@ def build_plan(conn: sqlite3.Connection, table: Table, mapping=None, choices=Non
     # A pupil whose line is rejected is in the file, only unreadable: never deactivated.
     for key in _rejected_keys(table, columns, rejets):
         protected.update(e["id"] for e in existing_by_key.get(key, []))
-    for p in sorted(pupils, key=lambda p: (p["nom"], p["prenom"], p["ligne"])):
+    for p in sorted(pupils, key=lambda p: (*collation.name_key(p["nom"], p["prenom"]),
+                                           p["ligne"])):
         target = classes[(p["niveau"], normalise(p["source"]))]
         key = _pupil_key(p["nom"], p["prenom"])
         matches = existing_by_key.get(key, [])
@@ -676,7 +677,7 @@ def build_plan(conn: sqlite3.Connection, table: Table, mapping=None, choices=Non
         for e in existing_pupils
         if e["actif"] and e["id"] not in protected and e["classe_id"] not in ignored_ids
     ]
-    deactivate.sort(key=lambda d: (d["nom"], d["prenom"]))
+    deactivate.sort(key=lambda d: collation.name_key(d["nom"], d["prenom"]))
 
     # What happens to the classes to remove: deleted when nothing is attached any more.
     moved_out = {m["_id"] for m in modify}
