@@ -192,24 +192,23 @@ class _Writer:
             for p in referentiel.get().paliers
         ]
 
+    @staticmethod
+    def _fields(d: Decision, indent: str) -> str:
+        """A decision from its date's text to its ``</info>`` line."""
+        return (f"{esc(d[1])}</date>\r\n{indent}<etat>{int(d[0])}</etat>\r\n"
+                f"{indent}<info>{esc(d[2].strip()[:MAX_INFO])}</info>\r\n")
+
     def item_tail(self, d: Decision) -> str:
         text = self.tails.get(d)
         if text is None:
-            text = self.tails[d] = (
-                f"{esc(d[1])}</date>\r\n{T7}<etat>{int(d[0])}</etat>\r\n"
-                f"{T7}<info>{esc(d[2].strip()[:MAX_INFO])}</info>\r\n"
-                f"{T6}</renseignement>\r\n{T5}</item>"
-            )
+            text = self.tails[d] = self._fields(d, T7) + f"{T6}</renseignement>\r\n{T5}</item>"
         return text
 
     def validation(self, d: Decision) -> str:
         text = self.validations.get(d)
         if text is None:
-            text = self.validations[d] = (
-                f"{T5}<validation>\r\n{T6}<date>{esc(d[1])}</date>\r\n"
-                f"{T6}<etat>{int(d[0])}</etat>\r\n"
-                f"{T6}<info>{esc(d[2].strip()[:MAX_INFO])}</info>\r\n{T5}</validation>"
-            )
+            text = self.validations[d] = (f"{T5}<validation>\r\n{T6}<date>"
+                                          + self._fields(d, T6) + f"{T5}</validation>")
         return text
 
     def competence(self, comp, v: Decision | None, e_items: dict) -> list[str]:
