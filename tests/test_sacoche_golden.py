@@ -176,3 +176,39 @@ def test_edge_school_no_decision_lost_from_sacoche_to_cartable(edge_school):
     again = call(edge_school, "sacoche.import",
                  {"data": (EDGE / "edge_sacoche_export.xml").read_bytes()})
     assert again["nb_validations"] == 0 and again["nb_inchanges"] == 17
+
+
+def test_command_line_export_names_the_cut_pupils(tmp_path, capsys):
+    """`python -m cartable export-sacoche` prints the summary, then the notes: Sconet and the
+    pupils whose names were cut (the director checks them against the collège's list)."""
+    from cartable.__main__ import main
+
+    db = str(tmp_path / "edge.sqlite3")
+    assert main(["--db", db, "import-base-eleves", str(EDGE / "edge_base_eleves.csv"),
+                 "--yes"]) == 0
+    assert main(["--db", db, "import-sacoche", str(EDGE / "edge_decisions.zip"), "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "export-sacoche", str(tmp_path / "out")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == ("Fichier d'export généré : 20 validations de compétences et 292 "
+                        "validations d'items concernant 17 élèves.")
+    assert lines[1].startswith("17 élèves n'ont pas d'identifiant Sconet : c'est normal")
+    assert lines[2] == (
+        "2 élèves ont un nom ou un prénom de plus de 25 caractères, la limite de SACoche : ils "
+        "sont écrits coupés dans le fichier, comme SACoche les garde. Vérifiez qu'ils figurent "
+        "ainsi sur la liste du collège : DE LA TOUR D'AUVERGNE-LAURAGAIS Marie-Charlotte → DE "
+        "LA TOUR D'AUVERGNE-LAU Marie-Charlotte ; MARTIN Anne-Charlotte-Éléonore-Marie → MARTIN "
+        "Anne-Charlotte-Éléonore-M.")
+    assert lines[3].startswith("Fichier écrit : ")
+
+
+def test_command_line_import_says_which_cut_name_matched(edge_school, tmp_path, capsys):
+    from cartable.__main__ import main
+
+    path = edge_school.path
+    edge_school.close()  # the command line opens the file itself (closing twice is harmless)
+    code = main(["--db", path, "import-sacoche", str(EDGE / "edge_sacoche_export.xml")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ("  DE LA TOUR D'AUVERGNE-LAU Marie-Charlotte : inchangé — nom coupé à 25 caractères "
+            "par SACoche : reconnu comme DE LA TOUR D'AUVERGNE-LAURAGAIS Marie-Charlotte") in out

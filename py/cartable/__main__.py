@@ -204,8 +204,8 @@ def _import_sacoche(args) -> int:
             line = f"  {e['nom']} {e['prenom']} : {e['statut']}"
             if e["statut"] == "modifié":
                 line += f" ({e['nb']} validation{'s' if e['nb'] > 1 else ''})"
-            if e.get("raison"):
-                line += f" — {e['raison']}"
+            if e.get("raison") or e.get("note"):
+                line += f" — {e.get('raison') or e['note']}"
             print(line)
             for w in e.get("avertissements", []):
                 print(f"      attention : {w}")
