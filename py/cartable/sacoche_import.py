@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from . import db
 from .sacoche_export import held_nom, held_prenom, plural
-from .sacoche_read import FileEleve, name_key, read
+from .sacoche_read import FileEleve, match_key, read
 
 _SAME_TARGET = "plusieurs élèves du fichier correspondent au même élève de l'école"
 _NO_MATCH = "aucun élève de l'école ne porte ce nom et ce prénom"
@@ -78,10 +78,10 @@ class _School:
             if sconet:
                 self.by_sconet.setdefault(sconet, []).append(eid)
             entry = (eid, bool(actif), sconet)
-            self.by_name.setdefault(name_key(nom, prenom), []).append(entry)
+            self.by_name.setdefault(match_key(nom, prenom), []).append(entry)
             self.names[eid] = (nom, prenom)
-            cut = name_key(held_nom(nom), held_prenom(prenom))
-            if cut != name_key(nom, prenom):
+            cut = match_key(held_nom(nom), held_prenom(prenom))
+            if cut != match_key(nom, prenom):
                 self.by_cut.setdefault(cut, []).append(entry)
 
     def by_id(self, e: FileEleve) -> _Match:
@@ -91,7 +91,7 @@ class _School:
         return _Match(found[0])
 
     def by_names(self, e: FileEleve) -> _Match:
-        key = name_key(e.nom, e.prenom)
+        key = match_key(e.nom, e.prenom)
         exact = self.by_name.get(key, [])
         if not e.maybe_cut:
             return _outcome(_pick(exact, e.sconet_id), "portent ce nom et ce prénom")
@@ -102,7 +102,7 @@ class _School:
                                 "coupe ainsi à 25 caractères)")
         if match.eleve_id is not None:
             nom, prenom = self.names[match.eleve_id]
-            if name_key(nom, prenom) != key:
+            if match_key(nom, prenom) != key:
                 match.cut_from = (nom, prenom)
         return match
 

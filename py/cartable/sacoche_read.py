@@ -53,7 +53,7 @@ class FileEleve:
     maybe_cut: bool = False  # nom or prénom has SACoche's 25 characters: perhaps cut
 
 
-def name_key(nom: str, prenom: str) -> tuple[str, str]:
+def match_key(nom: str, prenom: str) -> tuple[str, str]:
     """Names compared "exactly" up to Unicode form, case and repeated spaces (accents count)."""
 
     def norm(s: str) -> str:
@@ -214,7 +214,7 @@ def _flag_duplicates(eleves: list[FileEleve]) -> None:
     seen: dict[tuple, list[FileEleve]] = {}
     for e in eleves:
         if e.error is None:
-            key = ("id", e.sconet_id) if e.sconet_id else ("nom", name_key(e.nom, e.prenom))
+            key = ("id", e.sconet_id) if e.sconet_id else ("nom", match_key(e.nom, e.prenom))
             seen.setdefault(key, []).append(e)
     for group in seen.values():
         if len(group) > 1:
