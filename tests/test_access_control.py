@@ -232,7 +232,7 @@ def test_teacher_exports_the_classes_she_validates_and_no_other(school):
     for other in ("[CM2] CM1-CM2", "CP A"):
         msg = refused(school, "sacoche.export", {"classe_ids": [school.classes[other]]},
                       school.marie)
-        assert "professeur principal" in msg
+        assert msg.startswith("Vous ne pouvez exporter que les classes dont vous validez")
     refused(school, "sacoche.export", {"niveau": "CP"}, school.marie, error=UserError,
             match="Aucune classe de niveau CP parmi vos classes")
     call(school, "settings.set", {"professeurs_affectes_valident": True}, school.director)

@@ -26,6 +26,17 @@ def _niveau_classes(api, ref) -> tuple[str, list[int]]:
     return row["ref"], ids
 
 
+def _exportable(api, session, classe_id) -> int:
+    """A class the caller may export: any for the director, a teacher's own otherwise."""
+    try:
+        return api.require_classe(session, classe_id)
+    except PermissionDenied:
+        raise PermissionDenied(
+            "Vous ne pouvez exporter que les classes dont vous validez les élèves. Choisissez "
+            "l'une de vos classes, ou demandez au directeur de faire l'export."
+        ) from None
+
+
 def _classe_ids(api, payload, session) -> list[int] | None:
     """The regroupement: ``classe_ids``, a ``niveau`` ref, or None for the whole school.
 
@@ -36,7 +47,7 @@ def _classe_ids(api, payload, session) -> list[int] | None:
         raw = payload["classe_ids"]
         if not isinstance(raw, list) or not raw:
             raise UserError("Choisissez au moins une classe à exporter.")
-        return sorted({api.require_classe(session, c) for c in raw})
+        return sorted({_exportable(api, session, c) for c in raw})
     allowed = None if session.is_director else api.allowed_classes(session)
     if payload.get("niveau") is not None:
         ref, ids = _niveau_classes(api, payload["niveau"])
