@@ -722,3 +722,15 @@ def test_info_is_decoded_a_second_time_as_sacoche_does(school):
     call(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
     assert {k: v[2] for k, v in items_of(school, eid).items()} == {
         2111: "A & B", 2112: "<b>", 2113: "L&#039;ÉCOLE"}  # ENT_COMPAT: &#039; stays
+
+
+def test_a_name_cut_just_after_a_space_is_written_as_sacoche_holds_it_and_read_back(school):
+    eid = add_eleve(school, "ABCDEFGHIJKLMNOPQRSTUVWX YZ", "Léo")  # 25th character: a space
+    add_item(school, eid, 2111)
+    xml = sacoche_export.build_xml(school.db, None)[0]
+    assert b'nom="ABCDEFGHIJKLMNOPQRSTUVWX " prenom="L\xc3\xa9o"' in xml
+    school.db.execute("DELETE FROM validation_item")
+    r = call(school, "sacoche.import", {"data": xml})
+    assert r["eleves"][0]["id"] == eid
+    assert r["eleves"][0]["nom_ecole"] == "ABCDEFGHIJKLMNOPQRSTUVWX YZ"
+    assert items_of(school, eid) == {2111: (1, "2024-06-01", "DUPUIS M.")}
