@@ -38,19 +38,19 @@ class ImportPlan:
 
     @property
     def counts(self) -> dict:
-        c = {"modifié": 0, "inchangé": 0, "ignoré": 0}
+        c = {"modifie": 0, "inchange": 0, "ignore": 0}
         for r in self.reports:
-            c[r["statut"]] += 1
+            c[r["code"]] += 1
         return c
 
     def message(self, applied: bool) -> str:
         c = self.counts
         nb = len(self.item_rows) + len(self.competence_rows)
         text = (
-            f"{plural(c['modifié'], 'élève modifié', 'élèves modifiés')} "
+            f"{plural(c['modifie'], 'élève modifié', 'élèves modifiés')} "
             f"({plural(nb, 'validation', 'validations')}), "
-            f"{plural(c['inchangé'], 'inchangé', 'inchangés')}, "
-            f"{plural(c['ignoré'], 'ignoré', 'ignorés')}."
+            f"{plural(c['inchange'], 'inchangé', 'inchangés')}, "
+            f"{plural(c['ignore'], 'ignoré', 'ignorés')}."
         )
         if applied:
             return "Import terminé : " + text
@@ -161,7 +161,7 @@ def _existing(conn: sqlite3.Connection, matched: set[int]):
 
 def _report(e: FileEleve, m: _Match | None) -> dict:
     report = {"nom": e.nom, "prenom": e.prenom, "sconet_id": e.sconet_id, "id": None,
-              "statut": "ignoré", "nb": 0}
+              "statut": "ignoré", "code": "ignore", "nb": 0}
     if e.warnings:
         report["avertissements"] = e.warnings
     if m is None or m.eleve_id is None:
@@ -202,6 +202,7 @@ def plan_import(conn: sqlite3.Connection, data: bytes, today: datetime.date) -> 
                     nb += 1
         report["nb"] = nb
         report["statut"] = "modifié" if nb else "inchangé"
+        report["code"] = "modifie" if nb else "inchange"  # ASCII machine code (CSS, scripts)
     return plan
 
 
