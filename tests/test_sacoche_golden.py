@@ -184,6 +184,9 @@ def test_command_line_export_names_the_cut_pupils(tmp_path, capsys):
     from cartable.__main__ import main
 
     db = str(tmp_path / "edge.sqlite3")
+    setup = ('{"nom": "École des cas limites", "directeur": {"nom": "Durand", "prenom": "Sophie", '
+             '"password": "Directrice-2012"}}')
+    assert main(["--db", db, "call", "app.setup", setup]) == 0
     assert main(["--db", db, "import-base-eleves", str(EDGE / "edge_base_eleves.csv"),
                  "--yes"]) == 0
     assert main(["--db", db, "import-sacoche", str(EDGE / "edge_decisions.zip"), "--yes"]) == 0
