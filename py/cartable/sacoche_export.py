@@ -30,17 +30,13 @@ from dataclasses import dataclass, field
 
 from . import collation, referentiel, sacoche_zip
 from .errors import UserError
+from .text import plural
 
 SACOCHE_NAME_MAX = 25  # VARCHAR(25) of user_nom / user_prenom in SACoche's database
 MAX_INFO = 25  # SACoche's limit for "info"
 
 Decision = tuple[int, str, str]  # (etat, date, info)
 T4, T5, T6, T7 = "\t" * 4, "\t" * 5, "\t" * 6, "\t" * 7
-
-
-def plural(n: int, singular: str, plural_form: str) -> str:
-    """"0 élève", "1 élève", "2 élèves" (French singular for 0 and 1)."""
-    return f"{n} {singular if n <= 1 else plural_form}"
 
 
 # -- names and text as SACoche writes them -------------------------------------------------

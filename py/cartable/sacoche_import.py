@@ -23,8 +23,9 @@ import sqlite3
 from dataclasses import dataclass
 
 from . import db
-from .sacoche_export import held_nom, held_prenom, plural
+from .sacoche_export import held_nom, held_prenom
 from .sacoche_read import FileEleve, match_key, read
+from .text import plural
 
 _SAME_TARGET = "plusieurs élèves du fichier correspondent au même élève de l'école"
 _NO_MATCH = "aucun élève de l'école ne porte ce nom et ce prénom"
