@@ -198,6 +198,80 @@ def test_teacher_sees_pupils_of_her_classes_only(school):
     assert all("eleves" not in c for c in classes)  # counts only, no pupil names
 
 
+# -- the SACoche export: a teacher exports her own classes ---------------------------------
+
+
+def exported_pupils(a, reply) -> set[tuple[str, str]]:
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    with zipfile.ZipFile(io.BytesIO(reply["data"])) as zf:
+        root = ET.fromstring(zf.read("import_validations.xml"))
+    return {(e.get("nom"), e.get("prenom")) for e in root.iter("eleve")}
+
+
+def names_of(a, classe: str) -> set[tuple[str, str]]:
+    return {(e["nom"].upper(), e["prenom"]) for e in
+            call(a, "eleves.list", {"classe_id": a.classes[classe]}, a.director)}
+
+
+def test_teacher_exports_the_classes_she_validates_and_no_other(school):
+    """Tried: the whole school, her niveau, another class by id, a niveau she has no class of,
+    an assigned-only class before and after the director allows assigned teachers."""
+    cm2b = names_of(school, "CM2 B")
+    mine = call(school, "sacoche.export", {}, school.marie)
+    assert exported_pupils(school, mine) == cm2b and mine["nb_eleves"] == 26
+    by_niveau = call(school, "sacoche.export", {"niveau": "CM2"}, school.marie)
+    assert exported_pupils(school, by_niveau) == cm2b
+    by_id = call(school, "sacoche.export", {"classe_ids": [school.classes["CM2 B"]]},
+                 school.marie)
+    assert exported_pupils(school, by_id) == cm2b
+    for other in ("[CM2] CM1-CM2", "CP A"):
+        msg = refused(school, "sacoche.export", {"classe_ids": [school.classes[other]]},
+                      school.marie)
+        assert msg.startswith("Vous ne pouvez exporter que les classes dont vous validez")
+    refused(school, "sacoche.export", {"niveau": "CP"}, school.marie, error=UserError,
+            match="Aucune classe de niveau CP parmi vos classes")
+    call(school, "settings.set", {"professeurs_affectes_valident": True}, school.director)
+    both = call(school, "sacoche.export", {}, school.marie)
+    assert exported_pupils(school, both) == cm2b | names_of(school, "[CM2] CM1-CM2")
+    assert both["nb_eleves"] == 42
+    # The director still exports any regroupement.
+    assert call(school, "sacoche.export", {}, school.director)["nb_eleves"] == 42
+
+
+def test_teacher_without_a_class_has_nothing_to_export(school):
+    bob = call(school, "professeurs.create", {"nom": "Sans", "prenom": "Classe",
+                                              "password": "Sans-Classe-2024"}, school.director)
+    token = call(school, "auth.login", {"login": bob["login"],
+                                        "password": "Sans-Classe-2024"})["session"]
+    msg = refused(school, "sacoche.export", {}, token)
+    assert msg.startswith("Vous ne validez pour aucune classe : il n'y a rien à exporter.")
+
+
+def test_the_director_imports_the_file_a_teacher_exported(school):
+    """Two computers: the teacher's export brings her decisions back into the director's
+    school, unchanged; the teacher herself cannot import."""
+    exported = call(school, "sacoche.export", {}, school.marie)
+    refused(school, "sacoche.import", {"data": exported["data"]}, school.marie)
+    cm2b = pupils_of(school, "CM2 B")
+    marks = ",".join("?" * len(cm2b))
+
+    def decisions():
+        return sorted(tuple(r) for r in school.db.execute(
+            f"SELECT eleve_id, item_id, etat, date, info FROM validation_item "
+            f"WHERE eleve_id IN ({marks}) UNION ALL SELECT eleve_id, -competence_id, etat, date, "
+            f"info FROM validation_competence WHERE eleve_id IN ({marks})", cm2b + cm2b))
+
+    before = decisions()
+    assert len(before) > 2000
+    for table in ("validation_item", "validation_competence"):
+        school.db.execute(f"DELETE FROM {table} WHERE eleve_id IN ({marks})", cm2b)
+    reply = call(school, "sacoche.import", {"data": exported["data"]}, school.director)
+    assert reply["nb_modifies"] == 26 and reply["nb_ignores"] == 0
+    assert decisions() == before
+
+
 # -- director-only commands ------------------------------------------------------------------
 
 # A plausible payload for every director-only command: refused before looking at it.
@@ -217,7 +291,6 @@ DIRECTOR_PAYLOADS = {
     "professeurs.reset_password": {"id": 2, "password": "Nouveau-2024"},
     "professeurs.set_actif": {"id": 2, "actif": False},
     "professeurs.update": {"id": 2, "nom": "Autre", "prenom": "Nom"},
-    "sacoche.export": {},
     "sacoche.import": {"data": SACOCHE_ZIP},
     "sacoche.preview": {"data": SACOCHE_ZIP},
     "school.update": {"nom": "Autre école"},
@@ -246,12 +319,11 @@ def test_teacher_cannot_call_director_commands(school, command):
 
 def test_the_same_payloads_work_for_the_director(school):
     """So that the refusals above are about the caller, not about the payloads."""
-    for command in ("professeurs.create", "niveaux.set", "base_eleves.apply", "sacoche.export",
+    for command in ("professeurs.create", "niveaux.set", "base_eleves.apply",
                     "affectations.set"):
         before = digest(school.path)
         call(school, command, DIRECTOR_PAYLOADS[command], school.director)
-        if command != "sacoche.export":
-            assert digest(school.path) != before, command
+        assert digest(school.path) != before, command
 
 
 def test_teacher_cannot_save_or_replace_the_school_file_through_the_bridge(school):

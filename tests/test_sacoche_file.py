@@ -8,7 +8,6 @@ import hashlib
 import html
 import io
 import re
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -16,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from cartable import _compat, api, db, sacoche_file
+from cartable import _compat, api, db, sacoche_export, sacoche_zip
 from cartable.errors import PermissionDenied, UserError
 
 HERE = Path(__file__).parent
@@ -143,7 +142,7 @@ def small_school(a):
 
 
 def test_export_matches_golden_file(school, monkeypatch):
-    monkeypatch.setattr(sacoche_file.secrets, "randbelow", lambda n: 42)
+    monkeypatch.setattr(sacoche_export.secrets, "randbelow", lambda n: 42)
     small_school(school)
     r = call(school, "sacoche.export", {})
     assert r["filename"] == "import-sacoche_0_2024-06-20_16-05-09_42.zip"
@@ -157,12 +156,17 @@ def test_export_matches_golden_file(school, monkeypatch):
     assert r["nb_eleves"] == 4 and r["nb_items"] == 7 and r["nb_competences"] == 2
     assert r["message"] == (
         "Fichier d'export généré : 2 validations de compétences et 7 validations d'items "
-        "concernant 4 élèves."
+        "concernant 4 élèves. 1 élève sélectionné n'a aucune décision enregistrée : il n'est "
+        "donc pas dans le fichier."
     )
+    assert (r["nb_selectionnes"], r["nb_sans_decision"]) == (5, 1)  # SANS Décision
     assert r["note"] == (
-        "3 élèves n'ont pas d'identifiant Sconet : ils sont exportés avec l'identifiant 0 et "
-        "le collège les retrouvera par leur nom et prénom."
+        "3 élèves n'ont pas d'identifiant Sconet : c'est normal à l'école. Ils sont exportés "
+        "avec l'identifiant 0 et le collège les retrouvera par leur nom et prénom. Vous n'avez "
+        "rien à faire."
     )
+    assert r["notes"] == [r["note"]]
+    assert r["noms_coupes"] == [] and r["note_noms_coupes"] is None
 
 
 def test_golden_file_is_the_documented_format():
@@ -198,9 +202,11 @@ def test_export_regroupements(school):
     assert call(school, "sacoche.export", {})["nb_eleves"] == 4
     one = call(school, "sacoche.export", {"classe_ids": [2]})
     assert one["note"] == (
-        "1 élève n'a pas d'identifiant Sconet : il est exporté avec l'identifiant 0 et le "
-        "collège le retrouvera par son nom et prénom."
+        "1 élève n'a pas d'identifiant Sconet : c'est normal à l'école. Il est exporté avec "
+        "l'identifiant 0 et le collège le retrouvera par son nom et prénom. Vous n'avez rien à "
+        "faire."
     )
+    assert one["nb_sans_decision"] == 0 and one["message"].endswith("concernant 1 élève.")
     with_id = add_eleve(school, "ZOLA", "Emile", classe_id=3, sconet=99)
     school.db.execute("DELETE FROM validation_item WHERE eleve_id != ?", (with_id,))
     add_item(school, with_id, 2111)
@@ -235,7 +241,7 @@ def test_export_without_any_decision_is_refused(school):
 def test_export_escapes_and_reads_back_every_special_character(school):
     eid = add_eleve(school, "O'BRIEN & <FILS>", 'anne "nanou"')
     add_item(school, eid, 2111, info="A&B <C> \"D\" 'E'\x01")
-    xml = sacoche_file.build_xml(school.db, None)[0]
+    xml = sacoche_export.build_xml(school.db, None)[0]
     el = ET.fromstring(xml).find("donnees/eleve")
     assert el.get("nom") == "O'BRIEN & <FILS>"
     assert el.get("prenom") == 'Anne "Nanou"'
@@ -243,12 +249,13 @@ def test_export_escapes_and_reads_back_every_special_character(school):
 
 
 def test_title_case():
-    assert sacoche_file.title_case(" jean-FRANÇOIS ") == "Jean-François"
-    assert sacoche_file.title_case("marie ève") == "Marie Ève"
-    assert sacoche_file.title_case("maëlys") == "Maëlys"
+    assert sacoche_export.title_case(" jean-FRANÇOIS ") == "Jean-François"
+    assert sacoche_export.title_case("marie ève") == "Marie Ève"
+    assert sacoche_export.title_case("maëlys") == "Maëlys"
 
 
-def test_teacher_cannot_export_or_import(school):
+def test_teacher_without_class_cannot_export_and_no_teacher_imports(school):
+    """A teacher exports only the classes she validates (tests/test_access_control.py)."""
     teacher = api.Session(5, "professeur", "jea.dupont", "DUPONT", "Jean")
     school.sessions[teacher.token] = teacher  # as if logged in
     for cmd in ("sacoche.export", "sacoche.preview", "sacoche.import"):
@@ -256,8 +263,10 @@ def test_teacher_cannot_export_or_import(school):
             call(school, cmd, {"data": b""}, session=teacher)
 
 
-def test_export_of_a_large_school_is_fast(school):
-    """500 pupils x every palier-2 item decided (55 000 decisions) in well under 0.5 s."""
+def test_export_of_a_large_school(school):
+    """500 pupils x every palier-2 item decided (55 000 decisions): every one in the file, in
+    SACoche's order. (Speed is measured in bench/import_export.py, medians against a baseline
+    in the same run, not asserted here: the test machine's load makes wall clocks flaky.)"""
     from cartable import referentiel
 
     item_ids = [i.id for c in referentiel.get().palier(2).competences for i in c.items]
@@ -269,14 +278,13 @@ def test_export_of_a_large_school_is_fast(school):
             "INSERT INTO validation_item VALUES (?, ?, ?, '2024-06-01', 'DUPUIS M.')",
             [(e, i, (e + i) % 2) for e in ids for i in item_ids],
         )
-    sacoche_file.export(school.db, None, NOW)  # warm-up (référentiel parsing)
     start = time.perf_counter()
-    result = sacoche_file.export(school.db, None, NOW)
-    elapsed = time.perf_counter() - start
-    print(f"export of 55 000 decisions: {elapsed:.3f} s")
+    result = sacoche_export.export(school.db, None, NOW)
+    print(f"export of 55 000 decisions: {time.perf_counter() - start:.3f} s")
     assert result.nb_items == 55_000 and result.nb_eleves == 500
-    if sys.gettrace() is None:  # coverage's tracer makes every line several times slower
-        assert elapsed < 0.5, elapsed
+    root = ET.fromstring(result.xml)
+    assert [e.get("nom") for e in root.iter("eleve")] == [f"NOM{n:03d}" for n in range(500)]
+    assert sum(1 for _ in root.iter("item")) == 55_000
 
 
 # -- round trip with the reference file ---------------------------------------------------
@@ -561,8 +569,8 @@ def test_bad_file_is_refused_and_database_unchanged(school, name):
 
 def test_size_limits(school, monkeypatch):
     """Too large: the file itself, the declared size of the entry, the inflated content."""
-    monkeypatch.setattr(sacoche_file, "MAX_BYTES", 1000)
-    monkeypatch.setattr(sacoche_file, "_CHUNK", 100)
+    monkeypatch.setattr(sacoche_zip, "MAX_BYTES", 1000)
+    monkeypatch.setattr(sacoche_zip, "_CHUNK", 100)
     big = xml_doc(*[eleve_xml(f"NOM{n}", "Jules") for n in range(40)])
     with pytest.raises(UserError, match="taille maximale"):
         call(school, "sacoche.preview", {"data": big})
@@ -577,8 +585,8 @@ def test_size_limits(school, monkeypatch):
 def test_inflating_more_than_the_limit_is_stopped(monkeypatch):
     """Even if the entry declares 10 bytes and the unzipper trusted nothing, reading stops at
     MAX_BYTES."""
-    monkeypatch.setattr(sacoche_file, "MAX_BYTES", 1000)
-    monkeypatch.setattr(sacoche_file, "_CHUNK", 100)
+    monkeypatch.setattr(sacoche_zip, "MAX_BYTES", 1000)
+    monkeypatch.setattr(sacoche_zip, "_CHUNK", 100)
     data = zip_of({"import_validations.xml": b"<sacoche>" + b" " * 5000 + b"</sacoche>"})
     real_infolist = zipfile.ZipFile.infolist
     real_init = zipfile.ZipExtFile.__init__
@@ -597,9 +605,9 @@ def test_inflating_more_than_the_limit_is_stopped(monkeypatch):
     monkeypatch.setattr(zipfile.ZipExtFile, "__init__", careless_init)
     monkeypatch.setattr(zipfile.ZipExtFile, "_update_crc", lambda self, data: None)
     with pytest.raises(UserError, match="décompressé dépasse"):
-        sacoche_file.extract_xml(data)
+        sacoche_zip.extract_xml(data)
     with pytest.raises(UserError, match="Aucun fichier reçu"):
-        sacoche_file.extract_xml("<sacoche/>")
+        sacoche_zip.extract_xml("<sacoche/>")
 
 
 def test_decisions_unknown_to_the_referentiel_are_not_exported(school):
@@ -612,11 +620,24 @@ def test_decisions_unknown_to_the_referentiel_are_not_exported(school):
     assert call(school, "sacoche.export", {})["nb_items"] == 1
 
 
-def test_bare_xml_with_bom_and_zip_with_other_xml_name(school):
+def test_bare_xml_with_bom_accepted_zip_needs_the_exact_entry_name(school):
+    """As SACoche: a bare XML is read; a ZIP must hold ``import_validations.xml`` at its root.
+    Tried: another name, the right name in a folder, another case."""
     eid = add_eleve(school, "MARTIN", "Jules")
     r = call(school, "sacoche.preview", {"data": b"\xef\xbb\xbf\r\n" + GOOD_XML})
     assert r["eleves"][0]["id"] == eid
-    r = call(school, "sacoche.preview", {"data": zip_of({"export/validations.xml": GOOD_XML})})
+    before = db_hash(school)
+    for name in ("export/validations.xml", "validations.xml", "export/import_validations.xml",
+                 "Import_Validations.XML"):
+        for cmd in ("sacoche.preview", "sacoche.import"):
+            with pytest.raises(UserError) as err:
+                call(school, cmd, {"data": zip_of({name: GOOD_XML})})
+            assert str(err.value).startswith(
+                "Ce fichier ne peut pas être importé : l'archive ZIP ne contient pas de fichier "
+                f"« import_validations.xml » (elle contient « {name} »). SACoche exige ce nom "
+                "exact, à la racine de l'archive")
+    assert db_hash(school) == before
+    r = call(school, "sacoche.preview", {"data": zip_of({"import_validations.xml": GOOD_XML})})
     assert r["eleves"][0]["statut"] == "modifié"
 
 
@@ -627,7 +648,7 @@ def test_import_without_bytes(school, payload):
 
 
 def test_summary_message_uses_french_singular_for_one():
-    from cartable.sacoche_file import Export
+    from cartable.sacoche_export import Export
 
     one = Export("f.zip", b"", b"", nb_competences=0, nb_items=1, nb_eleves=1, nb_sans_sconet=0)
     assert one.message == (
@@ -639,3 +660,77 @@ def test_summary_message_uses_french_singular_for_one():
         "Fichier d'export généré : 2 validations de compétences et 3 validations d'items "
         "concernant 2 élèves."
     )
+
+
+# -- names cut to 25 characters (SACoche's VARCHAR(25)) -----------------------------------
+
+
+def test_export_cuts_names_to_25_characters_and_says_so(school):
+    long_nom = "DE LA TOUR D'AUVERGNE-LAURAGAIS"  # 31 characters
+    eid = add_eleve(school, long_nom.lower(), "marie-charlotte")
+    exact = add_eleve(school, "X" * 25, "Exactement")  # 25: not cut
+    add_item(school, eid, 2111)
+    add_item(school, exact, 2111)
+    r = call(school, "sacoche.export", {})
+    xml = r["data"] and sacoche_export.build_xml(school.db, None)[0]
+    assert b'nom="DE LA TOUR D\'AUVERGNE-LAU" prenom="Marie-Charlotte"' in xml
+    assert r["noms_coupes"] == [{"id": eid, "nom": long_nom.lower(), "prenom": "marie-charlotte",
+                                 "nom_fichier": "DE LA TOUR D'AUVERGNE-LAU",
+                                 "prenom_fichier": "Marie-Charlotte"}]
+    assert r["note_noms_coupes"] == (
+        "1 élève a un nom ou un prénom de plus de 25 caractères, la limite de SACoche : il est "
+        "écrit coupé dans le fichier, comme SACoche le garde. Vérifiez qu'il figure ainsi sur "
+        "la liste du collège : de la tour d'auvergne-lauragais marie-charlotte → DE LA TOUR "
+        "D'AUVERGNE-LAU Marie-Charlotte.")
+
+
+def test_a_cut_name_matches_the_longer_name_only_when_unique(school):
+    """Tried: a cut nom (unique), a cut prénom shared by two pupils, a 24-character prefix
+    (not SACoche's cut), and a 25-character name equal to a pupil's own 25-character name."""
+    tour = add_eleve(school, "DE LA TOUR D'AUVERGNE-LAURAGAIS", "Marie-Charlotte")
+    add_eleve(school, "MARTIN", "Anne-Charlotte-Éléonore-Marie")
+    add_eleve(school, "MARTIN", "Anne-Charlotte-Éléonore-Marine")
+    short = add_eleve(school, "DURAND-DE-LA-FONTAINE-XYZ", "Léo")  # exactly 25
+    add_eleve(school, "DURAND-DE-LA-FONTAINE-XYZW", "Léo")  # cut to the same 25
+    data = xml_doc(
+        eleve_xml("DE LA TOUR D'AUVERGNE-LAU", "Marie-Charlotte"),
+        eleve_xml("MARTIN", "Anne-Charlotte-Éléonore-M"),
+        eleve_xml("DE LA TOUR D'AUVERGNE-LA", "Marie-Charlotte"),
+        eleve_xml("DURAND-DE-LA-FONTAINE-XYZ", "Léo"),
+    ).replace(b"D'", b"D&apos;")
+    before = db_hash(school)
+    reports = call(school, "sacoche.preview", {"data": data})["eleves"]
+    assert db_hash(school) == before
+    assert reports[0]["id"] == tour and reports[0]["statut"] == "modifié"
+    assert reports[0]["note"].startswith(
+        "nom coupé à 25 caractères par SACoche : reconnu comme DE LA TOUR D'AUVERGNE-LAURAGAIS "
+        "Marie-Charlotte")
+    assert reports[1]["statut"] == "ignoré" and reports[1]["raison"] == (
+        "2 élèves de l'école ont ce nom et ce prénom (ou un nom plus long que SACoche coupe "
+        "ainsi à 25 caractères) : impossible de savoir lequel")
+    assert reports[2]["raison"] == "aucun élève de l'école ne porte ce nom et ce prénom"
+    # the pupil whose own name is these 25 characters, and the one cut to them: homonyms
+    assert reports[3]["statut"] == "ignoré" and "2 élèves" in reports[3]["raison"]
+    assert short not in [r["id"] for r in reports]
+
+
+def test_info_is_decoded_a_second_time_as_sacoche_does(school):
+    eid = add_eleve(school, "MARTIN", "Jules")
+    body = ('<palier id="2"><competence id="8">'
+            + item_xml(2111, info="A &amp;amp; B") + item_xml(2112, info="&amp;lt;b&amp;gt;")
+            + item_xml(2113, info="L&amp;#039;ÉCOLE") + "</competence></palier>")
+    call(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
+    assert {k: v[2] for k, v in items_of(school, eid).items()} == {
+        2111: "A & B", 2112: "<b>", 2113: "L&#039;ÉCOLE"}  # ENT_COMPAT: &#039; stays
+
+
+def test_a_name_cut_just_after_a_space_is_written_as_sacoche_holds_it_and_read_back(school):
+    eid = add_eleve(school, "ABCDEFGHIJKLMNOPQRSTUVWX YZ", "Léo")  # 25th character: a space
+    add_item(school, eid, 2111)
+    xml = sacoche_export.build_xml(school.db, None)[0]
+    assert b'nom="ABCDEFGHIJKLMNOPQRSTUVWX " prenom="L\xc3\xa9o"' in xml
+    school.db.execute("DELETE FROM validation_item")
+    r = call(school, "sacoche.import", {"data": xml})
+    assert r["eleves"][0]["id"] == eid
+    assert r["eleves"][0]["nom_ecole"] == "ABCDEFGHIJKLMNOPQRSTUVWX YZ"
+    assert items_of(school, eid) == {2111: (1, "2024-06-01", "DUPUIS M.")}

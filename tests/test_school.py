@@ -181,9 +181,10 @@ def test_classes_list_and_peut_valider(api, director):
     assign(api, "mar.dupuis", "CM2-CM2B", 1)
     assign(api, "mar.dupuis", "CM2-CM1CM2", 0)
     classes = call(api, "classes.list", {}, director)
+    # by niveau, then in French order (collation.py: "[" is punctuation, before the letters)
     assert [c["nom"] for c in classes] == [
-        "CP A", "[CP] CP-CE1", "CE1 B", "[CE1] CP-CE1", "[CE2] CE2-CM1 Mme LUCAS",
-        "[CM1] CE2-CM1 Mme LUCAS", "[CM1] CM1-CM2", "CM2 B", "[CM2] CM1-CM2"]
+        "[CP] CP-CE1", "CP A", "[CE1] CP-CE1", "CE1 B", "[CE2] CE2-CM1 Mme LUCAS",
+        "[CM1] CE2-CM1 Mme LUCAS", "[CM1] CM1-CM2", "[CM2] CM1-CM2", "CM2 B"]
     assert all(c["peut_valider"] for c in classes)
     cm2b = next(c for c in classes if c["ref"] == "CM2-CM2B")
     assert cm2b["niveau"] == "CM2" and cm2b["niveau_id"] == 18 and cm2b["nb_eleves"] == 26

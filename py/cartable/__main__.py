@@ -187,8 +187,8 @@ def _import_sacoche(args) -> int:
             line = f"  {e['nom']} {e['prenom']} : {e['statut']}"
             if e["statut"] == "modifié":
                 line += f" ({e['nb']} validation{'s' if e['nb'] > 1 else ''})"
-            if e.get("raison"):
-                line += f" — {e['raison']}"
+            if e.get("raison") or e.get("note"):
+                line += f" — {e.get('raison') or e['note']}"
             print(line)
             for w in e.get("avertissements", []):
                 print(f"      attention : {w}")
@@ -221,8 +221,8 @@ def _export_sacoche(args) -> int:
         result = school("sacoche.export", payload)
         path = cli_files.write_into(args.out_dir, result["filename"], result["data"])
         print(result["message"])
-        if result.get("note"):
-            print(result["note"])
+        for note in result["notes"]:
+            print(note)
         print(f"Fichier écrit : {path}")
         return 0
     finally:

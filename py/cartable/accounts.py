@@ -325,7 +325,8 @@ def professeur_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
 
 def list_professeurs(conn: sqlite3.Connection) -> list[dict]:
     rows = conn.execute(
-        "SELECT * FROM utilisateur WHERE role = 'professeur' ORDER BY nom, prenom, id"
+        "SELECT * FROM utilisateur WHERE role = 'professeur' "
+        "ORDER BY nom COLLATE FR, prenom COLLATE FR, id"
     ).fetchall()
     return [professeur_dict(conn, r) for r in rows]
 
@@ -417,14 +418,15 @@ def list_affectations(conn: sqlite3.Connection) -> dict:
         {"id": r["id"], "nom": r["nom"], "prenom": r["prenom"], "login": r["login"],
          "actif": bool(r["actif"])}
         for r in conn.execute(
-            "SELECT * FROM utilisateur WHERE role = 'professeur' ORDER BY nom, prenom, id"
+            "SELECT * FROM utilisateur WHERE role = 'professeur' "
+            "ORDER BY nom COLLATE FR, prenom COLLATE FR, id"
         )
     ]
     classes = [
         {"id": r["id"], "nom": r["nom"], "ref": r["ref"], "niveau": r["niveau"]}
         for r in conn.execute(
             "SELECT c.id, c.nom, c.ref, n.ref AS niveau FROM classe c "
-            "JOIN niveau n ON n.id = c.niveau_id ORDER BY n.ordre, c.nom, c.id"
+            "JOIN niveau n ON n.id = c.niveau_id ORDER BY n.ordre, c.nom COLLATE FR, c.id"
         )
     ]
     affectations = [

@@ -142,7 +142,7 @@ def ce2_classes(conn: sqlite3.Connection, allowed: set[int] | None = None) -> li
     rows = conn.execute(
         "SELECT c.id, c.nom, c.ref, n.ref AS niveau, (SELECT count(*) FROM eleve e "
         "WHERE e.classe_id = c.id AND e.actif = 1) AS nb_eleves FROM classe c "
-        "JOIN niveau n ON n.id = c.niveau_id WHERE n.ref = ? ORDER BY c.nom, c.id",
+        "JOIN niveau n ON n.id = c.niveau_id WHERE n.ref = ? ORDER BY c.nom COLLATE FR, c.id",
         (socle2016.NIVEAU_BILAN,),
     )
     return [dict(r) for r in rows if allowed is None or r["id"] in allowed]
@@ -151,7 +151,7 @@ def ce2_classes(conn: sqlite3.Connection, allowed: set[int] | None = None) -> li
 def class_pupils(conn: sqlite3.Connection, classe_id: int) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT id, nom, prenom, ine FROM eleve WHERE classe_id = ? AND actif = 1 "
-        "ORDER BY nom, prenom, id", (classe_id,),
+        "ORDER BY nom COLLATE FR, prenom COLLATE FR, id", (classe_id,),
     ).fetchall()
 
 
@@ -321,7 +321,7 @@ def printable(conn: sqlite3.Connection, classe_id: int) -> dict:
     classe = conn.execute("SELECT nom FROM classe WHERE id = ?", (classe_id,)).fetchone()
     rows = conn.execute(
         "SELECT id, nom, prenom, date_naissance FROM eleve WHERE classe_id = ? AND actif = 1 "
-        "ORDER BY nom, prenom, id", (classe_id,),
+        "ORDER BY nom COLLATE FR, prenom COLLATE FR, id", (classe_id,),
     ).fetchall()
     saved = load(conn, [r["id"] for r in rows])
     eleves = []

@@ -13,6 +13,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 
+from . import collation
 from .errors import UserError
 
 APPLICATION_ID = 0x43415254  # "CART"
@@ -228,6 +229,7 @@ def connect(path: str) -> sqlite3.Connection:
             raise UserError(NOT_A_SCHOOL)
     conn = sqlite3.connect(path, isolation_level=None)  # explicit transactions only
     conn.row_factory = sqlite3.Row
+    collation.register(conn)  # ORDER BY … COLLATE FR
     try:
         version = _inspect(conn, empty_ok=not existed)
         conn.execute("PRAGMA foreign_keys = ON")

@@ -94,7 +94,8 @@ def _pupils(conn: sqlite3.Connection, classe_ids: list[int] | None) -> list[Pupi
         "SELECT e.id, e.nom, e.prenom, e.ine, c.id, c.nom, c.id_onde, "
         "CASE WHEN c.source <> '' THEN c.source ELSE c.nom END, n.ref FROM eleve e "
         "JOIN classe c ON c.id = e.classe_id JOIN niveau n ON n.id = c.niveau_id "
-        f"WHERE {where} ORDER BY c.nom, c.id, e.nom, e.prenom, e.id", params,
+        f"WHERE {where} ORDER BY c.nom COLLATE FR, c.id, e.nom COLLATE FR, e.prenom COLLATE FR, "
+        "e.id", params,
     ).fetchall()
     bilans = bilan.load(conn, [r[0] for r in rows])
     return [Pupil(*tuple(r)[:8], bilan=bilans.get(r[0])) for r in rows
@@ -108,7 +109,7 @@ def export_classes(conn: sqlite3.Connection) -> list[dict]:
         "(SELECT count(*) FROM eleve e WHERE e.classe_id = c.id AND e.actif = 1) AS nb_eleves, "
         "(SELECT count(*) FROM eleve e JOIN bilan_cycle b ON b.eleve_id = e.id "
         "WHERE e.classe_id = c.id AND e.actif = 1) AS nb_bilans FROM classe c "
-        "JOIN niveau n ON n.id = c.niveau_id ORDER BY n.ordre, c.nom, c.id"
+        "JOIN niveau n ON n.id = c.niveau_id ORDER BY n.ordre, c.nom COLLATE FR, c.id"
     ).fetchall()
     return [dict(r) for r in rows if r["niveau"] == socle2016.NIVEAU_BILAN or r["nb_bilans"]]
 

@@ -211,12 +211,14 @@ def list_classes(conn: sqlite3.Connection, allowed: set[int] | None = None) -> l
     rows = conn.execute(
         "SELECT c.id, c.nom, c.ref, c.niveau_id, n.ref AS niveau, "
         "(SELECT count(*) FROM eleve e WHERE e.classe_id = c.id AND e.actif = 1) AS nb_eleves "
-        "FROM classe c JOIN niveau n ON n.id = c.niveau_id ORDER BY n.ordre, c.nom, c.id"
+        "FROM classe c JOIN niveau n ON n.id = c.niveau_id "
+        "ORDER BY n.ordre, c.nom COLLATE FR, c.id"
     ).fetchall()
     profs: dict[int, list[dict]] = {}
     for r in conn.execute(
         "SELECT a.classe_id, a.principal, u.id, u.nom, u.prenom FROM affectation a "
-        "JOIN utilisateur u ON u.id = a.utilisateur_id ORDER BY a.principal DESC, u.nom, u.prenom"
+        "JOIN utilisateur u ON u.id = a.utilisateur_id "
+        "ORDER BY a.principal DESC, u.nom COLLATE FR, u.prenom COLLATE FR"
     ):
         profs.setdefault(r["classe_id"], []).append(
             {"id": r["id"], "nom": r["nom"], "prenom": r["prenom"],
@@ -234,7 +236,7 @@ def list_eleves(conn: sqlite3.Connection, classe_id: int) -> list[dict]:
     """Active pupils of a class, by nom then prénom."""
     rows = conn.execute(
         "SELECT id, nom, prenom, sconet_id, actif FROM eleve WHERE classe_id = ? AND actif = 1 "
-        "ORDER BY nom, prenom, id",
+        "ORDER BY nom COLLATE FR, prenom COLLATE FR, id",
         (classe_id,),
     )
     return [{"id": r["id"], "nom": r["nom"], "prenom": r["prenom"],
@@ -256,7 +258,7 @@ def overview(conn: sqlite3.Connection) -> dict:
             "SELECT c.nom FROM classe c JOIN niveau n ON n.id = c.niveau_id "
             "WHERE EXISTS (SELECT 1 FROM eleve e WHERE e.classe_id = c.id AND e.actif = 1) "
             "AND NOT EXISTS (SELECT 1 FROM affectation a WHERE a.classe_id = c.id "
-            "AND a.principal = 1) ORDER BY n.ordre, c.nom"
+            "AND a.principal = 1) ORDER BY n.ordre, c.nom COLLATE FR"
         )
     ]
     ref = referentiel.get()

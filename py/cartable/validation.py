@@ -289,7 +289,7 @@ def classes_info(conn: sqlite3.Connection, classe_ids) -> list[dict]:
         "SELECT c.id, c.nom, c.ref, n.ref AS niveau, "
         "(SELECT count(*) FROM eleve e WHERE e.classe_id = c.id AND e.actif = 1) AS nb_eleves "
         f"FROM classe c JOIN niveau n ON n.id = c.niveau_id WHERE c.id IN ({','.join('?' * len(ids))}) "
-        "ORDER BY n.ordre, c.nom, c.id",
+        "ORDER BY n.ordre, c.nom COLLATE FR, c.id",
         ids,
     )
     return [dict(r) for r in rows]
@@ -315,7 +315,7 @@ def class_pupils(conn: sqlite3.Connection, classe_id: int, eleve_ids: list[int],
     With ``strict=False`` the others are dropped instead of refused."""
     rows = conn.execute(
         "SELECT id, nom, prenom FROM eleve WHERE classe_id = ? AND actif = 1 "
-        "ORDER BY nom, prenom, id",
+        "ORDER BY nom COLLATE FR, prenom COLLATE FR, id",
         (classe_id,),
     ).fetchall()
     wanted = set(eleve_ids)

@@ -56,7 +56,7 @@ ACCEPTED_AS_TEXT = "accepté, gardé comme texte"  # stored verbatim, displayed 
 OUTCOMES = (REFUSED, LINES_REJECTED, PUPIL_IGNORED, DECISIONS_SKIPPED, ACCEPTED_AS_TEXT)
 KINDS = ("csv", "sacoche", "school_file", "lsu")
 
-SACOCHE_LIMIT = 50 * 1024 * 1024  # sacoche_file.MAX_BYTES, stated in its message
+SACOCHE_LIMIT = 50 * 1024 * 1024  # sacoche_zip.MAX_BYTES, stated in its message
 CSV_LIMIT = 5 * 1024 * 1024  # base_eleves.MAX_BYTES
 
 
@@ -466,6 +466,12 @@ SACOCHE_CASES = [
     Case("sacoche-zip-two-xml", "sacoche", "un ZIP avec deux fichiers .xml, aucun bien nommé",
          lambda: zip_of({"a.xml": xml_doc(eleve(KNOWN)), "b.xml": xml_doc(eleve(KNOWN))}),
          "ne contient pas de fichier « import_validations.xml »"),
+    Case("sacoche-zip-other-xml-name", "sacoche",
+         "un ZIP dont le seul fichier, un XML SACoche correct, s'appelle « validations.xml » "
+         "(SACoche le refuse aussi)",
+         lambda: zip_of({"validations.xml": xml_doc(eleve(KNOWN))}),
+         "ne contient pas de fichier « import_validations.xml » (elle contient "
+         "« validations.xml »). SACoche exige ce nom exact"),
     Case("sacoche-zip-slip", "sacoche", "une entrée nommée « ../../import_validations.xml »",
          lambda: zip_of({"../../import_validations.xml": xml_doc(eleve(KNOWN))}),
          "chemin dangereux"),

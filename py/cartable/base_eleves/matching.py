@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from .. import collation
 from ..errors import UserError
 from ..text import normalise, plural
 from .classes import apply_choices, plan_classes, removed_classes_fate, source_classes
@@ -73,7 +74,8 @@ def _match_pupils(pupils: list[dict], classes: dict, school: _School, protected:
                   ambigus: list[dict]) -> tuple[list, list, int]:
     """Each file pupil: added, modified, unchanged, or ambiguous (left untouched)."""
     add, modify, inchanges = [], [], 0
-    for p in sorted(pupils, key=lambda p: (p["nom"], p["prenom"], p["ligne"])):
+    for p in sorted(pupils, key=lambda p: (*collation.name_key(p["nom"], p["prenom"]),
+                                           p["ligne"])):
         target = classes[(p["niveau"], p["nsrc"])]
         matches = school.matches(p)
         if target["ignorer"]:
@@ -165,7 +167,7 @@ def build_plan(conn: sqlite3.Connection, table: Table, mapping=None, choices=Non
          "classe": school.label(e["classe_id"]), "_id": e["id"]}
         for e in school.pupils
         if e["actif"] and e["id"] not in protected and e["classe_id"] not in ignored_ids),
-        key=lambda d: (d["nom"], d["prenom"]))
+        key=lambda d: collation.name_key(d["nom"], d["prenom"]))
     removed_classes_fate(by_ref, school.pupils, {m["_id"] for m in modify})
     activate = sorted(
         {c["niveau"] for c in by_ref.values() if c["action"] != "retirer" and not c["ignorer"]},
