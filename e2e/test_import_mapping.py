@@ -33,11 +33,11 @@ def test_unrecognised_columns_are_chosen_by_hand(page, e2e, tmp_path):
     csv = tmp_path / "extraction.csv"
     csv.write_bytes(CSV.encode("cp1252"))
     page.set_input_files("#fichier-eleves", str(csv))
-    expect(page.locator(".fichier-choisi")).to_contain_text("extraction.csv")
+    expect(page.locator(".fichier-choisi")).to_contain_text("extraction.csv", timeout=TIMEOUT)
     page.click("#etape-suivante")
 
     warning = page.locator(".etape .alerte.avertissement")
-    expect(warning).to_contain_text("Nom Elève, Prénom Elève, Niveau, Classe")
+    expect(warning).to_contain_text("Nom Elève, Prénom Elève, Niveau, Classe", timeout=TIMEOUT)
     form = page.locator("fieldset.correspondance")
     assert [form.locator(f'select[data-champ="{f}"]').count()
             for f in ("nom", "prenom", "niveau", "classe")] == [1, 1, 1, 1]
@@ -47,19 +47,20 @@ def test_unrecognised_columns_are_chosen_by_hand(page, e2e, tmp_path):
     # "Classe" left empty: the core says which column is still missing.
     page.get_by_role("button", name="Utiliser ces colonnes").click()
     error = page.locator(".alertes .alerte.erreur").last
-    expect(error).to_contain_text("« Classe »")
-    expect(page.locator("#bilan-extraction")).to_have_count(0)
+    expect(error).to_contain_text("« Classe »", timeout=TIMEOUT)
+    expect(page.locator("#bilan-extraction")).to_have_count(0, timeout=TIMEOUT)
 
     page.get_by_label("Classe", exact=True).select_option("Groupe")
     page.get_by_role("button", name="Utiliser ces colonnes").click()
-    expect(page.locator("#bilan-extraction")).to_contain_text("3 élèves trouvés, 2 classes trouvées")
+    expect(page.locator("#bilan-extraction")).to_contain_text(
+        "3 élèves trouvés, 2 classes trouvées", timeout=TIMEOUT)
     page.click("#etape-suivante")
     expect(page.locator(".etape")).to_contain_text(
-        "2 classes à créer, 0 classe à garder, 0 classe à retirer")
+        "2 classes à créer, 0 classe à garder, 0 classe à retirer", timeout=TIMEOUT)
     page.locator("#classes-import tbody tr", has_text="CM1 B").locator("input[type=checkbox]").uncheck()
     page.click("#etape-suivante")
-    expect(page.locator("#bilan-eleves")).to_contain_text("2 élèves à ajouter")
+    expect(page.locator("#bilan-eleves")).to_contain_text("2 élèves à ajouter", timeout=TIMEOUT)
     page.click("#etape-suivante")
     summary = page.locator(".etape ul")
-    expect(summary).to_contain_text("1 classe à créer")
-    expect(summary).to_contain_text("1 classe décochée (ignorée)")
+    expect(summary).to_contain_text("1 classe à créer", timeout=TIMEOUT)
+    expect(summary).to_contain_text("1 classe décochée (ignorée)", timeout=TIMEOUT)
