@@ -1,6 +1,7 @@
 """School nouns: setup, identity, settings, niveaux, paliers, classes, pupils, référentiel."""
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,9 @@ def assign(api, login, ref, principal):
 def test_status_before_and_after_setup(api):
     status = call(api, "app.status")
     assert status == {"school": None, "version": __version__, "needs_setup": True, "user": None}
-    assert call(api, "app.setup", SETUP) == {"login": "pau.martin"}
+    created = call(api, "app.setup", SETUP)
+    assert set(created) == {"login", "code_secours"} and created["login"] == "pau.martin"
+    assert re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", created["code_secours"])
     status = call(api, "app.status")
     assert status["school"] == {"nom": "École Jules Ferry", "uai": "0441234A"}
     assert status["needs_setup"] is False and status["user"] is None
@@ -84,7 +87,7 @@ def test_setup_only_once(api):
 def test_setup_with_typed_login(api):
     payload = {**SETUP, "uai": None,
                "directeur": {**SETUP["directeur"], "login": "direction"}}
-    assert call(api, "app.setup", payload) == {"login": "direction"}
+    assert call(api, "app.setup", payload)["login"] == "direction"
     assert call(api, "app.status")["school"] == {"nom": "École Jules Ferry", "uai": ""}
 
 

@@ -165,7 +165,9 @@ def clean_name(value, what: str, whose: str = "du professeur") -> str:
 
 
 def user_dict(row: sqlite3.Row) -> dict:
-    return {
+    """The caller's account as the interface shows it (never a hash). The director's also
+    says whether she has a code de secours."""
+    user = {
         "id": row["id"],
         "role": row["role"],
         "nom": row["nom"],
@@ -173,6 +175,9 @@ def user_dict(row: sqlite3.Row) -> dict:
         "login": row["login"],
         "must_change_password": bool(row["must_change_password"]),
     }
+    if row["role"] == "directeur":
+        user["has_recovery_code"] = bool(row["recovery_hash"])
+    return user
 
 
 def lock_seconds(failures: int) -> int:
@@ -191,36 +196,54 @@ def _locked_message(until: datetime.datetime, now: datetime.datetime) -> str:
     )
 
 
-async def authenticate(conn: sqlite3.Connection, login, password) -> sqlite3.Row:
-    """The user row for a correct login + password, or UserError (generic for bad ones)."""
-    if not isinstance(login, str) or not isinstance(password, str) or not login.strip():
-        raise UserError(BAD_CREDENTIALS)
+def check_not_locked(row: sqlite3.Row, now: datetime.datetime) -> None:
+    """UserError (code "locked") while the account is throttled."""
+    if row["locked_until"]:
+        until = datetime.datetime.fromisoformat(row["locked_until"])
+        if until > now:
+            raise UserError(_locked_message(until, now), code="locked")
+
+
+def record_failure(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime.datetime,
+                   message: str) -> None:
+    """Count one more wrong secret (password or code de secours) and raise: ``message``, or
+    the lock message once the account gets locked."""
+    failures = row["failed_logins"] + 1
+    seconds = lock_seconds(failures)
+    until = now + datetime.timedelta(seconds=seconds) if seconds else None
+    with db.transaction(conn):
+        conn.execute(
+            "UPDATE utilisateur SET failed_logins = ?, locked_until = ? WHERE id = ?",
+            (failures, until.isoformat(timespec="seconds") if until else None, row["id"]),
+        )
+    if until:
+        raise UserError(_locked_message(until, now), code="locked")
+    raise UserError(message)
+
+
+def find_user(conn: sqlite3.Connection, login: str) -> sqlite3.Row | None:
+    """The user of a typed login (trimmed; lower-cased if it matches no one as typed)."""
     login = login.strip()
     row = conn.execute("SELECT * FROM utilisateur WHERE login = ?", (login,)).fetchone()
     if row is None and login != login.lower():
         row = conn.execute(
             "SELECT * FROM utilisateur WHERE login = ?", (login.lower(),)
         ).fetchone()
+    return row
+
+
+async def authenticate(conn: sqlite3.Connection, login, password) -> sqlite3.Row:
+    """The user row for a correct login + password, or UserError (generic for bad ones)."""
+    if not isinstance(login, str) or not isinstance(password, str) or not login.strip():
+        raise UserError(BAD_CREDENTIALS)
+    row = find_user(conn, login)
     if row is None:
         await hash_password(password)  # same cost as a real check: no login enumeration
         raise UserError(BAD_CREDENTIALS)
     now = _compat.now()
-    if row["locked_until"]:
-        until = datetime.datetime.fromisoformat(row["locked_until"])
-        if until > now:
-            raise UserError(_locked_message(until, now), code="locked")
+    check_not_locked(row, now)
     if not await verify_password(password, row["password_hash"]):
-        failures = row["failed_logins"] + 1
-        seconds = lock_seconds(failures)
-        until = now + datetime.timedelta(seconds=seconds) if seconds else None
-        with db.transaction(conn):
-            conn.execute(
-                "UPDATE utilisateur SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                (failures, until.isoformat(timespec="seconds") if until else None, row["id"]),
-            )
-        if until:
-            raise UserError(_locked_message(until, now), code="locked")
-        raise UserError(BAD_CREDENTIALS)
+        record_failure(conn, row, now, BAD_CREDENTIALS)
     if not row["actif"]:
         raise UserError(
             "Ce compte a été désactivé. Demandez au directeur ou à la directrice de la "

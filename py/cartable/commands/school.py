@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import __version__, accounts, db, referentiel, school
+from .. import __version__, accounts, db, recovery, referentiel, school
 from ..api import command, payload_int
 from ..errors import PermissionDenied, UserError
 
@@ -54,6 +54,8 @@ async def setup(api, payload, session):
     else:
         login = accounts.generate_login(api.db, d_nom, d_prenom)
     hashed = await accounts.hash_password(password)
+    code = recovery.generate_code()
+    recovery_hash = await recovery.hash_code(code)
     with db.transaction(api.db):
         if not school.needs_setup(api.db):  # another setup finished while hashing
             raise already
@@ -61,11 +63,11 @@ async def setup(api, payload, session):
             raise UserError(f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre.")
         school.write_school(api.db, nom, uai)
         api.db.execute(
-            "INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-            "VALUES ('directeur', ?, ?, ?, ?)",
-            (d_nom, d_prenom, login, hashed),
+            "INSERT INTO utilisateur (role, nom, prenom, login, password_hash, recovery_hash) "
+            "VALUES ('directeur', ?, ?, ?, ?, ?)",
+            (d_nom, d_prenom, login, hashed, recovery_hash),
         )
-    return {"login": login}
+    return {"login": login, "code_secours": code}
 
 
 @command("school.update", role="directeur")
