@@ -92,6 +92,9 @@ def base_school(tmp_path_factory):
         anne = call(a, "professeurs.create", {"nom": "Leroy", "prenom": "Anne"}, d)
         ids["ann.leroy"] = anne["id"]
         marie, pierre = ids[MARIE["login"]], ids[PIERRE["login"]]
+        for prof, classe in ((marie, "CM2 B"), (pierre, "[CM2] CM1-CM2")):
+            call(a, "affectations.set",
+                 {"professeur_id": prof, "classe_id": classes[classe], "affecte": True}, d)
         call(a, "affectations.set_principal",
              {"classe_id": classes["CM2 B"], "professeur_id": marie}, d)
         call(a, "affectations.set_principal",
@@ -165,6 +168,9 @@ def test_click_and_save_recheck_the_class(school):
     target = {"kind": "row", "row_id": grid["domaines"][0]["rows"][0]["id"]}
     call(school, "validation.click", {"target": target}, school.marie)
     # The director gives the class to someone else while the grid is open.
+    call(school, "affectations.set", {"professeur_id": school.ids[PIERRE["login"]],
+                                      "classe_id": school.classes["CM2 B"], "affecte": True},
+         school.director)
     call(school, "affectations.set_principal",
          {"classe_id": school.classes["CM2 B"], "professeur_id": school.ids[PIERRE["login"]]},
          school.director)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 
@@ -175,7 +176,7 @@ def test_reset_with_code_logs_in_and_spends_the_code(api):
     assert director_row(api)["password_hash"] == before
     third = reset(api, new_code, "Encore-2026")["code_secours"]
     assert third not in (code, new_code)
-    raw = open(api.path, "rb").read()
+    raw = Path(api.path).read_bytes()
     for secret in (code, new_code, third, "Nouveau-2026", "Encore-2026"):
         for text in (secret, secret.replace("-", "")):
             assert text.encode() not in raw and text.encode("utf-16-le") not in raw

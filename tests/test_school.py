@@ -180,10 +180,14 @@ def test_niveau_with_classes_cannot_be_removed(api, director):
 
 def test_paliers(api, director):
     paliers = call(api, "paliers.list", {}, director)
+    ecole, college = "École élémentaire", "Collège (rarement utile à l'école)"
     assert paliers == [
-        {"id": 1, "nom": "Palier 1 (fin CE1)", "actif": False},
-        {"id": 2, "nom": "Palier 2 (fin CM2)", "actif": True},
-        {"id": 3, "nom": "Palier 3 (fin troisième)", "actif": False},
+        {"id": 1, "nom": "Palier 1 (fin CE1)", "actif": False, "niveau": "CE1", "ecole": True,
+         "rubrique": ecole},
+        {"id": 2, "nom": "Palier 2 (fin CM2)", "actif": True, "niveau": "CM2", "ecole": True,
+         "rubrique": ecole},
+        {"id": 3, "nom": "Palier 3 (fin troisième)", "actif": False, "niveau": None,
+         "ecole": False, "rubrique": college},
     ]
     result = call(api, "paliers.set", {"actifs": [1, 2]}, director)
     assert [p["id"] for p in result if p["actif"]] == [1, 2]

@@ -191,6 +191,7 @@ def test_choices(api):
         "paliers": [{"id": 2, "nom": "Palier 2 (fin CM2)"}],
         "classes": [{"id": 1, "nom": "CM2 A", "ref": "CM2A", "niveau": "CM2", "nb_eleves": 4},
                     {"id": 2, "nom": "CM2 B", "ref": "CM2B", "niveau": "CM2", "nb_eleves": 1}],
+        "defaut": {"classe_id": 1, "palier_id": 2},
     }
     assert [c["id"] for c in call(api, "validation.choices", session=teacher)["classes"]] == [1]
     assert call(api, "validation.choices", session=assigned)["classes"] == []

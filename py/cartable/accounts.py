@@ -412,6 +412,10 @@ def list_affectations(conn: sqlite3.Connection) -> dict:
             "ORDER BY utilisateur_id, classe_id"
         )
     ]
+    actifs = {p["id"] for p in profs if p["actif"]}
+    for c in classes:  # who may be its professeur principal: its active teachers
+        c["eligibles"] = [a["professeur_id"] for a in affectations
+                          if a["classe_id"] == c["id"] and a["professeur_id"] in actifs]
     return {"professeurs": profs, "classes": classes, "affectations": affectations}
 
 
@@ -451,12 +455,20 @@ def set_principal(conn: sqlite3.Connection, classe_id, prof_id) -> None:
             f"Le compte de {prof['prenom']} {prof['nom']} est désactivé : réactivez-le avant "
             "d'en faire le professeur principal."
         )
+    if prof is not None and conn.execute(
+        "SELECT 1 FROM affectation WHERE utilisateur_id = ? AND classe_id = ?", (prof["id"], cid)
+    ).fetchone() is None:
+        classe = conn.execute("SELECT nom FROM classe WHERE id = ?", (cid,)).fetchone()[0]
+        raise UserError(
+            f"{prof['prenom']} {prof['nom']} n'enseigne pas dans la classe {classe} : le "
+            "professeur principal est choisi parmi les professeurs de la classe. Cochez "
+            "d'abord la classe pour ce professeur (affectations), puis choisissez-le."
+        )
     with db.transaction(conn):
         conn.execute("UPDATE affectation SET principal = 0 WHERE classe_id = ?", (cid,))
         if prof is not None:
             conn.execute(
-                "INSERT INTO affectation (utilisateur_id, classe_id, principal) VALUES (?, ?, 1) "
-                "ON CONFLICT (utilisateur_id, classe_id) DO UPDATE SET principal = 1",
+                "UPDATE affectation SET principal = 1 WHERE utilisateur_id = ? AND classe_id = ?",
                 (prof["id"], cid),
             )
 

@@ -5,7 +5,7 @@ The grid being edited is a ``validation.Draft`` kept in ``session.state["draft"]
 
 from __future__ import annotations
 
-from .. import _compat, validation
+from .. import _compat, school, validation
 from ..api import command, payload_int
 from ..errors import PermissionDenied, UserError
 
@@ -44,9 +44,13 @@ def _build(api, session, payload, strict: bool) -> validation.Draft:
 
 @command("validation.choices")
 def choices(api, payload, session):
+    paliers = validation.active_paliers(api.db)
+    classes = validation.classes_info(api.db, api.allowed_classes(session))
     return {
-        "paliers": validation.active_paliers(api.db),
-        "classes": validation.classes_info(api.db, api.allowed_classes(session)),
+        "paliers": paliers,
+        "classes": classes,
+        "defaut": school.landing(api.db, classes, paliers, is_director=session.is_director,
+                                 user_id=session.user_id),
     }
 
 
