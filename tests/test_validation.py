@@ -9,6 +9,7 @@ import pytest
 from cartable import _compat, accounts, db, referentiel, validation
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
+from cartable.grid_words import short
 from cartable.validation import Layout, Target, apply_click, next_state
 
 PALIER = 2
@@ -282,9 +283,11 @@ def test_click_results_and_aid(api):
     teacher = login(api, "mar.dupuis")
     grid(api, teacher)
     r = click(api, teacher, kind="cell", eleve_id=1, row_id=ITEM)
-    assert r == {"cells": {f"1:{ITEM}": 1}, "arrows": {},
+    assert r == {"cells": {f"1:{ITEM}": 1}, "arrows": {}, "arrow_labels": {},
                  "aid": {"1": {"valides": 1, "invalides": 0, "non_decides": 28,
-                               "pourcentage": 3}}, "dirty": 1}
+                               "pourcentage": 3}}, "dirty": 1,
+                 "undo": {"count": 1, "label": "Annuler : clic sur la case de Léa MARTIN, "
+                                               f"« {short(FIRST.items[0].nom)} »"}}
     r = click(api, teacher, kind="column", eleve_id=2, domaine_id=FIRST.id)
     assert set(r["cells"]) == {f"2:{i.id}" for i in FIRST.items}
     assert r["arrows"] == {f"column:{FIRST.id}:2": 0} and set(r["aid"]) == {"2"}
