@@ -330,7 +330,8 @@ def classes_info(conn: sqlite3.Connection, classe_ids) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def _palier(conn: sqlite3.Connection, palier_id: int) -> referentiel.Palier:
+def active_palier(conn: sqlite3.Connection, palier_id: int) -> referentiel.Palier:
+    """The référentiel palier, if the school uses it; else a French UserError."""
     try:
         palier = referentiel.get().palier(palier_id)
     except KeyError:
@@ -367,7 +368,7 @@ def build_draft(conn: sqlite3.Connection, *, palier_id: int, classe_id: int,
                 eleve_ids: list[int], competence_id: int | None, is_director: bool,
                 strict: bool = True) -> Draft:
     """Load a grid from the database. Permission on the class is the caller's business."""
-    palier = _palier(conn, palier_id)
+    palier = active_palier(conn, palier_id)
     classe = classes_info(conn, [classe_id])
     if not classe:
         raise UserError("Cette classe n'existe pas (ou plus). Rechargez la liste des classes.")

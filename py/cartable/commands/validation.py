@@ -5,7 +5,7 @@ The grid being edited is a ``validation.Draft`` kept in ``session.state["draft"]
 
 from __future__ import annotations
 
-from .. import _compat, grid_words, school, validation
+from .. import _compat, attestation, grid_words, school, validation
 from ..api import command, payload_int
 from ..errors import PermissionDenied, UserError
 
@@ -163,3 +163,11 @@ def restore_draft(api, payload, session):
     validation.restore(draft, plain)
     session.state["draft"] = draft
     return _grid(draft)
+
+
+@command("validation.attestation")
+def attestation_data(api, payload, session):
+    """The printable palier attestation of a class (one page per pupil)."""
+    classe_id = api.require_classe(session, payload.get("classe_id"))
+    palier_id = payload_int(payload.get("palier_id"), "palier")
+    return attestation.attestation(api.db, classe_id, palier_id)
