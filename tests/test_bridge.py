@@ -85,6 +85,18 @@ def test_session_is_kept_and_forgotten(school):
     assert call("auth.whoami")["ok"] is False
 
 
+def test_reset_with_the_code_de_secours_logs_the_director_in(school):
+    reply = call("app.setup", {"nom": "École du Centre", "directeur": {
+        "nom": "Martin", "prenom": "Anne", "login": "anne.martin", "password": PASSWORD}})
+    code = reply["result"]["code_secours"]
+    reset = call("auth.reset_with_code", {"login": "anne.martin", "code": code,
+                                          "new_password": "Oublie-puis-retrouve"})
+    assert reset["ok"] and reset["changed"] is True
+    me = call("auth.whoami")
+    assert me["ok"] and me["result"]["login"] == "anne.martin"
+    assert call("school.file_bytes")["ok"]  # the director's session, kept by the bridge
+
+
 def test_school_file_bytes(school):
     reply = call("school.file_bytes")
     assert reply["ok"] and reply["changed"] is False

@@ -10,7 +10,8 @@
   ``{"ok": false, "error": "Erreur interne : ...", "detail": "<traceback>"}``.
 - Bytes cross as ``{"__bytes__": "<base64>"}`` in both directions.
 - ``changed`` tells the worker to persist the database file (IndexedDB).
-- The login session is kept here: the token returned by ``auth.login`` is passed to every
+- The login session is kept here: the token returned by ``auth.login`` (or by
+  ``auth.reset_with_code``, which logs the director in) is passed to every
   later command, ``auth.logout`` forgets it.
 - ``school.file_bytes`` and ``school.replace_file`` (save / open the school file) are handled
   here, because they are about the file itself, not its content.
@@ -125,7 +126,7 @@ async def call(command: str, payload_json: str) -> str:
 
 def _track_session(command: str, result: Any) -> None:
     global _session
-    if command == "auth.login" and isinstance(result, dict):
+    if command in ("auth.login", "auth.reset_with_code") and isinstance(result, dict):
         token = result.get("session")
         if isinstance(token, str):
             _session = token
