@@ -77,7 +77,9 @@ def test_wire_format_round_trip():
 
 def test_session_is_kept_and_forgotten(school):
     login = setup_director()
-    assert call("auth.whoami")["ok"] is False  # not logged in yet
+    assert call("auth.whoami")["result"]["login"] == login  # creating the school logs in
+    assert call("auth.logout")["ok"]
+    assert call("auth.whoami")["ok"] is False
     assert call("auth.login", {"login": login, "password": PASSWORD})["ok"]
     me = call("auth.whoami")
     assert me["ok"] and me["result"]["login"] == login
@@ -108,6 +110,8 @@ def test_school_file_bytes(school):
 
 def test_school_file_is_the_directors_once_there_is_one(school):
     login = setup_director()
+    assert call("school.file_bytes")["ok"]  # logged in by the creation
+    call("auth.logout")
     refused = call("school.file_bytes")
     assert refused["ok"] is False and "directeur" in refused["error"]
     call("auth.login", {"login": login, "password": PASSWORD})

@@ -269,7 +269,8 @@ def test_call_app_setup_creates_a_school_with_its_director(tmp_path, capsys):
     code, out, err = run(capsys, "--db", db, "call", "app.setup", payload)
     assert code == 0, err
     created = json.loads(out)
-    assert set(created) == {"login", "code_secours"} and created["login"] == "mar.dupuis"
+    assert set(created) == {"login", "code_secours", "session", "user"}
+    assert created["login"] == created["user"]["login"] == "mar.dupuis"
     code, out, _ = run(capsys, "--db", db, "call", "app.status", "--json")
     status = json.loads(out)
     assert status["school"]["nom"] == "École Jules Ferry" and not status["needs_setup"]

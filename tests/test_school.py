@@ -64,7 +64,9 @@ def test_status_before_and_after_setup(api):
     status = call(api, "app.status")
     assert status == {"school": None, "version": __version__, "needs_setup": True, "user": None}
     created = call(api, "app.setup", SETUP)
-    assert set(created) == {"login", "code_secours"} and created["login"] == "pau.martin"
+    assert set(created) == {"login", "code_secours", "session", "user"}
+    assert created["login"] == created["user"]["login"] == "pau.martin"
+    assert call(api, "auth.whoami", {}, created["session"])["role"] == "directeur"
     assert re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", created["code_secours"])
     status = call(api, "app.status")
     assert status["school"] == {"nom": "École Jules Ferry", "uai": "0441234A"}

@@ -10,8 +10,8 @@
   ``{"ok": false, "error": "Erreur interne : ...", "detail": "<traceback>"}``.
 - Bytes cross as ``{"__bytes__": "<base64>"}`` in both directions.
 - ``changed`` tells the worker to persist the database file (IndexedDB).
-- The login session is kept here: the token returned by ``auth.login`` (or by
-  ``auth.reset_with_code``, which logs the director in) is passed to every
+- The login session is kept here: the token returned by ``auth.login`` (or by ``app.setup``
+  and ``auth.reset_with_code``, which log the director in) is passed to every
   later command, ``auth.logout`` forgets it.
 - ``school.file_bytes`` and ``school.replace_file`` (save / open the school file) are handled
   here, because they are about the file itself, not its content.
@@ -36,6 +36,7 @@ from .errors import UserError
 _api: Any = None  # cartable.api.Api
 _path: str | None = None
 _session: str | None = None  # opaque token from auth.login
+LOGIN_COMMANDS = ("auth.login", "app.setup", "auth.reset_with_code")  # replies with a session
 
 
 def open(path: str) -> None:
@@ -126,7 +127,7 @@ async def call(command: str, payload_json: str) -> str:
 
 def _track_session(command: str, result: Any) -> None:
     global _session
-    if command in ("auth.login", "auth.reset_with_code") and isinstance(result, dict):
+    if command in LOGIN_COMMANDS and isinstance(result, dict):
         token = result.get("session")
         if isinstance(token, str):
             _session = token

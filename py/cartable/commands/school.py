@@ -67,7 +67,10 @@ async def setup(api, payload, session):
             "VALUES ('directeur', ?, ?, ?, ?, ?)",
             (d_nom, d_prenom, login, hashed, recovery_hash),
         )
-    return {"login": login, "code_secours": code}
+    row = api.db.execute("SELECT * FROM utilisateur WHERE login = ?", (login,)).fetchone()
+    new = api.open_session(row)  # she just typed her password: logged in, no second hash
+    return {"login": login, "code_secours": code, "session": new.token,
+            "user": accounts.user_dict(row)}
 
 
 @command("school.update", role="directeur")
