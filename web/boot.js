@@ -91,7 +91,7 @@
       $("boot-detail").textContent =
         `${(filesDone / 1e6).toFixed(1)} Mo sur ${(filesTotal / 1e6).toFixed(1)} Mo`;
     } else {
-      $("boot-step").textContent = workerLabel || "Démarrage de Python…";
+      $("boot-step").textContent = workerLabel || "Préparation de Cartable…";
       $("boot-detail").textContent = "";
     }
     if (startedAt && performance.now() - startedAt > SLOW_MS) {
@@ -259,7 +259,7 @@
   function onWorkerError(e) {
     const detail = `${e.message || "worker error"} (${e.filename || ""}:${e.lineno || ""})`;
     if (!deactivated && root.dataset.state !== "ready" && root.dataset.state !== "recovery") {
-      fail("Python n'a pas pu démarrer dans ce navigateur.", detail);
+      fail("Cartable n'a pas pu démarrer dans ce navigateur.", detail);
       return;
     }
     console.error("Cartable: the worker failed:", detail);
@@ -288,7 +288,7 @@
     } else {
       const p = document.createElement("p");
       p.className = "boot-ready";
-      p.textContent = "Python prêt.";
+      p.textContent = "Cartable est prêt.";
       $("app").appendChild(p);
     }
     // pandas (for imports) loads in the background once the interface is up.

@@ -395,7 +395,7 @@ let bridge = null;
 
 async function boot() {
   const saved = idbReadSchool();
-  progress("python", "Démarrage de Python…");
+  progress("python", "Préparation de Cartable…");
   // pyodide.asm.js first: pyodide.js would otherwise try import(), refused from file://.
   const [asm, loader] = await Promise.all([assetText("pyodide.asm.js"), assetText("pyodide.js")]);
   importText(asm);
@@ -414,14 +414,14 @@ async function boot() {
   // Start-up wheels (sqlite3, the app, defusedxml) are unpacked directly: ~3x faster than
   // loadPackage/micropip; sqlite3's .so is then loaded by `import sqlite3`. The app wheel is
   // thus installed without its dependencies (pandas comes later, see loadPandas).
-  progress("packages", "Chargement des modules…");
+  progress("packages", "Chargement des outils de Cartable…");
   const sitePackages = `/lib/python${config.python}/site-packages`;
   for (const bytes of wheels) {
     pyodide.unpackArchive(await bytes, "wheel", { extractDir: sitePackages });
   }
   mark("wheels");
 
-  progress("database", "Ouverture de la base de l'école…");
+  progress("database", "Ouverture des données de l'école…");
   const stored = await saved;
   mark("idb-read");
   bridge = pyodide.pyimport("cartable.bridge");
@@ -514,7 +514,7 @@ self.onmessage = (event) => {
         console.error("Cartable: start-up failed", e);
         self.postMessage({
           type: "error",
-          message: "Python n'a pas pu démarrer dans ce navigateur.",
+          message: "Cartable n'a pas pu démarrer dans ce navigateur.",
           detail: String(e && e.stack || e),
         });
       });
