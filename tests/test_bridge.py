@@ -99,6 +99,13 @@ def test_reset_with_the_code_de_secours_logs_the_director_in(school):
     assert call("school.file_bytes")["ok"]  # the director's session, kept by the bridge
 
 
+def test_errors_say_which_field_they_are_about(school):
+    reply = call("app.setup", {"nom": "École", "uai": "12", "directeur": {
+        "nom": "Martin", "prenom": "Anne", "password": PASSWORD}})
+    assert reply["ok"] is False and reply["field"] == "uai" and "UAI" in reply["error"]
+    assert "field" not in call("pas.une.commande")
+
+
 def test_school_file_bytes(school):
     reply = call("school.file_bytes")
     assert reply["ok"] and reply["changed"] is False

@@ -298,3 +298,41 @@ def test_a_school_from_before_the_code_gets_one_from_mon_compte(api):
                 token)["code_secours"]
     assert call(api, "auth.whoami", session=token)["has_recovery_code"] is True
     assert reset(api, code)["session"]
+
+
+# -- errors name their field (the interface shows them at the field) -------------------------
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({**SETUP, "nom": " "}, "ecole"),
+    ({**SETUP, "uai": "123"}, "uai"),
+    ({**SETUP, "directeur": {**SETUP["directeur"], "nom": ""}}, "nom"),
+    ({**SETUP, "directeur": {**SETUP["directeur"], "prenom": "x" * 61}}, "prenom"),
+    ({**SETUP, "directeur": {**SETUP["directeur"], "login": "Sophie Durand"}}, "login"),
+    ({**SETUP, "directeur": {**SETUP["directeur"], "password": "court"}}, "password"),
+])
+def test_setup_errors_name_their_field(api, payload, field):
+    with pytest.raises(UserError) as err:
+        call(api, "app.setup", payload)
+    assert err.value.details.get("field") == field
+
+
+def test_password_and_code_errors_name_their_field(api):
+    created, token = setup_school(api)
+    cases = [
+        ("auth.change_password", {"old_password": "faux", "new_password": "Change-2027"},
+         token, "old_password"),
+        ("auth.change_password", {"old_password": "Directrice-2026", "new_password": "x"},
+         token, "password"),
+        ("auth.regenerate_recovery_code", {"password": "faux"}, token, "old_password"),
+        ("auth.reset_with_code", {"login": "sophie.durand", "code": "AAAA-BBBB-CCCC-DDDD",
+                                  "new_password": "Nouveau-2026"}, None, "code"),
+        ("auth.reset_with_code", {"login": "inconnu", "code": created["code_secours"],
+                                  "new_password": "Nouveau-2026"}, None, "code"),
+        ("professeurs.create", {"nom": "Petit", "prenom": "Luc", "login": "sophie.durand"},
+         token, "login"),
+    ]
+    for command, payload, session, field in cases:
+        with pytest.raises(UserError) as err:
+            call(api, command, payload, session)
+        assert err.value.details.get("field") == field, command

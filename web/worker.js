@@ -11,7 +11,7 @@
  *                          | {type: "rescue", id} | {type: "stop", id, now}
  * Messages to the page:    {type: "progress", step, label} | {type: "ready"}
  *                          | {type: "error", message, detail} | {type: "want", name}
- *                          | {type: "result", id, ok, result, error, code, detail}
+ *                          | {type: "result", id, ok, result, error, code, field, detail}
  *                          | {type: "pandas-ready"} | {type: "pandas-error", message}
  *                          | {type: "persist-error", message, detail} | {type: "persist-ok"}
  *                          | {type: "recovery", reason, detail, size} | {type: "mark", what, at}
@@ -314,7 +314,7 @@ function call(id, command, payload) {
     const transfer = [];
     const result = reply.ok ? fromWire(reply.result, transfer) : undefined;
     self.postMessage({ type: "result", id, ok: reply.ok, result, error: reply.error,
-                       code: reply.code, detail: reply.detail }, transfer);
+                       code: reply.code, field: reply.field, detail: reply.detail }, transfer);
   });
 }
 

@@ -84,11 +84,12 @@ def check_new_password(password) -> str:
     if not isinstance(password, str) or len(password) < PASSWORD_MIN_LENGTH:
         raise UserError(
             f"Le mot de passe doit comporter au moins {PASSWORD_MIN_LENGTH} caractères. "
-            "Choisissez un mot de passe plus long."
+            "Choisissez un mot de passe plus long.", field="password"
         )
     if len(password) > PASSWORD_MAX_LENGTH:
         raise UserError(
-            f"Le mot de passe est trop long (au plus {PASSWORD_MAX_LENGTH} caractères)."
+            f"Le mot de passe est trop long (au plus {PASSWORD_MAX_LENGTH} caractères).",
+            field="password",
         )
     return password
 
@@ -110,7 +111,7 @@ def login_base(nom: str, prenom: str) -> str:
     if not n:
         raise UserError(
             "Impossible de fabriquer un identifiant : le nom ne contient aucune lettre. "
-            "Corrigez le nom ou saisissez l'identifiant vous-même."
+            "Corrigez le nom ou saisissez l'identifiant vous-même.", field="nom"
         )
     return f"{p}.{n}" if p else n
 
@@ -135,29 +136,31 @@ def generate_login(conn: sqlite3.Connection, nom: str, prenom: str) -> str:
 def check_login(conn: sqlite3.Connection, login, exclude_id: int | None = None) -> str:
     """A typed login: lower-case letters, digits, '.', '-', '_'; unique."""
     if not isinstance(login, str):
-        raise UserError("L'identifiant est invalide.")
+        raise UserError("L'identifiant est invalide.", field="login")
     login = login.strip()
     if not LOGIN_RE.fullmatch(login):
         raise UserError(
             f"L'identifiant « {login} » n'est pas accepté : utilisez de 2 à 40 lettres "
-            "minuscules sans accent, chiffres, points, tirets ou soulignés (ex. : jea.dupont)."
+            "minuscules sans accent, chiffres, points, tirets ou soulignés (ex. : jea.dupont).",
+            field="login",
         )
     row = conn.execute("SELECT id FROM utilisateur WHERE login = ?", (login,)).fetchone()
     if row is not None and row[0] != exclude_id:
         raise UserError(
             f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre ou laissez "
-            "le champ vide pour qu'il soit fabriqué automatiquement."
+            "le champ vide pour qu'il soit fabriqué automatiquement.", field="login"
         )
     return login
 
 
 def clean_name(value, what: str, whose: str = "du professeur") -> str:
     """A person's nom or prénom, spaces tidied; ``what`` and ``whose`` word the message."""
+    field = "prenom" if what == "prénom" else "nom"
     if not isinstance(value, str) or not value.strip():
-        raise UserError(f"Indiquez le {what} {whose}.")
+        raise UserError(f"Indiquez le {what} {whose}.", field=field)
     value = " ".join(value.split())
     if len(value) > 60:
-        raise UserError(f"Le {what} est trop long (60 caractères au plus).")
+        raise UserError(f"Le {what} est trop long (60 caractères au plus).", field=field)
     return value
 
 
@@ -205,7 +208,7 @@ def check_not_locked(row: sqlite3.Row, now: datetime.datetime) -> None:
 
 
 def record_failure(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime.datetime,
-                   message: str) -> None:
+                   message: str, **details) -> None:
     """Count one more wrong secret (password or code de secours) and raise: ``message``, or
     the lock message once the account gets locked."""
     failures = row["failed_logins"] + 1
@@ -218,7 +221,7 @@ def record_failure(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime.dat
         )
     if until:
         raise UserError(_locked_message(until, now), code="locked")
-    raise UserError(message)
+    raise UserError(message, **details)
 
 
 def find_user(conn: sqlite3.Connection, login: str) -> sqlite3.Row | None:
@@ -264,7 +267,8 @@ async def change_password(conn: sqlite3.Connection, user_id: int, old, new) -> N
     if row is None:
         raise UserError("Ce compte n'existe plus. Reconnectez-vous.")
     if not isinstance(old, str) or not await verify_password(old, row["password_hash"]):
-        raise UserError("L'ancien mot de passe est incorrect. Saisissez-le à nouveau.")
+        raise UserError("L'ancien mot de passe est incorrect. Saisissez-le à nouveau.",
+                        field="old_password")
     check_new_password(new)
     if new == old:
         raise UserError(

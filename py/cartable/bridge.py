@@ -109,9 +109,10 @@ async def call(command: str, payload_json: str) -> str:
         if getattr(e, "details", {}).get("code") == "session":
             _forget_session()
         reply = {"ok": False, "error": str(e)}
-        code = getattr(e, "details", {}).get("code")
-        if code is not None:
-            reply["code"] = code
+        for key in ("code", "field"):  # "field": the form field the message is about
+            value = getattr(e, "details", {}).get(key)
+            if value is not None:
+                reply[key] = value
     except Exception as e:  # noqa: BLE001 - the browser must get an answer, never a hang
         reply = {
             "ok": False,

@@ -71,7 +71,8 @@ async def regenerate(conn: sqlite3.Connection, user_id: int, password) -> str:
         raise UserError("Seul le compte du directeur ou de la directrice a un code de secours.")
     if not isinstance(password, str) or not await accounts.verify_password(
             password, row["password_hash"]):
-        raise UserError("Le mot de passe est incorrect. Saisissez votre mot de passe actuel.")
+        raise UserError("Le mot de passe est incorrect. Saisissez votre mot de passe actuel.",
+                        field="old_password")
     return await new_code_for(conn, user_id)
 
 
@@ -88,11 +89,11 @@ async def reset_with_code(conn: sqlite3.Connection, login, code, new_password
     if row is None or row["role"] != "directeur" or not row["recovery_hash"] \
             or not row["actif"]:
         await accounts.hash_password(typed or "-")  # same cost: no login enumeration
-        raise UserError(BAD_CODE)
+        raise UserError(BAD_CODE, field="code")
     now = _compat.now()
     accounts.check_not_locked(row, now)
     if typed is None or not await accounts.verify_password(typed, row["recovery_hash"]):
-        accounts.record_failure(conn, row, now, BAD_CODE)
+        accounts.record_failure(conn, row, now, BAD_CODE, field="code")
     password_hash = await accounts.hash_password(new_password)
     code = generate_code()
     recovery_hash = await hash_code(code)

@@ -46,19 +46,22 @@ def needs_setup(conn: sqlite3.Connection) -> bool:
 def clean_school(nom, uai) -> tuple[str, str]:
     """Checked (nom, uai). The UAI (ex-RNE) is optional: 7 digits and a letter."""
     if not isinstance(nom, str) or not nom.strip():
-        raise UserError("Indiquez le nom de l'école (par exemple « École élémentaire Jules Ferry »).")
+        raise UserError("Indiquez le nom de l'école (par exemple « École élémentaire Jules "
+                        "Ferry »).", field="ecole")
     nom = " ".join(nom.split())
     if len(nom) > SCHOOL_NAME_MAX:
-        raise UserError(f"Le nom de l'école est trop long ({SCHOOL_NAME_MAX} caractères au plus).")
+        raise UserError(f"Le nom de l'école est trop long ({SCHOOL_NAME_MAX} caractères au "
+                        "plus).", field="ecole")
     if uai is None:
         uai = ""
     if not isinstance(uai, str):
-        raise UserError("Le numéro UAI est invalide.")
+        raise UserError("Le numéro UAI est invalide.", field="uai")
     uai = "".join(uai.split()).upper()
     if uai and not UAI_RE.fullmatch(uai):
         raise UserError(
             f"Le numéro UAI « {uai} » n'est pas valide : il comporte 7 chiffres suivis d'une "
-            "lettre (par exemple 0441234A). Corrigez-le ou laissez le champ vide."
+            "lettre (par exemple 0441234A). Corrigez-le ou laissez le champ vide.",
+            field="uai",
         )
     return nom, uai
 
