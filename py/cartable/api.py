@@ -26,7 +26,7 @@ from . import db
 from .errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
-AREAS = ("school", "accounts", "base_eleves", "validation", "sacoche")
+AREAS = ("school", "accounts", "base_eleves", "validation", "sacoche", "ui")
 
 
 @dataclass
