@@ -91,6 +91,7 @@ const Grid = (() => {
   function mount(section, grid) {
     const sel = remember(grid);
     document.body.classList.remove("menu-deplie"); // the menu starts folded (fit.css)
+    grid.eleves.sort(Format.byName); // columns in French order (Éloïse with the E)
     const g = { level: grid.level, model: GridModel.create(grid), queue: Promise.resolve(), pending: 0, showAid: !!sel.showAid };
     current = g;
     Shell.state.leaveGuard = leaveGuard(g);
@@ -195,6 +196,7 @@ const Grid = (() => {
         showNotice(r.message);
         return;
       }
+      r.grid.eleves.sort(Format.byName);
       GridModel.load(g.model, r.grid);
       // Rebuild the table: locks (validated compétences) and dates come from the reply.
       const old = g.view.node;

@@ -78,7 +78,7 @@
       listBox.appendChild(el("p", { text: "Aucun professeur pour l'instant." }));
       return;
     }
-    const rows = list.map((p) => row(ctx, p));
+    const rows = [...list].sort(Format.byName).map((p) => row(ctx, p));
     listBox.appendChild(el("div", { class: "defilement" }, Dom.table({ id: "liste-professeurs" },
       ["Nom", "Prénom", "Identifiant", "État", "Classes", "Actions"], rows)));
   }

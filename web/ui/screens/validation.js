@@ -46,7 +46,7 @@
     }
     const keep = sel.eleve_ids ? new Set(sel.eleve_ids) : null;
     const grid = el("div", { class: "cases-eleves" });
-    box.inputs = list.map((e) => {
+    box.inputs = [...list].sort(Format.byName).map((e) => {
       const c = checkbox(Format.fullName(e), { checked: keep ? keep.has(e.id) : true, "data-id": e.id });
       grid.appendChild(c.row);
       return c.input;
