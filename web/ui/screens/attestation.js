@@ -53,8 +53,8 @@
         return;
       }
       const landing = choices.defaut || {};
-      const classe = Dom.select("Classe", { id: "attestation-classe" }, choices.classes.map((k) => ({ value: String(k.id), text: k.nom + (k.niveau ? ` (${k.niveau})` : ""), selected: k.id === landing.classe_id })));
-      const palier = Dom.select("Palier", { id: "attestation-palier" }, choices.paliers.map((p) => ({ value: String(p.id), text: p.nom, selected: p.id === landing.palier_id })));
+      const classe = Dom.select("Classe", { "data-role": "attestation-classe" }, choices.classes.map((k) => ({ value: String(k.id), text: k.nom + (k.niveau ? ` (${k.niveau})` : ""), selected: k.id === landing.classe_id })));
+      const palier = Dom.select("Palier", { "data-role": "attestation-palier" }, choices.paliers.map((p) => ({ value: String(p.id), text: p.nom, selected: p.id === landing.palier_id })));
       const submit = el("button", { type: "submit", class: "principal", text: "Afficher les attestations", id: "afficher-attestations" });
       const form = el("form", { class: "formulaire selection-attestation", novalidate: true }, classe.row, palier.row, el("div", { class: "actions" }, submit));
       const out = el("div", { class: "resultat-attestations" });
