@@ -108,6 +108,15 @@ def test_director_defaults_fit_arrows_words_and_undo(shots, e2e):
     page = shots
     prepare(page, e2e)
     login(page, "direction", PASSWORD)
+    # Paliers du socle: palier 3 (the collège's) is apart, folded while not in use.
+    page.click('nav.menu button[data-vue="paliers"]')
+    expect(page.locator(".liste-cases legend")).to_have_text("École élémentaire")
+    apart = page.locator("details.paliers-college")
+    expect(apart.locator("summary")).to_have_text("Collège (rarement utile à l'école)")
+    expect(apart).not_to_have_attribute("open", "")
+    expect(page.locator('input[data-id="3"]')).to_be_hidden()
+    expect(page.locator('.liste-cases input[data-id="2"]')).to_be_checked()
+    page.screenshot(path=str(page.e2e_artifacts / "fit-paliers.png"))
     page.click('nav.menu button[data-vue="items"]')
     page.wait_for_selector(".liste-eleves input[type=checkbox]", timeout=TIMEOUT)
     # Right defaults: the first CM2 class and palier 2; only the primary school's paliers.

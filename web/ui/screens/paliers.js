@@ -4,12 +4,24 @@
 
   function render(box, paliers) {
     clear(box);
-    const fs = el("fieldset", { class: "liste-cases" }, el("legend", { text: "Paliers" }));
-    const inputs = paliers.map((p) => {
+    // The paliers of a primary school first; the collège's apart (folded unless in use), under
+    // the core's headings (paliers.list "rubrique").
+    const ecole = paliers.filter((p) => p.ecole);
+    const college = paliers.filter((p) => !p.ecole);
+    const fs = el("fieldset", { class: "liste-cases" }, el("legend", { text: ecole.length ? ecole[0].rubrique : "Paliers" }));
+    const inputs = [];
+    const add = (parent, p) => {
       const c = checkbox(p.nom, { checked: !!p.actif, "data-id": p.id });
-      fs.appendChild(c.row);
-      return c.input;
-    });
+      parent.appendChild(c.row);
+      inputs.push(c.input);
+    };
+    for (const p of ecole) add(fs, p);
+    let apart = null;
+    if (college.length) {
+      apart = el("details", { class: "paliers-college", open: college.some((p) => p.actif) || null },
+        el("summary", { text: college[0].rubrique }));
+      for (const p of college) add(apart, p);
+    }
     const save = button("Valider ce choix de paliers", () => {
       Shell.busy(save, "Enregistrement des paliers…", async () => {
         const actifs = inputs.filter((i) => i.checked).map((i) => Number(i.getAttribute("data-id")));
@@ -19,7 +31,7 @@
         Shell.showNotice(`Choix des paliers enregistré : ${names.join(" ; ") || "aucun palier"}.`);
       });
     }, { class: "principal" });
-    append(box, [fs, el("div", { class: "actions" }, save)]);
+    append(box, [fs, apart, el("div", { class: "actions" }, save)]);
   }
 
   Shell.screen({
