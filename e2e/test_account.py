@@ -111,6 +111,15 @@ def test_setup_code_mon_compte_and_reset(page, e2e):
     assert second_code != code
     e2e.screenshot(page, "compte-04-mon-compte")
 
+    # Errors at the field elsewhere too: a teacher's login already taken.
+    page.click('nav.menu button[data-vue="professeurs"]')
+    page.get_by_label("Nom", exact=True).fill("Petit")
+    page.get_by_label("Prénom", exact=True).fill("Luc")
+    page.get_by_label("Identifiant (facultatif)").fill("sophie.durand")
+    page.get_by_role("button", name="Créer le professeur").click()
+    assert "déjà utilisé" in error_at(page, "Identifiant (facultatif)")
+    expect(page.locator(".alertes .alerte")).to_have_count(0)
+
     # Forgotten password: the spent code is refused at its field, the new one works.
     page.click("#deconnexion")
     page.click("#mot-de-passe-oublie")
