@@ -11,6 +11,8 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
+from test_grid import login
+
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2026"
 CODE_RE = re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$")
@@ -140,10 +142,7 @@ def test_setup_code_mon_compte_and_reset(page, e2e):
     page.get_by_role("button", name="Continuer").click()
     expect(page.locator(".entete")).to_contain_text("Sophie DURAND")
     page.click("#deconnexion")
-    page.get_by_label("Identifiant").fill("sophie.durand")
-    page.get_by_label("Mot de passe").fill("Retrouve-2027")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
+    login(page, "sophie.durand", "Retrouve-2027")
 
 
 def test_teacher_changes_his_password_in_mon_compte(page, e2e):
@@ -157,10 +156,7 @@ def test_teacher_changes_his_password_in_mon_compte(page, e2e):
       await C.call("auth.logout", {});
     }""", PASSWORD)
     page.evaluate("() => window.CartableApp.start()")
-    expect(page.locator(".ecran-connexion h2")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill("luc.petit")
-    page.get_by_label("Mot de passe").fill("Maitre-2026")
-    page.get_by_role("button", name="Se connecter").click()
+    login(page, "luc.petit", "Maitre-2026")
     page.click('nav.menu button[data-vue="compte"]')
     expect(page.locator("#mon-identifiant")).to_have_text("luc.petit")
     expect(page.locator("#nouveau-code")).to_have_count(0)  # the code is the director's
@@ -175,7 +171,4 @@ def test_teacher_changes_his_password_in_mon_compte(page, e2e):
     expect(page.locator(".messages")).to_contain_text("Votre mot de passe est changé")
     e2e.screenshot(page, "compte-06-professeur")
     page.click("#deconnexion")
-    page.get_by_label("Identifiant").fill("luc.petit")
-    page.get_by_label("Mot de passe").fill("Classe-2027")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
+    login(page, "luc.petit", "Classe-2027")

@@ -11,6 +11,8 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
+from test_grid import login
+
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2026"
 PUPILS = [("ZOLA", "Émile"), ("ÉMERY", "Éloïse"), ("ABADIE", "Léa"), ("VINCENT", "Zoé"),
@@ -41,14 +43,6 @@ PREPARE = """async ({csv, password}) => {
   await C.call("auth.logout", {});
   return {cm2: cm2.id, luc: a.id, anne: b.id};
 }"""
-
-
-def login(page, name, password):
-    expect(page.locator(".ecran-connexion h2")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill(name)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
 
 
 def test_attestations_one_page_per_pupil_and_the_principal_choice(page, e2e):

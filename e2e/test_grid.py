@@ -56,7 +56,7 @@ def login(page, login_name, password):
     page.get_by_label("Identifiant").fill(login_name)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("nav.menu")).to_be_visible()
+    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
 
 
 def open_competence_1(page):

@@ -15,6 +15,7 @@ import pytest
 expect = pytest.importorskip("playwright.sync_api").expect
 
 from grid_helpers import grid_cells, grid_layout, settle
+from test_grid import login
 
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2026"
@@ -73,14 +74,6 @@ def prepare(page, e2e):
     result = page.evaluate(PREPARE, {"csv": make_csv(), "password": PASSWORD, "teacher": TEACHER})
     assert result["eleves_ajoutes"] == 34, result
     page.evaluate("() => window.CartableApp.start()")
-
-
-def login(page, name, password):
-    expect(page.locator(".ecran-connexion h2")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill(name)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("#deconnexion")).to_be_visible(timeout=TIMEOUT)
 
 
 def selected_text(page, label):
