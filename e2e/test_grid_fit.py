@@ -103,7 +103,7 @@ def test_director_defaults_fit_arrows_words_and_undo(shots, e2e):
     login(page, "direction", PASSWORD)
     # Paliers du socle: palier 3 (the collège's) is apart, folded while not in use.
     page.click('nav.menu button[data-vue="paliers"]')
-    expect(page.locator(".liste-cases legend")).to_have_text("École élémentaire")
+    expect(page.locator(".liste-cases legend").first).to_have_text("École élémentaire")
     apart = page.locator("details.paliers-college")
     expect(apart.locator("summary")).to_have_text("Collège (rarement utile à l'école)")
     expect(apart).not_to_have_attribute("open", "")

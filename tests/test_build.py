@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -86,3 +87,51 @@ def test_every_pin_is_a_sha256():
     for name, (_how, digest) in build.PINNED.items():
         assert len(digest) == 64 and int(digest, 16) >= 0, name
     assert "connect-src" not in build.CSP and "default-src 'none'" in build.CSP
+
+
+def _web(tmp_path, manifest: str, files: dict[str, str]) -> Path:
+    web = tmp_path / "web"
+    for name, text in {"bundle.txt": manifest, **files}.items():
+        (web / name).parent.mkdir(parents=True, exist_ok=True)
+        (web / name).write_text(text, encoding="utf-8")
+    return web
+
+
+def test_bundles_follow_the_manifest_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "WEB", _web(tmp_path, "# comment\n[app.js]\nb.js\nui/a.js  # note\n",
+                                           {"b.js": "const B = 1;\n", "ui/a.js": "const A = B;"}))
+    bundles = build.read_manifest()
+    assert bundles == {"app.js": ["b.js", "ui/a.js"]}
+    text, source_map = build.bundle("app.js", bundles["app.js"])
+    assert text.index("const B = 1;") < text.index("const A = B;")
+    assert text.startswith("/* Cartable app.js") and '"use strict";' in text
+    assert "// ==== web/ui/a.js ====" in text and text.endswith("//# sourceMappingURL=app.js.map\n")
+    sections = json.loads(source_map)["sections"]
+    lines = text.split("\n")
+    for section, first in zip(sections, ["const B = 1;", "const A = B;"]):
+        assert lines[section["offset"]["line"]] == first  # each file's first line, mapped
+    assert sections[1]["map"]["sources"] == ["web/ui/a.js"]
+
+
+def test_a_listed_file_that_is_missing_fails_the_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "WEB", _web(tmp_path, "[app.js]\nui/screens/gone.js\n", {}))
+    with pytest.raises(build.BuildError, match=r"web/ui/screens/gone.js is missing, but "
+                                               r"web/bundle.txt \(line 2\) lists it"):
+        build.read_manifest()
+
+
+def test_a_js_file_not_in_the_manifest_fails_the_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "WEB", _web(tmp_path, "[app.js]\na.js\na.js\n",
+                                           {"a.js": "", "ui/screens/new.js": ""}))
+    with pytest.raises(build.BuildError, match=r"listed twice: \['a.js'\]; "
+                                               r"not listed: \['ui/screens/new.js'\]"):
+        build.read_manifest()
+    monkeypatch.setattr(build, "WEB", _web(tmp_path / "2", "a.js\n", {"a.js": ""}))
+    with pytest.raises(build.BuildError, match="before any"):
+        build.read_manifest()
+
+
+def test_a_copied_web_file_that_is_missing_fails_the_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "WEB", _web(tmp_path, "", {}))
+    with pytest.raises(build.BuildError, match=r"web/app.css is missing, but build.py's COPIED"):
+        build.web_file("app.css", "build.py's COPIED list")

@@ -1,37 +1,33 @@
 /* Paliers du socle (director): the paliers the school uses. */
 (() => {
-  const { el, append, clear, checkbox, button } = Dom;
+  const { el, append, clear, button } = Dom;
 
   function render(box, paliers) {
     clear(box);
     // The paliers of a primary school first; the collège's apart (folded unless in use), under
     // the core's headings (paliers.list "rubrique").
+    const tick = (legend, list) => Dom.tickList(legend, list.map((p) => (
+      { label: p.nom, checked: p.actif, value: p.id, attrs: { "data-id": p.id } })));
     const ecole = paliers.filter((p) => p.ecole);
     const college = paliers.filter((p) => !p.ecole);
-    const fs = el("fieldset", { class: "liste-cases" }, el("legend", { text: ecole.length ? ecole[0].rubrique : "Paliers" }));
-    const inputs = [];
-    const add = (parent, p) => {
-      const c = checkbox(p.nom, { checked: !!p.actif, "data-id": p.id });
-      parent.appendChild(c.row);
-      inputs.push(c.input);
-    };
-    for (const p of ecole) add(fs, p);
+    const list = tick(ecole.length ? ecole[0].rubrique : "Paliers", ecole);
+    const lists = [list];
     let apart = null;
     if (college.length) {
+      const more = tick(college[0].rubrique, college);
+      lists.push(more);
       apart = el("details", { class: "paliers-college", open: college.some((p) => p.actif) || null },
-        el("summary", { text: college[0].rubrique }));
-      for (const p of college) add(apart, p);
+        el("summary", { text: college[0].rubrique }), more.fieldset);
     }
     const save = button("Valider ce choix de paliers", () => {
       Shell.busy(save, "Enregistrement des paliers…", async () => {
-        const actifs = inputs.filter((i) => i.checked).map((i) => Number(i.getAttribute("data-id")));
-        const r = await Shell.call("paliers.set", { actifs });
+        const r = await Shell.call("paliers.set", { actifs: lists.flatMap((l) => l.values()) });
         render(box, r);
         const names = r.filter((p) => p.actif).map((p) => p.nom);
         Shell.showNotice(`Choix des paliers enregistré : ${names.join(" ; ") || "aucun palier"}.`);
       });
     }, { class: "principal" });
-    append(box, [fs, apart, el("div", { class: "actions" }, save)]);
+    append(box, [list.fieldset, apart, el("div", { class: "actions" }, save)]);
   }
 
   Shell.screen({
