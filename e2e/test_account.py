@@ -124,6 +124,8 @@ def test_setup_code_mon_compte_and_reset(page, e2e):
 
     # Forgotten password: the spent code is refused at its field, the new one works.
     page.click("#deconnexion")
+    page.get_by_role("button", name="Se connecter").click()
+    assert error_at(page, "Identifiant") == "Tapez votre identifiant."
     page.click("#mot-de-passe-oublie")
     reset = page.locator(".ecran-mot-de-passe-oublie")
     reset.get_by_label("Identifiant").fill("sophie.durand")

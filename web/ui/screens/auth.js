@@ -95,16 +95,15 @@
         " Professeurs : le directeur ou la directrice réinitialise votre mot de passe (menu Professeurs)."));
       form.addEventListener("submit", (e) => {
         e.preventDefault();
-        busy(submit, "Connexion…", async () => {
-          if (!login.input.value.trim() || !pwd.input.value) {
-            throw new Error("Tapez votre identifiant et votre mot de passe.");
-          }
+        busy(submit, "Connexion…", () => Forms.guard({ login: login.input, password: pwd.input }, async () => {
+          if (!login.input.value.trim()) Forms.fail("login", "Tapez votre identifiant.");
+          if (!pwd.input.value) Forms.fail("password", "Tapez votre mot de passe.");
           const password = pwd.input.value;
           const res = await call("auth.login", { login: login.input.value.trim(), password });
           Shell.clearMessages();
           if (res.user.must_change_password) Shell.open("activation", { user: res.user, password });
           else Shell.enterApp(res.user);
-        });
+        }));
       });
       login.input.focus();
     },
