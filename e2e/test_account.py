@@ -66,28 +66,34 @@ def test_setup_code_mon_compte_and_reset(page, e2e):
     e2e.screenshot(page, "compte-01-creation")
     page.get_by_role("button", name="Créer l'école").click()
 
-    # The code de secours, once, with the login; printing shows the code alone.
-    screen = page.locator(".ecran-code-secours")
-    expect(screen).to_contain_text("« sophie.durand »", timeout=TIMEOUT)
+    # The code de secours, once, with the login, above every screen until noted; « Imprimer le
+    # code » prints it alone.
+    expect(page.locator(".messages")).to_contain_text(
+        "Votre identifiant de connexion est « sophie.durand »", timeout=TIMEOUT)
+    banner = page.locator(".bandeaux .bandeau-code")
+    expect(banner).to_be_visible()
     code = page.locator("#code-secours").inner_text()
     assert CODE_RE.match(code), code
-    expect(page.locator(".identifiant-code")).to_have_text("sophie.durand")
+    expect(banner.locator(".identifiant-code")).to_have_text("sophie.durand")
     e2e.screenshot(page, "compte-02-code-secours")
+    page.click('nav.menu button[data-vue="niveaux"]')  # still there on another screen
+    expect(banner).to_be_visible()
+    page.evaluate("() => { window.print = () => {}; }")  # the print dialog, left open
+    page.click("#imprimer-code")
     page.emulate_media(media="print")
     expect(page.locator("#code-secours")).to_be_visible()
-    assert page.locator(".ecran-code-secours h2").evaluate("n => getComputedStyle(n).visibility") == "hidden"
+    assert page.locator(".vue h2").evaluate("n => getComputedStyle(n).visibility") == "hidden"
     expect(page.locator("#imprimer-code")).to_be_hidden()
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")  # the dialog closed
+    assert page.locator(".vue h2").evaluate("n => getComputedStyle(n).visibility") == "visible"
     page.emulate_media(media="screen")
-    cont = page.get_by_role("button", name="Continuer")
-    expect(cont).to_be_disabled()
-    page.get_by_label("J'ai imprimé ou noté ce code").check()
-    cont.click()
-    expect(page.locator("nav.menu")).to_be_visible()
+    page.click("#code-note")
+    expect(banner).to_have_count(0)
     assert code not in page.content()  # shown once
 
     # Mon compte: the login; changing the password needs the current one.
     page.click('nav.menu button[data-vue="compte"]')
-    expect(page.locator("#mon-identifiant")).to_have_text("sophie.durand")
+    expect(page.locator("#mon-identifiant")).to_have_text("sophie.durand", timeout=TIMEOUT)
     form = page.locator("#changer-mot-de-passe")
     form.get_by_label("Mot de passe actuel").fill("pas-le-bon-1")
     form.get_by_label("Nouveau mot de passe").fill("Tilleuls-2027")
@@ -137,12 +143,12 @@ def test_setup_code_mon_compte_and_reset(page, e2e):
     reset.get_by_label("Code de secours").fill(second_code.lower().replace("-", " "))
     e2e.screenshot(page, "compte-05-mot-de-passe-oublie")
     reset.get_by_role("button", name="Changer le mot de passe").click()
-    third = page.locator("#code-secours")
+    third = page.locator(".bandeau-code #code-secours")  # logged in, the new code shown once
     expect(third).to_have_text(CODE_RE, timeout=TIMEOUT)
     assert third.inner_text() not in (code, second_code)
-    page.get_by_label("J'ai imprimé ou noté ce code").check()
-    page.get_by_role("button", name="Continuer").click()
     expect(page.locator(".entete")).to_contain_text("Sophie DURAND")
+    expect(page.locator(".messages")).to_contain_text("l'ancien ne fonctionne plus")
+    page.click("#code-note")
     page.click("#deconnexion")
     login(page, "sophie.durand", "Retrouve-2027")
 
@@ -160,7 +166,7 @@ def test_teacher_changes_his_password_in_mon_compte(page, e2e):
     page.evaluate("() => window.CartableApp.start()")
     login(page, "luc.petit", "Maitre-2026")
     page.click('nav.menu button[data-vue="compte"]')
-    expect(page.locator("#mon-identifiant")).to_have_text("luc.petit")
+    expect(page.locator("#mon-identifiant")).to_have_text("luc.petit", timeout=TIMEOUT)
     expect(page.locator("#nouveau-code")).to_have_count(0)  # the code is the director's
     form = page.locator("#changer-mot-de-passe")
     form.get_by_label("Mot de passe actuel").fill("Maitre-2026")

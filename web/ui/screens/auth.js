@@ -71,7 +71,9 @@
         busy(f.submit, "Création de l'école…", () => Forms.guard(setupFields(f), async () => {
           const r = await call("app.setup", setupPayload(f)); // logs the director in
           await Shell.refreshStatus();
-          Shell.open("code-secours", { user: r.user, login: r.login, code: r.code_secours, created: true });
+          Shell.enterApp(r.user);
+          showNotice(`L'école est créée. Votre identifiant de connexion est « ${r.login} » : notez-le, il vous sera demandé à chaque ouverture.`);
+          Secours.banner(r.login, r.code_secours); // shown once, until she noted it
         }));
       });
       f.nom.input.focus();

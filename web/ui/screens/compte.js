@@ -1,14 +1,22 @@
-/* No lockout: "Mon compte" (every user: the login, change the password; the director: a new
- * code de secours), the code de secours shown once (at the school's creation, after a reset,
- * after drawing a new one) with a print button, and "Mot de passe oublié ? Code de secours"
- * from the login screen (the director sets a new password with her code). */
-(() => {
-  const { el, append, field, button } = Dom;
-  const { call, busy, showNotice } = Shell;
-  const { passwordPair, checkSame, guard } = Forms;
+/* No lockout: the code de secours shown once (at the school's creation, after a reset, after
+ * drawing a new one) with a print button; "Mot de passe oublié ? Code de secours" from the
+ * login screen (the director sets a new password with her code); "Mon compte" (every user:
+ * the login, change the password; the director: a new code de secours). */
 
-  /** The code, big, and printable alone (attestation.css prints only .zone-code when there
-   *  is one on the page). */
+/** The code de secours, shown once: Secours.banner(login, code) keeps it above every screen
+ *  until the director says she printed or noted it. */
+const Secours = (() => {
+  const { el, button } = Dom;
+
+  /** Print the code alone: while body has "impression-code", attestation.css prints only
+   *  the .zone-code (until the print dialog closes). */
+  function printCode() {
+    document.body.classList.add("impression-code");
+    window.addEventListener("afterprint", () => document.body.classList.remove("impression-code"), { once: true });
+    window.print();
+  }
+
+  /** The code, big, with its print button. */
   function codeBox(login, code) {
     return el("div", { class: "zone-code" },
       el("p", { class: "fiche-titre", text: "Cartable — code de secours du directeur ou de la directrice" }),
@@ -16,22 +24,31 @@
       el("p", { class: "code-secours", id: "code-secours", text: code }),
       el("p", { text: "Avec ce code, vous choisirez un nouveau mot de passe si vous oubliez le vôtre (écran de connexion : « Mot de passe oublié ? Code de secours »). Il ne sert qu'une fois : un nouveau code vous sera alors donné." }),
       el("p", { class: "avertissement-texte", text: "Imprimez-le ou notez-le, et rangez-le sous clé, hors de l'ordinateur et de la clé USB : il ne sera plus jamais affiché. Quiconque le trouve peut prendre votre compte." }),
-      el("div", { class: "actions" }, button("Imprimer le code", () => window.print(), { class: "secondaire", id: "imprimer-code" })));
+      el("div", { class: "actions" }, button("Imprimer le code", printCode, { class: "secondaire", id: "imprimer-code" })));
   }
-  Shell.screen({
-    id: "code-secours",
-    simple: true,
-    title: "Votre code de secours",
-    render(card, { user, login, code, created }) {
-      if (created) append(card, el("p", { class: "information", text: `L'école est créée. Votre identifiant de connexion est « ${login} » : notez-le, il vous sera demandé à chaque ouverture.` }));
-      card.appendChild(codeBox(login, code));
-      const kept = Dom.checkbox("J'ai imprimé ou noté ce code et je le range en lieu sûr.", { "data-role": "code-note" });
-      const next = button("Continuer", () => Shell.enterApp(user), { class: "principal", id: "continuer-code", disabled: true });
-      kept.input.addEventListener("change", () => { next.disabled = !kept.input.checked; });
-      append(card, [kept.row, el("div", { class: "actions" }, next)]);
-      card.querySelector("h2").focus();
-    },
-  });
+
+  function clearBanner() {
+    for (const b of Shell.dom.banners.querySelectorAll(".bandeau-code")) b.remove();
+  }
+
+  function banner(login, code) {
+    clearBanner();
+    const box = el("section", { class: "alerte information bandeau-code", role: "region", "aria-label": "Votre code de secours" });
+    const box2 = codeBox(login, code);
+    box2.querySelector(".actions").appendChild(button("J'ai imprimé ou noté ce code", () => box.remove(), { class: "principal", id: "code-note" }));
+    box.appendChild(box2);
+    Shell.dom.banners.appendChild(box);
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  Shell.on("logout", clearBanner);
+  return { codeBox, banner };
+})();
+
+(() => {
+  const { el, append, field, button } = Dom;
+  const { call, busy, showNotice } = Shell;
+  const { passwordPair, checkSame, guard } = Forms;
 
   Shell.screen({
     id: "mot-de-passe-oublie",
@@ -56,7 +73,8 @@
           checkSame(pair);
           const r = await call("auth.reset_with_code", { login: login.input.value.trim(), code: code.input.value, new_password: pair.first.value });
           await Shell.refreshStatus();
-          Shell.open("code-secours", { user: r.user, login: r.user.login, code: r.code_secours });
+          Shell.enterApp(r.user);
+          Secours.banner(r.user.login, r.code_secours);
           showNotice("Votre mot de passe est changé. Voici votre nouveau code de secours : l'ancien ne fonctionne plus.");
         }));
       });
@@ -102,7 +120,7 @@
         const r = await call("auth.regenerate_recovery_code", { password: pwd.input.value });
         pwd.input.value = "";
         Dom.clear(result);
-        result.appendChild(codeBox(r.user.login, r.code_secours));
+        result.appendChild(Secours.codeBox(r.user.login, r.code_secours));
         showNotice("Nouveau code de secours tiré : l'ancien ne fonctionne plus.");
       }));
     });
