@@ -103,7 +103,7 @@ const Grid = (() => {
   }
 
   /** The side menu is folded while a grid is shown (the grid needs the width): this button
-   *  unfolds it over the page, and folds it again. */
+   *  unfolds it beside the grid, and folds it again. */
   function toggleMenu(btn) {
     const open = document.body.classList.toggle("menu-deplie");
     btn.setAttribute("aria-expanded", open ? "true" : "false");
