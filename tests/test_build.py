@@ -76,6 +76,7 @@ def test_app_wheel_carries_the_package_and_its_data():
         names = set(z.namelist())
         assert "cartable/__init__.py" in names and "cartable/bridge.py" in names
         assert any(n.startswith("cartable/referentiel/") and n.endswith(".json") for n in names)
+        assert "cartable/schemas/import-bilan-1d.xsd" in names
         assert not any("__pycache__" in n for n in names)
         info = name.split("-py3")[0] + ".dist-info"
         metadata = z.read(f"{info}/METADATA").decode()
@@ -87,6 +88,16 @@ def test_every_pin_is_a_sha256():
     for name, (_how, digest) in build.PINNED.items():
         assert len(digest) == 64 and int(digest, 16) >= 0, name
     assert "connect-src" not in build.CSP and "default-src 'none'" in build.CSP
+
+
+def test_on_demand_wheels_are_pinned_and_known_to_the_python_side():
+    from cartable import _compat
+
+    assert tuple(build.ON_DEMAND_WHEELS) == _compat.XMLSCHEMA_WHEELS
+    for name in build.ON_DEMAND_WHEELS:
+        assert name in build.PINNED and name not in build.EXTRA_WHEELS
+        version = name.split("-")[1]
+        assert f"{name.split('-')[0]}=={version}" in (ROOT / "pyproject.toml").read_text()
 
 
 def _web(tmp_path, manifest: str, files: dict[str, str]) -> Path:

@@ -42,7 +42,9 @@ def test_read_says_the_field_labels_the_core_uses_in_its_messages(api):
     director = api.director_session()
     read = run(api.handle("base_eleves.read", {"data": SHORT}, director))
     assert read["labels"] == base_eleves.FIELD_LABELS
-    assert list(read["labels"]) == ["nom", "prenom", "niveau", "classe"]
+    # The four fields every file needs, then ONDE's optional ones (branch house).
+    assert list(read["labels"]) == ["nom", "prenom", "niveau", "classe", "ine", "naissance",
+                                    "sexe", "id_onde"]
 
 
 def test_plan_counts_what_the_wizard_shows(api):
