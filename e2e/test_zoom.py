@@ -27,7 +27,7 @@ PREPARE = """async ({csv, password}) => {
   return true;
 }"""
 SCREENS = ["accueil", "niveaux", "paliers", "import", "professeurs", "affectations", "items",
-           "competences", "echanges", "fichier", "reglages"]
+           "competences", "attestation", "echanges", "fichier", "reglages", "compte"]
 OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
 
 
