@@ -403,7 +403,7 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
 # -- 5. the web files: bundles and copies ----------------------------------------------------
 
 MANIFEST = "bundle.txt"  # in web/: which files make each bundle, in order (see that file)
-COPIED = ["boot.css", "app.css"]  # web files copied as they are (index.html: see write_dist)
+COPIED = ["boot.css", "app.css", "fit.css", "attestation.css"]  # web files copied as they are (index.html: see write_dist)
 
 
 def web_file(name: str, listed_in: str) -> Path:

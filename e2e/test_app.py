@@ -71,8 +71,14 @@ def open_grid(page, competence_ref: str | None):
     expect(page.locator("#grille-validations")).to_be_visible(timeout=TIMEOUT)
 
 
-def save_grid(page) -> str:
+def save_grid(page, locks: str | None = None) -> str:
+    """Save; ``locks``: a text the lock confirmation must show (saving compétences), confirmed."""
     page.click("#enregistrer-validations")
+    if locks is not None:
+        dialog = page.locator("#confirmer-verrouillage")
+        expect(dialog).to_be_visible(timeout=TIMEOUT)
+        expect(dialog).to_contain_text(locks)
+        dialog.locator("#dialogue-confirmer").click()
     box = page.locator(".messages .alerte.succes").last
     expect(box).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("#etat-brouillon")).to_contain_text("Toutes les modifications sont enregistrées")
@@ -289,7 +295,7 @@ def test_seed_procedure(page, e2e, tmp_path):
     expect(share).to_be_visible()
     page.click(f'td.case-grille[data-key="{e0}:{comp_ids["1"]}"]')
     settle(page)
-    save_grid(page)
+    save_grid(page, locks="Compétence 1")
     locked = page.locator(f'td.case-grille[data-key="{e0}:{comp_ids["1"]}"]')
     expect(locked).to_have_class(re.compile(r"\bverrouille\b"))
     expect(locked).to_have_attribute("data-etat", "1")

@@ -17,6 +17,7 @@ CSV = ("Famille;Appelé;Niv.;Groupe\r\n"
 SETUP = """async (password) => {
   await Cartable.call("app.setup", {nom: "École de test", directeur:
     {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
+  await Cartable.call("auth.logout", {});  // app.setup logs the director in
   return true;
 }"""
 

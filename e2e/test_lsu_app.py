@@ -39,6 +39,7 @@ SETUP = """async ({director, teacher, onde, ce2Name}) => {
   const prof = await C.call("professeurs.create", {nom: "Lucas", prenom: "Claire",
     login: teacher[0], password: teacher[1]});
   const ce2 = (await C.call("classes.list", {})).find((c) => c.nom === ce2Name);
+  await C.call("affectations.set", {professeur_id: prof.id, classe_id: ce2.id, affecte: true});
   await C.call("affectations.set_principal", {classe_id: ce2.id, professeur_id: prof.id});
   await C.call("auth.logout", {});
   return ce2.nb_eleves;

@@ -28,7 +28,8 @@ PREPARE = """async ({csv, password}) => {
   return true;
 }"""
 SCREENS = ["accueil", "niveaux", "paliers", "import", "professeurs", "affectations", "items",
-           "competences", "bilan", "echanges", "lsu", "fichier", "reglages"]
+           "competences", "bilan", "attestation", "echanges", "lsu", "fichier", "reglages",
+           "compte"]
 OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
 
 

@@ -89,6 +89,9 @@ def base_school(tmp_path_factory):
         anne = call(a, "professeurs.create", {"nom": "Leroy", "prenom": "Anne"}, d)
         ids["ann.leroy"] = anne["id"]
         marie, pierre = ids[MARIE["login"]], ids[PIERRE["login"]]
+        for prof, classe in ((marie, "CM2 B"), (pierre, "[CM2] CM1-CM2")):
+            call(a, "affectations.set",
+                 {"professeur_id": prof, "classe_id": classes[classe], "affecte": True}, d)
         call(a, "affectations.set_principal",
              {"classe_id": classes["CM2 B"], "professeur_id": marie}, d)
         call(a, "affectations.set_principal",
@@ -162,6 +165,9 @@ def test_click_and_save_recheck_the_class(school):
     target = {"kind": "row", "row_id": grid["domaines"][0]["rows"][0]["id"]}
     call(school, "validation.click", {"target": target}, school.marie)
     # The director gives the class to someone else while the grid is open.
+    call(school, "affectations.set", {"professeur_id": school.ids[PIERRE["login"]],
+                                      "classe_id": school.classes["CM2 B"], "affecte": True},
+         school.director)
     call(school, "affectations.set_principal",
          {"classe_id": school.classes["CM2 B"], "professeur_id": school.ids[PIERRE["login"]]},
          school.director)
@@ -280,6 +286,7 @@ DIRECTOR_PAYLOADS = {
     "affectations.list": {},
     "affectations.set": {"professeur_id": 2, "classe_id": 1, "affecte": True},
     "affectations.set_principal": {"classe_id": 1, "professeur_id": None},
+    "auth.regenerate_recovery_code": {"password": MARIE["password"]},
     "base_eleves.read": {"data": CSV},
     "base_eleves.plan": {"data": CSV},
     "base_eleves.apply": {"data": CSV.replace(b'"CM2";"CM2 B"', b'"CM1";"CM1 B"', 1)},
@@ -319,10 +326,12 @@ def test_teacher_cannot_call_director_commands(school, command):
 
 def test_the_same_payloads_work_for_the_director(school):
     """So that the refusals above are about the caller, not about the payloads."""
+    payloads = {**DIRECTOR_PAYLOADS,
+                "auth.regenerate_recovery_code": {"password": DIRECTOR["password"]}}
     for command in ("professeurs.create", "niveaux.set", "base_eleves.apply",
-                    "affectations.set"):
+                    "affectations.set", "auth.regenerate_recovery_code"):
         before = digest(school.path)
-        call(school, command, DIRECTOR_PAYLOADS[command], school.director)
+        call(school, command, payloads[command], school.director)
         assert digest(school.path) != before, command
 
 

@@ -304,6 +304,8 @@ def test_update_reset_deactivate_delete(api):
     call(api, "professeurs.set_actif", {"id": 2, "actif": True}, director)
     assert login(api, "m.dupuis", "Donne1234")
 
+    call(api, "affectations.set", {"professeur_id": 2, "classe_id": 1, "affecte": True},
+         director)
     call(api, "affectations.set_principal", {"classe_id": 1, "professeur_id": 2}, director)
     api.db.execute("INSERT INTO eleve (id, nom, prenom, classe_id) VALUES (1, 'A', 'B', 1)")
     api.db.execute("INSERT INTO validation_item VALUES (1, 5, 1, '2024-06-01', 'DUPUIS M.')")
@@ -333,7 +335,19 @@ def test_affectations_grid_and_principal(api):
     assert grid["affectations"] == [{"professeur_id": 2, "classe_id": 2, "principal": False}]
     call(api, "affectations.set", {"professeur_id": 2, "classe_id": 2, "affecte": True}, director)
 
-    # setting a principal assigns if needed; at most one per class
+    # the principal is one of the class's teachers (refused otherwise, nothing changed)
+    assert [(c["nom"], c["eligibles"]) for c in grid["classes"]] == [("CM1 B", [2]),
+                                                                      ("CM2 A", [])]
+    before = dump(api)
+    with pytest.raises(UserError, match="Marie DUPUIS n'enseigne pas dans la classe CM2 A"):
+        call(api, "affectations.set_principal", {"classe_id": 1, "professeur_id": 2}, director)
+    assert dump(api) == before
+    for prof in (2, other["id"]):
+        grid = call(api, "affectations.set", {"professeur_id": prof, "classe_id": 1,
+                                              "affecte": True}, director)
+    eligibles = {c["nom"]: c["eligibles"] for c in grid["classes"]}
+    assert eligibles == {"CM1 B": [2], "CM2 A": [2, other["id"]]}
+    # at most one per class
     grid = call(api, "affectations.set_principal", {"classe_id": 1, "professeur_id": 2},
                 director)
     assert {"professeur_id": 2, "classe_id": 1, "principal": True} in grid["affectations"]
@@ -349,6 +363,11 @@ def test_affectations_grid_and_principal(api):
     assert not [a for a in grid["affectations"] if a["principal"]]
 
     call(api, "affectations.set_principal", {"classe_id": 2, "professeur_id": 2}, director)
+    # a deactivated teacher is no longer eligible
+    call(api, "professeurs.set_actif", {"id": 2, "actif": False}, director)
+    grid = call(api, "affectations.list", session=director)
+    assert {c["nom"]: c["eligibles"] for c in grid["classes"]} == {"CM1 B": [], "CM2 A": []}
+    call(api, "professeurs.set_actif", {"id": 2, "actif": True}, director)
     grid = call(api, "affectations.set_principal", {"classe_id": 2, "professeur_id": None},
                 director)
     assert {"professeur_id": 2, "classe_id": 2, "principal": False} in grid["affectations"]

@@ -78,6 +78,8 @@ def base_school(tmp_path_factory) -> Path:
         prof = call(a, "professeurs.create", {"nom": "Dupuis", "prenom": "Marie",
                                               "password": TEACHER["password"]}, d)
         cm2b = next(c["id"] for c in call(a, "classes.list", {}, d) if c["nom"] == "CM2 B")
+        call(a, "affectations.set", {"professeur_id": prof["id"], "classe_id": cm2b,
+                                     "affecte": True}, d)
         call(a, "affectations.set_principal", {"classe_id": cm2b, "professeur_id": prof["id"]},
              d)
         t = call(a, "auth.login", TEACHER)["session"]

@@ -84,12 +84,33 @@ def test_bad_base64_is_a_french_error(school):
 
 def test_session_is_kept_and_forgotten(school):
     login = setup_director()
-    assert call("auth.whoami")["ok"] is False  # not logged in yet
+    assert call("auth.whoami")["result"]["login"] == login  # creating the school logs in
+    assert call("auth.logout")["ok"]
+    assert call("auth.whoami")["ok"] is False
     assert call("auth.login", {"login": login, "password": PASSWORD})["ok"]
     me = call("auth.whoami")
     assert me["ok"] and me["result"]["login"] == login
     assert call("auth.logout")["ok"]
     assert call("auth.whoami")["ok"] is False
+
+
+def test_reset_with_the_code_de_secours_logs_the_director_in(school):
+    reply = call("app.setup", {"nom": "École du Centre", "directeur": {
+        "nom": "Martin", "prenom": "Anne", "login": "anne.martin", "password": PASSWORD}})
+    code = reply["result"]["code_secours"]
+    reset = call("auth.reset_with_code", {"login": "anne.martin", "code": code,
+                                          "new_password": "Oublie-puis-retrouve"})
+    assert reset["ok"] and reset["changed"] is True
+    me = call("auth.whoami")
+    assert me["ok"] and me["result"]["login"] == "anne.martin"
+    assert call("school.file_bytes")["ok"]  # the director's session, kept by the bridge
+
+
+def test_errors_say_which_field_they_are_about(school):
+    reply = call("app.setup", {"nom": "École", "uai": "12", "directeur": {
+        "nom": "Martin", "prenom": "Anne", "password": PASSWORD}})
+    assert reply["ok"] is False and reply["field"] == "uai" and "UAI" in reply["error"]
+    assert "field" not in call("pas.une.commande")
 
 
 def test_school_file_bytes(school):
@@ -103,6 +124,8 @@ def test_school_file_bytes(school):
 
 def test_school_file_is_the_directors_once_there_is_one(school):
     login = setup_director()
+    assert call("school.file_bytes")["ok"]  # logged in by the creation
+    call("auth.logout")
     refused = call("school.file_bytes")
     assert refused["ok"] is False and "directeur" in refused["error"]
     call("auth.login", {"login": login, "password": PASSWORD})

@@ -331,7 +331,9 @@ def test_call_app_setup_creates_a_school_with_its_director(tmp_path, capsys):
         "nom": "Dupuis", "prenom": "Marc", "password": "Cartable-2024!"}})
     code, out, err = run(capsys, "--db", db, "call", "app.setup", payload)
     assert code == 0, err
-    assert json.loads(out) == {"login": "mar.dupuis"}
+    created = json.loads(out)
+    assert set(created) == {"login", "code_secours", "session", "user"}
+    assert created["login"] == created["user"]["login"] == "mar.dupuis"
     code, out, _ = run(capsys, "--db", db, "call", "app.status", "--json")
     status = json.loads(out)
     assert status["school"]["nom"] == "École Jules Ferry" and not status["needs_setup"]

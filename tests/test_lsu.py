@@ -41,6 +41,8 @@ def base(tmp_path_factory):
         prof = call(a, "professeurs.create", {"nom": "Lucas", "prenom": "Claire",
                                               "password": TEACHER["password"]}, d)
         ce2 = classe_id(a, d, CE2)
+        call(a, "affectations.set", {"professeur_id": prof["id"], "classe_id": ce2,
+                                     "affecte": True}, d)
         call(a, "affectations.set_principal", {"classe_id": ce2, "professeur_id": prof["id"]}, d)
         a.close()
     return path

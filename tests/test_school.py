@@ -1,5 +1,7 @@
 """School nouns: setup, identity, settings, niveaux, paliers, classes, pupils, référentiel."""
 
+import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -42,7 +44,11 @@ def assign(api, login, ref, principal):
 def test_status_before_and_after_setup(api):
     status = call(api, "app.status")
     assert status == {"school": None, "version": __version__, "needs_setup": True, "user": None}
-    assert call(api, "app.setup", SETUP) == {"login": "pau.martin"}
+    created = call(api, "app.setup", SETUP)
+    assert set(created) == {"login", "code_secours", "session", "user"}
+    assert created["login"] == created["user"]["login"] == "pau.martin"
+    assert call(api, "auth.whoami", {}, created["session"])["role"] == "directeur"
+    assert re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", created["code_secours"])
     status = call(api, "app.status")
     assert status["school"] == {"nom": "École Jules Ferry", "uai": "0441234A"}
     assert status["needs_setup"] is False and status["user"] is None
@@ -64,7 +70,7 @@ def test_setup_only_once(api):
 def test_setup_with_typed_login(api):
     payload = {**SETUP, "uai": None,
                "directeur": {**SETUP["directeur"], "login": "direction"}}
-    assert call(api, "app.setup", payload) == {"login": "direction"}
+    assert call(api, "app.setup", payload)["login"] == "direction"
     assert call(api, "app.status")["school"] == {"nom": "École Jules Ferry", "uai": ""}
 
 
@@ -157,10 +163,14 @@ def test_niveau_with_classes_cannot_be_removed(api, director):
 
 def test_paliers(api, director):
     paliers = call(api, "paliers.list", {}, director)
+    ecole, college = "École élémentaire", "Collège (rarement utile à l'école)"
     assert paliers == [
-        {"id": 1, "nom": "Palier 1 (fin CE1)", "actif": False},
-        {"id": 2, "nom": "Palier 2 (fin CM2)", "actif": True},
-        {"id": 3, "nom": "Palier 3 (fin troisième)", "actif": False},
+        {"id": 1, "nom": "Palier 1 (fin CE1)", "actif": False, "niveau": "CE1", "ecole": True,
+         "rubrique": ecole},
+        {"id": 2, "nom": "Palier 2 (fin CM2)", "actif": True, "niveau": "CM2", "ecole": True,
+         "rubrique": ecole},
+        {"id": 3, "nom": "Palier 3 (fin troisième)", "actif": False, "niveau": None,
+         "ecole": False, "rubrique": college},
     ]
     result = call(api, "paliers.set", {"actifs": [1, 2]}, director)
     assert [p["id"] for p in result if p["actif"]] == [1, 2]

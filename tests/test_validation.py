@@ -10,6 +10,7 @@ from helpers import add_user, call, dump, login
 from cartable import _compat, db, referentiel, validation
 from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
+from cartable.grid_words import short
 from cartable.validation import Layout, Target, apply_click, next_state
 
 PALIER = 2
@@ -171,6 +172,7 @@ def test_choices(api):
         "paliers": [{"id": 2, "nom": "Palier 2 (fin CM2)"}],
         "classes": [{"id": 1, "nom": "CM2 A", "ref": "CM2A", "niveau": "CM2", "nb_eleves": 4},
                     {"id": 2, "nom": "CM2 B", "ref": "CM2B", "niveau": "CM2", "nb_eleves": 1}],
+        "defaut": {"classe_id": 1, "palier_id": 2},
     }
     assert [c["id"] for c in call(api, "validation.choices", session=teacher)["classes"]] == [1]
     assert call(api, "validation.choices", session=assigned)["classes"] == []
@@ -261,9 +263,11 @@ def test_click_results_and_aid(api):
     teacher = login(api, "mar.dupuis")
     grid(api, teacher)
     r = click(api, teacher, kind="cell", eleve_id=1, row_id=ITEM)
-    assert r == {"cells": {f"1:{ITEM}": 1}, "arrows": {},
+    assert r == {"cells": {f"1:{ITEM}": 1}, "arrows": {}, "arrow_labels": {},
                  "aid": {"1": {"valides": 1, "invalides": 0, "non_decides": 28,
-                               "pourcentage": 3}}, "dirty": 1}
+                               "pourcentage": 3}}, "dirty": 1,
+                 "undo": {"count": 1, "label": "Annuler : clic sur la case de Léa MARTIN, "
+                                               f"« {short(FIRST.items[0].nom)} »"}}
     r = click(api, teacher, kind="column", eleve_id=2, domaine_id=FIRST.id)
     assert set(r["cells"]) == {f"2:{i.id}" for i in FIRST.items}
     assert r["arrows"] == {f"column:{FIRST.id}:2": 0} and set(r["aid"]) == {"2"}

@@ -85,11 +85,12 @@ def check_new_password(password) -> str:
     if not isinstance(password, str) or len(password) < PASSWORD_MIN_LENGTH:
         raise UserError(
             f"Le mot de passe doit comporter au moins {PASSWORD_MIN_LENGTH} caractères. "
-            "Choisissez un mot de passe plus long."
+            "Choisissez un mot de passe plus long.", field="password"
         )
     if len(password) > PASSWORD_MAX_LENGTH:
         raise UserError(
-            f"Le mot de passe est trop long (au plus {PASSWORD_MAX_LENGTH} caractères)."
+            f"Le mot de passe est trop long (au plus {PASSWORD_MAX_LENGTH} caractères).",
+            field="password",
         )
     return password
 
@@ -107,7 +108,7 @@ def login_base(nom: str, prenom: str) -> str:
     if not n:
         raise UserError(
             "Impossible de fabriquer un identifiant : le nom ne contient aucune lettre. "
-            "Corrigez le nom ou saisissez l'identifiant vous-même."
+            "Corrigez le nom ou saisissez l'identifiant vous-même.", field="nom"
         )
     return f"{p}.{n}" if p else n
 
@@ -132,29 +133,31 @@ def generate_login(conn: sqlite3.Connection, nom: str, prenom: str) -> str:
 def check_login(conn: sqlite3.Connection, login, exclude_id: int | None = None) -> str:
     """A typed login: lower-case letters, digits, '.', '-', '_'; unique."""
     if not isinstance(login, str):
-        raise UserError("L'identifiant est invalide.")
+        raise UserError("L'identifiant est invalide.", field="login")
     login = login.strip()
     if not LOGIN_RE.fullmatch(login):
         raise UserError(
             f"L'identifiant « {login} » n'est pas accepté : utilisez de 2 à 40 lettres "
-            "minuscules sans accent, chiffres, points, tirets ou soulignés (ex. : jea.dupont)."
+            "minuscules sans accent, chiffres, points, tirets ou soulignés (ex. : jea.dupont).",
+            field="login",
         )
     row = conn.execute("SELECT id FROM utilisateur WHERE login = ?", (login,)).fetchone()
     if row is not None and row[0] != exclude_id:
         raise UserError(
             f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre ou laissez "
-            "le champ vide pour qu'il soit fabriqué automatiquement."
+            "le champ vide pour qu'il soit fabriqué automatiquement.", field="login"
         )
     return login
 
 
 def clean_name(value, what: str, whose: str = "du professeur") -> str:
     """A person's nom or prénom, spaces tidied; ``what`` and ``whose`` word the message."""
+    field = "prenom" if what == "prénom" else "nom"
     if not isinstance(value, str) or not value.strip():
-        raise UserError(f"Indiquez le {what} {whose}.")
+        raise UserError(f"Indiquez le {what} {whose}.", field=field)
     value = clean(value)
     if len(value) > 60:
-        raise UserError(f"Le {what} est trop long (60 caractères au plus).")
+        raise UserError(f"Le {what} est trop long (60 caractères au plus).", field=field)
     return value
 
 
@@ -177,14 +180,17 @@ def clean_civilite(value, whose: str = "du professeur") -> str:
 
 
 def insert_director(conn: sqlite3.Connection, nom: str, prenom: str, login: str,
-                    password_hash: str, civilite: str = "") -> None:
-    """The director's account (first start), inside the caller's transaction."""
+                    password_hash: str, civilite: str = "",
+                    recovery_hash: str | None = None) -> None:
+    """The director's account (first start), inside the caller's transaction;
+    ``recovery_hash``: her code de secours, hashed (recovery.py)."""
     if conn.execute("SELECT 1 FROM utilisateur WHERE login = ?", (login,)).fetchone():
-        raise UserError(f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre.")
+        raise UserError(f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre.",
+                        field="login")
     conn.execute(
-        "INSERT INTO utilisateur (role, nom, prenom, login, password_hash, civilite) "
-        "VALUES ('directeur', ?, ?, ?, ?, ?)",
-        (nom, prenom, login, password_hash, civilite),
+        "INSERT INTO utilisateur (role, nom, prenom, login, password_hash, civilite, "
+        "recovery_hash) VALUES ('directeur', ?, ?, ?, ?, ?, ?)",
+        (nom, prenom, login, password_hash, civilite, recovery_hash),
     )
 
 
@@ -200,7 +206,9 @@ def session_user(conn: sqlite3.Connection, session) -> dict:
 
 
 def user_dict(row: sqlite3.Row) -> dict:
-    return {
+    """The caller's account as the interface shows it (never a hash). The director's also
+    says whether she has a code de secours."""
+    user = {
         "id": row["id"],
         "role": row["role"],
         "nom": row["nom"],
@@ -208,6 +216,9 @@ def user_dict(row: sqlite3.Row) -> dict:
         "login": row["login"],
         "must_change_password": bool(row["must_change_password"]),
     }
+    if row["role"] == "directeur":
+        user["has_recovery_code"] = bool(row["recovery_hash"])
+    return user
 
 
 def lock_seconds(failures: int) -> int:
@@ -226,36 +237,54 @@ def _locked_message(until: datetime.datetime, now: datetime.datetime) -> str:
     )
 
 
-async def authenticate(conn: sqlite3.Connection, login, password) -> sqlite3.Row:
-    """The user row for a correct login + password, or UserError (generic for bad ones)."""
-    if not isinstance(login, str) or not isinstance(password, str) or not login.strip():
-        raise UserError(BAD_CREDENTIALS)
+def check_not_locked(row: sqlite3.Row, now: datetime.datetime) -> None:
+    """UserError (code "locked") while the account is throttled."""
+    if row["locked_until"]:
+        until = datetime.datetime.fromisoformat(row["locked_until"])
+        if until > now:
+            raise UserError(_locked_message(until, now), code="locked")
+
+
+def record_failure(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime.datetime,
+                   message: str, **details) -> None:
+    """Count one more wrong secret (password or code de secours) and raise: ``message``, or
+    the lock message once the account gets locked."""
+    failures = row["failed_logins"] + 1
+    seconds = lock_seconds(failures)
+    until = now + datetime.timedelta(seconds=seconds) if seconds else None
+    with db.transaction(conn):
+        conn.execute(
+            "UPDATE utilisateur SET failed_logins = ?, locked_until = ? WHERE id = ?",
+            (failures, until.isoformat(timespec="seconds") if until else None, row["id"]),
+        )
+    if until:
+        raise UserError(_locked_message(until, now), code="locked")
+    raise UserError(message, **details)
+
+
+def find_user(conn: sqlite3.Connection, login: str) -> sqlite3.Row | None:
+    """The user of a typed login (trimmed; lower-cased if it matches no one as typed)."""
     login = login.strip()
     row = conn.execute("SELECT * FROM utilisateur WHERE login = ?", (login,)).fetchone()
     if row is None and login != login.lower():
         row = conn.execute(
             "SELECT * FROM utilisateur WHERE login = ?", (login.lower(),)
         ).fetchone()
+    return row
+
+
+async def authenticate(conn: sqlite3.Connection, login, password) -> sqlite3.Row:
+    """The user row for a correct login + password, or UserError (generic for bad ones)."""
+    if not isinstance(login, str) or not isinstance(password, str) or not login.strip():
+        raise UserError(BAD_CREDENTIALS)
+    row = find_user(conn, login)
     if row is None:
         await hash_password(password)  # same cost as a real check: no login enumeration
         raise UserError(BAD_CREDENTIALS)
     now = _compat.now()
-    if row["locked_until"]:
-        until = datetime.datetime.fromisoformat(row["locked_until"])
-        if until > now:
-            raise UserError(_locked_message(until, now), code="locked")
+    check_not_locked(row, now)
     if not await verify_password(password, row["password_hash"]):
-        failures = row["failed_logins"] + 1
-        seconds = lock_seconds(failures)
-        until = now + datetime.timedelta(seconds=seconds) if seconds else None
-        with db.transaction(conn):
-            conn.execute(
-                "UPDATE utilisateur SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                (failures, until.isoformat(timespec="seconds") if until else None, row["id"]),
-            )
-        if until:
-            raise UserError(_locked_message(until, now), code="locked")
-        raise UserError(BAD_CREDENTIALS)
+        record_failure(conn, row, now, BAD_CREDENTIALS)
     if not row["actif"]:
         raise UserError(
             "Ce compte a été désactivé. Demandez au directeur ou à la directrice de la "
@@ -276,7 +305,8 @@ async def change_password(conn: sqlite3.Connection, user_id: int, old, new) -> N
     if row is None:
         raise UserError("Ce compte n'existe plus. Reconnectez-vous.")
     if not isinstance(old, str) or not await verify_password(old, row["password_hash"]):
-        raise UserError("L'ancien mot de passe est incorrect. Saisissez-le à nouveau.")
+        raise UserError("L'ancien mot de passe est incorrect. Saisissez-le à nouveau.",
+                        field="old_password")
     check_new_password(new)
     if new == old:
         raise UserError(
@@ -436,6 +466,10 @@ def list_affectations(conn: sqlite3.Connection) -> dict:
             "ORDER BY utilisateur_id, classe_id"
         )
     ]
+    actifs = {p["id"] for p in profs if p["actif"]}
+    for c in classes:  # who may be its professeur principal: its active teachers
+        c["eligibles"] = [a["professeur_id"] for a in affectations
+                          if a["classe_id"] == c["id"] and a["professeur_id"] in actifs]
     return {"professeurs": profs, "classes": classes, "affectations": affectations}
 
 
@@ -470,12 +504,20 @@ def set_principal(conn: sqlite3.Connection, classe_id, prof_id) -> None:
             f"Le compte de {prof['prenom']} {prof['nom']} est désactivé : réactivez-le avant "
             "d'en faire le professeur principal."
         )
+    if prof is not None and conn.execute(
+        "SELECT 1 FROM affectation WHERE utilisateur_id = ? AND classe_id = ?", (prof["id"], cid)
+    ).fetchone() is None:
+        classe = conn.execute("SELECT nom FROM classe WHERE id = ?", (cid,)).fetchone()[0]
+        raise UserError(
+            f"{prof['prenom']} {prof['nom']} n'enseigne pas dans la classe {classe} : le "
+            "professeur principal est choisi parmi les professeurs de la classe. Cochez "
+            "d'abord la classe pour ce professeur (affectations), puis choisissez-le."
+        )
     with db.transaction(conn):
         conn.execute("UPDATE affectation SET principal = 0 WHERE classe_id = ?", (cid,))
         if prof is not None:
             conn.execute(
-                "INSERT INTO affectation (utilisateur_id, classe_id, principal) VALUES (?, ?, 1) "
-                "ON CONFLICT (utilisateur_id, classe_id) DO UPDATE SET principal = 1",
+                "UPDATE affectation SET principal = 1 WHERE utilisateur_id = ? AND classe_id = ?",
                 (prof["id"], cid),
             )
 

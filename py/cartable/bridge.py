@@ -10,9 +10,9 @@
   ``{"ok": false, "error": "Erreur interne : ...", "detail": "<traceback>"}``.
 - Bytes cross as ``{"__bytes__": "<base64>"}`` in both directions (``wire``).
 - ``changed`` tells the worker to persist the database file (IndexedDB).
-- The login session is kept here: the token returned by ``auth.login`` is passed to every
-  later command; ``auth.logout`` and ``school.replace_file`` (a new file, its own accounts)
-  forget it.
+- The login session is kept here: the token returned by ``auth.login`` (or by ``app.setup``
+  and ``auth.reset_with_code``, which log the director in) is passed to every later command;
+  ``auth.logout`` and ``school.replace_file`` (a new file, its own accounts) forget it.
 - ``try_open(path)`` and ``check_file(path)`` answer the worker at start-up and on the
   recovery screen (stored database unreadable) with the same JSON reply shape.
 
@@ -33,6 +33,7 @@ from .errors import UserError
 
 _api: Api | None = None
 _session: str | None = None  # opaque token from auth.login
+LOGIN_COMMANDS = ("auth.login", "app.setup", "auth.reset_with_code")  # replies with a session
 
 # After these commands the worker's session is over.
 _ENDS_SESSION = {"auth.logout", "school.replace_file"}
@@ -101,8 +102,9 @@ async def call(command: str, payload_json: str) -> str:
         if code == "session":
             _forget_session()
         reply = _failure(e)
-        if code is not None:
-            reply["code"] = code
+        for key in ("code", "field"):  # "field": the form field the message is about
+            if e.details.get(key) is not None:
+                reply[key] = e.details[key]
     except Exception as e:  # noqa: BLE001 - the browser must get an answer, never a hang
         reply = _failure(e)
         reply["error"] += (". Rechargez la page ; si l'erreur revient, notez ce que vous "
@@ -125,7 +127,7 @@ def _payload(payload_json: str) -> Any:
 
 def _track_session(command: str, result: Any) -> None:
     global _session
-    if command == "auth.login" and isinstance(result, dict):
+    if command in LOGIN_COMMANDS and isinstance(result, dict):
         token = result.get("session")
         if isinstance(token, str):
             _session = token

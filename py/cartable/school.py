@@ -20,6 +20,12 @@ UAI_RE = re.compile(r"[0-9]{7}[A-Z]")
 UAI_LENGTH = 8  # what UAI_RE matches: 7 digits and a letter
 SETTINGS = {"professeurs_affectes_valident": False}
 
+# The niveau whose pupils a palier concerns (palier 1 = fin CE1, palier 2 = fin CM2).
+PALIER_NIVEAU = {1: "CE1", 2: "CM2"}
+# The palier a class's grid opens on, by its niveau (2008 cycles: GS-CP-CE1 end with palier 1,
+# CE2-CM1-CM2 with palier 2).
+NIVEAU_PALIER = {"GS": 1, "CP": 1, "CE1": 1, "CE2": 2, "CM1": 2, "CM2": 2}
+
 
 # -- identity -------------------------------------------------------------------------------
 
@@ -55,19 +61,22 @@ def needs_setup(conn: sqlite3.Connection) -> bool:
 def clean_school(nom, uai) -> tuple[str, str]:
     """Checked (nom, uai). The UAI (ex-RNE) is optional: 7 digits and a letter."""
     if not isinstance(nom, str) or not nom.strip():
-        raise UserError("Indiquez le nom de l'école (par exemple « École élémentaire Jules Ferry »).")
+        raise UserError("Indiquez le nom de l'école (par exemple « École élémentaire Jules "
+                        "Ferry »).", field="ecole")
     nom = clean(nom)
     if len(nom) > SCHOOL_NAME_MAX:
-        raise UserError(f"Le nom de l'école est trop long ({SCHOOL_NAME_MAX} caractères au plus).")
+        raise UserError(f"Le nom de l'école est trop long ({SCHOOL_NAME_MAX} caractères au "
+                        "plus).", field="ecole")
     if uai is None:
         uai = ""
     if not isinstance(uai, str):
-        raise UserError("Le numéro UAI est invalide.")
+        raise UserError("Le numéro UAI est invalide.", field="uai")
     uai = "".join(uai.split()).upper()
     if uai and not UAI_RE.fullmatch(uai):
         raise UserError(
             f"Le numéro UAI « {uai} » n'est pas valide : il comporte 7 chiffres suivis d'une "
-            "lettre (par exemple 0441234A). Corrigez-le ou laissez le champ vide."
+            "lettre (par exemple 0441234A). Corrigez-le ou laissez le champ vide.",
+            field="uai",
         )
     return nom, uai
 
@@ -161,14 +170,26 @@ def set_niveaux(conn: sqlite3.Connection, actifs) -> list[dict]:
 # -- paliers --------------------------------------------------------------------------------
 
 
+# The paliers a primary school uses; palier 3 (fin troisième) belongs to the collège and is
+# offered apart, under RUBRIQUE_COLLEGE, for the rare school that needs it.
+PALIERS_ECOLE = (1, 2)
+RUBRIQUE_ECOLE = "École élémentaire"
+RUBRIQUE_COLLEGE = "Collège (rarement utile à l'école)"
+
+
 def list_paliers(conn: sqlite3.Connection) -> list[dict]:
+    """Every palier, with ``actif``, the niveau its pupils are in (CE1, CM2; None for palier
+    3), and the heading it is offered under (``ecole`` false: the collège's)."""
     ref = referentiel.get()
     names = {p.id: p.nom for p in ref.paliers}
     order = {p.id: p.ordre for p in ref.paliers}
     rows = conn.execute("SELECT id, actif FROM palier").fetchall()
     rows = sorted(rows, key=lambda r: (order.get(r["id"], 99), r["id"]))
     return [{"id": r["id"], "nom": names.get(r["id"], f"Palier {r['id']}"),
-             "actif": bool(r["actif"])} for r in rows]
+             "actif": bool(r["actif"]), "niveau": PALIER_NIVEAU.get(r["id"]),
+             "ecole": r["id"] in PALIERS_ECOLE,
+             "rubrique": RUBRIQUE_ECOLE if r["id"] in PALIERS_ECOLE else RUBRIQUE_COLLEGE}
+            for r in rows]
 
 
 def set_paliers(conn: sqlite3.Connection, actifs) -> list[dict]:
@@ -243,10 +264,28 @@ def list_eleves(conn: sqlite3.Connection, classe_id: int) -> list[dict]:
              "sconet_id": r["sconet_id"], "actif": bool(r["actif"])} for r in rows]
 
 
-# -- overview (the director's home page) ----------------------------------------------------
+def landing(conn: sqlite3.Connection, classes: list[dict], paliers: list[dict], *,
+            is_director: bool, user_id: int) -> dict:
+    """Where the validation screens open, among ``classes`` (the caller's, in display order,
+    with "niveau" and "nb_eleves") and the active ``paliers``: a teacher on his or her own
+    class (professeur principal first) and the palier of its niveau (CE1 -> 1, CM2 -> 2); the
+    director on the first CM2 class and palier 2. Classes without pupils come last.
+    ``{"classe_id", "palier_id"}``, None where there is nothing to choose."""
+    if is_director:
+        first = {c["id"] for c in classes if c["niveau"] == "CM2"}
+    else:
+        first = {r[0] for r in conn.execute(
+            "SELECT classe_id FROM affectation WHERE utilisateur_id = ? AND principal = 1",
+            (user_id,))}
+    ranked = sorted(classes, key=lambda c: (c["id"] not in first, not c["nb_eleves"]))
+    classe = ranked[0] if ranked else None
+    active = [p["id"] for p in paliers]
+    wanted = [NIVEAU_PALIER.get(classe["niveau"]) if classe else None, 2]
+    palier = next((p for p in wanted if p in active), active[0] if active else None)
+    return {"classe_id": classe["id"] if classe else None, "palier_id": palier}
 
-# The niveau whose pupils a palier concerns (palier 1 = fin CE1, palier 2 = fin CM2).
-PALIER_NIVEAU = {1: "CE1", 2: "CM2"}
+
+# -- overview (the director's home page) ----------------------------------------------------
 
 
 def overview(conn: sqlite3.Connection) -> dict:

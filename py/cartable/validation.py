@@ -177,6 +177,18 @@ def parse_key(text: str) -> Key:
 
 # -- the draft ----------------------------------------------------------------------------
 
+UNDO_LIMIT = 50  # clicks and arrows that "Annuler" can take back, most recent first
+
+
+@dataclass
+class UndoStep:
+    """One click as it can be taken back: the cells it changed with their previous state,
+    the arrow it advanced with its previous state, and the click in words."""
+
+    cells: dict[Key, int | None]
+    arrow: tuple[str, int | None] | None
+    label: str
+
 
 @dataclass
 class Draft:
@@ -198,6 +210,7 @@ class Draft:
     domaines: list[dict] = field(default_factory=list)
     competence: dict | None = None
     competence_aid: dict[str, dict] = field(default_factory=dict)
+    history: list[UndoStep] = field(default_factory=list)
 
     def __post_init__(self):
         if not self.cells:
@@ -210,11 +223,35 @@ class Draft:
         else:
             self.dirty.add(key)
 
-    def click(self, target: Target) -> dict[Key, int | None]:
+    def click(self, target: Target, label: str = "") -> dict[Key, int | None]:
+        """Apply a click and remember how to undo it (``label``: the click in words)."""
+        before = {k: self.cells.get(k) for k in self.layout.covered(target)}
+        arrow = None if target.kind == "cell" else (
+            target.arrow, self.arrows.get(target.arrow, ARROW_START))
         changed = apply_click(self.layout, self.cells, self.arrows, target, self.locked)
         for key in changed:
             self._touch(key)
+        if changed or arrow:
+            self.history.append(UndoStep({k: before[k] for k in changed}, arrow, label))
+            del self.history[:-UNDO_LIMIT]
         return changed
+
+    def undo(self) -> tuple[dict[Key, int | None], str | None]:
+        """Take back the last click: returns the cells restored (with their state) and the
+        arrow whose state was restored (or None). Nothing to undo: ``({}, None)``."""
+        if not self.history:
+            return {}, None
+        step = self.history.pop()
+        for key, state in step.cells.items():
+            self.set_cell(key, state)
+        if step.arrow is None:
+            return dict(step.cells), None
+        key, state = step.arrow
+        if state == ARROW_START:
+            self.arrows.pop(key, None)
+        else:
+            self.arrows[key] = state
+        return dict(step.cells), key
 
     def set_cell(self, key: Key, state: int | None) -> None:
         _set(self.cells, key, state)
@@ -295,7 +332,8 @@ def classes_info(conn: sqlite3.Connection, classe_ids) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def _palier(conn: sqlite3.Connection, palier_id: int) -> referentiel.Palier:
+def active_palier(conn: sqlite3.Connection, palier_id: int) -> referentiel.Palier:
+    """The référentiel palier, if the school uses it; else a French UserError."""
     try:
         palier = referentiel.get().palier(palier_id)
     except KeyError:
@@ -332,7 +370,7 @@ def build_draft(conn: sqlite3.Connection, *, palier_id: int, classe_id: int,
                 eleve_ids: list[int], competence_id: int | None, is_director: bool,
                 strict: bool = True) -> Draft:
     """Load a grid from the database. Permission on the class is the caller's business."""
-    palier = _palier(conn, palier_id)
+    palier = active_palier(conn, palier_id)
     classe = classes_info(conn, [classe_id])
     if not classe:
         raise UserError(CLASSE_INCONNUE)

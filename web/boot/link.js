@@ -80,6 +80,7 @@ const BootLink = (() => {
     if (msg.detail) console.error(`Cartable: ${p.command}:`, msg.detail);
     const err = new Error(msg.error);
     if (msg.code) err.code = msg.code;
+    if (msg.field) err.field = msg.field; // the form field the message is about
     p.reject(err);
   }
 
@@ -129,7 +130,7 @@ const BootLink = (() => {
   function onWorkerError(e) {
     const detail = `${e.message || "worker error"} (${e.filename || ""}:${e.lineno || ""})`;
     if (!Boot.deactivated && root.dataset.state !== "ready" && root.dataset.state !== "recovery") {
-      fail("Python n'a pas pu démarrer dans ce navigateur.", detail);
+      fail("Cartable n'a pas pu démarrer dans ce navigateur.", detail);
       return;
     }
     console.error("Cartable: the worker failed:", detail);
@@ -156,7 +157,7 @@ const BootLink = (() => {
         console.error("Cartable: CartableApp.start failed", e);
       }
     } else {
-      $("app").appendChild(Dom.el("p", { class: "boot-ready", text: "Python prêt." }));
+      $("app").appendChild(Dom.el("p", { class: "boot-ready", text: "Cartable est prêt." }));
     }
     // pandas (for imports) loads in the background once the interface is up.
     setTimeout(() => Cartable.whenPandas().catch(() => {}), 1500);

@@ -29,7 +29,7 @@ const BootLoading = (() => {
       $("boot-detail").textContent =
         `${(progress.filesDone / 1e6).toFixed(1)} Mo sur ${(progress.filesTotal / 1e6).toFixed(1)} Mo`;
     } else {
-      $("boot-step").textContent = progress.label || "Démarrage de Python…";
+      $("boot-step").textContent = progress.label || "Préparation de Cartable…";
       $("boot-detail").textContent = "";
     }
     if (Boot.startedAt && performance.now() - Boot.startedAt > SLOW_MS) {

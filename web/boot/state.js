@@ -10,7 +10,9 @@
  *   Cartable.call(command, payload)     -> Promise<result>. Calls run one at a time, in order.
  *                                       Rejects with an Error whose .message is a French
  *                                       sentence for the user (.code: optional machine code,
- *                                       e.g. "login", "session"); details go to the console.
+ *                                       e.g. "login", "session"; .field: the form field it is
+ *                                       about, e.g. "login", "password"); details go to the
+ *                                       console.
  *                                       Any Uint8Array in payload reaches Python as bytes;
  *                                       bytes in the result come back as Uint8Array.
  *   Cartable.whenPandas()               -> Promise, resolved once pandas is imported in the

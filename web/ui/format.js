@@ -21,6 +21,15 @@ const Format = (() => {
     return `${p.nom || ""} ${p.prenom || ""}`;
   }
 
-  return { plural, date, size, fullName };
+  // French order for names on screen (Éloïse with the E, ÇELIK with the C, case ignored).
+  const collator = new Intl.Collator("fr", { sensitivity: "base", numeric: true });
+
+  /** Compare people {nom, prenom} in French order: nom, then prénom (then exact spelling). */
+  function byName(a, b) {
+    return collator.compare(a.nom || "", b.nom || "") || collator.compare(a.prenom || "", b.prenom || "")
+      || (a.nom || "").localeCompare(b.nom || "") || (a.prenom || "").localeCompare(b.prenom || "");
+  }
+
+  return { plural, date, size, fullName, byName };
 })();
 if (typeof module !== "undefined") module.exports = Format;

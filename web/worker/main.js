@@ -11,7 +11,7 @@
  *                          | {type: "rescue", id} | {type: "stop", id, now}
  * Messages to the page:    {type: "progress", step, label} | {type: "ready"}
  *                          | {type: "error", message, detail} | {type: "want", name}
- *                          | {type: "result", id, ok, result, error, code, detail}
+ *                          | {type: "result", id, ok, result, error, code, field, detail}
  *                          | {type: "pandas-ready"} | {type: "pandas-error", message}
  *                          | {type: "persist-error", message, detail} | {type: "persist-ok"}
  *                          | {type: "recovery", reason, detail, size} | {type: "mark", what, at}
@@ -38,7 +38,7 @@ self.onmessage = (event) => {
         console.error("Cartable: start-up failed", e);
         self.postMessage({
           type: "error",
-          message: "Python n'a pas pu démarrer dans ce navigateur.",
+          message: "Cartable n'a pas pu démarrer dans ce navigateur.",
           detail: String(e && e.stack || e),
         });
       });

@@ -25,7 +25,7 @@ function call(id, command, payload) {
     const transfer = [];
     const result = reply.ok ? Wire.fromWire(reply.result, transfer) : undefined;
     self.postMessage({ type: "result", id, ok: reply.ok, result, error: reply.error,
-                       code: reply.code, detail: reply.detail }, transfer);
+                       code: reply.code, field: reply.field, detail: reply.detail }, transfer);
   });
 }
 
@@ -105,7 +105,7 @@ function importText(text) {
 
 async function boot() {
   const saved = idbReadSchool();
-  progress("python", "Démarrage de Python…");
+  progress("python", "Préparation de Cartable…");
   // pyodide.asm.js first: pyodide.js would otherwise try import(), refused from file://.
   const [asm, loader] = await Promise.all([assetText("pyodide.asm.js"), assetText("pyodide.js")]);
   importText(asm);
@@ -124,14 +124,14 @@ async function boot() {
   // Start-up wheels (sqlite3, the app, defusedxml) are unpacked directly: ~3x faster than
   // loadPackage/micropip; sqlite3's .so is then loaded by `import sqlite3`. The app wheel is
   // thus installed without its dependencies (pandas comes later, see loadPandas).
-  progress("packages", "Chargement des modules…");
+  progress("packages", "Chargement des outils de Cartable…");
   const sitePackages = `/lib/python${config.python}/site-packages`;
   for (const bytes of wheels) {
     pyodide.unpackArchive(await bytes, "wheel", { extractDir: sitePackages });
   }
   mark("wheels");
 
-  progress("database", "Ouverture de la base de l'école…");
+  progress("database", "Ouverture des données de l'école…");
   const stored = await saved;
   mark("idb-read");
   bridge = pyodide.pyimport("cartable.bridge");

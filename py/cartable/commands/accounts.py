@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .. import accounts
+from .. import accounts, recovery, school
 from ..api import command
+from ..errors import PermissionDenied
 
 
 def _drop_sessions(api, user_id: int, keep: str | None = None) -> None:
@@ -40,6 +41,36 @@ async def change_password(api, payload, session):
     session.must_change_password = False
     _drop_sessions(api, session.user_id, keep=session.token)  # other open sessions end
     return {"user": accounts.session_user(api.db, session)}
+
+
+@command("auth.reset_with_code", role="public")
+async def reset_with_code(api, payload, session):
+    """The director forgot her password: login + code de secours + new password. She is then
+    logged in, and her new code (the old one is spent) is shown once."""
+    row, code = await recovery.reset_with_code(
+        api.db, payload.get("login"), payload.get("code"), payload.get("new_password"))
+    _drop_sessions(api, row["id"])
+    new = api.open_session(row)
+    return {"session": new.token, "user": accounts.user_dict(row), "code_secours": code}
+
+
+@command("auth.regenerate_recovery_code", role="directeur")
+async def regenerate_recovery_code(api, payload, session):
+    code = await recovery.regenerate(api.db, session.user_id, payload.get("password"))
+    return {"code_secours": code, "user": accounts.session_user(api.db, session)}
+
+
+@command("accounts.propose_login", role="public")
+def propose_login(api, payload, session):
+    """A free login made from nom and prénom (nothing is created). Public while the school is
+    being created (the director's login); afterwards, the director's (teachers' logins)."""
+    setup = school.needs_setup(api.db)
+    if not setup and (session is None or not session.is_director):
+        raise PermissionDenied("Cette action est réservée au directeur ou à la directrice.")
+    whose = "du directeur ou de la directrice" if setup else "du professeur"
+    nom = accounts.clean_name(payload.get("nom"), "nom", whose).upper()
+    prenom = accounts.clean_name(payload.get("prenom"), "prénom", whose)
+    return {"login": accounts.generate_login(api.db, nom, prenom)}
 
 
 # -- teachers -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import __version__, accounts, db, identity, referentiel, school
+from .. import __version__, accounts, db, identity, recovery, referentiel, school
 from ..api import command
 from ..errors import PermissionDenied, UserError
 from ..payload import payload_int
@@ -46,12 +46,18 @@ async def setup(api, payload, session):
     else:
         login = accounts.generate_login(api.db, d_nom, d_prenom)
     hashed = await accounts.hash_password(password)
+    code = recovery.generate_code()
+    recovery_hash = await recovery.hash_code(code)
     with db.transaction(api.db):
         if not school.needs_setup(api.db):  # another setup finished while hashing
             raise already
-        accounts.insert_director(api.db, d_nom, d_prenom, login, hashed, d_civilite)
+        accounts.insert_director(api.db, d_nom, d_prenom, login, hashed, d_civilite,
+                                 recovery_hash)
         school.write_school(api.db, nom, uai)
-    return {"login": login}
+    row = api.db.execute("SELECT * FROM utilisateur WHERE login = ?", (login,)).fetchone()
+    new = api.open_session(row)  # she just typed her password: logged in, no second hash
+    return {"login": login, "code_secours": code, "session": new.token,
+            "user": accounts.user_dict(row)}
 
 
 @command("school.update", role="directeur")

@@ -5,7 +5,7 @@ The grid being edited is a ``validation.Draft`` kept in ``session.state["draft"]
 
 from __future__ import annotations
 
-from .. import _compat, validation
+from .. import _compat, attestation, grid_words, school, validation
 from ..api import command
 from ..errors import PermissionDenied, UserError
 from ..payload import payload_int
@@ -27,6 +27,25 @@ def _draft(session) -> validation.Draft:
     return draft
 
 
+def _grid(draft: validation.Draft) -> dict:
+    """The grid reply: the grid, each arrow's next action in words, what undo would do."""
+    return {**draft.grid(), "arrow_labels": grid_words.arrow_labels(draft),
+            "undo": grid_words.undo_info(draft)}
+
+
+def _changes(draft: validation.Draft, cells: dict, arrow: str | None) -> dict:
+    """The reply to a click or an undo: only what changed."""
+    return {
+        "cells": {validation.cell_key(k): v for k, v in cells.items()},
+        "arrows": {} if arrow is None else {arrow: draft.arrows.get(arrow,
+                                                                    validation.ARROW_START)},
+        "arrow_labels": {} if arrow is None else grid_words.arrow_labels(draft, [arrow]),
+        "aid": draft.aid({k[0] for k in cells}),
+        "dirty": len(draft.dirty),
+        "undo": grid_words.undo_info(draft),
+    }
+
+
 def _build(api, session, payload, strict: bool) -> validation.Draft:
     classe_id = api.require_classe(session, payload.get("classe_id"))
     palier_id = payload_int(payload.get("palier_id"), "palier")
@@ -45,9 +64,13 @@ def _build(api, session, payload, strict: bool) -> validation.Draft:
 
 @command("validation.choices")
 def choices(api, payload, session):
+    paliers = validation.active_paliers(api.db)
+    classes = validation.classes_info(api.db, api.allowed_classes(session))
     return {
-        "paliers": validation.active_paliers(api.db),
-        "classes": validation.classes_info(api.db, api.allowed_classes(session)),
+        "paliers": paliers,
+        "classes": classes,
+        "defaut": school.landing(api.db, classes, paliers, is_director=session.is_director,
+                                 user_id=session.user_id),
     }
 
 
@@ -57,7 +80,7 @@ def grid(api, payload, session):
         raise UserError("Choisissez une compétence (ou « Valider les compétences »).")
     draft = _build(api, session, payload, strict=True)
     session.state["draft"] = draft
-    return draft.grid()
+    return _grid(draft)
 
 
 @command("validation.click")
@@ -69,16 +92,27 @@ def click(api, payload, session):
         raise UserError("Cette case n'est pas dans le tableau affiché. Rechargez le tableau.")
     if target.kind == "cell" and (target.eleve_id, target.row_id) in draft.locked:
         raise PermissionDenied(LOCKED)
-    changed = draft.click(target)
-    arrows = {}
-    if target.kind != "cell":
-        arrows[target.arrow] = draft.arrows[target.arrow]
-    return {
-        "cells": {validation.cell_key(k): v for k, v in changed.items()},
-        "arrows": arrows,
-        "aid": draft.aid({k[0] for k in changed}),
-        "dirty": len(draft.dirty),
-    }
+    changed = draft.click(target, grid_words.action_label(draft, target))
+    return _changes(draft, changed, None if target.kind == "cell" else target.arrow)
+
+
+@command("validation.undo")
+def undo(api, payload, session):
+    """Take back the last click or arrow of the open grid (before saving)."""
+    draft = _draft(session)
+    api.require_classe(session, draft.classe_id)
+    if not draft.history:
+        raise UserError("Il n'y a rien à annuler depuis le dernier enregistrement.")
+    cells, arrow = draft.undo()
+    return _changes(draft, cells, arrow)
+
+
+@command("validation.preview_save")
+def preview_save(api, payload, session):
+    """Before "Enregistrer les validations": the compétences that saving will lock."""
+    draft = _draft(session)
+    api.require_classe(session, draft.classe_id)
+    return grid_words.save_preview(draft, session.is_director)
 
 
 @command("validation.save")
@@ -102,7 +136,7 @@ def save(api, payload, session):
         result["grid"] = None
         return result
     session.state["draft"] = fresh
-    result["grid"] = fresh.grid()
+    result["grid"] = _grid(fresh)
     return result
 
 
@@ -129,4 +163,12 @@ def restore_draft(api, payload, session):
     draft = _build(api, session, plain, strict=False)
     validation.restore(draft, plain)
     session.state["draft"] = draft
-    return draft.grid()
+    return _grid(draft)
+
+
+@command("validation.attestation")
+def attestation_data(api, payload, session):
+    """The printable palier attestation of a class (one page per pupil)."""
+    classe_id = api.require_classe(session, payload.get("classe_id"))
+    palier_id = payload_int(payload.get("palier_id"), "palier")
+    return attestation.attestation(api.db, classe_id, palier_id)

@@ -13,6 +13,16 @@ const Grid = (() => {
 
   Shell.state.unsaved = () => (current && current.model.dirty > 0 ? "Des validations ne sont pas enregistrées." : null);
   Shell.on("logout", () => { current = null; });
+  // Ctrl+Z (Cmd+Z) takes back the last click or arrow while a grid is shown.
+  document.addEventListener("keydown", (e) => {
+    if (!current || !current.view.node.isConnected || e.altKey || e.shiftKey) return;
+    if ((e.ctrlKey || e.metaKey) && (e.key === "z" || e.key === "Z")) {
+      const t = e.target;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA")) return;
+      e.preventDefault();
+      undo(current);
+    }
+  });
 
   /** Remember the grid's selection, so that the selection screen offers it again. */
   function remember(grid) {
@@ -73,11 +83,15 @@ const Grid = (() => {
       g.wrap.classList.toggle("avec-aide", g.showAid);
     }, { class: "secondaire", "aria-pressed": g.showAid ? "true" : "false", id: "basculer-pourcentages" });
     const printBtn = button("Imprimer", () => window.print(), { class: "secondaire" });
-    return el("div", { class: "actions barre-grille" }, back, g.saveBtn, g.level === "items" ? aidBtn : null, printBtn, g.status);
+    g.undoBtn = button("Annuler (Ctrl+Z)", () => undo(g), { class: "secondaire", id: "annuler-clic" });
+    const menuBtn = button("Menu", () => toggleMenu(menuBtn), { class: "secondaire", id: "deplier-menu", "aria-expanded": "false" });
+    return el("div", { class: "actions barre-grille" }, menuBtn, back, g.saveBtn, g.undoBtn, g.level === "items" ? aidBtn : null, printBtn, g.status);
   }
 
   function mount(section, grid) {
     const sel = remember(grid);
+    document.body.classList.remove("menu-deplie"); // the menu starts folded (fit.css)
+    grid.eleves.sort(Format.byName); // columns in French order (Éloïse with the E)
     const g = { level: grid.level, model: GridModel.create(grid), queue: Promise.resolve(), pending: 0, showAid: !!sel.showAid };
     current = g;
     Shell.state.leaveGuard = leaveGuard(g);
@@ -86,6 +100,28 @@ const Grid = (() => {
     g.view = GridTable.create(g.model, { onCell: (td) => clickCell(g, td), onArrow: (b) => send(g, b._target, null) });
     g.wrap.appendChild(g.view.node);
     updateStatus(g);
+  }
+
+  /** The side menu is folded while a grid is shown (the grid needs the width): this button
+   *  unfolds it beside the grid, and folds it again. */
+  function toggleMenu(btn) {
+    const open = document.body.classList.toggle("menu-deplie");
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) Shell.dom.nav.querySelector("button").focus();
+  }
+  Shell.on("logout", () => document.body.classList.remove("menu-deplie"));
+
+  function updateUndo(g) {
+    const u = g.model.undo || { count: 0, label: null };
+    g.undoBtn.disabled = !u.count;
+    g.undoBtn.title = u.label || "Rien à annuler depuis le dernier enregistrement";
+    g.undoBtn.setAttribute("aria-label", u.label ? `${u.label} (Ctrl+Z)` : "Annuler : rien à annuler");
+  }
+
+  /** Take back the last click or arrow (after the clicks already sent). */
+  function undo(g) {
+    if (!g.pending && !(g.model.undo && g.model.undo.count)) return g.queue;
+    return queued(g, () => call("validation.undo"), null);
   }
 
   function updateStatus(g) {
@@ -97,6 +133,7 @@ const Grid = (() => {
     // Count blues left (the goal is a table with no blue left).
     const blues = GridModel.blues(g.model, g.view.keys);
     g.status.textContent = `${text} ${blues ? `${plural(blues, "case sans décision", "cases sans décision")}.` : "Aucune case sans décision."}`;
+    updateUndo(g);
   }
 
   function applyResult(g, r) {
@@ -110,12 +147,17 @@ const Grid = (() => {
 
   /** Clicks are sent one after the other, in order; the painted state comes from the core. */
   function send(g, target, optimistic) {
+    return queued(g, () => call("validation.click", { target }), optimistic);
+  }
+
+  /** Run request() after the clicks already sent; paint its reply (a click or undo reply). */
+  function queued(g, request, optimistic) {
     g.pending += 1;
     const table = g.view.node;
     table.classList.add("en-cours");
     g.queue = g.queue.then(async () => {
       try {
-        applyResult(g, await call("validation.click", { target }));
+        applyResult(g, await request());
         // Keep the draft for an accidental reload; in a burst of clicks, the last one does.
         if (g.pending <= 1) await GridDraft.keep(g.model.dirty);
       } catch (e) {
@@ -145,6 +187,7 @@ const Grid = (() => {
   function save(g) {
     busy(g.saveBtn, "Enregistrement des validations…", async () => {
       await g.queue;
+      if (!(await confirmLocks())) return;
       const r = await call("validation.save");
       GridDraft.forget();
       if (!r.grid) {
@@ -153,6 +196,7 @@ const Grid = (() => {
         showNotice(r.message);
         return;
       }
+      r.grid.eleves.sort(Format.byName);
       GridModel.load(g.model, r.grid);
       // Rebuild the table: locks (validated compétences) and dates come from the reply.
       const old = g.view.node;
@@ -162,6 +206,19 @@ const Grid = (() => {
       Shell.clearMessages();
       showNotice(r.message);
     });
+  }
+
+  /** Before saving compétences: the core lists what will be locked; the user confirms. */
+  async function confirmLocks() {
+    const p = await call("validation.preview_save");
+    if (!p.a_verrouiller.length) return true;
+    const ok = await Confirm.ask({
+      id: "confirmer-verrouillage", title: p.titre, message: p.message,
+      items: p.a_verrouiller.map((x) => `${x.eleve} — ${x.competence}`),
+      ok: "Enregistrer et verrouiller", cancel: "Revenir au tableau",
+    });
+    if (!ok) showNotice("Rien n'a été enregistré : vous pouvez modifier le tableau puis enregistrer.", "information");
+    return ok;
   }
 
   function goBack(g) {

@@ -29,7 +29,8 @@ const GridModel = (() => {
 
   /** A model for the grid reply `grid` (validation.grid). */
   function create(grid) {
-    const model = { grid, level: grid.level, cells: {}, saved: {}, aid: {}, dirty: 0, arrows: {} };
+    const model = { grid, level: grid.level, cells: {}, saved: {}, aid: {}, dirty: 0, arrows: {},
+      arrowLabels: {}, undo: { count: 0, label: null } };
     load(model, grid);
     return model;
   }
@@ -46,10 +47,13 @@ const GridModel = (() => {
     model.aid = { ...grid.aid };
     model.dirty = grid.dirty || 0;
     model.arrows = { ...grid.arrows };
+    model.arrowLabels = { ...grid.arrow_labels }; // each arrow's next action, in the core's words
+    model.undo = grid.undo || { count: 0, label: null };
     return model;
   }
 
-  /** Take a click reply (validation.click); returns what changed: {cells, aid, arrows} keys. */
+  /** Take a click or undo reply (validation.click / validation.undo); returns what changed:
+   *  {cells, aid, arrows} keys. */
   function apply(model, reply) {
     const cells = Object.keys(reply.cells || {});
     for (const key of cells) {
@@ -61,6 +65,8 @@ const GridModel = (() => {
     if (typeof reply.dirty === "number") model.dirty = reply.dirty;
     const arrows = Object.keys(reply.arrows || {});
     for (const k of arrows) model.arrows[k] = reply.arrows[k];
+    Object.assign(model.arrowLabels, reply.arrow_labels || {});
+    if (reply.undo) model.undo = reply.undo;
     return { cells, aid, arrows };
   }
 

@@ -108,7 +108,8 @@ const GridTable = (() => {
   function paintArrow(view, b) {
     if (!b) return;
     const k = GridModel.arrowNext(view.model, b._key);
-    const text = `${b._label} : prochain clic, ${ARROW_ACTIONS[k]}`;
+    // What the next click does, in the core's words ("Valider tout : la colonne de …").
+    const text = view.model.arrowLabels[b._key] || `${b._label} : prochain clic, ${ARROW_ACTIONS[k]}`;
     b.setAttribute("aria-label", text);
     b.title = text;
     b.setAttribute("data-prochain", k);
@@ -130,7 +131,7 @@ const GridTable = (() => {
     if (td._locked) td.appendChild(el("span", { class: "verrou", "aria-hidden": "true", text: "verrouillé" }));
     const share = view.level === "competences" ? model.aid[key] : null;
     if (share && share.pourcentage !== undefined && share.pourcentage !== null) {
-      td.appendChild(el("span", { class: "part", "aria-hidden": "true", text: `${Math.round(share.pourcentage)} %` }));
+      td.appendChild(el("span", { class: "part", "aria-hidden": "true", text: `${Math.round(share.pourcentage)}\u202f%` }));
     }
     const saved = model.saved[key];
     const stored = saved && etatKey(saved.etat) === k && k !== "null";
@@ -153,7 +154,7 @@ const GridTable = (() => {
     const a = view.model.aid[eleveId];
     clear(node);
     if (!a) return;
-    const pct = a.pourcentage === undefined || a.pourcentage === null ? "" : `${Math.round(a.pourcentage)} %`;
+    const pct = a.pourcentage === undefined || a.pourcentage === null ? "" : `${Math.round(a.pourcentage)}\u202f%`;
     const [v, i, n] = [a.valides || 0, a.invalides || 0, a.non_decides || 0];
     node.appendChild(el("span", { class: "pourcentage", text: pct }));
     node.appendChild(el("span", { class: "compte" },

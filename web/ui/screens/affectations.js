@@ -9,7 +9,8 @@
   }
 
   function assignmentTable(box, data, render) {
-    const { professeurs: profs, classes } = data;
+    const { classes } = data;
+    const profs = [...data.professeurs].sort(Format.byName);
     const affected = new Set(data.affectations.map((a) => `${a.professeur_id}:${a.classe_id}`));
     const head = el("tr", {}, el("th", { scope: "col", text: "Professeur" }),
       classes.map((c) => el("th", { scope: "col", text: classLabel(c) })));
@@ -45,9 +46,13 @@
     const id = nextId("pp");
     const sel = el("select", { id, "data-classe": c.id });
     sel.appendChild(el("option", { value: "", text: "— aucun —" }));
-    for (const p of data.professeurs) {
+    // Only the class's own (active) teachers may be its professeur principal (the core says who).
+    const eligible = new Set(c.eligibles || []);
+    const teachers = data.professeurs.filter((p) => eligible.has(p.id)).sort(Format.byName);
+    for (const p of teachers) {
       sel.appendChild(el("option", { value: String(p.id), text: `${p.nom} ${p.prenom}`, selected: principal.get(c.id) === p.id }));
     }
+    sel.disabled = !teachers.length;
     sel.addEventListener("change", () => {
       busy(sel, "Enregistrement…", async () => {
         const d = await call("affectations.set_principal", { classe_id: c.id, professeur_id: sel.value ? Number(sel.value) : null });
@@ -59,7 +64,8 @@
     });
     const pupils = typeof c.nb_eleves === "number" ? `, ${Format.plural(c.nb_eleves, "élève", "élèves")}` : "";
     const label = `Professeur principal de ${c.nom}${c.niveau ? ` (${c.niveau}${pupils})` : ""}`;
-    return el("div", { class: "champ" }, el("label", { for: id, text: label }), sel);
+    const hint = teachers.length ? null : el("span", { class: "aide", text: "Cochez d'abord, plus haut, les professeurs de cette classe." });
+    return el("div", { class: "champ" }, el("label", { for: id, text: label }), sel, hint);
   }
 
   function render(box, data) {

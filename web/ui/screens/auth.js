@@ -2,22 +2,7 @@
 (() => {
   const { el, append, field } = Dom;
   const { call, busy, showNotice } = Shell;
-
-  /** Two password inputs (the hint comes from the core); returns {first, second}. */
-  function passwordPair(parent, labelFirst) {
-    const attrs = { type: "password", autocomplete: "new-password", required: true };
-    const p1 = field(labelFirst || "Mot de passe", attrs, Shell.state.strings.password_hint);
-    const p2 = field("Confirmez le mot de passe", attrs);
-    append(parent, [p1.row, p2.row]);
-    return { first: p1.input, second: p2.input };
-  }
-
-  /** The two typings must match (the length rule is the core's: it answers with the reason). */
-  function checkSame(pair) {
-    if (pair.first.value !== pair.second.value) {
-      throw new Error("Les deux mots de passe ne sont pas identiques. Tapez-les à nouveau.");
-    }
-  }
+  const { passwordPair, checkSame } = Forms;
 
   function setupForm() {
     const form = el("form", { class: "formulaire", novalidate: true });
@@ -29,21 +14,40 @@
     const dir = el("fieldset", {}, el("legend", { text: "Le compte du directeur / de la directrice" }));
     const dnom = field("Nom", { required: true, autocomplete: "family-name", name: "dnom" });
     const dprenom = field("Prénom", { required: true, autocomplete: "given-name", name: "dprenom" });
-    const dlogin = field("Identifiant (facultatif)", { name: "dlogin", autocomplete: "username" },
-      "Laissez vide pour qu'il soit fabriqué à partir du prénom et du nom.");
+    const dlogin = field("Identifiant de connexion", { name: "dlogin", autocomplete: "username", autocapitalize: "none", spellcheck: "false" },
+      "Proposé à partir du prénom et du nom : vous pouvez le changer. Il vous sera demandé à chaque ouverture.");
     append(dir, [dnom.row, dprenom.row, dlogin.row]);
+    proposeLogin(dnom.input, dprenom.input, dlogin.input);
     const pair = passwordPair(dir);
     const submit = el("button", { type: "submit", class: "principal", text: "Créer l'école" });
     append(form, [ecole, dir, el("div", { class: "actions" }, submit)]);
     return { form, submit, pair, nom, uai, dnom, dprenom, dlogin };
   }
 
+  /** The core proposes a login from the names, until the user types one. */
+  function proposeLogin(nom, prenom, login) {
+    login.addEventListener("input", () => { login.dataset.typed = login.value.trim() ? "1" : ""; });
+    const propose = async () => {
+      if (login.dataset.typed || !nom.value.trim() || !prenom.value.trim()) return;
+      try {
+        const r = await call("accounts.propose_login", { nom: nom.value, prenom: prenom.value });
+        if (!login.dataset.typed) login.value = r.login;
+      } catch (e) { /* names not usable yet: the user may type a login */ }
+    };
+    nom.addEventListener("change", propose);
+    prenom.addEventListener("change", propose);
+  }
+
+  function setupFields(f) {
+    return { ecole: f.nom.input, uai: f.uai.input, nom: f.dnom.input, prenom: f.dprenom.input,
+      login: f.dlogin.input, password: f.pair.first, password_again: f.pair.second };
+  }
+
   function setupPayload(f) {
     const value = (x) => x.input.value.trim();
-    if (!value(f.nom)) throw new Error("Indiquez le nom de l'école.");
-    if (!value(f.dnom) || !value(f.dprenom)) {
-      throw new Error("Indiquez le nom et le prénom du directeur ou de la directrice.");
-    }
+    if (!value(f.nom)) Forms.fail("ecole", "Indiquez le nom de l'école.");
+    if (!value(f.dnom)) Forms.fail("nom", "Indiquez le nom du directeur ou de la directrice.");
+    if (!value(f.dprenom)) Forms.fail("prenom", "Indiquez le prénom du directeur ou de la directrice.");
     checkSame(f.pair);
     const payload = {
       nom: value(f.nom),
@@ -64,14 +68,13 @@
       card.appendChild(f.form);
       f.form.addEventListener("submit", (e) => {
         e.preventDefault();
-        busy(f.submit, "Création de l'école…", async () => {
-          const payload = setupPayload(f);
-          const r = await call("app.setup", payload);
-          const res = await call("auth.login", { login: r.login, password: payload.directeur.password });
+        busy(f.submit, "Création de l'école…", () => Forms.guard(setupFields(f), async () => {
+          const r = await call("app.setup", setupPayload(f)); // logs the director in
           await Shell.refreshStatus();
-          Shell.enterApp(res.user);
+          Shell.enterApp(r.user);
           showNotice(`L'école est créée. Votre identifiant de connexion est « ${r.login} » : notez-le, il vous sera demandé à chaque ouverture.`);
-        });
+          Secours.banner(r.login, r.code_secours); // shown once, until she noted it
+        }));
       });
       f.nom.input.focus();
     },
@@ -89,19 +92,20 @@
       const submit = el("button", { type: "submit", class: "principal", text: "Se connecter" });
       append(form, [login.row, pwd.row, el("div", { class: "actions" }, submit)]);
       append(card, form);
-      append(card, el("p", { class: "aide", text: "Mot de passe oublié ? Le directeur ou la directrice peut le réinitialiser (menu Professeurs)." }));
+      append(card, el("p", { class: "aide" },
+        Dom.button("Mot de passe oublié ? Code de secours", () => Shell.open("mot-de-passe-oublie"), { class: "lien", id: "mot-de-passe-oublie" }),
+        " Professeurs : le directeur ou la directrice réinitialise votre mot de passe (menu Professeurs)."));
       form.addEventListener("submit", (e) => {
         e.preventDefault();
-        busy(submit, "Connexion…", async () => {
-          if (!login.input.value.trim() || !pwd.input.value) {
-            throw new Error("Tapez votre identifiant et votre mot de passe.");
-          }
+        busy(submit, "Connexion…", () => Forms.guard({ login: login.input, password: pwd.input }, async () => {
+          if (!login.input.value.trim()) Forms.fail("login", "Tapez votre identifiant.");
+          if (!pwd.input.value) Forms.fail("password", "Tapez votre mot de passe.");
           const password = pwd.input.value;
           const res = await call("auth.login", { login: login.input.value.trim(), password });
           Shell.clearMessages();
           if (res.user.must_change_password) Shell.open("activation", { user: res.user, password });
           else Shell.enterApp(res.user);
-        });
+        }));
       });
       login.input.focus();
     },
@@ -122,12 +126,12 @@
       card.appendChild(form);
       form.addEventListener("submit", (e) => {
         e.preventDefault();
-        busy(submit, "Activation du compte…", async () => {
+        busy(submit, "Activation du compte…", () => Forms.guard({ password: pair.first, password_again: pair.second }, async () => {
           checkSame(pair);
           const r = await call("auth.change_password", { old_password: password, new_password: pair.first.value });
           Shell.enterApp(r.user || { ...user, must_change_password: false });
           showNotice("Votre compte est activé. Utilisez désormais ce nouveau mot de passe.");
-        });
+        }));
       });
       pair.first.focus();
     },

@@ -4,17 +4,30 @@
 
   function render(box, paliers) {
     clear(box);
-    const list = Dom.tickList("Paliers", paliers.map((p) => (
+    // The paliers of a primary school first; the collège's apart (folded unless in use), under
+    // the core's headings (paliers.list "rubrique").
+    const tick = (legend, list) => Dom.tickList(legend, list.map((p) => (
       { label: p.nom, checked: p.actif, value: p.id, attrs: { "data-id": p.id } })));
+    const ecole = paliers.filter((p) => p.ecole);
+    const college = paliers.filter((p) => !p.ecole);
+    const list = tick(ecole.length ? ecole[0].rubrique : "Paliers", ecole);
+    const lists = [list];
+    let apart = null;
+    if (college.length) {
+      const more = tick(college[0].rubrique, college);
+      lists.push(more);
+      apart = el("details", { class: "paliers-college", open: college.some((p) => p.actif) || null },
+        el("summary", { text: college[0].rubrique }), more.fieldset);
+    }
     const save = button("Valider ce choix de paliers", () => {
       Shell.busy(save, "Enregistrement des paliers…", async () => {
-        const r = await Shell.call("paliers.set", { actifs: list.values() });
+        const r = await Shell.call("paliers.set", { actifs: lists.flatMap((l) => l.values()) });
         render(box, r);
         const names = r.filter((p) => p.actif).map((p) => p.nom);
         Shell.showNotice(`Choix des paliers enregistré : ${names.join(" ; ") || "aucun palier"}.`);
       });
     }, { class: "principal" });
-    append(box, [list.fieldset, el("div", { class: "actions" }, save)]);
+    append(box, [list.fieldset, apart, el("div", { class: "actions" }, save)]);
   }
 
   Shell.screen({

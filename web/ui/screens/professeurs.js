@@ -61,13 +61,15 @@
     };
     f.form.addEventListener("submit", (e) => {
       e.preventDefault();
-      busy(f.submit, "Création du compte…", () => create(ctx, f));
+      const fields = { nom: f.nom.input, prenom: f.prenom.input, login: f.login.input, password: f.pwd.input };
+      busy(f.submit, "Création du compte…", () => Forms.guard(fields, () => create(ctx, f)));
     });
     return ctx;
   }
 
   async function create(ctx, f) {
-    if (!f.nom.input.value.trim() || !f.prenom.input.value.trim()) throw new Error("Indiquez le nom et le prénom du professeur.");
+    if (!f.nom.input.value.trim()) Forms.fail("nom", "Indiquez le nom du professeur.");
+    if (!f.prenom.input.value.trim()) Forms.fail("prenom", "Indiquez le prénom du professeur.");
     const payload = { nom: f.nom.input.value.trim(), prenom: f.prenom.input.value.trim(),
       civilite: f.civilite.select.value };
     if (f.login.input.value.trim()) payload.login = f.login.input.value.trim();
@@ -85,7 +87,7 @@
       listBox.appendChild(el("p", { text: "Aucun professeur pour l'instant." }));
       return;
     }
-    const rows = list.map((p) => row(ctx, p));
+    const rows = [...list].sort(Format.byName).map((p) => row(ctx, p));
     listBox.appendChild(el("div", { class: "defilement" }, Dom.table({ id: "liste-professeurs" },
       ["Civilité", "Nom", "Prénom", "Identifiant", "État", "Classes", "Actions"], rows)));
   }

@@ -4,16 +4,18 @@
   const { el, append, clear, nextId, checkbox, button } = Dom;
   const { call, busy } = Shell;
 
-  /** The selection kept between grids, made valid for the choices the core offers. */
+  /** The selection kept between grids, made valid for the choices the core offers; at first,
+   *  where the core says this user lands (`defaut`: own class, the palier of its niveau). */
   function selection(choices) {
     const sel = Shell.state.validation || (Shell.state.validation = { palier_id: null, classe_id: null, eleve_ids: null, competence_id: null, done: {} });
-    if (!sel.palier_id || !choices.paliers.some((p) => p.id === sel.palier_id)) {
-      const preferred = choices.paliers.find((p) => p.id === Shell.state.strings.default_palier_id);
-      sel.palier_id = (preferred || choices.paliers[0]).id;
-    }
+    const landing = choices.defaut || {};
     if (!sel.classe_id || !choices.classes.some((k) => k.id === sel.classe_id)) {
-      sel.classe_id = choices.classes[0].id;
+      sel.classe_id = landing.classe_id || choices.classes[0].id;
       sel.eleve_ids = null;
+      sel.palier_id = null; // a new class: its own palier
+    }
+    if (!sel.palier_id || !choices.paliers.some((p) => p.id === sel.palier_id)) {
+      sel.palier_id = (choices.paliers.find((p) => p.id === landing.palier_id) || choices.paliers[0]).id;
     }
     return sel;
   }
@@ -44,7 +46,7 @@
     }
     const keep = sel.eleve_ids ? new Set(sel.eleve_ids) : null;
     const grid = el("div", { class: "cases-eleves" });
-    box.inputs = list.map((e) => {
+    box.inputs = [...list].sort(Format.byName).map((e) => {
       const c = checkbox(Format.fullName(e), { checked: keep ? keep.has(e.id) : true, "data-id": e.id });
       grid.appendChild(c.row);
       return c.input;
