@@ -1,6 +1,5 @@
 """School nouns: setup, identity, settings, niveaux, paliers, classes, pupils, référentiel."""
 
-import hashlib
 import re
 from pathlib import Path
 
