@@ -22,11 +22,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import db
+from . import db, school_file_info
 from .errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
-AREAS = ("school", "accounts", "base_eleves", "validation", "sacoche")
+AREAS = ("school", "accounts", "base_eleves", "validation", "sacoche", "school_file_info")
+# Changes that are not the school's: they do not move its "last change" (school_file_info).
+NOT_SCHOOL_CHANGES = {"auth.login"}
 
 
 @dataclass
@@ -152,9 +154,12 @@ class Api:
                 )
             if spec.role == "directeur" and not sess.is_director:
                 raise PermissionDenied("Cette action est réservée au directeur ou à la directrice.")
+        before = self.db.total_changes
         result = spec.fn(self, payload, sess)
         if inspect.isawaitable(result):
             result = await result
+        if self.db.total_changes != before and command not in NOT_SCHOOL_CHANGES:
+            school_file_info.touch(self.db)
         return result
 
     # -- permissions shared by handlers ---------------------------------------------------

@@ -1,0 +1,28 @@
+"""API command: describe a school file before it replaces the current school (docs/API.md)."""
+
+from __future__ import annotations
+
+from .. import school_file_info
+from ..api import command
+from ..errors import PermissionDenied, UserError
+
+
+@command("school.describe_file", role="public")
+def describe_file(api, payload, session):
+    """``{"data": bytes}`` -> ``{"fichier", "actuelle", "autre_ecole", "plus_ancien",
+    "confirmation"}``: both schools named (nom, UAI, last change, counts) and the French
+    confirmation to show before ``school.replace_file`` (None when the browser holds no school).
+
+    Like opening a file: the director, or anyone while the school has no director yet."""
+    current = school_file_info.describe(api.db)
+    director = api.db.execute(
+        "SELECT 1 FROM utilisateur WHERE role = 'directeur' AND actif = 1 LIMIT 1").fetchone()
+    if director is not None and not (session is not None and session.is_director):
+        raise PermissionDenied(
+            "Seul le directeur ou la directrice peut ouvrir un autre fichier école.")
+    data = payload.get("data")
+    if not isinstance(data, bytes):
+        raise UserError("Aucun fichier reçu. Choisissez le fichier école (.sqlite3) à ouvrir.")
+    candidate = school_file_info.describe_bytes(data)
+    return {"fichier": candidate, "actuelle": current,
+            **school_file_info.compare(candidate, current)}

@@ -1,0 +1,100 @@
+"""What a school file holds, told to a person before one school replaces another.
+
+- ``touch(conn)``: record the date and time of the last committed change (meta
+  ``derniere_modification``, ISO local time to the second). ``Api.handle`` calls it after any
+  command that changed the database.
+- ``describe(conn)`` / ``describe_bytes(data)``: the school's name, UAI, last change and counts.
+- ``compare(candidate, current)``: whether the candidate is another school or an older copy of
+  this one, and the French confirmation that names both (``None`` when nothing would be lost:
+  the current database holds no school yet).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+
+from . import db
+from ._compat import now
+
+LAST_CHANGE = "derniere_modification"
+_COUNTS = {
+    "eleves": "SELECT count(*) FROM eleve WHERE actif = 1",
+    "classes": "SELECT count(*) FROM classe",
+    "professeurs": "SELECT count(*) FROM utilisateur WHERE role = 'professeur' AND actif = 1",
+    "validations": "SELECT (SELECT count(*) FROM validation_item)"
+                   " + (SELECT count(*) FROM validation_competence)",
+}
+
+
+def touch(conn: sqlite3.Connection) -> None:
+    """Record now as the school's last change (its own small transaction)."""
+    stamp = now().replace(microsecond=0).isoformat()
+    with db.transaction(conn):
+        db.set_meta(conn, LAST_CHANGE, stamp)
+
+
+def describe(conn: sqlite3.Connection) -> dict:
+    """``{"nom", "uai", "derniere_modification", "eleves", "classes", "professeurs",
+    "validations", "vide"}`` of an open school database (``vide``: no school created yet)."""
+    info = {
+        "nom": db.get_meta(conn, "nom") or "",
+        "uai": db.get_meta(conn, "uai") or "",
+        "derniere_modification": db.get_meta(conn, LAST_CHANGE),
+    }
+    for key, sql in _COUNTS.items():
+        info[key] = conn.execute(sql).fetchone()[0]
+    has_director = conn.execute(
+        "SELECT 1 FROM utilisateur WHERE role = 'directeur' LIMIT 1").fetchone()
+    info["vide"] = not info["nom"] and has_director is None
+    return info
+
+
+def describe_bytes(data: bytes) -> dict:
+    """``describe`` of a school file given as bytes; UserError if it is not one we can open."""
+    db.check_school_file(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "candidat.sqlite3")
+        with open(path, "wb") as f:
+            f.write(data)
+        conn = db.connect(path)  # migrates the temporary copy if it is older: same tables
+        try:
+            return describe(conn)
+        finally:
+            conn.close()
+
+
+def _when(info: dict) -> str:
+    stamp = info.get("derniere_modification")
+    if not stamp:
+        return "date de dernière modification inconnue"
+    day, _, time = stamp.partition("T")
+    y, m, d = day.split("-")
+    return f"dernière modification le {d}/{m}/{y} à {time[:5].replace(':', ' h ')}"
+
+
+def _label(info: dict) -> str:
+    uai = f" (UAI {info['uai']})" if info.get("uai") else " (sans UAI)"
+    n = info.get("eleves", 0)
+    pupils = f"{n} élève" if n < 2 else f"{n} élèves"
+    return f"« {info.get('nom') or 'école sans nom'} »{uai}, {_when(info)}, {pupils}"
+
+
+def compare(candidate: dict, current: dict) -> dict:
+    """``{"autre_ecole", "plus_ancien", "confirmation"}`` for replacing ``current``."""
+    if current.get("vide"):
+        return {"autre_ecole": False, "plus_ancien": False, "confirmation": None}
+    other = (candidate.get("uai") or "") != (current.get("uai") or "") or (
+        not candidate.get("uai") and candidate.get("nom") != current.get("nom"))
+    c_when, k_when = candidate.get("derniere_modification"), current.get("derniere_modification")
+    older = bool(c_when and k_when and c_when < k_when)
+    lines = [f"Le fichier contient l'école {_label(candidate)}.",
+             f"Il remplacera TOUTE l'école actuelle de ce navigateur : {_label(current)}."]
+    if other:
+        lines.append("Attention : ce n'est pas la même école.")
+    elif older:
+        lines.append("Attention : le fichier est plus ancien que l'école actuelle ; les "
+                     "modifications faites depuis seront perdues.")
+    lines.append("Enregistrez d'abord le fichier actuel si vous voulez le garder. Continuer ?")
+    return {"autre_ecole": other, "plus_ancien": older, "confirmation": "\n".join(lines)}

@@ -1,0 +1,124 @@
+"""The school's last change, and describing a school file before it replaces the current one."""
+
+from pathlib import Path
+
+import pytest
+
+from cartable import accounts, school_file_info
+from cartable.api import Api, run
+from cartable.errors import PermissionDenied, UserError
+
+SETUP = {"nom": "École Jules Ferry", "uai": "0441234a",
+         "directeur": {"nom": "Martin", "prenom": "Paul", "password": "directeur1"}}
+OTHER = {"nom": "École Louise Michel", "uai": "0449999z",
+         "directeur": {"nom": "Durand", "prenom": "Sophie", "password": "directrice1"}}
+
+
+@pytest.fixture(autouse=True)
+def fast_hash(monkeypatch):
+    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+
+
+def call(api, command, payload=None, session=None):
+    return run(api.handle(command, payload or {}, session))
+
+
+def make(tmp_path: Path, name: str, setup=SETUP) -> tuple[Api, str]:
+    api = Api(str(tmp_path / name))
+    call(api, "app.setup", setup)
+    login = call(api, "app.status")["school"] and (
+        "pau.martin" if setup is SETUP else "sop.durand")
+    token = call(api, "auth.login", {"login": login,
+                                     "password": setup["directeur"]["password"]})["session"]
+    return api, token
+
+
+def stamp(api) -> str | None:
+    return api.db.execute("SELECT value FROM meta WHERE key = 'derniere_modification'").fetchone()
+
+
+def set_stamp(api, value: str) -> None:
+    api.db.execute("UPDATE meta SET value = ? WHERE key = 'derniere_modification'", (value,))
+
+
+def test_every_change_records_the_last_change_and_reads_do_not(tmp_path):
+    api, token = make(tmp_path, "a.sqlite3")
+    assert stamp(api) is not None
+    set_stamp(api, "2020-01-01T08:00:00")
+    call(api, "app.status")
+    call(api, "niveaux.list", {}, token)
+    with pytest.raises(UserError):  # a wrong password is no change of the school
+        call(api, "auth.login", {"login": "pau.martin", "password": "mauvais-mdp"})
+    assert stamp(api)[0] == "2020-01-01T08:00:00"
+    call(api, "school.update", {"nom": "École Jules Ferry II"}, token)
+    assert stamp(api)[0] > "2020-01-01T08:00:00"
+    api.close()
+
+
+def test_same_school_older_file_names_both_and_warns(tmp_path):
+    api, token = make(tmp_path, "a.sqlite3")
+    set_stamp(api, "2026-03-01T10:15:00")
+    old = Path(api.path).read_bytes()
+    call(api, "school.update", {"nom": "École Jules Ferry", "uai": "0441234a"}, token)
+    set_stamp(api, "2026-03-02T16:40:00")
+    reply = call(api, "school.describe_file", {"data": old}, token)
+    assert reply["fichier"]["nom"] == reply["actuelle"]["nom"] == "École Jules Ferry"
+    assert reply["fichier"]["derniere_modification"] == "2026-03-01T10:15:00"
+    assert reply["actuelle"]["derniere_modification"] == "2026-03-02T16:40:00"
+    assert reply["plus_ancien"] is True and reply["autre_ecole"] is False
+    text = reply["confirmation"]
+    assert "01/03/2026 à 10 h 15" in text and "02/03/2026 à 16 h 40" in text
+    assert text.count("« École Jules Ferry » (UAI 0441234A)") == 2
+    assert "plus ancien" in text
+    api.close()
+
+
+def test_another_school_is_named_as_such(tmp_path):
+    api, token = make(tmp_path, "a.sqlite3")
+    other, _ = make(tmp_path, "b.sqlite3", OTHER)
+    data = Path(other.path).read_bytes()
+    reply = call(api, "school.describe_file", {"data": data}, token)
+    assert reply["autre_ecole"] is True
+    assert "« École Louise Michel » (UAI 0449999Z)" in reply["confirmation"]
+    assert "« École Jules Ferry » (UAI 0441234A)" in reply["confirmation"]
+    assert "pas la même école" in reply["confirmation"]
+    assert reply["fichier"]["eleves"] == 0 and reply["fichier"]["validations"] == 0
+    api.close()
+    other.close()
+
+
+def test_empty_browser_needs_no_confirmation_and_no_login(tmp_path):
+    source, _ = make(tmp_path, "a.sqlite3")
+    data = Path(source.path).read_bytes()
+    empty = Api(str(tmp_path / "vide.sqlite3"))
+    reply = call(empty, "school.describe_file", {"data": data})
+    assert reply["actuelle"]["vide"] is True
+    assert reply["confirmation"] is None
+    assert reply["fichier"]["nom"] == "École Jules Ferry"
+    source.close()
+    empty.close()
+
+
+def test_bad_inputs_change_nothing(tmp_path):
+    """Tried: no data, a text, random bytes, a truncated school file; a teacher; nobody."""
+    api, token = make(tmp_path, "a.sqlite3")
+    before = Path(api.path).read_bytes()
+    good = before
+    for payload, message in [({}, "Aucun fichier reçu"), ({"data": "abc"}, "Aucun fichier reçu"),
+                             ({"data": b"\x00" * 4096}, "pas un fichier d.école Cartable"),
+                             ({"data": good[: len(good) // 2]}, "endommagé")]:
+        with pytest.raises(UserError, match=message):
+            call(api, "school.describe_file", payload, token)
+    with pytest.raises(PermissionDenied):
+        call(api, "school.describe_file", {"data": good})  # not logged in, a director exists
+    assert Path(api.path).read_bytes() == before
+    api.close()
+
+
+def test_describe_counts(tmp_path):
+    api, _ = make(tmp_path, "a.sqlite3")
+    info = school_file_info.describe(api.db)
+    assert info == {"nom": "École Jules Ferry", "uai": "0441234A",
+                    "derniere_modification": info["derniere_modification"], "eleves": 0,
+                    "classes": 0, "professeurs": 0, "validations": 0, "vide": False}
+    api.close()
