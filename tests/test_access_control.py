@@ -223,6 +223,7 @@ DIRECTOR_PAYLOADS = {
     "sacoche.export": {},
     "sacoche.import": {"data": SACOCHE_ZIP},
     "sacoche.preview": {"data": SACOCHE_ZIP},
+    "school.check_passphrase": {"passphrase": "une phrase assez longue"},
     "school.update": {"nom": "Autre école"},
     "settings.get": {},
     "settings.set": {"professeurs_affectes_valident": True},

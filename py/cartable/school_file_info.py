@@ -17,8 +17,15 @@ import tempfile
 
 from . import db
 from ._compat import now
+from .errors import UserError
 
 LAST_CHANGE = "derniere_modification"
+# A school file protected by a passphrase starts with this (web/ui/passphrase.js,
+# docs/SCHOOL_FILE.md); only the browser decrypts it (WebCrypto).
+PROTECTED_MAGIC = b"CARTABLE-CHIFFRE"
+PASSPHRASE_MIN = 12
+PROTECTED = ("Ce fichier d'école est protégé par une phrase de passe : ouvrez-le depuis Cartable "
+             "dans le navigateur, qui vous demandera la phrase.")
 _COUNTS = {
     "eleves": "SELECT count(*) FROM eleve WHERE actif = 1",
     "classes": "SELECT count(*) FROM classe",
@@ -53,6 +60,8 @@ def describe(conn: sqlite3.Connection) -> dict:
 
 def describe_bytes(data: bytes) -> dict:
     """``describe`` of a school file given as bytes; UserError if it is not one we can open."""
+    if data.startswith(PROTECTED_MAGIC):
+        raise UserError(PROTECTED, code="chiffre")
     db.check_school_file(data)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "candidat.sqlite3")
@@ -63,6 +72,16 @@ def describe_bytes(data: bytes) -> dict:
             return describe(conn)
         finally:
             conn.close()
+
+
+def check_passphrase(phrase) -> str:
+    """The passphrase that will protect a school file leaving the computer, or a UserError."""
+    if not isinstance(phrase, str) or not phrase.strip():
+        raise UserError("Tapez une phrase de passe pour protéger le fichier.")
+    if len(phrase) < PASSPHRASE_MIN:
+        raise UserError(f"La phrase de passe est trop courte : au moins {PASSPHRASE_MIN} "
+                        "caractères (par exemple trois ou quatre mots que vous retiendrez).")
+    return phrase
 
 
 def _when(info: dict) -> str:

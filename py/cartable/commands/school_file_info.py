@@ -26,3 +26,11 @@ def describe_file(api, payload, session):
     candidate = school_file_info.describe_bytes(data)
     return {"fichier": candidate, "actuelle": current,
             **school_file_info.compare(candidate, current)}
+
+
+@command("school.check_passphrase", role="directeur")
+def check_passphrase(api, payload, session):
+    """``{"passphrase"}`` -> ``{"ok": true}`` when it may protect a school file (the browser then
+    encrypts the file itself, web/ui/passphrase.js); a French UserError otherwise."""
+    school_file_info.check_passphrase(payload.get("passphrase"))
+    return {"ok": True, "min": school_file_info.PASSPHRASE_MIN}
