@@ -122,3 +122,14 @@ def test_describe_counts(tmp_path):
                     "derniere_modification": info["derniere_modification"], "eleves": 0,
                     "classes": 0, "professeurs": 0, "validations": 0, "vide": False}
     api.close()
+
+
+def test_file_texts_are_french_and_public(tmp_path):
+    api = Api(str(tmp_path / "vide.sqlite3"))
+    texts = call(api, "school.file_texts")
+    api.close()
+    assert texts["rappel_modifications"] == 20
+    assert "Firefox" in texts["firefox"] and "emplacement" in texts["firefox"]
+    assert texts["auto_reprendre"].format(nom="ecole.sqlite3") == \
+        "Reprendre l'enregistrement automatique dans ecole.sqlite3"
+    assert "{n}" in texts["rappel"] and "{quand}" in texts["dernier"]

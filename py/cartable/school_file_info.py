@@ -74,6 +74,42 @@ def describe_bytes(data: bytes) -> dict:
             conn.close()
 
 
+# After this many changes without a saved school file, the browser reminds the director.
+REMIND_AFTER_CHANGES = 20
+
+TEXTS = {
+    "firefox": (
+        "Dans Firefox, l'école enregistrée dans le navigateur reste liée à l'emplacement exact "
+        "du dossier Cartable : si le dossier est déplacé, renommé, copié ailleurs, ou si la clé "
+        "USB change de lettre, Cartable s'ouvre vide. Rien n'est perdu : ouvrez le fichier de "
+        "l'école. Enregistrez-le donc souvent."),
+    "premiere_ouverture": (
+        "Vous avez déjà une école enregistrée dans un fichier (clé USB, autre ordinateur, "
+        "dossier Cartable déplacé) ? Ouvrez ce fichier : tout est retrouvé."),
+    "auto_choisir": (
+        "Choisissez une fois où se trouve le fichier de l'école (sur la clé USB ou sur le "
+        "disque) : Cartable l'enregistrera ensuite automatiquement après chaque modification."),
+    "auto_actif": "Enregistrement automatique dans « {nom} » : dernier enregistrement {quand}.",
+    "auto_reprendre": "Reprendre l'enregistrement automatique dans {nom}",
+    "auto_erreur": (
+        "L'enregistrement automatique dans « {nom} » a échoué : {raison} Enregistrez le fichier "
+        "de l'école autrement (bouton « Enregistrer le fichier de l'école »)."),
+    "jamais": "Le fichier de l'école n'a encore jamais été enregistré depuis ce navigateur.",
+    "dernier": "Fichier de l'école enregistré pour la dernière fois {quand}.",
+    "rappel": (
+        "{n} modifications depuis le dernier enregistrement du fichier de l'école. "
+        "Enregistrez-le maintenant pour ne rien perdre."),
+    "depart": (
+        "Des modifications n'ont pas été enregistrées dans le fichier de l'école. "
+        "Enregistrez-le avant de quitter."),
+}
+
+
+def file_texts() -> dict:
+    """The texts and the reminder threshold of the screens that keep the school file."""
+    return {"rappel_modifications": REMIND_AFTER_CHANGES, **TEXTS}
+
+
 def check_passphrase(phrase) -> str:
     """The passphrase that will protect a school file leaving the computer, or a UserError."""
     if not isinstance(phrase, str) or not phrase.strip():

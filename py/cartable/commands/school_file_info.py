@@ -34,3 +34,9 @@ def check_passphrase(api, payload, session):
     encrypts the file itself, web/ui/passphrase.js); a French UserError otherwise."""
     school_file_info.check_passphrase(payload.get("passphrase"))
     return {"ok": True, "min": school_file_info.PASSPHRASE_MIN}
+
+
+@command("school.file_texts", role="public")
+def file_texts(api, payload, session):
+    """``{}`` -> the texts and reminder threshold for keeping the school file (docs/API.md)."""
+    return school_file_info.file_texts()
