@@ -405,10 +405,18 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
         size = embed(assets, name, data, cache)
         files.append({"name": name, "script": f"assets/{name}.js", "size": size, "group": group})
     files.sort(key=lambda f: f["group"] != "startup")
-    # The worker's source, as a string the page turns into a Blob-URL worker at once.
-    worker = json.dumps((WEB / "worker.js").read_text(encoding="utf-8"))
-    (assets / "worker.js.js").write_text(f"self.__CARTABLE_WORKER__ = {worker};\n",
-                                         encoding="utf-8")
+    # The web bundles (web/bundle.txt). The worker's source goes in as a string that the page
+    # turns into a Blob-URL worker at once.
+    bundles = read_manifest()
+    for name in bundles:
+        text, source_map = bundle(name, bundles[name])
+        if name == "worker.js":
+            worker = json.dumps(text)
+            (assets / "worker.js.js").write_text(f"self.__CARTABLE_WORKER__ = {worker};\n",
+                                                 encoding="utf-8")
+        else:
+            (out / name).write_text(text, encoding="utf-8")
+            (out / f"{name}.map").write_text(source_map, encoding="utf-8")
 
     config = {
         "version": app_wheel.split("-")[1],
@@ -428,9 +436,82 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
     if "__CSP__" not in template:
         raise BuildError("web/index.html must contain the __CSP__ placeholder")
     (out / "index.html").write_text(template.replace("__CSP__", CSP), encoding="utf-8")
-    for name in ["boot.js", "boot.css", "app.js", "app.css"]:
-        if (WEB / name).exists():
-            shutil.copy2(WEB / name, out / name)
+    for name in COPIED:
+        shutil.copy2(web_file(name, "build.py's COPIED list"), out / name)
+
+
+# -- 5. the web files: bundles and copies ----------------------------------------------------
+
+MANIFEST = "bundle.txt"  # in web/: which files make each bundle, in order (see that file)
+COPIED = ["boot.css", "app.css"]  # web files copied as they are (index.html: see write_dist)
+
+
+def web_file(name: str, listed_in: str) -> Path:
+    """``web/NAME``, or a BuildError saying where the missing file is listed."""
+    path = WEB / name
+    if not path.is_file():
+        raise BuildError(f"web/{name} is missing, but {listed_in} lists it: restore the file, "
+                         f"or remove it from {listed_in}.")
+    return path
+
+
+def read_manifest() -> dict[str, list[str]]:
+    """``web/bundle.txt``: output name -> source files (relative to web/), in order.
+
+    Every ``.js`` file under web/ must be listed once (a screen added but not listed would
+    silently be missing from the app)."""
+    bundles: dict[str, list[str]] = {}
+    current = None
+    for number, raw in enumerate(web_file(MANIFEST, "build.py").read_text("utf-8").splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = bundles.setdefault(line[1:-1], [])
+        elif current is None:
+            raise BuildError(f"web/{MANIFEST}:{number}: a file before any [bundle.js] header")
+        else:
+            web_file(line, f"web/{MANIFEST} (line {number})")
+            current.append(line)
+    listed = [f for files in bundles.values() for f in files]
+    twice = sorted({f for f in listed if listed.count(f) > 1})
+    unlisted = sorted(p.relative_to(WEB).as_posix() for p in WEB.rglob("*.js")
+                      if p.relative_to(WEB).as_posix() not in listed)
+    if twice or unlisted:
+        raise BuildError(f"web/{MANIFEST} must list every .js file of web/ once: "
+                         f"listed twice: {twice or 'none'}; not listed: {unlisted or 'none'}.")
+    return bundles
+
+
+def bundle(name: str, files: list[str]) -> tuple[str, str]:
+    """One classic script from ``files`` (an ordered concatenation in one strict function
+    scope, so that the page's bundles share no global names) and its source map.
+
+    Each file starts with a marker comment ``// ==== web/FILE ====``. A browser names a whole
+    script after its last ``//# sourceURL=`` comment, so per-file ``sourceURL`` markers would
+    all be named after the last file: the bundle ends with its own ``//# sourceURL=NAME``, and
+    its source map (one section per file, sources included) shows every file under its own
+    name and line numbers in the developer tools (not loaded by the page itself)."""
+    # The worker is a global scope of its own: no wrapper (its functions stay reachable from
+    # the developer tools and the e2e tests, e.g. call() and persist()).
+    wrap = name != "worker.js"
+    parts = [f"/* Cartable {name}: built by build.py from web/{MANIFEST}, do not edit. */",
+             *(["(() => {"] if wrap else []), '"use strict";']
+    sections = []
+    for file in files:
+        text = (WEB / file).read_text(encoding="utf-8").rstrip("\n")
+        parts.append(f"// ==== web/{file} ====")
+        lines = text.split("\n")
+        sections.append({"offset": {"line": len(parts), "column": 0}, "map": {
+            "version": 3, "sources": [f"web/{file}"], "sourcesContent": [text + "\n"],
+            "names": [], "mappings": ";".join(["AAAA"] + ["AACA"] * (len(lines) - 1))}})
+        parts += lines
+    parts += [*(["})();"] if wrap else []), f"//# sourceURL={name}"]
+    if wrap:  # the worker starts from a Blob URL: no map file next to it
+        parts.append(f"//# sourceMappingURL={name}.map")
+    parts.append("")
+    source_map = json.dumps({"version": 3, "file": name, "sections": sections})
+    return "\n".join(parts), source_map
 
 
 def replace_dist(new: Path) -> None:

@@ -324,7 +324,7 @@ def test_preview_writes_nothing_and_import_applies(school):
     p = call(school, "sacoche.preview", {"data": data, "filename": "x.xml"})
     assert db_hash(school) == before
     assert p["eleves"] == [{"nom": "MARTIN", "prenom": "Jules", "sconet_id": 0, "id": eid,
-                            "statut": "modifié", "nb": 1}]
+                            "statut": "modifié", "code": "modifie", "nb": 1}]
     assert p["message"] == (
         "Aperçu de l'import : 1 élève modifié (1 validation), 0 inchangé, 0 ignoré. "
         "Rien n'est encore enregistré."

@@ -26,7 +26,7 @@ from . import db, school_file_info
 from .errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
-AREAS = ("school", "accounts", "base_eleves", "validation", "sacoche", "school_file_info",
+AREAS = ("school", "accounts", "base_eleves", "validation", "sacoche", "ui", "school_file_info",
          "protection")
 # Changes that are not the school's: they do not move its "last change" (school_file_info).
 NOT_SCHOOL_CHANGES = {"auth.login"}

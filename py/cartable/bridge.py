@@ -180,25 +180,16 @@ def _fingerprint() -> tuple:
 # -- the school file itself -----------------------------------------------------------------
 
 
-def _today_iso() -> str:
-    try:
-        from ._compat import today
-
-        return today().isoformat()
-    except Exception:  # noqa: BLE001
-        import datetime
-
-        return datetime.date.today().isoformat()
-
-
 async def _file_bytes(payload: dict) -> tuple[dict, bool]:
     if not _may_manage_file():
         raise UserError("Seul le directeur ou la directrice peut enregistrer le fichier école.")
     conn = getattr(_api, "db", None)
     if conn is not None and getattr(conn, "in_transaction", False):
         raise UserError("Une opération est en cours. Réessayez dans un instant.")
+    from . import _compat, db
+
     data = _read_db()
-    return {"filename": f"ecole-cartable-{_today_iso()}.sqlite3", "data": data}, False
+    return {"filename": db.school_file_name(_compat.today()), "data": data}, False
 
 
 async def _replace_file(payload: dict) -> tuple[dict, bool]:

@@ -222,6 +222,11 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+def school_file_name(day) -> str:
+    """The name offered when the school file of ``day`` (a date) is downloaded."""
+    return f"ecole-cartable-{day.isoformat()}.sqlite3"
+
+
 def check_school_file(data: bytes) -> int:
     """Check that ``data`` is a Cartable school file this version can open (migrating if older).
 

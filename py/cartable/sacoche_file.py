@@ -542,19 +542,19 @@ class ImportPlan:
 
     @property
     def counts(self) -> dict:
-        c = {"modifié": 0, "inchangé": 0, "ignoré": 0}
+        c = {"modifie": 0, "inchange": 0, "ignore": 0}
         for r in self.reports:
-            c[r["statut"]] += 1
+            c[r["code"]] += 1
         return c
 
     def message(self, applied: bool) -> str:
         c = self.counts
         nb = len(self.item_rows) + len(self.competence_rows)
         text = (
-            f"{_n(c['modifié'], 'élève modifié', 'élèves modifiés')} "
+            f"{_n(c['modifie'], 'élève modifié', 'élèves modifiés')} "
             f"({_n(nb, 'validation', 'validations')}), "
-            f"{_n(c['inchangé'], 'inchangé', 'inchangés')}, "
-            f"{_n(c['ignoré'], 'ignoré', 'ignorés')}."
+            f"{_n(c['inchange'], 'inchangé', 'inchangés')}, "
+            f"{_n(c['ignore'], 'ignoré', 'ignorés')}."
         )
         if applied:
             return "Import terminé : " + text
@@ -633,7 +633,7 @@ def plan_import(conn: sqlite3.Connection, data: bytes, today: datetime.date) -> 
     plan = ImportPlan([], [], [])
     for e in eleves:
         report = {"nom": e.nom, "prenom": e.prenom, "sconet_id": e.sconet_id, "id": None,
-                  "statut": "ignoré", "nb": 0}
+                  "statut": "ignoré", "code": "ignore", "nb": 0}
         if e.warnings:
             report["avertissements"] = e.warnings
         plan.reports.append(report)
@@ -654,6 +654,7 @@ def plan_import(conn: sqlite3.Connection, data: bytes, today: datetime.date) -> 
                     nb += 1
         report["nb"] = nb
         report["statut"] = "modifié" if nb else "inchangé"
+        report["code"] = "modifie" if nb else "inchange"  # ASCII machine code (CSS, scripts)
     return plan
 
 

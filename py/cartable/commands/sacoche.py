@@ -64,9 +64,9 @@ def _result(plan, applied: bool) -> dict:
     return {
         "eleves": plan.reports,
         "message": plan.message(applied),
-        "nb_modifies": counts["modifié"],
-        "nb_inchanges": counts["inchangé"],
-        "nb_ignores": counts["ignoré"],
+        "nb_modifies": counts["modifie"],
+        "nb_inchanges": counts["inchange"],
+        "nb_ignores": counts["ignore"],
         "nb_validations": len(plan.item_rows) + len(plan.competence_rows),
     }
 

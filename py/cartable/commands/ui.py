@@ -1,0 +1,29 @@
+"""API command ``ui.strings``: the rules and texts the interface shows, from the core, once.
+
+The browser asks for them once, before any other call, so that no rule (a limit, a default, a
+message about data) is written twice, in Python and in JavaScript (see docs/API.md "Interface").
+"""
+
+from __future__ import annotations
+
+from .. import _compat, accounts, db
+from ..api import command
+from .validation import LOCKED
+
+# Palier 2 (fin de CM2): what an elementary school validates and sends to the collège.
+DEFAULT_PALIER_ID = 2
+# The niveau whose classes are ticked first for the SACoche export (pupils leaving for collège).
+EXPORT_DEFAULT_NIVEAU = "CM2"
+
+
+@command("ui.strings", role="public")
+def strings(api, payload, session):
+    n = accounts.PASSWORD_MIN_LENGTH
+    return {
+        "password_min_length": n,
+        "password_hint": f"Au moins {n} caractères.",
+        "default_palier_id": DEFAULT_PALIER_ID,
+        "export_default_niveau": EXPORT_DEFAULT_NIVEAU,
+        "locked_message": LOCKED,
+        "school_file_name": db.school_file_name(_compat.today()),
+    }

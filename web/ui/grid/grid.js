@@ -1,0 +1,176 @@
+/* The validation grid as a component: Grid.mount(section, grid) shows the grid reply of
+ * validation.grid (or restore_draft / save) with its toolbar, sends clicks to the core one at
+ * a time, saves, and guards leaving with unsaved changes.
+ *
+ * Parts: model.js (state from the core), table.js (DOM), keys.js (keyboard), draft.js (the
+ * localStorage copy of unsaved changes).
+ */
+const Grid = (() => {
+  const { el, append, button } = Dom;
+  const { plural } = Format;
+  const { call, busy, showError, showNotice } = Shell;
+  let current = null; // the grid shown, while it is shown
+
+  Shell.state.unsaved = () => (current && current.model.dirty > 0 ? "Des validations ne sont pas enregistrées." : null);
+  Shell.on("logout", () => { current = null; });
+
+  /** Remember the grid's selection, so that the selection screen offers it again. */
+  function remember(grid) {
+    const sel = Shell.state.validation || (Shell.state.validation = { done: {} });
+    sel.palier_id = grid.palier_id;
+    if (grid.classe) sel.classe_id = grid.classe.id;
+    sel.eleve_ids = grid.eleves.map((e) => e.id);
+    if (grid.competence) {
+      sel.competence_id = grid.competence.id;
+      sel.done = sel.done || {};
+      sel.done[grid.competence.id] = true;
+    }
+    return sel;
+  }
+
+  function leaveGuard(g) {
+    return () => {
+      if (!(g.model.dirty > 0)) {
+        current = null;
+        return true;
+      }
+      if (window.confirm(`Des validations ne sont pas enregistrées (${plural(g.model.dirty, "modification", "modifications")}). Quitter sans enregistrer ?`)) {
+        call("validation.discard").catch(() => {});
+        GridDraft.forget();
+        current = null;
+        return true;
+      }
+      return false;
+    };
+  }
+
+  function intro(grid) {
+    const director = Shell.isDirector();
+    const lockedText = grid.level !== "competences" ? "" : (director
+      ? " Une compétence validée est verrouillée pour les professeurs ; vous pouvez annuler une validation en cliquant sur la case."
+      : " Une compétence validée est verrouillée (« verrouillé ») : seul le directeur peut annuler cette validation.");
+    const subtitle = el("p", { class: "sous-titre" },
+      el("strong", { text: grid.classe ? `Classe ${grid.classe.nom}` : "" }),
+      grid.competence ? ` — ${grid.competence.nom}` : ` — Compétences du palier ${grid.palier_id}`);
+    const legend = el("p", { class: "legende" },
+      el("span", { class: "pastille etat-valide", text: "✓" }), " validé  ",
+      el("span", { class: "pastille etat-invalide", text: "✗" }), " invalidé  ",
+      el("span", { class: "pastille etat-aucun", text: "?" }), " pas de décision. ",
+      `Un clic sur une case la fait passer de ? à ✓, puis ✗, puis ?. Les flèches règlent toute une colonne, une ligne ou tout le domaine (1er clic : tout valider, 2e : tout invalider, 3e : tout effacer). Au clavier : flèches pour se déplacer, Espace ou Entrée pour changer.${lockedText}`);
+    return [subtitle, legend];
+  }
+
+  function toolbar(g) {
+    const aidLabel = () => (g.showAid ? "Masquer les pourcentages" : "Afficher les pourcentages");
+    g.status = el("p", { class: "etat-brouillon", "aria-live": "polite", id: "etat-brouillon" });
+    g.saveBtn = button("Enregistrer les validations", () => save(g), { class: "principal", id: "enregistrer-validations" });
+    const back = button("Retour", () => goBack(g), { class: "secondaire", id: "retour" });
+    const aidBtn = button(aidLabel(), () => {
+      g.showAid = !g.showAid;
+      Shell.state.validation.showAid = g.showAid;
+      aidBtn.textContent = aidLabel();
+      aidBtn.setAttribute("aria-pressed", g.showAid ? "true" : "false");
+      g.wrap.classList.toggle("avec-aide", g.showAid);
+    }, { class: "secondaire", "aria-pressed": g.showAid ? "true" : "false", id: "basculer-pourcentages" });
+    const printBtn = button("Imprimer", () => window.print(), { class: "secondaire" });
+    return el("div", { class: "actions barre-grille" }, back, g.saveBtn, g.level === "items" ? aidBtn : null, printBtn, g.status);
+  }
+
+  function mount(section, grid) {
+    const sel = remember(grid);
+    const g = { level: grid.level, model: GridModel.create(grid), queue: Promise.resolve(), pending: 0, showAid: !!sel.showAid };
+    current = g;
+    Shell.state.leaveGuard = leaveGuard(g);
+    g.wrap = el("div", { class: `grille-defilement${g.showAid ? " avec-aide" : ""}` });
+    append(section, [...intro(grid), toolbar(g), g.wrap]);
+    g.view = GridTable.create(g.model, { onCell: (td) => clickCell(g, td), onArrow: (b) => send(g, b._target, null) });
+    g.wrap.appendChild(g.view.node);
+    updateStatus(g);
+  }
+
+  function updateStatus(g) {
+    const dirty = g.model.dirty;
+    const text = dirty > 0
+      ? `${plural(dirty, "modification non enregistrée", "modifications non enregistrées")}.`
+      : "Toutes les modifications sont enregistrées.";
+    g.status.classList.toggle("a-enregistrer", dirty > 0);
+    // Count blues left (the goal is a table with no blue left).
+    const blues = GridModel.blues(g.model, g.view.keys);
+    g.status.textContent = `${text} ${blues ? `${plural(blues, "case sans décision", "cases sans décision")}.` : "Aucune case sans décision."}`;
+  }
+
+  function applyResult(g, r) {
+    const changed = GridModel.apply(g.model, r);
+    for (const k of changed.arrows) g.view.paintArrow(k);
+    for (const k of changed.cells) g.view.paintCell(k);
+    if (g.level === "items") for (const k of changed.aid) g.view.paintAid(k);
+    else for (const k of changed.aid) g.view.paintCell(k);
+    updateStatus(g);
+  }
+
+  /** Clicks are sent one after the other, in order; the painted state comes from the core. */
+  function send(g, target, optimistic) {
+    g.pending += 1;
+    const table = g.view.node;
+    table.classList.add("en-cours");
+    g.queue = g.queue.then(async () => {
+      try {
+        applyResult(g, await call("validation.click", { target }));
+        // Keep the draft for an accidental reload; in a burst of clicks, the last one does.
+        if (g.pending <= 1) await GridDraft.keep(g.model.dirty);
+      } catch (e) {
+        if (optimistic) optimistic.forEach(g.view.paintCell); // back to the core's last state
+        showError(e);
+      }
+      g.pending -= 1;
+      if (!g.pending) table.classList.remove("en-cours");
+    });
+    return g.queue;
+  }
+
+  function clickCell(g, td) {
+    if (td._locked) {
+      showNotice(Shell.state.strings.locked_message, "avertissement");
+      return;
+    }
+    const key = td.getAttribute("data-key");
+    // Optimistic paint (bleu -> vert -> rouge -> bleu); the reply repaints from the core.
+    const before = g.model.cells[key];
+    g.model.cells[key] = GridModel.nextState(before);
+    g.view.paintCell(key);
+    g.model.cells[key] = before;
+    send(g, { kind: "cell", eleve_id: td._eleve.id, row_id: td._row.id }, [key]);
+  }
+
+  function save(g) {
+    busy(g.saveBtn, "Enregistrement des validations…", async () => {
+      await g.queue;
+      const r = await call("validation.save");
+      GridDraft.forget();
+      if (!r.grid) {
+        current = null;
+        Shell.go(g.level, { force: true });
+        showNotice(r.message);
+        return;
+      }
+      GridModel.load(g.model, r.grid);
+      // Rebuild the table: locks (validated compétences) and dates come from the reply.
+      const old = g.view.node;
+      g.view = GridTable.create(g.model, { onCell: (td) => clickCell(g, td), onArrow: (b) => send(g, b._target, null) });
+      g.wrap.replaceChild(g.view.node, old);
+      updateStatus(g);
+      Shell.clearMessages();
+      showNotice(r.message);
+    });
+  }
+
+  function goBack(g) {
+    if (!Shell.state.leaveGuard()) return;
+    current = null;
+    // Offer the next compétence not opened yet.
+    if (Shell.state.validation && g.level === "items") Shell.state.validation.competence_id = null;
+    Shell.go(g.level, { force: true });
+  }
+
+  return { mount };
+})();

@@ -1,0 +1,135 @@
+/* Screens without menu: first start (create the school), login, account activation. */
+(() => {
+  const { el, append, field } = Dom;
+  const { call, busy, showNotice } = Shell;
+
+  /** Two password inputs (the hint comes from the core); returns {first, second}. */
+  function passwordPair(parent, labelFirst) {
+    const attrs = { type: "password", autocomplete: "new-password", required: true };
+    const p1 = field(labelFirst || "Mot de passe", attrs, Shell.state.strings.password_hint);
+    const p2 = field("Confirmez le mot de passe", attrs);
+    append(parent, [p1.row, p2.row]);
+    return { first: p1.input, second: p2.input };
+  }
+
+  /** The two typings must match (the length rule is the core's: it answers with the reason). */
+  function checkSame(pair) {
+    if (pair.first.value !== pair.second.value) {
+      throw new Error("Les deux mots de passe ne sont pas identiques. Tapez-les à nouveau.");
+    }
+  }
+
+  function setupForm() {
+    const form = el("form", { class: "formulaire", novalidate: true });
+    const ecole = el("fieldset", {}, el("legend", { text: "L'école" }));
+    const nom = field("Nom de l'école", { required: true, autocomplete: "organization", name: "ecole" });
+    const uai = field("Numéro UAI (facultatif)", { name: "uai", maxlength: "8" },
+      "Le numéro de l'établissement, par exemple 0441234X.");
+    append(ecole, [nom.row, uai.row]);
+    const dir = el("fieldset", {}, el("legend", { text: "Le compte du directeur / de la directrice" }));
+    const dnom = field("Nom", { required: true, autocomplete: "family-name", name: "dnom" });
+    const dprenom = field("Prénom", { required: true, autocomplete: "given-name", name: "dprenom" });
+    const dlogin = field("Identifiant (facultatif)", { name: "dlogin", autocomplete: "username" },
+      "Laissez vide pour qu'il soit fabriqué à partir du prénom et du nom.");
+    append(dir, [dnom.row, dprenom.row, dlogin.row]);
+    const pair = passwordPair(dir);
+    const submit = el("button", { type: "submit", class: "principal", text: "Créer l'école" });
+    append(form, [ecole, dir, el("div", { class: "actions" }, submit)]);
+    return { form, submit, pair, nom, uai, dnom, dprenom, dlogin };
+  }
+
+  function setupPayload(f) {
+    const value = (x) => x.input.value.trim();
+    if (!value(f.nom)) throw new Error("Indiquez le nom de l'école.");
+    if (!value(f.dnom) || !value(f.dprenom)) {
+      throw new Error("Indiquez le nom et le prénom du directeur ou de la directrice.");
+    }
+    checkSame(f.pair);
+    const payload = {
+      nom: value(f.nom),
+      directeur: { nom: value(f.dnom), prenom: value(f.dprenom), password: f.pair.first.value },
+    };
+    if (value(f.uai)) payload.uai = value(f.uai);
+    if (value(f.dlogin)) payload.directeur.login = value(f.dlogin);
+    return payload;
+  }
+
+  Shell.screen({
+    id: "creation",
+    simple: true,
+    title: "Première ouverture : créer l'école",
+    render(card) {
+      append(card, el("p", { text: "Bienvenue dans Cartable. Indiquez le nom de l'école, puis créez le compte du directeur ou de la directrice : c'est ce compte qui paramètre l'école, importe les élèves et crée les comptes des professeurs." }));
+      const f = setupForm();
+      card.appendChild(f.form);
+      f.form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        busy(f.submit, "Création de l'école…", async () => {
+          const payload = setupPayload(f);
+          const r = await call("app.setup", payload);
+          const res = await call("auth.login", { login: r.login, password: payload.directeur.password });
+          await Shell.refreshStatus();
+          Shell.enterApp(res.user);
+          showNotice(`L'école est créée. Votre identifiant de connexion est « ${r.login} » : notez-le, il vous sera demandé à chaque ouverture.`);
+        });
+      });
+      f.nom.input.focus();
+    },
+  });
+
+  Shell.screen({
+    id: "connexion",
+    simple: true,
+    title: "Connexion",
+    render(card, opts) {
+      if (opts.message) append(card, el("p", { class: "information", text: opts.message }));
+      const form = el("form", { class: "formulaire", novalidate: true });
+      const login = field("Identifiant", { autocomplete: "username", name: "login", autocapitalize: "none", spellcheck: "false" });
+      const pwd = field("Mot de passe", { type: "password", autocomplete: "current-password", name: "password" });
+      const submit = el("button", { type: "submit", class: "principal", text: "Se connecter" });
+      append(form, [login.row, pwd.row, el("div", { class: "actions" }, submit)]);
+      append(card, form);
+      append(card, el("p", { class: "aide", text: "Mot de passe oublié ? Le directeur ou la directrice peut le réinitialiser (menu Professeurs)." }));
+      form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        busy(submit, "Connexion…", async () => {
+          if (!login.input.value.trim() || !pwd.input.value) {
+            throw new Error("Tapez votre identifiant et votre mot de passe.");
+          }
+          const password = pwd.input.value;
+          const res = await call("auth.login", { login: login.input.value.trim(), password });
+          Shell.clearMessages();
+          if (res.user.must_change_password) Shell.open("activation", { user: res.user, password });
+          else Shell.enterApp(res.user);
+        });
+      });
+      login.input.focus();
+    },
+  });
+
+  Shell.screen({
+    id: "activation",
+    simple: true,
+    title: "Activez votre compte : choisissez un nouveau mot de passe",
+    render(card, { user, password }) {
+      Shell.state.user = user;
+      Shell.renderHeader();
+      append(card, el("p", { text: `Bonjour ${user.prenom} ${user.nom}. Le mot de passe qui vous a été remis était provisoire. Choisissez-en un nouveau, que vous seul(e) connaîtrez.` }));
+      const form = el("form", { class: "formulaire", novalidate: true });
+      const pair = passwordPair(form, "Nouveau mot de passe");
+      const submit = el("button", { type: "submit", class: "principal", text: "Activer mon compte" });
+      append(form, el("div", { class: "actions" }, submit));
+      card.appendChild(form);
+      form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        busy(submit, "Activation du compte…", async () => {
+          checkSame(pair);
+          const r = await call("auth.change_password", { old_password: password, new_password: pair.first.value });
+          Shell.enterApp(r.user || { ...user, must_change_password: false });
+          showNotice("Votre compte est activé. Utilisez désormais ce nouveau mot de passe.");
+        });
+      });
+      pair.first.focus();
+    },
+  });
+})();
