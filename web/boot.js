@@ -18,6 +18,9 @@
  *                                       later failure; callback(null) once a later save
  *                                       succeeds. A failure before the callback was
  *                                       registered (e.g. at start-up) is reported at once.
+ *   Cartable.onChange(callback)         callback(command) after each command that changed the
+ *                                       school and was saved in the browser (the page keeps
+ *                                       the school file up to date, web/ui/keeper.js).
  *   Cartable.rescueFile()               -> Promise<{filename, data}>: the school file as it is
  *                                       in memory, for any user, but only while saving in
  *                                       the browser fails (see docs/SECURITY.md).
@@ -173,6 +176,7 @@
   let nextId = 1;
   const pending = new Map(); // call id -> {resolve, reject}
   const persistListeners = [];
+  const changeListeners = [];
   let pandasWaiters = null;
   let persistError = null; // the last failure to save, until a later save succeeds
 
@@ -222,6 +226,9 @@
         const p = pending.get(msg.id);
         if (!p) break;
         pending.delete(msg.id);
+        if (msg.ok && msg.changed) {
+          for (const cb of changeListeners) queueMicrotask(() => cb(p.command));
+        }
         if (msg.ok) {
           p.resolve(msg.result);
         } else {
@@ -469,6 +476,10 @@
         const err = persistError;
         queueMicrotask(() => { if (persistError === err) callback(err); });
       }
+    },
+
+    onChange(callback) {
+      changeListeners.push(callback);
     },
 
     rescueFile() {

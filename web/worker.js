@@ -314,7 +314,8 @@ function call(id, command, payload) {
     const transfer = [];
     const result = reply.ok ? fromWire(reply.result, transfer) : undefined;
     self.postMessage({ type: "result", id, ok: reply.ok, result, error: reply.error,
-                       code: reply.code, detail: reply.detail }, transfer);
+                       code: reply.code, detail: reply.detail, changed: !!reply.changed },
+                     transfer);
   });
 }
 

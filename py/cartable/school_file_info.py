@@ -91,6 +91,9 @@ TEXTS = {
         "disque) : Cartable l'enregistrera ensuite automatiquement après chaque modification."),
     "auto_actif": "Enregistrement automatique dans « {nom} » : dernier enregistrement {quand}.",
     "auto_reprendre": "Reprendre l'enregistrement automatique dans {nom}",
+    "auto_attente": (
+        "Le navigateur demande votre accord, à chaque démarrage, avant d'enregistrer "
+        "automatiquement le fichier de l'école."),
     "auto_erreur": (
         "L'enregistrement automatique dans « {nom} » a échoué : {raison} Enregistrez le fichier "
         "de l'école autrement (bouton « Enregistrer le fichier de l'école »)."),
