@@ -26,9 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent / "firefox"
 CSV = ROOT / "tests" / "fixtures" / "base_eleves" / "CSVExtraction.csv"
 FIREFOX = Path("/usr/bin/firefox-esr")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 def run_smoke(dist: Path, work: Path, **env) -> dict:
+    ARTIFACTS.mkdir(exist_ok=True)
     if not FIREFOX.exists():
         pytest.fail(f"{FIREFOX} is missing: run .ci/setup (apt-get install firefox-esr)")
     if not (HERE / "node_modules" / "puppeteer-core").is_dir():
@@ -45,8 +47,18 @@ def run_smoke(dist: Path, work: Path, **env) -> dict:
     return out
 
 
+def dump(path: str) -> dict:
+    """Every row of the school's tables but the last-change stamp."""
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        rows = {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}"))) for t in tables}
+    rows["meta"] = [r for r in rows["meta"] if r[0] != "derniere_modification"]
+    return rows
+
+
 def test_firefox_smoke(dist, tmp_path):
-    out = run_smoke(dist, tmp_path, CARTABLE_FF_MOVED="0")
+    out = run_smoke(dist, tmp_path)
 
     # The detector of outside requests works (it saw a request to a local server) ...
     assert out["detector_works"] is True
@@ -78,6 +90,22 @@ def test_firefox_smoke(dist, tmp_path):
     # The school file downloaded from Firefox is a real school database.
     with sqlite3.connect(out["downloads"]["school"]) as conn:
         assert conn.execute("SELECT count(*) FROM eleve").fetchone()[0] == 143
+
+    # The Fichier screen says when the file was saved, and what Firefox does with the folder.
+    assert "jamais été enregistré" in out["file_state_before"]
+    assert "enregistré pour la dernière fois le" in out["file_state_after"]
+    assert "modification" not in out["file_state_after"]
+    assert "emplacement exact du dossier" in out["firefox_note"]
+    assert out["auto_save_offered"] is False  # no File System Access API in Firefox
+
+    # The moved folder: Firefox gives the copy an empty storage (the reason for all this) ...
+    assert out["moved_needs_setup"] is True
+    # ... and the school opened from its file is the same school, nothing lost.
+    assert "École Jean Macé (0441234X)" in out["moved_header"]
+    assert out["moved_overview"]["nb_eleves"] == 143
+    assert dump(out["downloads"]["moved_school"]) == dump(out["downloads"]["school"])
+    for name in ("firefox-premiere-ouverture", "firefox-dossier-deplace"):
+        shutil.copy(tmp_path / f"{name}.png", ARTIFACTS / f"{name}.png")
 
     # Startup in Firefox.
     assert all(0 < s < 60 for s in out["ready_seconds"])

@@ -11,7 +11,7 @@
 // e2e/test_firefox.py asserts on it and parses the downloaded files. Exit code 0 unless a step
 // could not run at all (then the JSON has "error").
 
-import { cpSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -195,8 +195,11 @@ async function exportSacoche(page, ff) {
 
 async function saveSchoolFile(page, ff) {
   await menu(page, "fichier");
+  const before = await text(page, "#etat-fichier");
   out.downloads.school = await download(ff, () => page.click("#enregistrer-fichier"));
-  step("school-file-saved");
+  await waitText(page, "#etat-fichier", "enregistré pour la dernière fois");
+  step("school-file-saved", { file_state_before: before, file_state_after: await text(page, "#etat-fichier"),
+    firefox_note: await text(page, "#note-firefox"), auto_save_offered: !!(await page.$("#choisir-fichier-auto")) });
 }
 
 async function movedFolder(ff, user) {
@@ -204,10 +207,13 @@ async function movedFolder(ff, user) {
   cpSync(DIST, moved, { recursive: true });
   const page = await newPage(ff.browser);
   try {
+    await page.setViewport({ width: 1366, height: 768 });
     await open(page, pathToFileURL(join(moved, "index.html")).href);
     const status = await page.evaluate(() => Cartable.call("app.status", {}));
     step("moved-opened", { moved_needs_setup: status.needs_setup });
     await page.waitForSelector(".ecran-creation", { timeout: TIMEOUT });
+    await waitText(page, "#note-firefox-creation", "Dans Firefox");
+    await page.screenshot({ path: join(WORK, "firefox-premiere-ouverture.png") });
     const input = await page.waitForSelector("#ouvrir-fichier-ecole", { timeout: TIMEOUT });
     await input.uploadFile(out.downloads.school);
     await page.waitForSelector(".ecran-connexion h2", { timeout: TIMEOUT });
@@ -215,6 +221,9 @@ async function movedFolder(ff, user) {
     const after = await page.evaluate(() => Cartable.call("school.overview", {}));
     const header = await text(page, ".entete");
     step("moved-reopened", { moved_header: header, moved_overview: after });
+    await page.screenshot({ path: join(WORK, "firefox-dossier-deplace.png") });
+    await menu(page, "fichier");
+    out.downloads.moved_school = await download(ff, () => page.click("#enregistrer-fichier"));
   } finally {
     out.bad_requests.push(...badRequests(page));
     await page.close();
@@ -242,7 +251,7 @@ async function main() {
       await gridClickAndSave(page);
       await exportSacoche(page, ff);
       await saveSchoolFile(page, ff);
-      if (process.env.CARTABLE_FF_MOVED !== "0") await movedFolder(ff, user);
+      await movedFolder(ff, user);
     } finally {
       out.bad_requests.push(...badRequests(page));
     }
