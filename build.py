@@ -484,19 +484,16 @@ def read_manifest() -> dict[str, list[str]]:
 
 
 def bundle(name: str, files: list[str]) -> tuple[str, str]:
-    """One classic script from ``files`` (an ordered concatenation in one strict function
-    scope, so that the page's bundles share no global names) and its source map.
+    """One classic script from ``files`` (an ordered concatenation, strict mode) and its
+    source map. Each file keeps its names inside one namespace (see web/bundle.txt).
 
     Each file starts with a marker comment ``// ==== web/FILE ====``. A browser names a whole
     script after its last ``//# sourceURL=`` comment, so per-file ``sourceURL`` markers would
     all be named after the last file: the bundle ends with its own ``//# sourceURL=NAME``, and
     its source map (one section per file, sources included) shows every file under its own
     name and line numbers in the developer tools (not loaded by the page itself)."""
-    # The worker is a global scope of its own: no wrapper (its functions stay reachable from
-    # the developer tools and the e2e tests, e.g. call() and persist()).
-    wrap = name != "worker.js"
     parts = [f"/* Cartable {name}: built by build.py from web/{MANIFEST}, do not edit. */",
-             *(["(() => {"] if wrap else []), '"use strict";']
+             '"use strict";']
     sections = []
     for file in files:
         text = (WEB / file).read_text(encoding="utf-8").rstrip("\n")
@@ -506,8 +503,8 @@ def bundle(name: str, files: list[str]) -> tuple[str, str]:
             "version": 3, "sources": [f"web/{file}"], "sourcesContent": [text + "\n"],
             "names": [], "mappings": ";".join(["AAAA"] + ["AACA"] * (len(lines) - 1))}})
         parts += lines
-    parts += [*(["})();"] if wrap else []), f"//# sourceURL={name}"]
-    if wrap:  # the worker starts from a Blob URL: no map file next to it
+    parts.append(f"//# sourceURL={name}")
+    if name != "worker.js":  # the worker starts from a Blob URL: no map file next to it
         parts.append(f"//# sourceMappingURL={name}.map")
     parts.append("")
     source_map = json.dumps({"version": 3, "file": name, "sections": sections})

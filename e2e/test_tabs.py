@@ -1,4 +1,4 @@
-"""One tab at a time (web/boot.js, "one tab at a time"; docs/SECURITY.md §7).
+"""One tab at a time (web/boot/tabs.js, web/boot/lock.js; docs/SECURITY.md §7).
 
 Two pages of one browser context share the file:// storage, like two tabs of one browser
 profile. Every tab would keep its own copy of the school in its worker and save it whole, so the

@@ -1,0 +1,49 @@
+// The worker's wire codec (web/worker/wire.js): bytes as {"__bytes__": base64}, both ways.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const Wire = require("../../web/worker/wire.js");
+
+test("bytes become {__bytes__: base64} at any depth, other values are unchanged", () => {
+  const payload = { data: new Uint8Array([0, 1, 2, 250, 255]), filename: "a.csv",
+    list: [1, "x", null, { inner: new Uint8Array([104, 105]).buffer }], flag: true };
+  assert.deepEqual(Wire.toWire(payload), {
+    data: { __bytes__: "AAEC+v8=" }, filename: "a.csv",
+    list: [1, "x", null, { inner: { __bytes__: "aGk=" } }], flag: true,
+  });
+});
+
+test("{__bytes__} becomes a Uint8Array whose buffer is listed for transfer", () => {
+  const transfer = [];
+  const out = Wire.fromWire({ filename: "f.zip", data: { __bytes__: "UEsDBA==" }, n: [{ __bytes__: "" }] }, transfer);
+  assert.deepEqual([...out.data], [0x50, 0x4b, 3, 4]);
+  assert.ok(out.data instanceof Uint8Array);
+  assert.equal(out.filename, "f.zip");
+  assert.equal(out.n[0].length, 0);
+  assert.equal(transfer.length, 2);
+  assert.equal(transfer[0], out.data.buffer);
+});
+
+test("an object with __bytes__ and another key is not bytes", () => {
+  const v = { __bytes__: "AA==", other: 1 };
+  assert.deepEqual(Wire.fromWire(v, []), v);
+});
+
+test("round trip keeps every byte value, also beyond one 32 KiB chunk", () => {
+  const big = new Uint8Array(100000);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 256;
+  const wire = Wire.toWire({ big });
+  assert.equal(typeof wire.big.__bytes__, "string");
+  assert.equal(wire.big.__bytes__, Buffer.from(big).toString("base64"));
+  const back = Wire.fromWire(JSON.parse(JSON.stringify(wire)), []).big;
+  assert.deepEqual(Buffer.from(back), Buffer.from(big));
+});
+
+test("the same base64 as Python's base64.b64encode (the bridge's side)", () => {
+  // b64encode(bytes(range(256))).decode() starts and ends like this.
+  const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const b64 = Wire.toWire(all).__bytes__;
+  assert.ok(b64.startsWith("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g"));
+  assert.ok(b64.endsWith("+/w=="));
+  assert.deepEqual([...Wire.base64ToBytes(b64)], [...all]);
+});

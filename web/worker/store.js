@@ -1,0 +1,155 @@
+/* IndexedDB: the school database survives reloads. */
+
+const DB_PATH = "/home/pyodide/cartable.sqlite3";
+const IDB_NAME = "cartable"; // all file:// pages share one storage origin: prefix names
+const IDB_STORE = "files";
+const IDB_KEY = "school.sqlite3";
+// -- IndexedDB: the school database survives reloads ----------------------------------------
+//
+// Every save is ONE transaction writing the whole database file under IDB_KEY: IndexedDB
+// commits a transaction entirely or not at all, so a reload, a crash or a full disk in the
+// middle leaves the previous file or the new one, never a mix nor an empty store. Saves run
+// one after the other, in the order they were asked for: the latest always wins.
+//
+// If the stored file cannot be opened at start-up, the worker enters "recovery": it keeps the
+// stored bytes untouched (nothing writes IDB_KEY until the user chooses, on the page's
+// recovery screen, to open a school file or to start a new school) and can hand them to the
+// page for download.
+
+function idbOpen() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(IDB_NAME, 1); // throws (-> reject) where IndexedDB is missing
+    req.onupgradeneeded = () => req.result.createObjectStore(IDB_STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error("IndexedDB blocked"));
+  });
+}
+
+/** The stored school file: {value} (undefined when none), {unavailable} or {readError}. */
+async function idbReadSchool() {
+  let db;
+  try {
+    db = await idbOpen();
+  } catch (e) {
+    console.error("Cartable: IndexedDB unavailable", e);
+    return { unavailable: e };
+  }
+  try {
+    const value = await new Promise((resolve, reject) => {
+      const req = db.transaction(IDB_STORE, "readonly").objectStore(IDB_STORE).get(IDB_KEY);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    return { value };
+  } catch (e) {
+    console.error("Cartable: the stored school file could not be read", e);
+    return { readError: e };
+  } finally {
+    db.close();
+  }
+}
+
+/** Write [key, value] pairs in ONE readwrite transaction: all of them or none. */
+async function idbWrite(entries) {
+  const db = await idbOpen();
+  try {
+    if (stopped) return; // another tab took over meanwhile ("stop" with `now`)
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(IDB_STORE, "readwrite", { durability: "strict" });
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error || new DOMException("transaction aborted", "AbortError"));
+      try {
+        const store = tx.objectStore(IDB_STORE);
+        for (const [key, value] of entries) store.put(value, key);
+      } catch (e) { // e.g. QuotaExceededError, DataCloneError thrown by put()
+        try { tx.abort(); } catch (_) { /* already finished */ }
+        reject(e);
+      }
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** The bytes of a stored value, or null if it is not a file (then `rescue` is what it is). */
+async function storedBytes(value) {
+  if (value instanceof Uint8Array) return { bytes: value };
+  if (value instanceof ArrayBuffer) return { bytes: new Uint8Array(value) };
+  if (ArrayBuffer.isView(value)) {
+    return { bytes: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
+  }
+  if (typeof Blob !== "undefined" && value instanceof Blob) {
+    return { bytes: new Uint8Array(await value.arrayBuffer()) };
+  }
+  let text;
+  try {
+    text = typeof value === "string" ? value : JSON.stringify(value);
+  } catch (e) {
+    text = String(value);
+  }
+  return { bytes: null, rescue: new TextEncoder().encode(String(text)) };
+}
+
+function localDate() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+let persistFailed = false; // the last save failed: the page shows a warning until one succeeds
+let pendingBackup = null;  // [key, bytes] of unreadable data to keep, written with the next save
+let recovery = null;       // {bytes} while the stored file cannot be opened (see above)
+let refuseCalls = false;   // another tab is taking over: no new command runs
+let stopped = false;       // another tab took over: nothing is written to IndexedDB any more
+
+// Saves run one after the other, each with the bytes of the moment it was asked for.
+let saving = Promise.resolve(true);
+function persist() {
+  if (recovery) return saving; // never write over the unreadable file before the user chose
+  if (stopped) return saving; // another tab has the school now
+  const bytes = pyodide.FS.readFile(DB_PATH);
+  saving = saving.then(() => save(bytes));
+  return saving;
+}
+
+async function save(bytes) {
+  if (stopped) return false; // asked before a "stop" with `now`: dropped
+  const entries = [[IDB_KEY, bytes]];
+  if (pendingBackup) entries.push(pendingBackup);
+  try {
+    await idbWrite(entries);
+  } catch (e) {
+    console.error("Cartable: could not save the database in IndexedDB", e);
+    persistFailed = true;
+    self.postMessage({ type: "persist-error", message: persistMessage(e),
+                       detail: String(e && e.stack || e) });
+    return false;
+  }
+  pendingBackup = null;
+  if (persistFailed) {
+    persistFailed = false;
+    self.postMessage({ type: "persist-ok" });
+  }
+  return true;
+}
+
+function persistMessage(e) {
+  const name = e && e.name;
+  let why, advice;
+  if (name === "QuotaExceededError") {
+    why = "l'espace de stockage du navigateur est plein";
+    advice = "puis libérez de l'espace sur le disque.";
+  } else if (typeof indexedDB === "undefined" || ["InvalidStateError", "SecurityError",
+    "NotAllowedError", "UnknownError"].includes(name)) {
+    why = "le stockage du navigateur est indisponible, par exemple en navigation privée";
+    advice = "puis ouvrez Cartable dans une fenêtre normale (pas en navigation privée).";
+  } else {
+    why = "le stockage du navigateur a refusé l'écriture";
+    advice = "puis vérifiez l'espace disque disponible et rechargez la page.";
+  }
+  return "Les dernières modifications n'ont pas pu être enregistrées dans ce navigateur (" +
+    why + "). Elles sont encore dans cette page : téléchargez le fichier de l'école et " +
+    "gardez-le (clé USB, disque) avant de fermer la page, " + advice;
+}
+
