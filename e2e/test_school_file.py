@@ -94,9 +94,9 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
 
     # First run: "Ouvrir un fichier d'école" beside "Créer l'école", and the Firefox note.
     first = page.locator(".premiere-ouverture-fichier")
-    expect(first.get_by_role("button", name="Ouvrir un fichier d'école")).to_be_visible()
-    expect(page.get_by_role("button", name="Créer l'école")).to_be_visible()
-    expect(page.locator("#note-firefox-creation")).to_contain_text("Dans Firefox")
+    expect(first.get_by_role("button", name="Ouvrir un fichier d'école")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name="Créer l'école")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#note-firefox-creation")).to_contain_text("Dans Firefox", timeout=TIMEOUT)
     e2e.screenshot(page, "fichier-01-premiere-ouverture")
     dialogs = []
 
@@ -112,21 +112,21 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
     page.set_input_files("#ouvrir-fichier-ecole", str(a_old))
     login(page)  # the login screen came without any confirmation: nothing to lose
     assert dialogs == []
-    expect(page.locator(".entete")).to_contain_text("École Jules Ferry")
+    expect(page.locator(".entete")).to_contain_text("École Jules Ferry", timeout=TIMEOUT)
     assert e2e.call(page, "school.overview")["nb_eleves"] == 3
 
     # A change: the Fichier screen says the file has not been saved since.
     e2e.call(page, "school.update", "{nom: 'École Jules Ferry', uai: '0441234X'}")
     e2e.call(page, "niveaux.set", "{actifs: ['CE1', 'CM2']}")
     menu(page, "fichier")
-    expect(page.locator("#etat-fichier")).to_contain_text("modification")
-    expect(page.locator("#note-firefox")).to_contain_text("emplacement exact du dossier")
+    expect(page.locator("#etat-fichier")).to_contain_text("modification", timeout=TIMEOUT)
+    expect(page.locator("#note-firefox")).to_contain_text("emplacement exact du dossier", timeout=TIMEOUT)
     e2e.screenshot(page, "fichier-02-ecran-fichier")
 
     # The older copy of the same school: the confirmation names both; dismissed, nothing moves.
     page.set_input_files(".vue-fichier input[type=file]:not(#ouvrir-fichier-ecole)", str(a_old))
     page.click("#ouvrir-fichier")
-    expect(page.locator(".vue-fichier")).to_be_visible()
+    expect(page.locator(".vue-fichier")).to_be_visible(timeout=TIMEOUT)
     page.wait_for_timeout(500)
     assert len(dialogs) == 1, dialogs
     text = dialogs[0]
@@ -139,7 +139,7 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
     page.on("dialog", accept)
     page.set_input_files(".vue-fichier input[type=file]:not(#ouvrir-fichier-ecole)", str(b))
     page.click("#ouvrir-fichier")
-    expect(page.locator(".ecran-connexion")).to_contain_text("École Louise Michel")
+    expect(page.locator(".ecran-connexion")).to_contain_text("École Louise Michel", timeout=TIMEOUT)
     other = dialogs[-1]
     assert "« École Louise Michel » (UAI 0449999Z)" in other and "05/10/2026 à 16 h 40" in other
     assert "« École Jules Ferry » (UAI 0441234X)" in other and "pas la même école" in other
@@ -160,7 +160,7 @@ def test_protected_file_erase_and_reopen(screen, e2e, tmp_path):
     page.fill("#phrase-protection", "court")
     page.fill("#phrase-protection-2", "court")
     page.click("#telecharger-protege")
-    expect(page.locator(".alertes .alerte.erreur")).to_contain_text("trop courte")
+    expect(page.locator(".alertes .alerte.erreur")).to_contain_text("trop courte", timeout=TIMEOUT)
     page.fill("#phrase-protection", PHRASE)
     page.fill("#phrase-protection-2", PHRASE)
     with page.expect_download() as info:
@@ -176,19 +176,19 @@ def test_protected_file_erase_and_reopen(screen, e2e, tmp_path):
         const r = indexedDB.open('autre-base', 1); r.onsuccess = () => { r.result.close(); ok(); }; })""")
     menu(page, "protection")
     article = page.locator(".texte-protection")
-    expect(article.locator("h3")).to_have_count(7)
-    expect(article).to_contain_text("Aucun sous-traitant")
+    expect(article.locator("h3")).to_have_count(7, timeout=TIMEOUT)
+    expect(article).to_contain_text("Aucun sous-traitant", timeout=TIMEOUT)
     e2e.screenshot(page, "fichier-04-protection-donnees")
     page.click("#effacer-donnees")
-    expect(page.locator("#effacer-telecharger")).to_be_visible()
+    expect(page.locator("#effacer-telecharger")).to_be_visible(timeout=TIMEOUT)
     with page.expect_download() as last:
         page.click("#effacer-telecharger")
     assert school_of(Path(last.value.path()).read_bytes(), tmp_path) == ("École du Port", 4)
     e2e.screenshot(page, "fichier-05-effacer-confirmation")
     page.click("#effacer-confirmer")
     assert e2e.wait_state(page) == "ready"
-    expect(page.locator(".ecran-creation h2")).to_be_visible()
-    expect(page.locator(".messages")).to_contain_text("effacées de ce navigateur")
+    expect(page.locator(".ecran-creation h2")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".messages")).to_contain_text("effacées de ce navigateur", timeout=TIMEOUT)
     kept = page.evaluate("""async () => ({ ls: Object.keys(localStorage).sort(),
         dbs: (await indexedDB.databases()).map((d) => d.name).sort() })""")
     assert "autre.appli" in kept["ls"] and "autre-base" in kept["dbs"], kept
@@ -199,7 +199,7 @@ def test_protected_file_erase_and_reopen(screen, e2e, tmp_path):
     page.fill("#phrase-ouverture", "une autre phrase")
     page.get_by_role("button", name="Ouvrir le fichier protégé").click()
     expect(page.locator(".phrase-de-passe .alerte.erreur")).to_contain_text(
-        "Phrase de passe incorrecte")
+        "Phrase de passe incorrecte", timeout=TIMEOUT)
     assert e2e.call(page, "app.status")["needs_setup"] is True
     e2e.screenshot(page, "fichier-06-phrase-incorrecte")
     page.fill("#phrase-ouverture", PHRASE)
@@ -259,7 +259,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     login(page)
     menu(page, "fichier")
     page.click("#choisir-fichier-auto")
-    expect(page.locator(".messages")).to_contain_text("Enregistrement automatique dans « ecole.sqlite3 »")
+    expect(page.locator(".messages")).to_contain_text("Enregistrement automatique dans « ecole.sqlite3 »", timeout=TIMEOUT)
     assert len(fake(page, "writes")) == 1
     assert last_written(page, tmp_path) == ("École Jean Jaurès", 2)
     e2e.screenshot(page, "fichier-07-enregistrement-automatique")
@@ -268,7 +268,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     menu(page, "reglages")
     page.get_by_label("Nom de l'école").fill("École Jean Jaurès (élémentaire)")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
-    expect(page.locator(".entete")).to_contain_text("(élémentaire)")
+    expect(page.locator(".entete")).to_contain_text("(élémentaire)", timeout=TIMEOUT)
     page.wait_for_function("JSON.parse(sessionStorage.getItem('fake.writes')).length >= 2")
     assert last_written(page, tmp_path) == ("École Jean Jaurès (élémentaire)", 2)
 
@@ -278,17 +278,18 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     login(page)
     resume = page.get_by_role("button",
                               name="Reprendre l'enregistrement automatique dans ecole.sqlite3")
-    expect(resume).to_be_visible()
+    expect(resume).to_be_visible(timeout=TIMEOUT)
     e2e.screenshot(page, "fichier-08-reprendre")
     writes = len(fake(page, "writes"))
     e2e.call(page, "niveaux.set", "{actifs: ['CM2']}")  # not written: no permission yet
     assert len(fake(page, "writes")) == writes
     resume.click()
-    expect(resume).to_be_hidden()
+    expect(resume).to_be_hidden(timeout=TIMEOUT)
     assert fake(page, "requests") == [1]
     page.wait_for_function(f"JSON.parse(sessionStorage.getItem('fake.writes')).length > {writes}")
     menu(page, "fichier")
     expect(page.locator("#etat-fichier")).to_contain_text(
-        re.compile(r"Enregistrement automatique dans « ecole\.sqlite3 » : dernier enregistrement le"))
+        re.compile(r"Enregistrement automatique dans « ecole\.sqlite3 » : dernier enregistrement le"),
+        timeout=TIMEOUT)
     assert not [u for u in requests if not u.startswith(("file:", "blob:", "data:"))]
     page.close()
