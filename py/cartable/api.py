@@ -155,12 +155,14 @@ class Api:
                 )
             if spec.role == "directeur" and not sess.is_director:
                 raise PermissionDenied("Cette action est réservée au directeur ou à la directrice.")
-        before = self.db.total_changes
+        conn, before = self.db, self.db.total_changes
         result = spec.fn(self, payload, sess)
         if inspect.isawaitable(result):
             result = await result
-        if self.db.total_changes != before and command not in NOT_SCHOOL_CHANGES:
-            school_file_info.touch(self.db)
+        # (A command that swapped the database itself, e.g. opening a school file, keeps the
+        # file's own last change.)
+        if self.db is conn and conn.total_changes != before and command not in NOT_SCHOOL_CHANGES:
+            school_file_info.touch(conn)
         return result
 
     # -- permissions shared by handlers ---------------------------------------------------
