@@ -133,3 +133,38 @@ def test_file_texts_are_french_and_public(tmp_path):
     assert texts["auto_reprendre"].format(nom="ecole.sqlite3") == \
         "Reprendre l'enregistrement automatique dans ecole.sqlite3"
     assert "{n}" in texts["rappel"] and "{quand}" in texts["dernier"]
+
+
+def test_opening_a_file_keeps_its_own_last_change(tmp_path):
+    """Through the worker's bridge: the opened file is not stamped with the time it was opened."""
+    import asyncio
+    import base64
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cartable import bridge
+
+    source, _ = make(tmp_path, "source.sqlite3")
+    set_stamp(source, "2026-02-03T09:30:00")
+    old = Path(source.path).read_bytes()
+    source.close()
+
+    def scenario():
+        def call_(command, payload=None):
+            return json.loads(asyncio.run(bridge.call(command, json.dumps(payload or {}))))
+
+        bridge.open(str(tmp_path / "navigateur.sqlite3"))
+        call_("app.setup", SETUP)
+        call_("auth.login", {"login": "pau.martin", "password": "directeur1"})
+        reply = call_("school.replace_file", {"data": {"__bytes__": base64.b64encode(old).decode()}})
+        assert reply["ok"], reply
+        call_("auth.login", {"login": "pau.martin", "password": "directeur1"})
+        info = call_("school.describe_file", {"data": {"__bytes__": base64.b64encode(old).decode()}})
+        bridge.close()
+        return info
+
+    with ThreadPoolExecutor(1) as pool:
+        info = pool.submit(scenario).result()
+    assert info["ok"], info
+    assert info["result"]["actuelle"]["derniere_modification"] == "2026-02-03T09:30:00"
+    assert info["result"]["plus_ancien"] is False
