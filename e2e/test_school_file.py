@@ -123,6 +123,27 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
     expect(page.locator("#note-firefox")).to_contain_text("emplacement exact du dossier", timeout=TIMEOUT)
     e2e.screenshot(page, "fichier-02-ecran-fichier")
 
+    # The core's number of changes without a saved file brings a one-click reminder.
+    every = e2e.call(page, "school.file_texts")["rappel_modifications"]
+    done = page.evaluate("JSON.parse(localStorage.getItem('cartable.fichier')).modifications")
+    assert 0 < done < every
+    reminder = page.locator(".bandeau-fichier")
+    for i in range(every - done):
+        assert reminder.count() == 0
+        e2e.call(page, "niveaux.set", "{actifs: ['CE1', 'CM2']}" if i % 2 else "{actifs: ['CM2']}")
+    expect(reminder).to_contain_text(f"{every} modifications depuis le dernier enregistrement",
+                                     timeout=TIMEOUT)
+    e2e.screenshot(page, "fichier-02b-rappel")
+    with page.expect_download() as saved:
+        reminder.get_by_role("button", name="Enregistrer le fichier de l'école").click()
+    assert school_of(Path(saved.value.path()).read_bytes(), tmp_path) == ("École Jules Ferry", 3)
+    expect(reminder).to_be_hidden(timeout=TIMEOUT)
+    menu(page, "fichier")
+    expect(page.locator("#etat-fichier")).to_contain_text("enregistré pour la dernière fois le",
+                                                          timeout=TIMEOUT)
+    expect(page.locator("#etat-fichier")).not_to_contain_text("modification", timeout=TIMEOUT)
+    e2e.call(page, "niveaux.set", "{actifs: ['CE1', 'CM2']}")
+
     # The older copy of the same school: the confirmation names both; dismissed, nothing moves.
     page.set_input_files(".vue-fichier input[type=file]:not(#ouvrir-fichier-ecole)", str(a_old))
     page.click("#ouvrir-fichier")
