@@ -133,6 +133,7 @@ def test_file_texts_are_french_and_public(tmp_path):
     assert texts["auto_reprendre"].format(nom="ecole.sqlite3") == \
         "Reprendre l'enregistrement automatique dans ecole.sqlite3"
     assert "{n}" in texts["rappel"] and "{quand}" in texts["dernier"]
+    assert texts["phrase_aide"].startswith("Au moins 12 caractères")
 
 
 def test_opening_a_file_keeps_its_own_last_change(tmp_path):

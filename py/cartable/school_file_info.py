@@ -102,15 +102,14 @@ TEXTS = {
     "rappel": (
         "{n} modifications depuis le dernier enregistrement du fichier de l'école. "
         "Enregistrez-le maintenant pour ne rien perdre."),
-    "depart": (
-        "Des modifications n'ont pas été enregistrées dans le fichier de l'école. "
-        "Enregistrez-le avant de quitter."),
 }
 
 
 def file_texts() -> dict:
     """The texts and the reminder threshold of the screens that keep the school file."""
-    return {"rappel_modifications": REMIND_AFTER_CHANGES, **TEXTS}
+    return {"rappel_modifications": REMIND_AFTER_CHANGES, **TEXTS,
+            "phrase_aide": f"Au moins {PASSPHRASE_MIN} caractères : par exemple trois ou quatre "
+                           "mots que vous retiendrez."}
 
 
 def check_passphrase(phrase) -> str:
