@@ -6,6 +6,10 @@ of ``index.html``). ``e2e/firefox/smoke.mjs`` starts Firefox itself on a fresh p
 only ``remote.prefs.recommended=false`` and download prefs, drives it with ``puppeteer-core``
 over WebDriver BiDi, and prints what it saw as JSON; this test asserts on it and parses the
 files Firefox downloaded.
+
+Outside requests: Firefox's WebDriver BiDi reports http(s) requests but not ``file:`` ones, so
+the smoke first proves its detector on a request to a local server (``detector_works``), then
+fails on any request the app makes that is not ``file:``, ``blob:`` or ``data:``.
 """
 
 from __future__ import annotations
