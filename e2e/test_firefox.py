@@ -108,7 +108,7 @@ def test_firefox_smoke(dist, tmp_path):
     assert "École Jean Macé (0441234X)" in out["moved_header"]
     assert out["moved_overview"]["nb_eleves"] == 143
     assert dump(out["downloads"]["moved_school"]) == dump(out["downloads"]["school"])
-    for name in ("firefox-premiere-ouverture", "firefox-dossier-deplace"):
+    for name in ("firefox-fichier", "firefox-premiere-ouverture", "firefox-dossier-deplace"):
         shutil.copy(tmp_path / f"{name}.png", ARTIFACTS / f"{name}.png")
 
     # Startup in Firefox.

@@ -198,6 +198,7 @@ async function saveSchoolFile(page, ff) {
   const before = await text(page, "#etat-fichier");
   out.downloads.school = await download(ff, () => page.click("#enregistrer-fichier"));
   await waitText(page, "#etat-fichier", "enregistré pour la dernière fois");
+  await page.screenshot({ path: join(WORK, "firefox-fichier.png"), fullPage: true });
   step("school-file-saved", { file_state_before: before, file_state_after: await text(page, "#etat-fichier"),
     firefox_note: await text(page, "#note-firefox"), auto_save_offered: !!(await page.$("#choisir-fichier-auto")) });
 }

@@ -230,7 +230,7 @@ const Keeper = (() => {
         actions.appendChild(resumeButton("reprendre-auto-fichier"));
       }
       box.appendChild(el("p", { class: "avertissement-texte", id: "note-firefox", text: texts.firefox }));
-      box.appendChild(actions);
+      if (actions.childElementCount) box.appendChild(actions);
     };
     listeners.add(render);
     ensure().then(render, Shell.showError);
