@@ -6,7 +6,9 @@
 - the Fichier screen says when the file was last saved and how many changes since;
 - a passphrase-protected download; erasing Cartable's data (only its own keys and databases);
   opening the protected file asks the phrase, a wrong one changes nothing;
-- automatic saving through the File System Access API. The real picker cannot be driven
+- automatic saving through the File System Access API; before its first write in a page, a file
+  holding another school (or this one changed elsewhere) is only overwritten after a
+  confirmation naming both. The real picker cannot be driven
   headless: ``window.showSaveFilePicker`` is replaced by a page-side fake whose handle records
   what is written (the bytes are then read back here as a school file). Handles live in
   IndexedDB, which cannot store functions: the fake's methods sit on Object.prototype, acting
@@ -238,6 +240,10 @@ FAKE_PICKER = """(() => {
     async queryPermission() { return sessionStorage.getItem('fake.permission'); },
     async requestPermission() { sessionStorage.setItem('fake.permission', 'granted');
                                 rec('fake.requests', 1); return 'granted'; },
+    async getFile() {
+      const bin = atob(sessionStorage.getItem('fake.last') || '');
+      return new File([Uint8Array.from(bin, (c) => c.charCodeAt(0))], 'ecole.sqlite3');
+    },
     async createWritable() {
       if (sessionStorage.getItem('fake.permission') !== 'granted') {
         throw new DOMException('not allowed', 'NotAllowedError'); }
@@ -312,5 +318,39 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     expect(page.locator("#etat-fichier")).to_contain_text(
         re.compile(r"Enregistrement automatique dans « ecole\.sqlite3 » : dernier enregistrement le"),
         timeout=TIMEOUT)
+
+    # The file was changed elsewhere (here: another school's file in its place): the next start
+    # asks before overwriting it, naming both; refused, the file stays as it is.
+    other = make_school(tmp_path / "autre.sqlite3", "École Victor Hugo", "0359999C",
+                        "2026-10-01T09:00:00")
+    page.evaluate("b64 => sessionStorage.setItem('fake.last', b64)",
+                  base64.b64encode(other.read_bytes()).decode())
+    page.reload()
+    assert e2e.wait_state(page) == "ready"
+    login(page)
+    dialogs = []
+
+    def dismiss(d):
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dismiss)
+    writes = len(fake(page, "writes"))
+    page.get_by_role("button",
+                     name="Reprendre l'enregistrement automatique dans ecole.sqlite3").click()
+    for _ in range(300):  # let Playwright dispatch the dialog to its handler
+        if dialogs:
+            break
+        page.wait_for_timeout(200)
+    expect(page.locator(".messages")).to_contain_text("est suspendu", timeout=TIMEOUT)
+    assert len(dialogs) == 1, dialogs
+    assert "« ecole.sqlite3 » contient l'école « École Victor Hugo » (UAI 0359999C)" in dialogs[0]
+    assert "« École Jean Jaurès (élémentaire) » (UAI 0351234B)" in dialogs[0]
+    assert "pas la même école" in dialogs[0]
+    e2e.screenshot(page, "fichier-09-ecraser-refuse")
+    e2e.call(page, "niveaux.set", "{actifs: ['CE2', 'CM2']}")
+    page.wait_for_timeout(500)
+    assert len(fake(page, "writes")) == writes
+    assert last_written(page, tmp_path) == ("École Victor Hugo", 0)
     assert not [u for u in requests if not u.startswith(("file:", "blob:", "data:"))]
     page.close()

@@ -169,3 +169,48 @@ def test_opening_a_file_keeps_its_own_last_change(tmp_path):
     assert info["ok"], info
     assert info["result"]["actuelle"]["derniere_modification"] == "2026-02-03T09:30:00"
     assert info["result"]["plus_ancien"] is False
+
+
+def test_before_automatic_saving_overwrites_a_file(tmp_path):
+    """Tried: an empty file, this school's older and newer copies, another school, a file
+    that is not a school file, and a teacher asking."""
+    api, token = make(tmp_path, "a.sqlite3")
+    set_stamp(api, "2026-05-01T12:00:00")
+    mine = Path(api.path).read_bytes()
+    older = mine
+    set_stamp(api, "2026-05-02T12:00:00")
+    newer = Path(api.path).read_bytes()
+    set_stamp(api, "2026-05-01T18:00:00")  # the browser's school: between the two copies
+    other, _ = make(tmp_path, "b.sqlite3", OTHER)
+    other_bytes = Path(other.path).read_bytes()
+    other.close()
+
+    def before(data):
+        return call(api, "school.describe_file",
+                    {"data": bytes(data), "pour_ecrire": True, "nom_fichier": "ecole.sqlite3"},
+                    token)
+
+    assert before(b"")["confirmation"] is None
+    assert before(older)["confirmation"] is None  # this school's older copy: nothing lost
+    late = before(newer)
+    assert late["plus_recent"] is True and late["autre_ecole"] is False
+    assert "« ecole.sqlite3 » contient l'école « École Jules Ferry » (UAI 0441234A), " \
+           "dernière modification le 02/05/2026 à 12 h 00" in late["confirmation"]
+    assert "01/05/2026 à 18 h 00" in late["confirmation"] and "plus récent" in late["confirmation"]
+    foreign = before(other_bytes)
+    assert foreign["autre_ecole"] is True and "pas la même école" in foreign["confirmation"]
+    assert "École Louise Michel" in foreign["confirmation"]
+    junk = before("ceci n'est pas une école".encode() * 10)
+    assert junk["fichier"] is None
+    assert "n'est pas un fichier d'école que Cartable peut lire" in junk["confirmation"]
+    teacher = add_teacher(api)
+    with pytest.raises(PermissionDenied):
+        call(api, "school.describe_file", {"data": b"", "pour_ecrire": True}, teacher)
+    api.close()
+
+
+def add_teacher(api):
+    hashed = run(accounts.hash_password("professeur1"))
+    api.db.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
+                   "VALUES ('professeur', 'DUPUIS', 'Marie', 'mar.dupuis', ?)", (hashed,))
+    return call(api, "auth.login", {"login": "mar.dupuis", "password": "professeur1"})["session"]

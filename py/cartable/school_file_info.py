@@ -155,3 +155,36 @@ def compare(candidate: dict, current: dict) -> dict:
                      "modifications faites depuis seront perdues.")
     lines.append("Enregistrez d'abord le fichier actuel si vous voulez le garder. Continuer ?")
     return {"autre_ecole": other, "plus_ancien": older, "confirmation": "\n".join(lines)}
+
+
+def compare_for_writing(on_disk: dict | None, browser: dict, file_name: str,
+                        unreadable: str | None = None) -> dict:
+    """Before the browser's school is written over an existing file (automatic saving):
+    ``{"autre_ecole", "plus_recent", "confirmation"}``; ``confirmation`` is None when nothing
+    would be lost (an empty file, or this school's same or older copy).
+
+    ``on_disk`` is None when the file is empty or, with ``unreadable`` (the French reason), when
+    it is not a school file Cartable can read."""
+    name = f"« {file_name} »" if file_name else "Le fichier"
+    replaced = f"L'enregistrement automatique le remplacera par l'école de ce navigateur : " \
+               f"{_label(browser)}."
+    if on_disk is None:
+        if not unreadable:
+            return {"autre_ecole": False, "plus_recent": False, "confirmation": None}
+        return {"autre_ecole": True, "plus_recent": False, "confirmation": "\n".join([
+            f"{name} n'est pas un fichier d'école que Cartable peut lire : {unreadable}",
+            replaced, "Continuer ?"])}
+    other = compare(on_disk, browser)["autre_ecole"]
+    d_when, b_when = on_disk.get("derniere_modification"), browser.get("derniere_modification")
+    newer = bool(d_when and b_when and d_when > b_when)
+    if not other and not newer:
+        return {"autre_ecole": False, "plus_recent": False, "confirmation": None}
+    lines = [f"{name} contient l'école {_label(on_disk)}.", replaced]
+    if other:
+        lines.append("Attention : ce n'est pas la même école.")
+    else:
+        lines.append("Attention : le fichier est plus récent que l'école de ce navigateur (il a "
+                     "été modifié ailleurs) ; ses modifications seraient perdues. Pour les "
+                     "garder, annulez puis ouvrez ce fichier (menu « Fichier de l'école »).")
+    lines.append("Continuer ?")
+    return {"autre_ecole": other, "plus_recent": newer, "confirmation": "\n".join(lines)}

@@ -27,6 +27,8 @@ const Keeper = (() => {
   let texts = null; // school.file_texts
   let handle = null; // FileSystemFileHandle
   let permission = "none"; // "granted" | "prompt" | "denied" | "none"
+  let checked = false; // the file's content was checked (or accepted) before this page wrote it
+  let paused = false; // the director refused to overwrite the file: no automatic saving here
   let writing = null; // the current automatic save
   let again = false; // another change arrived while writing
   let banner = null;
@@ -90,33 +92,55 @@ const Keeper = (() => {
 
   // -- saving -------------------------------------------------------------------------------
 
+  /** Before the first write of this page: what the file holds now may be another school, or
+   *  this one changed elsewhere (on another computer with the same USB stick). The core then
+   *  writes a confirmation naming both; refused, nothing is written and saving is paused. */
+  async function mayOverwrite() {
+    if (checked) return true;
+    const current = await handle.getFile();
+    const data = new Uint8Array(await current.arrayBuffer());
+    const about = await Shell.call("school.describe_file", { data, pour_ecrire: true, nom_fichier: handle.name });
+    if (about.confirmation && !window.confirm(about.confirmation)) {
+      paused = true;
+      Shell.showNotice(`L'enregistrement automatique dans « ${handle.name} » est suspendu : le fichier n'a pas été modifié.`, "information");
+      return false;
+    }
+    checked = true;
+    return true;
+  }
+
   async function writeNow() {
+    if (paused || !(await mayOverwrite())) return false;
     const r = await Shell.call("school.file_bytes");
     const w = await handle.createWritable();
     await w.write(r.data);
     await w.close();
     saved(handle.name);
+    return true;
   }
 
   /** Rewrite the chosen file; changes arriving meanwhile make one more write afterwards. */
   function autoSave() {
     if (writing) { again = true; return writing; }
     writing = (async () => {
+      let wrote = false;
       try {
-        do { again = false; await writeNow(); } while (again);
-        hideBanner();
+        do { again = false; wrote = await writeNow(); } while (again && wrote);
+        if (wrote) hideBanner();
       } catch (e) {
         console.error("Cartable: automatic save", e);
         permission = handle ? await handle.queryPermission({ mode: "readwrite" }).catch(() => "none") : "none";
         Shell.showError(new Error(fill(texts.auto_erreur, { nom: handle ? handle.name : "", raison: e.message || "" })));
       } finally {
         writing = null;
+        for (const fn of listeners) fn();
       }
+      return wrote;
     })();
     return writing;
   }
 
-  const canWrite = () => handle && permission === "granted" && Shell.isDirector();
+  const canWrite = () => handle && permission === "granted" && !paused && Shell.isDirector();
 
   async function choose() {
     let h;
@@ -129,14 +153,18 @@ const Keeper = (() => {
     }
     handle = h;
     permission = "granted";
+    checked = false;
+    paused = false;
     await handles("readwrite", (s) => s.put(h, "ecole"));
-    await autoSave();
-    Shell.showNotice(fill(texts.auto_actif, { nom: h.name, quand: when(new Date().toISOString()) }));
+    if (await autoSave()) {
+      Shell.showNotice(fill(texts.auto_actif, { nom: h.name, quand: when(new Date().toISOString()) }));
+    }
   }
 
   async function resume() {
     permission = await handle.requestPermission({ mode: "readwrite" });
     if (permission === "granted") await autoSave();
+    hideBanner();
     for (const fn of listeners) fn();
   }
 
@@ -205,7 +233,7 @@ const Keeper = (() => {
 
   function statusLine() {
     const r = record();
-    if (handle && permission === "granted" && r.enregistre) {
+    if (handle && permission === "granted" && !paused && r.enregistre) {
       return fill(texts.auto_actif, { nom: handle.name, quand: when(r.enregistre) });
     }
     const base = r.enregistre ? fill(texts.dernier, { quand: when(r.enregistre) }) : texts.jamais;
@@ -221,12 +249,12 @@ const Keeper = (() => {
       box.replaceChildren(el("h3", { text: "Où est le fichier de l'école" }),
         el("p", { class: "etat-enregistrement", id: "etat-fichier", text: statusLine() }));
       const actions = el("div", { class: "actions" });
-      if (supported && !handle) {
+      if (supported && (!handle || paused)) {
         box.appendChild(el("p", { text: texts.auto_choisir }));
         const b = button("Choisir où enregistrer le fichier de l'école", () => Shell.busy(b, "Enregistrement du fichier de l'école…", choose),
           { class: "principal", id: "choisir-fichier-auto" });
         actions.appendChild(b);
-      } else if (supported && permission !== "granted") {
+      } else if (supported && permission !== "granted") { // a new start: one click
         actions.appendChild(resumeButton("reprendre-auto-fichier"));
       }
       box.appendChild(el("p", { class: "avertissement-texte", id: "note-firefox", text: texts.firefox }));

@@ -13,6 +13,10 @@ def describe_file(api, payload, session):
     "confirmation"}``: both schools named (nom, UAI, last change, counts) and the French
     confirmation to show before ``school.replace_file`` (None when the browser holds no school).
 
+    With ``"pour_ecrire": true`` (and ``"nom_fichier"``), the other way round: the file that
+    automatic saving is about to overwrite (director only; ``data`` may be empty) ->
+    ``{"fichier" or None, "actuelle", "autre_ecole", "plus_recent", "confirmation"}``.
+
     Like opening a file: the director, or anyone while the school has no director yet."""
     current = school_file_info.describe(api.db)
     director = api.db.execute(
@@ -23,9 +27,26 @@ def describe_file(api, payload, session):
     data = payload.get("data")
     if not isinstance(data, bytes):
         raise UserError("Aucun fichier reçu. Choisissez le fichier école (.sqlite3) à ouvrir.")
+    if payload.get("pour_ecrire"):
+        return _before_writing(data, current, payload.get("nom_fichier"), session)
     candidate = school_file_info.describe_bytes(data)
     return {"fichier": candidate, "actuelle": current,
             **school_file_info.compare(candidate, current)}
+
+
+def _before_writing(data: bytes, current: dict, file_name, session) -> dict:
+    """The file about to be overwritten by automatic saving (the director's)."""
+    if session is None or not session.is_director:
+        raise PermissionDenied("Cette action est réservée au directeur ou à la directrice.")
+    on_disk, unreadable = None, None
+    if data:
+        try:
+            on_disk = school_file_info.describe_bytes(data)
+        except UserError as e:
+            unreadable = str(e)
+    name = file_name if isinstance(file_name, str) else ""
+    return {"fichier": on_disk, "actuelle": current,
+            **school_file_info.compare_for_writing(on_disk, current, name, unreadable)}
 
 
 @command("school.check_passphrase", role="directeur")
