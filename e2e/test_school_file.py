@@ -66,6 +66,14 @@ def school_of(data: bytes, tmp_path: Path) -> tuple[str, int]:
     return nom, n
 
 
+def wait_dialogs(page, dialogs: list, n: int) -> None:
+    """Let Playwright hand the page's dialogs to their handler (it does so while waiting)."""
+    for _ in range(300):
+        if len(dialogs) >= n:
+            return
+        page.wait_for_timeout(200)
+
+
 def login(page, user="direction", password=PASSWORD):
     expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
     page.get_by_label("Identifiant").fill(user)
@@ -150,7 +158,8 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
     page.set_input_files(".vue-fichier input[type=file]:not(#ouvrir-fichier-ecole)", str(a_old))
     page.click("#ouvrir-fichier")
     expect(page.locator(".vue-fichier")).to_be_visible(timeout=TIMEOUT)
-    page.wait_for_timeout(500)
+    wait_dialogs(page, dialogs, 1)
+    page.wait_for_timeout(300)  # a second dialog would come now
     assert len(dialogs) == 1, dialogs
     text = dialogs[0]
     assert text.count("« École Jules Ferry » (UAI 0441234X)") == 2, text
@@ -338,10 +347,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     writes = len(fake(page, "writes"))
     page.get_by_role("button",
                      name="Reprendre l'enregistrement automatique dans ecole.sqlite3").click()
-    for _ in range(300):  # let Playwright dispatch the dialog to its handler
-        if dialogs:
-            break
-        page.wait_for_timeout(200)
+    wait_dialogs(page, dialogs, 1)
     expect(page.locator(".messages")).to_contain_text("est suspendu", timeout=TIMEOUT)
     assert len(dialogs) == 1, dialogs
     assert "« ecole.sqlite3 » contient l'école « École Victor Hugo » (UAI 0359999C)" in dialogs[0]
