@@ -132,17 +132,23 @@ async function createSchool(page) {
 
 async function importCsv(page) {
   await menu(page, "paliers");
+  await page.waitForSelector('.liste-cases input[data-id="2"]', { timeout: TIMEOUT });
   if (!(await page.$eval('.liste-cases input[data-id="2"]', (i) => i.checked))) {
     await page.click('.liste-cases input[data-id="2"]');
   }
   await clickText(page, "button", "Valider ce choix de paliers");
   await waitText(page, ".messages .alerte.succes", "Choix des paliers enregistré");
   await menu(page, "import");
-  const input = await page.$("#fichier-eleves");
+  const input = await page.waitForSelector("#fichier-eleves", { timeout: TIMEOUT });
   await input.uploadFile(CSV);
+  await waitText(page, ".fichier-choisi", "CSVExtraction.csv");
   await page.click("#etape-suivante");
   await waitText(page, "#bilan-extraction", "élèves trouvés");
-  for (let i = 0; i < 3; i++) { await page.click("#etape-suivante"); await sleep(200); }
+  for (const marker of ["#classes-import", "#bilan-eleves"]) { // steps 3 and 4, then 5
+    await page.click("#etape-suivante");
+    await page.waitForSelector(marker, { timeout: TIMEOUT });
+  }
+  await page.click("#etape-suivante");
   await clickText(page, "button", "Confirmer l'import");
   await page.waitForSelector("#bilan-import", { timeout: TIMEOUT });
   step("imported", { import_report: await text(page, ".etape"), import_errors: await errors(page) });
@@ -180,6 +186,7 @@ async function gridClickAndSave(page) {
 
 async function exportSacoche(page, ff) {
   await menu(page, "echanges");
+  await page.waitForSelector('.cases-classes input[data-niveau="CM2"]', { timeout: TIMEOUT });
   const before = readdirSync(ff.downloadDir);
   await page.click("#generer-export");
   await page.waitForSelector("#message-export", { timeout: TIMEOUT });
@@ -195,6 +202,7 @@ async function exportSacoche(page, ff) {
 
 async function saveSchoolFile(page, ff) {
   await menu(page, "fichier");
+  await page.waitForSelector("#enregistrer-fichier", { timeout: TIMEOUT });
   const before = await text(page, "#etat-fichier");
   out.downloads.school = await download(ff, () => page.click("#enregistrer-fichier"));
   await waitText(page, "#etat-fichier", "enregistré pour la dernière fois");
