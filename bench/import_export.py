@@ -2,6 +2,15 @@
 """Import / export at school scale, in the browser once pandas is loaded, against CPython.
 
     python3 bench/import_export.py [--runs N] [--build] [--keep DIR]
+    python3 bench/import_export.py --cpython [--lines 1500,50000] [--core DIR]
+
+``--cpython`` skips the browser: CPython only, for each CSV size of ``--lines`` (the 50 000-line
+file has only the columns the import reads, so that it stays under the 5 Mo limit), through
+``bridge.call``: ``plan``, first ``apply`` on a fresh school, re-``apply``, and the whole wizard
+(``read`` -> ``plan`` -> ``plan`` with choices -> ``apply``; with the token when ``read`` returns
+one, else sending the file at each step as before). ``--core DIR`` imports the core from
+``DIR/py`` instead of this tree: run it once on an older checkout (``git worktree add``) and once
+here to compare before / after on the same machine.
 
 Made here, in CPython, through the API (``cartable.api.Api``) and direct SQL:
 - an empty school (a director, no pupils): the "fresh school" every first import starts from;
@@ -43,13 +52,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ARGS, CHROMIUM, INDEX, ROOT, ensure_built
+from _common import ROOT, ensure_built, open_ready_page
 
 TIMEOUT = 180_000
 LOGIN, PASSWORD = "direction", "Directrice-2012"
 GOAL_S = 0.5
 
-sys.path.insert(0, str(ROOT / "py"))
+_core = sys.argv[sys.argv.index("--core") + 1] if "--core" in sys.argv else str(ROOT)
+sys.path.insert(0, str(Path(_core) / "py"))
 
 HEADER = ["Nom Elève", "Nom d'usage", "Prénom Elève", "Prénom 2", "Prénom 3", "Date naissance",
           "Sexe", "Commune naissance", "Département naissance", "Pays naissance", "Adresse",
@@ -72,22 +82,28 @@ CYCLE = {"CP": "Cycle 2", "CE1": "Cycle 2", "CE2": "Cycle 3", "CM1": "Cycle 3", 
 
 
 
-def base_eleves_csv(n: int, per_class: int = 25, seed: int = 1) -> bytes:
-    """``n`` pupils with distinct names, ``per_class`` per class, CP..CM2 in turn."""
+def base_eleves_csv(n: int, per_class: int = 25, seed: int = 1, narrow: bool = False) -> bytes:
+    """``n`` pupils with distinct names, ``per_class`` per class, CP..CM2 in turn. Over 2 400
+    pupils, the noms are double ("MARTIN-DUBOIS"). ``narrow``: only the four columns read."""
     rng = random.Random(seed)
     names = [(nom, prenom) for nom in NOMS for prenom in PRENOMS]
+    if n > len(names):
+        names = [(f"{a}-{b}", prenom) for a in NOMS for b in NOMS for prenom in PRENOMS]
     rng.shuffle(names)
     if n > len(names):
         raise ValueError(f"at most {len(names)} distinct pupils")
-    lines = [";".join(f'"{h}"' for h in HEADER)]
+    header = ["Nom Elève", "Prénom Elève", "Niveau", "Classe"] if narrow else HEADER
+    lines = [";".join(f'"{h}"' for h in header)]
     for i, (nom, prenom) in enumerate(names[:n]):
         k = i // per_class
         niveau = NIVEAUX[k % len(NIVEAUX)]
-        classe = f"{niveau} {chr(ord('A') + k // len(NIVEAUX))}"
+        rank = k // len(NIVEAUX)
+        classe = f"{niveau} {chr(ord('A') + rank) if rank < 26 else rank + 1}"
         birth = f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{2001 + NIVEAUX.index(niveau)}"
-        fields = [nom, "", prenom, "", "", birth, rng.choice("MF"), "NANTES", "44", "FRANCE",
-                  "12 rue des Écoles", "44000", "NANTES", "02/09/2010", niveau, classe,
-                  CYCLE[niveau]]
+        fields = ([nom, prenom, niveau, classe] if narrow else
+                  [nom, "", prenom, "", "", birth, rng.choice("MF"), "NANTES", "44", "FRANCE",
+                   "12 rue des Écoles", "44000", "NANTES", "02/09/2010", niveau, classe,
+                   CYCLE[niveau]])
         lines.append(";".join(f'"{f}"' for f in fields))
     return ("\r\n".join(lines) + "\r\n").encode("windows-1252")
 
@@ -101,10 +117,9 @@ def _run(coro):
     return api_module.run(coro)
 
 
-def make_schools(tmp: Path) -> dict:
-    """fresh.sqlite3 (director only), school500.sqlite3 (+55 000 decisions), csv1500 bytes."""
+def make_fresh(tmp: Path) -> Path:
+    """fresh.sqlite3: a school with its director, no pupils."""
     from cartable import api as api_module
-    from cartable import referentiel
 
     fresh = tmp / "fresh.sqlite3"
     api = api_module.Api(str(fresh))
@@ -113,7 +128,15 @@ def make_schools(tmp: Path) -> dict:
             "nom": "Dupuis", "prenom": "Marie", "login": LOGIN, "password": PASSWORD}}))
     finally:
         api.close()
+    return fresh
 
+
+def make_schools(tmp: Path) -> dict:
+    """fresh.sqlite3 (director only), school500.sqlite3 (+55 000 decisions), csv1500 bytes."""
+    from cartable import api as api_module
+    from cartable import referentiel
+
+    fresh = make_fresh(tmp)
     school = tmp / "school500.sqlite3"
     shutil.copy(fresh, school)
     api = api_module.Api(str(school))
@@ -215,6 +238,56 @@ def cpython_runs(files: dict, tmp: Path, runs: int) -> dict:
     return out
 
 
+def _wizard(s: CPythonSchool, csv: dict) -> tuple[float, dict]:
+    """read -> plan -> plan with choices -> apply, as the UI does; seconds, and the result."""
+    t0 = time.perf_counter()
+    read = s.call("base_eleves.read", csv)[0]
+    step = {"token": read["token"]} if "token" in read else csv
+    plan = s.call("base_eleves.plan", step)[0]
+    choices = {plan["classes"][0]["ref"]: {"nom": "Classe renommée"}}
+    s.call("base_eleves.plan", {**step, "classes": choices})
+    result = s.call("base_eleves.apply", {**step, "classes": choices})[0]
+    return time.perf_counter() - t0, result
+
+
+def cpython_sizes(fresh: Path, tmp: Path, runs: int, sizes: list[int]) -> None:
+    """``--cpython``: plan / apply / re-apply / the whole wizard, per CSV size."""
+    print(f"core: {_core}/py")
+    print(f"  {'operation (seconds, median)':<30} " + " ".join(f"{n:>10}" for n in sizes))
+    rows: dict[str, list[str]] = {k: [] for k in ("plan", "apply", "reapply", "wizard")}
+    for n in sizes:
+        data = base_eleves_csv(n, narrow=n > 2400)
+        csv = {"data": data, "filename": "CSVExtraction.csv"}
+        times: dict[str, list[float]] = {k: [] for k in rows}
+        for i in range(runs + 1):  # the first round warms up (imports, pandas)
+            s = CPythonSchool(fresh, tmp)
+            try:
+                plan = s.call("base_eleves.plan", csv)
+                first = s.call("base_eleves.apply", csv)
+                again = s.call("base_eleves.apply", csv)
+            finally:
+                s.close()
+            assert plan[0]["nb_eleves"] == n and first[0]["eleves_ajoutes"] == n, first[0]
+            assert again[0]["changements"] == 0, again[0]
+            s = CPythonSchool(fresh, tmp)
+            try:
+                wizard, result = _wizard(s, csv)
+            finally:
+                s.close()
+            assert result["eleves_ajoutes"] == n, result
+            if i:
+                for key, t in (("plan", plan[1]), ("apply", first[1]), ("reapply", again[1]),
+                               ("wizard", wizard)):
+                    times[key].append(t)
+        for key, cells in rows.items():
+            cells.append(f"{statistics.median(times[key]):>10.3f}")
+    labels = {"plan": "base_eleves.plan", "apply": "base_eleves.apply, first",
+              "reapply": "base_eleves.apply, re-apply", "wizard": "wizard read-plan-plan-apply"}
+    for key, cells in rows.items():
+        print(f"  {labels[key]:<30} " + " ".join(cells))
+    print(f"  ({runs} runs each, through cartable.bridge.call: JSON and base64 as in the worker)")
+
+
 # -- the browser -------------------------------------------------------------------------------
 
 PAGE_HELPERS = r"""({files}) => {
@@ -259,16 +332,7 @@ def browser_runs(files: dict, runs: int) -> dict:
 
     out: dict = {k: [] for k in ("status", "export", "plan", "apply", "reapply")}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(offline=True)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        page.on("console", lambda m: m.type == "error" and print(f"[console] {m.text}"))
-        page.goto(INDEX.as_uri())
-        page.wait_for_selector('html[data-state="ready"], html[data-state="error"]',
-                               state="attached", timeout=TIMEOUT)
-        if page.evaluate("document.documentElement.dataset.state") != "ready":
-            raise SystemExit("the app did not start (data-state=error)")
+        browser, page = open_ready_page(p, TIMEOUT)
         page.evaluate("Cartable.whenPandas()")
         out["pandas_at"] = page.evaluate(
             "performance.getEntriesByName('cartable:pandas')[0].startTime") / 1000
@@ -304,7 +368,6 @@ def browser_runs(files: dict, runs: int) -> dict:
             out["apply"].append(first["s"])
             out["reapply"].append(again["s"])
             out["apply_counts"] = (first["ajoutes"], again["changements"])
-        context.close()
         browser.close()
     return out
 
@@ -314,8 +377,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each (>= 5)")
     parser.add_argument("--build", action="store_true", help="run build.py first")
     parser.add_argument("--keep", metavar="DIR", help="also copy the generated files there")
+    parser.add_argument("--cpython", action="store_true",
+                        help="CPython only (no browser), per CSV size of --lines")
+    parser.add_argument("--lines", default="1500,50000", help="CSV sizes for --cpython")
+    parser.add_argument("--core", metavar="DIR", help="import the core from DIR/py")
     args = parser.parse_args()
     runs = max(args.runs, 5)
+    if args.cpython:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            cpython_sizes(make_fresh(tmp), tmp, runs, [int(n) for n in args.lines.split(",")])
+        return 0
     ensure_built(args.build)
 
     t_start = time.perf_counter()

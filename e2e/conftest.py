@@ -43,7 +43,7 @@ READY_TIMEOUT_MS = 60_000
 def _sources_mtime() -> float:
     paths = [ROOT / "build.py", ROOT / "pyproject.toml"]
     paths += [p for p in (ROOT / "web").rglob("*") if p.is_file()]
-    paths += list((ROOT / "py").rglob("*.py")) + list((ROOT / "py").rglob("*.json"))
+    paths += [p for ext in ("py", "json", "xsd") for p in (ROOT / "py").rglob(f"*.{ext}")]
     return max(p.stat().st_mtime for p in paths if p.exists())
 
 

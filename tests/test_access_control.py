@@ -227,6 +227,13 @@ DIRECTOR_PAYLOADS = {
     "school.update": {"nom": "Autre école"},
     "settings.get": {},
     "settings.set": {"professeurs_affectes_valident": True},
+    "school.identity": {},
+    "school.set_identity": {"uai": "0441234A", "directeur": {"civilite": "M"}},
+    "lsu.classes": {},
+    "lsu.preflight": {},
+    "lsu.export": {},
+    "lsu.preview": {"data": b"<lsun-bilans/>"},
+    "lsu.import": {"data": b"<lsun-bilans/>"},
 }
 
 
@@ -496,8 +503,8 @@ def test_passwords_appear_only_in_the_results_of_create_and_reset(school):
               if c in ("professeurs.create", "professeurs.reset_password")]
     assert all(set(s) >= {"login", "password"} for s in sheets) and len(sheets) == 4
     listed = json.loads(dict(results)["professeurs.list"])
-    assert all(set(p) == {"id", "nom", "prenom", "login", "actif", "must_change_password",
-                          "classes"} for p in listed)
+    assert all(set(p) == {"id", "civilite", "nom", "prenom", "login", "actif",
+                          "must_change_password", "classes"} for p in listed)
 
 
 def test_no_clear_password_in_the_database_file(school):

@@ -135,6 +135,16 @@ def run_sacoche(a, data, filename="import-sacoche.zip") -> dict:
     return seen
 
 
+def run_lsu(a, data) -> dict:
+    seen = {}
+    for step in ("preview", "import"):
+        try:
+            seen[step] = call(a, f"lsu.{step}", {"data": data}, a.director)
+        except UserError as exc:
+            seen[step] = exc
+    return seen
+
+
 def run_school_file(a, data) -> dict:
     """``check_school_file`` and the bridge's "Ouvrir un fichier d'école" on ``a``'s file."""
     seen = {}
@@ -178,6 +188,10 @@ def test_bad_input_gives_its_message_and_leaves_the_school_unchanged(school, cas
         check_csv(school, case, data)
     elif case.kind == "sacoche":
         check_sacoche(school, case, data)
+    elif case.kind == "lsu":
+        seen = run_lsu(school, data)
+        assert case.expect in _message(seen["preview"])
+        assert case.expect in _message(seen["import"])
     else:
         check_school_file(school, case, data)
     record_property("seconds", round(time.perf_counter() - started, 3))
@@ -269,6 +283,16 @@ def test_harness_sees_a_sacoche_import_that_writes(school):
     assert digest(school.path) != before
 
 
+def test_harness_sees_an_lsu_import_that_writes(school):
+    with school.db:  # the pupil of the example's first bilan, given his INE
+        school.db.execute("UPDATE eleve SET ine = '4400069897A' WHERE nom = 'NICOLAS' AND "
+                          "prenom = 'Jérôme'")
+    before = digest(school.path)
+    seen = run_lsu(school, corpus.lsu())
+    assert seen["import"]["nb_importes"] == 1 and seen["import"]["nb_ignores"] == 5
+    assert digest(school.path) != before
+
+
 def test_harness_sees_a_school_file_that_replaces(school):
     other = corpus.school_file()
     assert db.check_school_file(other) == db.SCHEMA_VERSION
@@ -347,7 +371,10 @@ def test_corpus_has_the_required_cases():
                      "sacoche-other-palier-competence", "sacoche-etat-7", "sacoche-bad-dates",
                      "sacoche-future-date", "sacoche-pupil-twice", "sacoche-huge-name",
                      "school-not-sqlite", "school-other-sqlite", "school-newer-version",
-                     "school-truncated-half"):
+                     "school-truncated-half", "lsu-xxe", "lsu-dtd", "lsu-too-big",
+                     "lsu-other-namespace", "lsu-other-root", "lsu-position-7",
+                     "lsu-duplicate-ine", "lsu-missing-synthese", "lsu-7-domaines",
+                     "lsu-9-domaines"):
         assert required in ids, required
 
 

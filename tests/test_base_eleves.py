@@ -167,7 +167,7 @@ def test_pandas_is_not_imported_at_start_up():
     code = ("import sys; import cartable.api, cartable.base_eleves, cartable.school; "
             "cartable.api._load_commands(); print('pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": str(Path(base_eleves.__file__).parent.parent)},
+                         env={"PYTHONPATH": str(Path(base_eleves.__file__).parents[2])},
                          check=True)
     assert out.stdout.strip() == "False"
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cartable import bridge
+from cartable import bridge, wire
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PASSWORD = "Cartable-2024-solide!"
@@ -71,8 +71,15 @@ def test_internal_error_is_french_with_detail(school):
 
 def test_wire_format_round_trip():
     data = bytes(range(256))
-    assert bridge._from_wire({"a": [b64(data)], "b": 1}) == {"a": [data], "b": 1}
-    assert bridge._to_wire({"x": (data, "s")}) == {"x": [b64(data), "s"]}
+    assert wire.from_wire({"a": [b64(data)], "b": 1}) == {"a": [data], "b": 1}
+    assert wire.to_wire({"x": (data, "s")}) == {"x": [b64(data), "s"]}
+    with pytest.raises(ValueError):
+        wire.from_wire({"a": {"__bytes__": "%%%"}})
+
+
+def test_bad_base64_is_a_french_error(school):
+    reply = json.loads(run(bridge.call("school.replace_file", '{"data": {"__bytes__": "%%"}}')))
+    assert reply == {"ok": False, "error": reply["error"]} and "illisible" in reply["error"]
 
 
 def test_session_is_kept_and_forgotten(school):

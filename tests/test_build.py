@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -75,6 +76,7 @@ def test_app_wheel_carries_the_package_and_its_data():
         names = set(z.namelist())
         assert "cartable/__init__.py" in names and "cartable/bridge.py" in names
         assert any(n.startswith("cartable/referentiel/") and n.endswith(".json") for n in names)
+        assert "cartable/schemas/import-bilan-1d.xsd" in names
         assert not any("__pycache__" in n for n in names)
         info = name.split("-py3")[0] + ".dist-info"
         metadata = z.read(f"{info}/METADATA").decode()
@@ -86,3 +88,61 @@ def test_every_pin_is_a_sha256():
     for name, (_how, digest) in build.PINNED.items():
         assert len(digest) == 64 and int(digest, 16) >= 0, name
     assert "connect-src" not in build.CSP and "default-src 'none'" in build.CSP
+
+
+def test_on_demand_wheels_are_pinned_and_known_to_the_python_side():
+    from cartable import _compat
+
+    assert tuple(build.ON_DEMAND_WHEELS) == _compat.XMLSCHEMA_WHEELS
+    for name in build.ON_DEMAND_WHEELS:
+        assert name in build.PINNED and name not in build.EXTRA_WHEELS
+        version = name.split("-")[1]
+        assert f"{name.split('-')[0]}=={version}" in (ROOT / "pyproject.toml").read_text()
+
+
+def _web(tmp_path, manifest: str, files: dict[str, str]) -> Path:
+    web = tmp_path / "web"
+    for name, text in {"bundle.txt": manifest, **files}.items():
+        (web / name).parent.mkdir(parents=True, exist_ok=True)
+        (web / name).write_text(text, encoding="utf-8")
+    return web
+
+
+def test_bundles_follow_the_manifest_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "WEB", _web(tmp_path, "# comment\n[app.js]\nb.js\nui/a.js  # note\n",
+                                           {"b.js": "const B = 1;\n", "ui/a.js": "const A = B;"}))
+    bundles = build.read_manifest()
+    assert bundles == {"app.js": ["b.js", "ui/a.js"]}
+    text, source_map = build.bundle("app.js", bundles["app.js"])
+    assert text.index("const B = 1;") < text.index("const A = B;")
+    assert text.startswith("/* Cartable app.js") and '"use strict";' in text
+    assert "// ==== web/ui/a.js ====" in text and text.endswith("//# sourceMappingURL=app.js.map\n")
+    sections = json.loads(source_map)["sections"]
+    lines = text.split("\n")
+    for section, first in zip(sections, ["const B = 1;", "const A = B;"]):
+        assert lines[section["offset"]["line"]] == first  # each file's first line, mapped
+    assert sections[1]["map"]["sources"] == ["web/ui/a.js"]
+
+
+def test_a_listed_file_that_is_missing_fails_the_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "WEB", _web(tmp_path, "[app.js]\nui/screens/gone.js\n", {}))
+    with pytest.raises(build.BuildError, match=r"web/ui/screens/gone.js is missing, but "
+                                               r"web/bundle.txt \(line 2\) lists it"):
+        build.read_manifest()
+
+
+def test_a_js_file_not_in_the_manifest_fails_the_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "WEB", _web(tmp_path, "[app.js]\na.js\na.js\n",
+                                           {"a.js": "", "ui/screens/new.js": ""}))
+    with pytest.raises(build.BuildError, match=r"listed twice: \['a.js'\]; "
+                                               r"not listed: \['ui/screens/new.js'\]"):
+        build.read_manifest()
+    monkeypatch.setattr(build, "WEB", _web(tmp_path / "2", "a.js\n", {"a.js": ""}))
+    with pytest.raises(build.BuildError, match="before any"):
+        build.read_manifest()
+
+
+def test_a_copied_web_file_that_is_missing_fails_the_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "WEB", _web(tmp_path, "", {}))
+    with pytest.raises(build.BuildError, match=r"web/app.css is missing, but build.py's COPIED"):
+        build.web_file("app.css", "build.py's COPIED list")

@@ -33,10 +33,20 @@ def sha(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+SETUP = json.dumps({"nom": "École Jules Ferry", "directeur": {
+    "nom": "Dupuis", "prenom": "Marc", "password": "Cartable-2024!"}})
+
+
+def create_school(path) -> None:
+    """The school and its director, as the command line makes them (``call app.setup``)."""
+    assert main(["--db", str(path), "call", "app.setup", SETUP]) == 0
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> Path:
     """A school made from the Base-Élèves CSV, with the reference SACoche file imported."""
     path = tmp_path_factory.mktemp("seed") / "ecole.sqlite3"
+    create_school(path)
     assert main(["--db", str(path), "import-base-eleves", str(CSV), "--yes"]) == 0
     assert main(["--db", str(path), "import-sacoche", str(SACOCHE_ZIP), "--yes"]) == 0
     return path
@@ -57,19 +67,33 @@ def reference_xml() -> bytes:
 # -- import-base-eleves -------------------------------------------------------------------
 
 
-def test_import_base_eleves_dry_run_creates_nothing(tmp_path, capsys):
+def test_import_base_eleves_dry_run_changes_nothing(tmp_path, capsys):
     db = tmp_path / "ecole.sqlite3"
+    create_school(db)
+    before = sha(db)
+    capsys.readouterr()
     code, out, err = run(capsys, "--db", db, "import-base-eleves", CSV)
     assert code == 0 and err == ""
     assert "143 élèves trouvés, 9 classes trouvées" in out
     assert "+ [CE2] CE2-CM1 Mme LUCAS [CE2, réf. CE2-CE2CM1MMELUCAS] : ajouter, 12 élèves" in out
     assert "Élèves : 143 à ajouter, 0 à modifier, 0 à désactiver" in out
     assert "Relancez avec --yes" in out
+    assert sha(db) == before
+
+
+def test_import_base_eleves_needs_the_school(tmp_path, capsys):
+    """The command line makes no school of its own: it says how to create one."""
+    db = tmp_path / "ecole.sqlite3"
+    for argv in (["import-base-eleves", CSV], ["import-base-eleves", CSV, "--yes"]):
+        code, out, err = run(capsys, "--db", db, *argv)
+        assert code == 1 and out == ""
+        assert f"Le fichier d'école « {db} » n'existe pas" in err and "call app.setup" in err
     assert not db.exists()
 
 
-def test_import_base_eleves_creates_the_school(tmp_path, capsys):
+def test_import_base_eleves_into_a_new_school(tmp_path, capsys):
     db = tmp_path / "ecole.sqlite3"
+    create_school(db)
     code, out, _ = run(capsys, "--db", db, "import-base-eleves", CSV, "--yes")
     assert code == 0
     assert "143 élève(s) ajouté(s)" in out
@@ -77,8 +101,7 @@ def test_import_base_eleves_creates_the_school(tmp_path, capsys):
     try:
         s = a.director_session()
         status = api.run(a.handle("app.status", {}, s))
-        assert status["school"]["nom"] == "École"
-        assert status["needs_setup"]  # the director's account is created in the browser
+        assert status["school"]["nom"] == "École Jules Ferry" and not status["needs_setup"]
         classes = api.run(a.handle("classes.list", {}, s))
         assert len(classes) == 9 and sum(c["nb_eleves"] for c in classes) == 143
         assert [p["id"] for p in api.run(a.handle("paliers.list", {}, s)) if p["actif"]] == [2]
@@ -91,19 +114,22 @@ def test_import_base_eleves_creates_the_school(tmp_path, capsys):
     assert sha(db) == before
 
 
-def test_import_base_eleves_bad_csv_leaves_no_file(tmp_path, capsys):
+def test_import_base_eleves_bad_csv_changes_nothing(tmp_path, capsys):
     db = tmp_path / "ecole.sqlite3"
+    create_school(db)
+    before = sha(db)
     png = tmp_path / "photo.csv"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     code, _, err = run(capsys, "--db", db, "import-base-eleves", png, "--yes")
-    assert code == 1 and err.startswith("Erreur : ")
-    assert not db.exists()
+    assert code == 1 and err.startswith("Erreur : ") and "pas un fichier texte lisible" in err
     code, _, err = run(capsys, "--db", db, "import-base-eleves", tmp_path / "absent.csv")
     assert code == 1 and "Impossible de lire" in err
+    assert sha(db) == before
 
 
 def test_import_base_eleves_newer_extraction(school, tmp_path, capsys):
-    """A pupil left, one moved class, one bad line; palier 2 had been switched off."""
+    """A pupil left, one moved class, one bad line; palier 2 had been switched off (the
+    import leaves the paliers as they are)."""
     assert main(["--db", str(school), "call", "paliers.set", '{"actifs": [1]}']) == 0
     lines = CSV.read_bytes().decode("cp1252").splitlines()
     mercier = lines[1]  # MERCIER Maël, CP A
@@ -121,7 +147,7 @@ def test_import_base_eleves_newer_extraction(school, tmp_path, capsys):
     code, out, _ = run(capsys, "--db", school, "import-base-eleves", path, "--yes")
     assert code == 0 and "1 modifié(s), 1 désactivé(s)" in out
     code, out, _ = run(capsys, "--db", school, "call", "paliers.list", "--json")
-    assert [p["id"] for p in json.loads(out) if p["actif"]] == [1, 2]
+    assert [p["id"] for p in json.loads(out) if p["actif"]] == [1]
 
 
 def test_not_a_school_file(tmp_path, capsys):
@@ -260,6 +286,43 @@ def test_call_with_bytes_in_the_payload(school, capsys):
 def test_call_errors(school, capsys, argv, code, message):
     got, out, err = run(capsys, "--db", school, *argv)
     assert got == code and out == "" and message in err and err.startswith("Erreur : ")
+
+
+def test_call_school_file_bytes(school, tmp_path, capsys):
+    """The school file through the API, as the browser saves it: shown, as JSON, or written."""
+    code, out, _ = run(capsys, "--db", school, "call", "school.file_bytes")
+    shown = json.loads(out)
+    assert code == 0 and shown["data"] == f"<{school.stat().st_size} octets>"
+    assert shown["filename"].startswith("ecole-cartable-") and shown["filename"].endswith(".sqlite3")
+    code, out, _ = run(capsys, "--db", school, "call", "school.file_bytes", "--json")
+    assert base64.b64decode(json.loads(out)["data"]["__bytes__"]) == school.read_bytes()
+    copy = tmp_path / "copie.sqlite3"
+    code, out, _ = run(capsys, "--db", school, "call", "school.file_bytes", "--out", copy)
+    assert code == 0 and json.loads(out)["data"] == f"<écrit dans {copy}>"
+    assert copy.read_bytes() == school.read_bytes()
+    code, out, err = run(capsys, "--db", copy, "call", "classes.list", "--json")
+    assert code == 0 and len(json.loads(out)) == 9
+    code, out, err = run(capsys, "--db", school, "call", "niveaux.list", "--out", copy)
+    assert code == 2 and "contient 0 fichier(s)" in err
+
+
+def test_call_school_replace_file(school, tmp_path, capsys):
+    other = tmp_path / "autre.sqlite3"
+    payload = json.dumps({"nom": "École des Lilas", "directeur": {
+        "nom": "Roy", "prenom": "Lina", "password": "Cartable-2024!"}})
+    assert main(["--db", str(other), "call", "app.setup", payload]) == 0
+    garbage = tmp_path / "notes.sqlite3"
+    garbage.write_bytes(b"SQLite format 3\x00" + b"\x00" * 300)
+    before = sha(school)
+    capsys.readouterr()
+    code, out, err = run(capsys, "--db", school, "call", "school.replace_file",
+                         json.dumps({"data": {"__file__": str(garbage)}}))
+    assert code == 1 and "fichier d'école" in err and sha(school) == before
+    code, out, err = run(capsys, "--db", school, "call", "school.replace_file",
+                         json.dumps({"data": {"__file__": str(other)}}))
+    assert code == 0 and json.loads(out) == {"replaced": True}
+    code, out, _ = run(capsys, "--db", school, "call", "app.status", "--json")
+    assert json.loads(out)["school"]["nom"] == "École des Lilas"
 
 
 def test_call_app_setup_creates_a_school_with_its_director(tmp_path, capsys):

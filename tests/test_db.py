@@ -166,4 +166,18 @@ def test_version_1_file_is_upgraded_to_2_keeping_everything(tmp_path):
         (7, 2111, 1, "2012-05-01", "DURAND S.")]
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute("UPDATE utilisateur SET civilite = 'Mlle'")
+    # The LSU bilan tables exist, empty, and enforce their rules.
+    for table in ("bilan_cycle", "bilan_position", "bilan_auteur"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    conn.execute("INSERT INTO bilan_cycle VALUES (7, 2, '2025', 'Bien.', '2026-06-12', "
+                 "'2026-06-19T17:30:00', 'saisie')")
+    conn.execute("INSERT INTO bilan_position VALUES (7, 2, 'CPD_FRA', 4)")
+    conn.execute("INSERT INTO bilan_auteur VALUES (7, 2, 0, 1, 'MME', 'DURAND', 'Sophie')")
+    for bad in ("INSERT INTO bilan_position VALUES (7, 2, 'CPD_ETR', 5)",
+                "INSERT INTO bilan_cycle VALUES (7, 3, '2025', '', '2026-06-12', '', 'saisie')",
+                "INSERT INTO bilan_position VALUES (8, 2, 'CPD_ETR', 1)"):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(bad)
+    conn.execute("DELETE FROM bilan_cycle")
+    assert conn.execute("SELECT count(*) FROM bilan_position").fetchone()[0] == 0
     conn.close()

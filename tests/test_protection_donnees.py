@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_column_of_personal_tables_is_described(tmp_path):
     api = Api(str(tmp_path / "ecole.sqlite3"))
     try:
+        tables = {r[0] for r in api.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert tables == set(protection_donnees.FIELDS) | set(protection_donnees.SCHOOL_TABLES)
         for table, described in protection_donnees.FIELDS.items():
             columns = {r[1] for r in api.db.execute(f"PRAGMA table_info({table})")}
             assert columns == set(described), (table, columns ^ set(described))
@@ -35,6 +37,6 @@ def test_page_command_without_login(tmp_path):
                       "Qui peut lire les données", "Aucun sous-traitant, aucun transfert",
                       "Durée de conservation", "Comment effacer les données"]
     text = " ".join(" ".join(s["paragraphes"] + s["liste"]) for s in page["sections"])
-    for needle in ("date de naissance", "INE", "Firefox", "Effacer les données de cet ordinateur",
+    for needle in ("date de naissance", "INE", "Firefox", "synthèse écrite du bilan", "Effacer les données de cet ordinateur",
                    "aucune requête", "phrase de passe", "600\u202f000 itérations"):
         assert needle in text, needle

@@ -2,14 +2,25 @@
 
 It goes through the API only (``api.handle``), like the browser: same checks, same messages.
 
-    import-base-eleves CSV [--yes]   plan (and, with --yes, apply) a Base-Élèves import; the
-                                     school file is created when absent (named "École")
+    import-base-eleves CSV [--yes]   plan (and, with --yes, apply) a Base-Élèves / ONDE import
     import-sacoche FILE [--yes]      per-pupil report (and, with --yes, import) of a SACoche file
     export-sacoche OUT_DIR [--niveau CM2 | --classe NOM …]
                                      write import-sacoche_….zip into OUT_DIR
-    call COMMAND [JSON] [--json]     any API command; in the JSON payload,
-                                     {"__bytes__": "<base64>"} or {"__file__": "path"} give bytes
+    ecole [--uai UAI] [--nom NOM] [--directeur-civilite M|MME] [--directeur-nom NOM]
+          [--directeur-prenom PRENOM]
+                                     the school's identity for LSU (printed; changed if given)
+    import-lsu FILE.xml [--yes]      per-pupil report (and, with --yes, import) of LSU bilans
+    export-lsu OUT_DIR [--classe NOM …]
+                                     write the LSU file (bilans de fin de cycle 2) into OUT_DIR
+    call COMMAND [JSON] [--json] [--out FILE]
+                                     any API command; in the JSON payload,
+                                     {"__bytes__": "<base64>"} or {"__file__": "path"} give bytes;
+                                     bytes in the result are shown as "<N octets>", as
+                                     {"__bytes__": "<base64>"} with --json, or written to FILE
+                                     with --out (e.g. ``call school.file_bytes '{}' --out F``)
 
+Every action but ``call app.setup`` needs an existing school file: create the school with
+``call app.setup`` (its name and the director's account) first.
 Exit status: 0 on success, 1 when the command is refused (French message on stderr), 2 when the
 command line itself is wrong.
 """
@@ -17,17 +28,14 @@ command line itself is wrong.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import sys
-import tempfile
 from typing import Any
 
 from . import api as api_module
+from . import cli_files, cli_lsu, wire
 from .errors import UserError
-
-DEFAULT_SCHOOL_NAME = "École"
 
 
 class CliError(Exception):
@@ -58,11 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--classe", action="append", metavar="NOM",
                        help="exporter cette classe (nom ou référence ; répétable)")
 
+    cli_lsu.add_parsers(sub)  # ecole, import-lsu, export-lsu
+
     s = sub.add_parser("call", help="appeler une commande de l'API (docs/API.md)")
     s.add_argument("command", metavar="COMMANDE")
     s.add_argument("payload", nargs="?", default="{}", metavar="JSON")
     s.add_argument("--json", action="store_true",
                    help="résultat en JSON strict (octets en base64 : {\"__bytes__\": …})")
+    s.add_argument("--out", metavar="FICHIER",
+                   help="écrire dans FICHIER les octets du résultat (un fichier)")
     return p
 
 
@@ -92,7 +104,9 @@ class _School:
         if not create and not os.path.exists(path):
             raise UserError(
                 f"Le fichier d'école « {path} » n'existe pas. Vérifiez le chemin, ou créez "
-                "l'école avec « import-base-eleves »."
+                f"d'abord l'école : python -m cartable --db {path} call app.setup "
+                "'{\"nom\": \"École …\", \"directeur\": {\"nom\": …, \"prenom\": …, "
+                "\"password\": …}}'."
             )
         self.api = api_module.Api(path)
         self.session = self.api.director_session()
@@ -104,13 +118,7 @@ class _School:
         self.api.close()
 
 
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError as exc:
-        raise UserError(f"Impossible de lire « {path} » ({exc.strerror}). Vérifiez le chemin.") \
-            from None
+_read = cli_files.read
 
 
 def _pupil(p: dict) -> str:
@@ -125,41 +133,15 @@ def _pupil(p: dict) -> str:
 
 
 def _import_base_eleves(args) -> int:
-    data = _read(args.csv)
-    filename = os.path.basename(args.csv)
-    exists = os.path.exists(args.db)
-    if not exists and not args.yes:
-        # Dry run on a school that does not exist yet: plan against an empty temporary school.
-        with tempfile.TemporaryDirectory() as tmp:
-            school = _School(os.path.join(tmp, "ecole.sqlite3"), create=True)
-            try:
-                _print_plan(school("base_eleves.plan", {"data": data, "filename": filename}))
-            finally:
-                school.close()
-        print(f"Le fichier d'école « {args.db} » n'existe pas encore : il sera créé.")
-        print("Rien n'a été modifié. Relancez avec --yes pour importer.")
-        return 0
-    school = _School(args.db, create=True)
+    school = _School(args.db)
     try:
-        payload = {"data": data, "filename": filename}
-        plan = school("base_eleves.plan", payload)
-        _print_plan(plan)
+        payload = {"data": _read(args.csv), "filename": os.path.basename(args.csv)}
+        _print_plan(school("base_eleves.plan", payload))
         if not args.yes:
             print("Rien n'a été modifié. Relancez avec --yes pour importer.")
             return 0
-        if school("app.status")["school"] is None:
-            school("school.update", {"nom": DEFAULT_SCHOOL_NAME})
-        actifs = [p["id"] for p in school("paliers.list") if p["actif"]]
-        if 2 not in actifs:
-            school("paliers.set", {"actifs": sorted(actifs + [2])})
-        result = school("base_eleves.apply", payload)
-        print(result["message"])
+        print(school("base_eleves.apply", payload)["message"])
         return 0
-    except BaseException:
-        if not exists:  # do not leave a half-made school file behind
-            school.close()
-            os.remove(args.db)
-        raise
     finally:
         school.close()
 
@@ -236,14 +218,7 @@ def _export_sacoche(args) -> int:
                 ids.append(found[0])
             payload["classe_ids"] = ids
         result = school("sacoche.export", payload)
-        try:
-            os.makedirs(args.out_dir, exist_ok=True)
-            path = os.path.join(args.out_dir, result["filename"])
-            with open(path, "wb") as f:
-                f.write(result["data"])
-        except OSError as exc:
-            raise UserError(f"Impossible d'écrire dans « {args.out_dir} » ({exc.strerror}). "
-                            "Choisissez un autre dossier.") from None
+        path = cli_files.write_into(args.out_dir, result["filename"], result["data"])
         print(result["message"])
         if result.get("note"):
             print(result["note"])
@@ -256,31 +231,21 @@ def _export_sacoche(args) -> int:
 # -- call ---------------------------------------------------------------------------------
 
 
-def _decode_payload(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {"__bytes__"}:
-            try:
-                return base64.b64decode(value["__bytes__"], validate=True)
-            except (ValueError, TypeError):
-                raise CliError("« __bytes__ » doit contenir du base64 valide.") from None
-        if set(value) == {"__file__"}:
-            return _read(str(value["__file__"]))
-        return {k: _decode_payload(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode_payload(v) for v in value]
-    return value
-
-
-def _encode_result(value: Any, strict: bool) -> Any:
-    if isinstance(value, (bytes, bytearray)):
-        if strict:
-            return {"__bytes__": base64.b64encode(value).decode("ascii")}
-        return f"<{len(value)} octets>"
-    if isinstance(value, dict):
-        return {str(k): _encode_result(v, strict) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_encode_result(v, strict) for v in value]
-    return value
+def _write_bytes(result: Any, path: str) -> Any:
+    """Write the one bytes value of ``result`` to ``path``; the result, that value shown as
+    the path written."""
+    found = []
+    shown = wire.to_wire(result, lambda b: found.append(b) or f"<écrit dans {path}>")
+    if len(found) != 1:
+        raise CliError(f"--out : le résultat de cette commande contient {len(found)} fichier(s) "
+                       "au lieu d'un.")
+    try:
+        with open(path, "wb") as f:
+            f.write(found[0])
+    except OSError as exc:
+        raise UserError(f"Impossible d'écrire « {path} » ({exc.strerror}). Choisissez un autre "
+                        "chemin.") from None
+    return shown
 
 
 def _call(args) -> int:
@@ -291,16 +256,22 @@ def _call(args) -> int:
                        f"{exc.colno}). Exemple : '{{\"classe_id\": 3}}'.") from None
     if not isinstance(payload, dict):
         raise CliError("les paramètres doivent être un objet JSON, par exemple '{}'.")
-    payload = _decode_payload(payload)
+    try:
+        payload = wire.from_wire(payload, read_file=_read)
+    except ValueError:
+        raise CliError("« __bytes__ » doit contenir du base64 valide.") from None
     school = _School(args.db, create=args.command == "app.setup")
     try:
         result = school(args.command, payload)
     finally:
         school.close()
+    if args.out:
+        result = _write_bytes(result, args.out)
     if args.json:
-        print(json.dumps(_encode_result(result, True), ensure_ascii=False))
+        print(json.dumps(wire.to_wire(result), ensure_ascii=False))
     else:
-        print(json.dumps(_encode_result(result, False), ensure_ascii=False, indent=2))
+        shown = wire.to_wire(result, lambda b: f"<{len(b)} octets>")
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -310,6 +281,20 @@ ACTIONS = {
     "export-sacoche": _export_sacoche,
     "call": _call,
 }
+
+
+def _with_school(handler):
+    """Run ``handler(args, school)`` on the school file ``--db`` (it must exist)."""
+    def run(args) -> int:
+        school = _School(args.db)
+        try:
+            return handler(args, school)
+        finally:
+            school.close()
+    return run
+
+
+ACTIONS.update({name: _with_school(fn) for name, fn in cli_lsu.ACTIONS.items()})
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

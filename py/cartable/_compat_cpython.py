@@ -12,6 +12,10 @@ async def ensure_pandas() -> None:
     import pandas  # noqa: F401
 
 
+async def ensure_xmlschema() -> None:
+    import xmlschema  # noqa: F401  (a normal dependency in CPython)
+
+
 def today() -> datetime.date:
     return datetime.date.today()
 

@@ -26,6 +26,31 @@ async def ensure_pandas() -> None:
     import pandas  # noqa: F401
 
 
+_xmlschema_ready = False
+
+
+async def ensure_xmlschema() -> None:
+    """Install xmlschema (and elementpath) from the folder the first time it is needed.
+
+    micropip fetches each wheel by its file name; the worker's wrapped fetch serves it from the
+    embedded assets (no network). Kept off the start-up path: only LSU import/export need it.
+    """
+    global _xmlschema_ready
+    if _xmlschema_ready:
+        return
+    import pyodide_js  # type: ignore[import-not-found]
+
+    from ._compat import XMLSCHEMA_WHEELS
+
+    await pyodide_js.loadPackage("micropip")
+    import micropip  # type: ignore[import-not-found]
+
+    await micropip.install(list(XMLSCHEMA_WHEELS), deps=False)
+    import xmlschema  # noqa: F401
+
+    _xmlschema_ready = True
+
+
 def today() -> datetime.date:
     # The worker's clock is the computer's; Python's time zone is UTC in Pyodide, so ask JS.
     d = js.Date.new()

@@ -13,10 +13,11 @@ import hmac
 import re
 import secrets
 import sqlite3
-import unicodedata
 
-from . import _compat, db
+from . import _compat, db, school
 from .errors import UserError
+from .payload import payload_int
+from .text import clean, normalise
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000  # OWASP 2023 for PBKDF2-HMAC-SHA256; tests may lower it
@@ -95,13 +96,9 @@ def check_new_password(password) -> str:
 
 # -- logins ---------------------------------------------------------------------------------
 
-_SPECIAL = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
-
-
 def _letters(text: str) -> str:
     """Lower case, accents removed, only a-z and 0-9 kept (spaces, ' and - dropped)."""
-    text = unicodedata.normalize("NFKD", text.strip().lower().translate(_SPECIAL))
-    return "".join(c for c in text if c.isascii() and c.isalnum())
+    return normalise(text).replace(" ", "")
 
 
 def login_base(nom: str, prenom: str) -> str:
@@ -155,13 +152,51 @@ def clean_name(value, what: str, whose: str = "du professeur") -> str:
     """A person's nom or prénom, spaces tidied; ``what`` and ``whose`` word the message."""
     if not isinstance(value, str) or not value.strip():
         raise UserError(f"Indiquez le {what} {whose}.")
-    value = " ".join(value.split())
+    value = clean(value)
     if len(value) > 60:
         raise UserError(f"Le {what} est trop long (60 caractères au plus).")
     return value
 
 
+CIVILITES = ("M", "MME")  # what LSU accepts
+CIVILITE_NOMS = {"M": "M. (Monsieur)", "MME": "Mme (Madame)"}
+
+
+def clean_civilite(value, whose: str = "du professeur") -> str:
+    """``M`` or ``MME`` (case and a final dot ignored: "Mme", "M."); None or '' -> ''."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if isinstance(value, str):
+        civilite = value.strip().rstrip(".").upper()
+        if civilite in CIVILITES:
+            return civilite
+    raise UserError(f"La civilité {whose} doit être « M » (Monsieur) ou « MME » (Madame).")
+
+
 # -- login / throttling ---------------------------------------------------------------------
+
+
+def insert_director(conn: sqlite3.Connection, nom: str, prenom: str, login: str,
+                    password_hash: str, civilite: str = "") -> None:
+    """The director's account (first start), inside the caller's transaction."""
+    if conn.execute("SELECT 1 FROM utilisateur WHERE login = ?", (login,)).fetchone():
+        raise UserError(f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre.")
+    conn.execute(
+        "INSERT INTO utilisateur (role, nom, prenom, login, password_hash, civilite) "
+        "VALUES ('directeur', ?, ?, ?, ?, ?)",
+        (nom, prenom, login, password_hash, civilite),
+    )
+
+
+def session_user(conn: sqlite3.Connection, session) -> dict:
+    """``user_dict`` of a session's account; the command line's director of a school without
+    a director account has none: then what the session knows."""
+    row = conn.execute("SELECT * FROM utilisateur WHERE id = ?", (session.user_id,)).fetchone()
+    if row is None:
+        return {"id": session.user_id, "role": session.role, "nom": session.nom,
+                "prenom": session.prenom, "login": session.login,
+                "must_change_password": session.must_change_password}
+    return user_dict(row)
 
 
 def user_dict(row: sqlite3.Row) -> dict:
@@ -259,8 +294,6 @@ async def change_password(conn: sqlite3.Connection, user_id: int, old, new) -> N
 
 
 def get_professeur(conn: sqlite3.Connection, prof_id) -> sqlite3.Row:
-    from .api import payload_int
-
     pid = payload_int(prof_id, "professeur")
     row = conn.execute(
         "SELECT * FROM utilisateur WHERE id = ? AND role = 'professeur'", (pid,)
@@ -280,6 +313,7 @@ def professeur_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     ]
     return {
         "id": row["id"],
+        "civilite": row["civilite"],
         "nom": row["nom"],
         "prenom": row["prenom"],
         "login": row["login"],
@@ -297,10 +331,11 @@ def list_professeurs(conn: sqlite3.Connection) -> list[dict]:
 
 
 async def create_professeur(conn: sqlite3.Connection, nom, prenom, login=None,
-                            password=None) -> dict:
+                            password=None, civilite=None) -> dict:
     """Create a teacher. Returns ``{"id", "login", "password"}`` (the clear password, once)."""
     nom = clean_name(nom, "nom").upper()
     prenom = clean_name(prenom, "prénom")
+    civilite = clean_civilite(civilite)
     if login is None or (isinstance(login, str) and not login.strip()):
         login = generate_login(conn, nom, prenom)
     else:
@@ -311,24 +346,27 @@ async def create_professeur(conn: sqlite3.Connection, nom, prenom, login=None,
     with db.transaction(conn):
         cur = conn.execute(
             "INSERT INTO utilisateur (role, nom, prenom, login, password_hash, "
-            "must_change_password) VALUES ('professeur', ?, ?, ?, ?, ?)",
-            (nom, prenom, login, hashed, int(generated)),
+            "must_change_password, civilite) VALUES ('professeur', ?, ?, ?, ?, ?, ?)",
+            (nom, prenom, login, hashed, int(generated), civilite),
         )
     return {"id": cur.lastrowid, "login": login, "password": password}
 
 
-def update_professeur(conn: sqlite3.Connection, prof_id, nom, prenom, login=None) -> dict:
+def update_professeur(conn: sqlite3.Connection, prof_id, nom, prenom, login=None,
+                      civilite=None) -> dict:
+    """Rename a teacher; ``civilite`` None keeps it, '' clears it."""
     row = get_professeur(conn, prof_id)
     nom = clean_name(nom, "nom").upper()
     prenom = clean_name(prenom, "prénom")
+    civilite = row["civilite"] if civilite is None else clean_civilite(civilite)
     if login is None or (isinstance(login, str) and not login.strip()):
         login = row["login"]
     else:
         login = check_login(conn, login, exclude_id=row["id"])
     with db.transaction(conn):
         conn.execute(
-            "UPDATE utilisateur SET nom = ?, prenom = ?, login = ? WHERE id = ?",
-            (nom, prenom, login, row["id"]),
+            "UPDATE utilisateur SET nom = ?, prenom = ?, login = ?, civilite = ? WHERE id = ?",
+            (nom, prenom, login, civilite, row["id"]),
         )
     return professeur_dict(conn, get_professeur(conn, row["id"]))
 
@@ -367,6 +405,13 @@ def delete_professeur(conn: sqlite3.Connection, prof_id) -> None:
 # -- assignments ----------------------------------------------------------------------------
 
 
+def is_assigned(conn: sqlite3.Connection, user_id: int, classe_id: int) -> bool:
+    return conn.execute(
+        "SELECT 1 FROM affectation WHERE utilisateur_id = ? AND classe_id = ?",
+        (user_id, classe_id),
+    ).fetchone() is not None
+
+
 def list_affectations(conn: sqlite3.Connection) -> dict:
     profs = [
         {"id": r["id"], "nom": r["nom"], "prenom": r["prenom"], "login": r["login"],
@@ -393,12 +438,7 @@ def list_affectations(conn: sqlite3.Connection) -> dict:
 
 
 def _get_classe(conn: sqlite3.Connection, classe_id) -> int:
-    from .api import payload_int
-
-    cid = payload_int(classe_id, "classe")
-    if conn.execute("SELECT 1 FROM classe WHERE id = ?", (cid,)).fetchone() is None:
-        raise UserError("Cette classe n'existe pas (ou plus). Rechargez la page.")
-    return cid
+    return school.classe_id(conn, classe_id)
 
 
 def set_affectation(conn: sqlite3.Connection, prof_id, classe_id, affecte) -> None:

@@ -22,12 +22,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import db, school_file_info
+from . import db, school, school_file_info
 from .errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
-AREAS = ("school", "accounts", "base_eleves", "validation", "sacoche", "ui", "school_file_info",
-         "protection")
+AREAS = ("school", "school_file", "accounts", "base_eleves", "validation", "sacoche", "ui",
+         "lsu", "school_file_info", "protection")
 # Changes that are not the school's: they do not move its "last change" (school_file_info).
 NOT_SCHOOL_CHANGES = {"auth.login"}
 
@@ -87,13 +87,33 @@ class Api:
         self.path = path
         self.db: sqlite3.Connection = db.connect(path)
         self.sessions: dict[str, Session] = {}
+        self._generation = 0  # how many times the file was replaced
 
     def close(self) -> None:
         self.db.close()
 
-    def total_changes(self) -> int:
-        """Grows whenever a command changed the database (the bridge persists it then)."""
-        return self.db.total_changes
+    def total_changes(self) -> tuple[int, int]:
+        """Changes whenever a command changed the database (the bridge persists it then)."""
+        return self._generation, self.db.total_changes
+
+    def replace_database(self, data: bytes) -> None:
+        """Put the school file ``data`` in place of the open one (``school.replace_file``).
+
+        ``data`` is checked first (``db.check_school_file``); if the new file cannot be opened,
+        the previous one is put back. Every session ends: the new file has its own accounts."""
+        db.check_school_file(data)
+        previous = db.read_file(self.path)
+        self.db.close()
+        try:
+            db.write_file(self.path, data)
+            self.db = db.connect(self.path)
+        except BaseException:
+            db.write_file(self.path, previous)
+            self.db = db.connect(self.path)
+            raise
+        finally:
+            self._generation += 1
+            self.sessions.clear()
 
     # -- sessions -------------------------------------------------------------------------
 
@@ -180,44 +200,14 @@ class Api:
         return {r[0] for r in self.db.execute(sql, (session.user_id,))}
 
     def require_classe(self, session: Session, classe_id: Any) -> int:
-        cid = payload_int(classe_id, "classe")
-        if self.db.execute("SELECT 1 FROM classe WHERE id = ?", (cid,)).fetchone() is None:
-            raise UserError("Cette classe n'existe pas (ou plus). Rechargez la liste des classes.")
+        """The id of an existing class whose pupils ``session`` may validate."""
+        cid = school.classe_id(self.db, classe_id)
         if cid not in self.allowed_classes(session):
             raise PermissionDenied(
                 "Vous n'êtes pas professeur principal de cette classe : vous ne pouvez pas "
                 "valider pour ses élèves. Demandez au directeur de vous l'attribuer."
             )
         return cid
-
-    def require_eleves(self, session: Session, eleve_ids: Any) -> list[int]:
-        """Check that every pupil exists and belongs to a class the caller may act on."""
-        if not isinstance(eleve_ids, list):
-            raise UserError("La liste des élèves est invalide.")
-        ids = [payload_int(e, "élève") for e in eleve_ids]
-        allowed = self.allowed_classes(session)
-        rows = {
-            r[0]: r[1]
-            for r in self.db.execute(
-                f"SELECT id, classe_id FROM eleve WHERE id IN ({','.join('?' * len(ids))})", ids
-            )
-        } if ids else {}
-        for e in ids:
-            if e not in rows:
-                raise UserError("Un des élèves demandés n'existe pas. Rechargez la page.")
-            if not session.is_director and rows[e] not in allowed:
-                raise PermissionDenied("Vous ne pouvez agir que sur les élèves de vos classes.")
-        return ids
-
-
-def payload_int(value: Any, what: str) -> int:
-    """An integer id from a payload, or a French UserError."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise UserError(f"Identifiant de {what} invalide.")
-    try:
-        return int(value)
-    except ValueError:
-        raise UserError(f"Identifiant de {what} invalide.") from None
 
 
 def _load_commands() -> None:

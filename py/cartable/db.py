@@ -124,7 +124,43 @@ ALTER TABLE classe ADD COLUMN id_onde INTEGER;
 ALTER TABLE utilisateur ADD COLUMN civilite TEXT NOT NULL DEFAULT ''
     CHECK (civilite IN ('', 'M', 'MME'));
 -- the director's code de secours, hashed like password_hash
-ALTER TABLE utilisateur ADD COLUMN recovery_hash TEXT
+ALTER TABLE utilisateur ADD COLUMN recovery_hash TEXT;
+-- LSU bilan de fin de cycle 2 (socle 2016): one per pupil and cycle, saved from the grid or
+-- imported from an LSU file. date_creation (YYYY-MM-DD) decides which copy wins at import;
+-- date_verrou is a date-time (YYYY-MM-DDTHH:MM:SS); millesime the school year's first year.
+CREATE TABLE bilan_cycle (
+    eleve_id      INTEGER NOT NULL REFERENCES eleve(id) ON DELETE CASCADE,
+    cycle         INTEGER NOT NULL CHECK (cycle = 2),
+    millesime     TEXT NOT NULL,
+    synthese      TEXT NOT NULL DEFAULT '',
+    date_creation TEXT NOT NULL,
+    date_verrou   TEXT NOT NULL,
+    origine       TEXT NOT NULL CHECK (origine IN ('saisie', 'import')),
+    PRIMARY KEY (eleve_id, cycle)
+);
+-- a position per composante (LSU code CPD_FRA...): 1..4, 0 = dispensé; absent = not positioned
+CREATE TABLE bilan_position (
+    eleve_id   INTEGER NOT NULL,
+    cycle      INTEGER NOT NULL,
+    composante TEXT NOT NULL,
+    position   INTEGER NOT NULL CHECK (position BETWEEN 0 AND 4),
+    PRIMARY KEY (eleve_id, cycle, composante),
+    FOREIGN KEY (eleve_id, cycle) REFERENCES bilan_cycle(eleve_id, cycle) ON DELETE CASCADE
+);
+-- the bilan's authors as LSU names them (enseignant-refs): the teacher who saved it
+-- (utilisateur_id set: the account's current civilité and name are used) or the enseignants
+-- an imported file names (utilisateur_id NULL: these columns)
+CREATE TABLE bilan_auteur (
+    eleve_id       INTEGER NOT NULL,
+    cycle          INTEGER NOT NULL,
+    rang           INTEGER NOT NULL,
+    utilisateur_id INTEGER REFERENCES utilisateur(id) ON DELETE SET NULL,
+    civilite       TEXT NOT NULL DEFAULT '' CHECK (civilite IN ('', 'M', 'MME')),
+    nom            TEXT NOT NULL,
+    prenom         TEXT NOT NULL,
+    PRIMARY KEY (eleve_id, cycle, rang),
+    FOREIGN KEY (eleve_id, cycle) REFERENCES bilan_cycle(eleve_id, cycle) ON DELETE CASCADE
+)
 """
 
 
@@ -277,3 +313,21 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+
+
+def read_file(path: str) -> bytes:
+    """The school file's bytes, as they are on disk."""
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Replace the file at ``path`` by ``data`` (through a temporary file; SQLite's journal
+    files of the previous database are removed first). The file must not be open."""
+    for suffix in ("-journal", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path + suffix)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)

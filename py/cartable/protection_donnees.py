@@ -15,6 +15,8 @@ from . import accounts
 TITLE = "Protection des données personnelles — Cartable"
 
 # Every column of the tables holding personal data, in words ("" = technical, not personal).
+# The other tables (a test checks that there are no more): the school's own description.
+SCHOOL_TABLES = ("meta", "niveau", "palier", "classe", "affectation")
 FIELDS = {
     "eleve": {
         "id": "", "nom": "nom", "prenom": "prénom", "classe_id": "classe",
@@ -34,6 +36,19 @@ FIELDS = {
     "validation_item": {
         "eleve_id": "élève", "item_id": "item du socle", "etat": "validé ou invalidé",
         "date": "date de la décision", "info": "auteur de la décision (NOM et initiale)",
+    },
+    "bilan_cycle": {
+        "eleve_id": "élève", "cycle": "cycle", "millesime": "année scolaire",
+        "synthese": "synthèse écrite du bilan", "date_creation": "date du bilan",
+        "date_verrou": "date de verrouillage", "origine": "saisi dans Cartable ou importé",
+    },
+    "bilan_position": {
+        "eleve_id": "élève", "cycle": "cycle", "composante": "composante du socle",
+        "position": "positionnement (1 à 4, ou dispensé)",
+    },
+    "bilan_auteur": {
+        "eleve_id": "élève", "cycle": "cycle", "rang": "", "utilisateur_id": "compte",
+        "civilite": "civilité", "nom": "nom", "prenom": "prénom",
     },
     "validation_competence": {
         "eleve_id": "élève", "competence_id": "compétence du socle",
@@ -65,6 +80,8 @@ def sections() -> list[dict]:
             "Élèves : " + _fields("eleve"),
             "Décisions sur les items : " + _fields("validation_item"),
             "Décisions sur les compétences : " + _fields("validation_competence"),
+            "Bilan de fin de cycle 2 (LSU) : " + _fields("bilan_cycle") + " Par composante : "
+            + _fields("bilan_position") + " Auteurs du bilan : " + _fields("bilan_auteur"),
             "Personnels (directeur, professeurs) : " + _fields("utilisateur"),
             "L'école : nom, numéro UAI, classes et niveaux, professeurs de chaque classe."]},
         {"titre": "Où sont les données", "paragraphes": [], "liste": [
@@ -80,7 +97,8 @@ def sections() -> list[dict]:
             "peut être protégé par une phrase de passe (chiffrement AES-256-GCM) avant de "
             "quitter l'ordinateur."),
             ("Dans les fichiers SACoche exportés (décisions, nom et prénom des élèves) que le "
-            "directeur remet pour l'import dans SACoche.")]},
+            "directeur remet pour l'import dans SACoche, et dans les fichiers LSU exportés "
+            "(bilans de fin de cycle 2) qu'il importe dans le Livret scolaire unique.")]},
         {"titre": "Qui peut lire les données", "paragraphes": [], "liste": [
             ("Dans Cartable : le directeur ou la directrice voit toute l'école ; un professeur "
             "ne voit et ne valide que les élèves de ses classes. Chacun se connecte avec son "
@@ -99,7 +117,8 @@ def sections() -> list[dict]:
             "n'utilise aucun service en ligne, aucune mesure d'audience, aucune police ou "
             "bibliothèque téléchargée. Il n'y a donc ni sous-traitant ni transfert hors de "
             "l'Union européenne. Les seules transmissions sont celles que fait le directeur : "
-            "le fichier SACoche et, s'il le décide, le fichier de l'école.")], "liste": []},
+            "les fichiers SACoche et LSU et, s'il le décide, le fichier de l'école.")],
+         "liste": []},
         {"titre": "Durée de conservation", "paragraphes": [
             ("À fixer par l'école avec l'IEN et le DPO. Proposition : les données de l'année "
             "sont conservées tant que les élèves sont dans l'école ; une fois les décisions "
@@ -115,7 +134,7 @@ def sections() -> list[dict]:
             "ses réglages « cartable.… ») et rien d'autre."),
             ("Dans Firefox, faites-le depuis chaque emplacement où le dossier Cartable a été "
             "ouvert (chaque emplacement a son propre stockage)."),
-            ("Supprimez aussi les fichiers de l'école et les fichiers SACoche (dossier "
+            ("Supprimez aussi les fichiers de l'école et les fichiers SACoche et LSU (dossier "
             "Téléchargements, clé USB, disque), puis videz la corbeille."),
             ("Un élève parti n'est pas supprimé un par un : il est désactivé et n'apparaît "
             "plus ; ses données partent avec l'effacement de l'école.")]},

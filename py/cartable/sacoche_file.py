@@ -59,6 +59,7 @@ import defusedxml.ElementTree as SafeET
 
 from . import db, referentiel
 from .errors import UserError
+from .text import plural
 
 XML_NAME = "import_validations.xml"
 MAX_BYTES = 50 * 1024 * 1024  # 50 Mo: the file, and the XML once decompressed
@@ -74,8 +75,7 @@ Decision = tuple[int, str, str]  # (etat, date, info)
 # -- export -------------------------------------------------------------------------------
 
 
-def _plural(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n <= 1 else plural}"
+_plural = plural
 
 
 @dataclass
@@ -561,8 +561,7 @@ class ImportPlan:
         return "Aperçu de l'import : " + text + " Rien n'est encore enregistré."
 
 
-def _n(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n <= 1 else plural}"
+_n = plural
 
 
 def _match(conn: sqlite3.Connection, eleves: list[FileEleve]) -> dict[int, tuple[int | None, str]]:

@@ -6,11 +6,14 @@ one ``db.transaction`` after every check, and only when something actually chang
 
 from __future__ import annotations
 
+import datetime
 import re
 import sqlite3
 
 from . import db, referentiel
 from .errors import UserError
+from .payload import payload_int
+from .text import CLASSE_INCONNUE, clean
 
 SCHOOL_NAME_MAX = 100
 UAI_RE = re.compile(r"[0-9]{7}[A-Z]")
@@ -33,6 +36,17 @@ def has_director(conn: sqlite3.Connection) -> bool:
     return row is not None
 
 
+def has_active_director(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM utilisateur WHERE role = 'directeur' AND actif = 1 LIMIT 1").fetchone()
+    return row is not None
+
+
+def file_name(today: datetime.date) -> str:
+    """The name offered when the school file is saved."""
+    return db.school_file_name(today)
+
+
 def needs_setup(conn: sqlite3.Connection) -> bool:
     return get_school(conn) is None or not has_director(conn)
 
@@ -41,7 +55,7 @@ def clean_school(nom, uai) -> tuple[str, str]:
     """Checked (nom, uai). The UAI (ex-RNE) is optional: 7 digits and a letter."""
     if not isinstance(nom, str) or not nom.strip():
         raise UserError("Indiquez le nom de l'école (par exemple « École élémentaire Jules Ferry »).")
-    nom = " ".join(nom.split())
+    nom = clean(nom)
     if len(nom) > SCHOOL_NAME_MAX:
         raise UserError(f"Le nom de l'école est trop long ({SCHOOL_NAME_MAX} caractères au plus).")
     if uai is None:
@@ -180,6 +194,14 @@ def set_paliers(conn: sqlite3.Connection, actifs) -> list[dict]:
 
 
 # -- classes and pupils ---------------------------------------------------------------------
+
+
+def classe_id(conn: sqlite3.Connection, value) -> int:
+    """The id of an existing class, from a payload value; a French UserError otherwise."""
+    cid = payload_int(value, "classe")
+    if conn.execute("SELECT 1 FROM classe WHERE id = ?", (cid,)).fetchone() is None:
+        raise UserError(CLASSE_INCONNUE)
+    return cid
 
 
 def list_classes(conn: sqlite3.Connection, allowed: set[int] | None = None) -> list[dict]:

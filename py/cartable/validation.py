@@ -22,6 +22,8 @@ from typing import Any
 
 from . import db, referentiel
 from .errors import PermissionDenied, UserError
+from .payload import payload_int
+from .text import CLASSE_INCONNUE
 
 ITEMS = "items"
 COMPETENCES = "competences"
@@ -333,7 +335,7 @@ def build_draft(conn: sqlite3.Connection, *, palier_id: int, classe_id: int,
     palier = _palier(conn, palier_id)
     classe = classes_info(conn, [classe_id])
     if not classe:
-        raise UserError("Cette classe n'existe pas (ou plus). Rechargez la liste des classes.")
+        raise UserError(CLASSE_INCONNUE)
     eleves = class_pupils(conn, classe_id, eleve_ids, strict)
     if not eleves:
         raise UserError(
@@ -486,8 +488,6 @@ def save(conn: sqlite3.Connection, draft: Draft, *, info: str, today: datetime.d
 
 def parse_target(raw: Any) -> Target:
     """A click target from the payload, or UserError."""
-    from .api import payload_int
-
     if not isinstance(raw, dict) or raw.get("kind") not in ("cell", "column", "row", "domaine"):
         raise UserError("Clic non reconnu. Rechargez le tableau.")
     kind = raw["kind"]

@@ -6,7 +6,8 @@ Each ``Case`` is a file a user could give to one of Cartable's three doors:
 - ``csv``: the Base-Élèves import (``base_eleves.read`` → ``plan`` → ``apply``);
 - ``sacoche``: the SACoche import (``sacoche.preview`` → ``sacoche.import``);
 - ``school_file``: "Ouvrir un fichier d'école" (``db.check_school_file``, then the bridge's
-  ``school.replace_file``).
+  ``school.replace_file``);
+- ``lsu``: the LSU bilans import (``lsu.preview`` → ``lsu.import``).
 
 ``expect`` is a fragment of the French message the user sees; ``outcome`` says where it shows
 (the whole file refused, a rejected line of the plan, a pupil "ignoré", a decision skipped, or
@@ -43,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parent / "fixtures"
 FIXTURE_CSV = FIXTURES / "base_eleves" / "CSVExtraction.csv"
 FIXTURE_ZIP = FIXTURES / "sacoche" / "import-sacoche_0_2012-06-15_10-30-00_1804289383.zip"
+FIXTURE_LSU = FIXTURES / "lsu" / "exemple_bilans_cycle2.xml"
 
 # Where the user sees the message.
 REFUSED = "refusé"  # UserError: the whole file is refused, nothing written
@@ -52,7 +54,7 @@ DECISIONS_SKIPPED = "décisions ignorées"  # SACoche import: "avertissements", 
 ACCEPTED_AS_TEXT = "accepté, gardé comme texte"  # stored verbatim, displayed as text
 
 OUTCOMES = (REFUSED, LINES_REJECTED, PUPIL_IGNORED, DECISIONS_SKIPPED, ACCEPTED_AS_TEXT)
-KINDS = ("csv", "sacoche", "school_file")
+KINDS = ("csv", "sacoche", "school_file", "lsu")
 
 SACOCHE_LIMIT = 50 * 1024 * 1024  # sacoche_file.MAX_BYTES, stated in its message
 CSV_LIMIT = 5 * 1024 * 1024  # base_eleves.MAX_BYTES
@@ -61,7 +63,7 @@ CSV_LIMIT = 5 * 1024 * 1024  # base_eleves.MAX_BYTES
 @dataclass(frozen=True)
 class Case:
     id: str
-    kind: str  # "csv" | "sacoche" | "school_file"
+    kind: str  # "csv" | "sacoche" | "school_file" | "lsu"
     input: str  # what the file is, in one line (README)
     make: Callable[[], bytes]
     expect: str  # fragment of the French message the user sees
@@ -81,7 +83,7 @@ class Case:
         if self.filename:
             return self.filename
         return {"csv": "CSVExtraction.csv", "sacoche": "import-sacoche_0_2024.zip",
-                "school_file": "ecole-cartable.sqlite3"}[self.kind]
+                "school_file": "ecole-cartable.sqlite3", "lsu": "bilans-lsu.xml"}[self.kind]
 
 
 # -- CSV helpers ----------------------------------------------------------------------------
@@ -588,7 +590,103 @@ SCHOOL_FILE_CASES = [
          corrupted_pages, DAMAGED),
 ]
 
-CASES = CSV_CASES + SACOCHE_CASES + SCHOOL_FILE_CASES
+
+# -- LSU helpers: the example file, changed -------------------------------------------------
+
+
+def lsu(*changes: tuple[str, str], count: int = 1, prolog: str = "") -> bytes:
+    """The LSU example with each (old, new) replaced ``count`` times (-1: all)."""
+    text = FIXTURE_LSU.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, count)
+    if prolog:
+        text = text.replace("?>\n", "?>\n" + prolog + "\n", 1)
+    return text.encode("utf-8")
+
+
+_DOMAINE = '<domaine code="REP_MND" positionnement="4"/>'
+_SYNTHESE_1 = ("<synthese>Jérôme termine le cycle 2 avec des acquis solides &amp; une bonne "
+               "autonomie.</synthese>")
+LSU_LIMIT = 20 * 1024 * 1024  # lsu_file.MAX_BYTES
+
+LSU_CASES = [
+    Case("lsu-empty", "lsu", "fichier de 0 octet", lambda: b"", "Le fichier est vide"),
+    Case("lsu-xxe", "lsu", "entité externe « file:///etc/passwd » dans une synthèse (XXE)",
+         lambda: lsu(("autonomie.</synthese>", "&xxe;</synthese>"), prolog=(
+             '<!DOCTYPE lsun-bilans [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>')),
+         "déclaration de type de document (DTD)"),
+    Case("lsu-dtd", "lsu", "DTD externe « http://exemple.invalid/lsu.dtd »",
+         lambda: lsu(prolog='<!DOCTYPE lsun-bilans SYSTEM "http://exemple.invalid/lsu.dtd">'),
+         "déclaration de type de document (DTD)"),
+    Case("lsu-billion-laughs", "lsu", "« billion laughs » dans une synthèse",
+         lambda: lsu(("autonomie.</synthese>", "&lol9;</synthese>"),
+                     prolog=BILLION_LAUGHS.replace("sacoche", "lsun-bilans")),
+         "déclaration de type de document (DTD)"),
+    Case("lsu-too-big", "lsu", "un fichier de 21 Mo",
+         lambda: b"<" + b" " * (21 * 1024 * 1024), "taille maximale de 20 Mo", big=True),
+    Case("lsu-malformed", "lsu", "le fichier coupé au milieu d'une balise",
+         lambda: lsu()[:700], "le XML est mal formé"),
+    Case("lsu-other-namespace", "lsu", "l'espace de noms « urn:exemple:autre »",
+         lambda: lsu(('xmlns="urn:fr:edu:scolarite:lsun:bilans:import"',
+                      'xmlns="urn:exemple:autre"')),
+         "son espace de noms est « urn:exemple:autre »"),
+    Case("lsu-no-namespace", "lsu", "sans espace de noms",
+         lambda: lsu(('xmlns="urn:fr:edu:scolarite:lsun:bilans:import" ', "")),
+         "son espace de noms est « aucun »"),
+    Case("lsu-other-root", "lsu", "le XML SACoche donné à l'import LSU",
+         lambda: zipfile.ZipFile(FIXTURE_ZIP).read("import_validations.xml"),
+         "l'élément racine est <sacoche>"),
+    Case("lsu-other-version", "lsu", "schemaVersion=\"2.0\"",
+         lambda: lsu(('schemaVersion="1.0"', 'schemaVersion="2.0"')),
+         "sa version de schéma est « 2.0 »"),
+    Case("lsu-position-7", "lsu", "positionnement=\"7\"",
+         lambda: lsu(('positionnement="3"', 'positionnement="7"')),
+         "Le positionnement « 7 » de NICOLAS Jérôme"),
+    Case("lsu-position-negative", "lsu", "positionnement=\"-1\"",
+         lambda: lsu(('positionnement="2"', 'positionnement="-1"')), "« -1 »"),
+    Case("lsu-position-letter", "lsu", "positionnement=\"A\"",
+         lambda: lsu(('positionnement="4"', 'positionnement="A"')), "de 0 à 4 attendu"),
+    Case("lsu-duplicate-ine", "lsu", "deux élèves avec l'INE 4400069897A",
+         lambda: lsu(('ine="4400070910B"', 'ine="4400069897A"')),
+         "L'INE « 4400069897A » figure deux fois"),
+    Case("lsu-missing-synthese", "lsu", "un bilan sans <synthese>",
+         lambda: lsu((_SYNTHESE_1, "")), "NICOLAS Jérôme n'a pas de synthèse"),
+    Case("lsu-blank-synthese", "lsu", "une synthèse faite d'espaces",
+         lambda: lsu((_SYNTHESE_1, "<synthese>   </synthese>")), "n'a pas de synthèse"),
+    Case("lsu-long-synthese", "lsu", "une synthèse de 1 501 caractères",
+         lambda: lsu((_SYNTHESE_1, f"<synthese>{'a' * 1501}</synthese>")),
+         "compte 1501 caractères : LSU en accepte au plus 1500"),
+    Case("lsu-7-domaines", "lsu", "un bilan de 7 composantes",
+         lambda: lsu((_DOMAINE, "")), "compte 7 composante(s) au lieu de 8"),
+    Case("lsu-9-domaines", "lsu", "un bilan de 9 composantes",
+         lambda: lsu((_DOMAINE, _DOMAINE * 2)), "compte 9 composante(s) au lieu de 8"),
+    Case("lsu-duplicate-domaine", "lsu", "CPD_FRA deux fois, REP_MND absent",
+         lambda: lsu((_DOMAINE, '<domaine code="CPD_FRA" positionnement="4"/>')),
+         "« CPD_FRA », inconnue ou en double"),
+    Case("lsu-unknown-domaine", "lsu", "une composante « XYZ »",
+         lambda: lsu((_DOMAINE, '<domaine code="XYZ" positionnement="4"/>')),
+         "« XYZ », inconnue ou en double"),
+    Case("lsu-cycle-3", "lsu", "cycle=\"3\"", lambda: lsu(('cycle="2"', 'cycle="3"')),
+         "bilan de cycle « 3 »"),
+    Case("lsu-bad-date", "lsu", "date-creation=\"2026-13-45\"",
+         lambda: lsu(('date-creation="2026-06-12"', 'date-creation="2026-13-45"')),
+         "date de création « 2026-13-45 »"),
+    Case("lsu-unknown-teacher", "lsu", "enseignant-refs=\"ENS9\" (absent du fichier)",
+         lambda: lsu(('enseignant-refs="ENS1"', 'enseignant-refs="ENS9"')),
+         "désigne un enseignant absent"),
+    Case("lsu-bad-civilite", "lsu", "civilite=\"Mlle\" pour l'enseignant",
+         lambda: lsu(('civilite="MME" nom="LUCAS"', 'civilite="Mlle" nom="LUCAS"')),
+         "La civilité « Mlle » de LUCAS Claire est invalide"),
+    Case("lsu-long-libelle", "lsu", "un libellé de classe de 51 caractères",
+         lambda: lsu(('libelle="CE2-CM1 Mme LUCAS"', f'libelle="{"C" * 51}"')),
+         "ne respecte pas le schéma LSU"),
+    Case("lsu-no-bilan", "lsu", "un fichier LSU sans <bilans-cycle>",
+         lambda: lsu(("<bilans-cycle>", "<!--"), ("</bilans-cycle>", "-->")),
+         "ne contient aucun bilan de fin de cycle 2"),
+]
+
+CASES = CSV_CASES + SACOCHE_CASES + SCHOOL_FILE_CASES + LSU_CASES
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
 
 
@@ -610,7 +708,9 @@ How a file goes in:
 - **csv** — `base_eleves.read` → `base_eleves.plan` → `base_eleves.apply` (the wizard's steps);
 - **sacoche** — `sacoche.preview` → `sacoche.import`;
 - **school_file** — `db.check_school_file(bytes)`, then the bridge's `school.replace_file`
-  ("Ouvrir un fichier d'école").
+  ("Ouvrir un fichier d'école");
+- **lsu** — `lsu.preview` → `lsu.import` (the LSU bilans file, built from
+  `tests/fixtures/lsu/exemple_bilans_cycle2.xml`).
 
 Outcomes:
 

@@ -171,7 +171,7 @@ const BootLink = (() => {
     if (!pandas.promise) {
       pandas.promise = new Promise((resolve, reject) => Object.assign(pandas, { resolve, reject }));
       Boot.ready.then(() => {
-        for (const f of config.files) if (f.group !== "startup") sendAsset(f.name);
+        for (const f of config.files) if (f.group === "later") sendAsset(f.name);
         Boot.worker.postMessage({ type: "pandas" });
       }, pandas.reject);
     }

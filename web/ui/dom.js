@@ -69,6 +69,18 @@ const Dom = (() => {
     return { row, input };
   }
 
+  /** A fieldset of checkboxes: items [{label, checked, value, attrs}]; returns {fieldset,
+   *  values()} (the values of the ticked items, in order). */
+  function tickList(legend, items) {
+    const fieldset = el("fieldset", { class: "liste-cases" }, el("legend", { text: legend }));
+    const inputs = items.map((item) => {
+      const c = checkbox(item.label, { checked: !!item.checked, ...item.attrs });
+      fieldset.appendChild(c.row);
+      return [c.input, item.value];
+    });
+    return { fieldset, values: () => inputs.filter(([i]) => i.checked).map(([, v]) => v) };
+  }
+
   /** A labelled <select>; options: [{value, text, selected}]. Returns {row, select}. */
   function select(label, attrs, options) {
     const id = nextId("choix");
@@ -122,5 +134,5 @@ const Dom = (() => {
     return new Uint8Array(await file.arrayBuffer());
   }
 
-  return { el, append, clear, nextId, field, checkbox, select, filePicker, button, heading, table, readFile };
+  return { el, append, clear, nextId, field, checkbox, tickList, select, filePicker, button, heading, table, readFile };
 })();

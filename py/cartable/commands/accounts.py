@@ -6,15 +6,6 @@ from .. import accounts
 from ..api import command
 
 
-def _user(api, session) -> dict:
-    row = api.db.execute("SELECT * FROM utilisateur WHERE id = ?", (session.user_id,)).fetchone()
-    if row is None:  # e.g. the command-line director of a school without one
-        return {"id": session.user_id, "role": session.role, "nom": session.nom,
-                "prenom": session.prenom, "login": session.login,
-                "must_change_password": session.must_change_password}
-    return accounts.user_dict(row)
-
-
 def _drop_sessions(api, user_id: int, keep: str | None = None) -> None:
     for token in [t for t, s in api.sessions.items() if s.user_id == user_id and t != keep]:
         del api.sessions[token]
@@ -38,7 +29,7 @@ def logout(api, payload, session):
 
 @command("auth.whoami")
 def whoami(api, payload, session):
-    return _user(api, session)
+    return accounts.session_user(api.db, session)
 
 
 @command("auth.change_password")
@@ -48,7 +39,7 @@ async def change_password(api, payload, session):
     )
     session.must_change_password = False
     _drop_sessions(api, session.user_id, keep=session.token)  # other open sessions end
-    return {"user": _user(api, session)}
+    return {"user": accounts.session_user(api.db, session)}
 
 
 # -- teachers -------------------------------------------------------------------------------
@@ -63,14 +54,15 @@ def professeurs_list(api, payload, session):
 async def professeurs_create(api, payload, session):
     return await accounts.create_professeur(
         api.db, payload.get("nom"), payload.get("prenom"), payload.get("login"),
-        payload.get("password"),
+        payload.get("password"), payload.get("civilite"),
     )
 
 
 @command("professeurs.update", role="directeur")
 def professeurs_update(api, payload, session):
     result = accounts.update_professeur(
-        api.db, payload.get("id"), payload.get("nom"), payload.get("prenom"), payload.get("login")
+        api.db, payload.get("id"), payload.get("nom"), payload.get("prenom"), payload.get("login"),
+        payload.get("civilite"),
     )
     for s in api.sessions.values():  # keep open sessions' names (decision signatures) true
         if s.user_id == result["id"]:

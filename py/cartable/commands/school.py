@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from .. import __version__, accounts, db, referentiel, school
-from ..api import command, payload_int
+from .. import __version__, accounts, db, identity, referentiel, school
+from ..api import command
 from ..errors import PermissionDenied, UserError
-
-
-def _user(api, session) -> dict | None:
-    if session is None:
-        return None
-    row = api.db.execute("SELECT * FROM utilisateur WHERE id = ?", (session.user_id,)).fetchone()
-    if row is None:
-        return {"id": session.user_id, "role": session.role, "nom": session.nom,
-                "prenom": session.prenom, "login": session.login,
-                "must_change_password": session.must_change_password}
-    return accounts.user_dict(row)
+from ..payload import payload_int
 
 
 def _person_name(value, what: str) -> str:
@@ -28,7 +18,7 @@ def status(api, payload, session):
         "school": school.get_school(api.db),
         "version": __version__,
         "needs_setup": school.needs_setup(api.db),
-        "user": _user(api, session),
+        "user": None if session is None else accounts.session_user(api.db, session),
     }
 
 
@@ -47,6 +37,8 @@ async def setup(api, payload, session):
                         "directrice.")
     d_nom = _person_name(directeur.get("nom"), "nom").upper()
     d_prenom = _person_name(directeur.get("prenom"), "prénom")
+    d_civilite = accounts.clean_civilite(directeur.get("civilite"),
+                                         "du directeur ou de la directrice")
     password = accounts.check_new_password(directeur.get("password"))
     typed = directeur.get("login")
     if typed is not None and not (isinstance(typed, str) and not typed.strip()):
@@ -57,20 +49,29 @@ async def setup(api, payload, session):
     with db.transaction(api.db):
         if not school.needs_setup(api.db):  # another setup finished while hashing
             raise already
-        if api.db.execute("SELECT 1 FROM utilisateur WHERE login = ?", (login,)).fetchone():
-            raise UserError(f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre.")
+        accounts.insert_director(api.db, d_nom, d_prenom, login, hashed, d_civilite)
         school.write_school(api.db, nom, uai)
-        api.db.execute(
-            "INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-            "VALUES ('directeur', ?, ?, ?, ?)",
-            (d_nom, d_prenom, login, hashed),
-        )
     return {"login": login}
 
 
 @command("school.update", role="directeur")
 def school_update(api, payload, session):
     return school.update_school(api.db, payload.get("nom"), payload.get("uai"))
+
+
+@command("school.identity", role="directeur")
+def school_identity(api, payload, session):
+    return identity.get_identity(api.db)
+
+
+@command("school.set_identity", role="directeur")
+def school_set_identity(api, payload, session):
+    result = identity.set_identity(api.db, payload)
+    d = result["directeur"]
+    for s in api.sessions.values():  # keep open sessions' names (decision signatures) true
+        if d is not None and s.user_id == d["id"]:
+            s.nom, s.prenom = d["nom"], d["prenom"]
+    return result
 
 
 @command("settings.get", role="directeur")
@@ -117,15 +118,10 @@ def classes_list(api, payload, session):
 def eleves_list(api, payload, session):
     """Pupils of a class: the director sees all classes; a teacher the classes he or she is
     assigned to or may validate."""
-    cid = payload_int(payload.get("classe_id"), "classe")
-    if api.db.execute("SELECT 1 FROM classe WHERE id = ?", (cid,)).fetchone() is None:
-        raise UserError("Cette classe n'existe pas (ou plus). Rechargez la liste des classes.")
+    cid = school.classe_id(api.db, payload.get("classe_id"))
     if not session.is_director:
-        assigned = api.db.execute(
-            "SELECT 1 FROM affectation WHERE utilisateur_id = ? AND classe_id = ?",
-            (session.user_id, cid),
-        ).fetchone()
-        if assigned is None and cid not in api.allowed_classes(session):
+        assigned = accounts.is_assigned(api.db, session.user_id, cid)
+        if not assigned and cid not in api.allowed_classes(session):
             raise PermissionDenied(
                 "Vous n'êtes pas affecté(e) à cette classe : vous ne pouvez pas voir ses élèves. "
                 "Demandez au directeur de vous l'attribuer."

@@ -26,4 +26,7 @@ def strings(api, payload, session):
         "export_default_niveau": EXPORT_DEFAULT_NIVEAU,
         "locked_message": LOCKED,
         "school_file_name": db.school_file_name(_compat.today()),
+        # LSU's civilités (teachers' accounts, the director in Réglages); "" = not given
+        "civilites": [{"valeur": "", "nom": "(non indiquée)"}]
+        + [{"valeur": c, "nom": accounts.CIVILITE_NOMS[c]} for c in accounts.CIVILITES],
     }

@@ -6,8 +6,9 @@ The grid being edited is a ``validation.Draft`` kept in ``session.state["draft"]
 from __future__ import annotations
 
 from .. import _compat, validation
-from ..api import command, payload_int
+from ..api import command
 from ..errors import PermissionDenied, UserError
+from ..payload import payload_int
 
 NO_GRID = (
     "Aucun tableau de validation n'est ouvert. Choisissez une classe, des élèves et une "

@@ -22,7 +22,7 @@ const GridTable = (() => {
     for (const d of model.grid.domaines) t.appendChild(domaineBody(view, d));
     view.nav.forEach((row, r) => row.forEach((node, c) => view.where.set(node, [r, c])));
     view.keys = Object.keys(view.nodes);
-    listen(view, t, handlers);
+    GridNav.listen(view, t, "td.case-grille, button.fleche", handlers);
     view.node = t;
     return view;
   }
@@ -112,46 +112,6 @@ const GridTable = (() => {
     b.setAttribute("aria-label", text);
     b.title = text;
     b.setAttribute("data-prochain", k);
-  }
-
-  // -- interactions: one listener for the whole table ----------------------------------------
-
-  function listen(view, t, handlers) {
-    t.addEventListener("click", (e) => {
-      const target = e.target.closest("td.case-grille, button.fleche");
-      if (!target || !t.contains(target)) return;
-      focus(view, target);
-      if (target.tagName === "TD") handlers.onCell(target);
-      else handlers.onArrow(target);
-    });
-    t.addEventListener("keydown", (e) => {
-      const pos = view.where.get(document.activeElement);
-      if (!pos) return;
-      const r = GridKeys.move(view.nav.map((row) => row.length), pos, e.key, e.ctrlKey);
-      if (!r) return;
-      if (r.activate) {
-        const node = document.activeElement;
-        if (node.tagName !== "TD") return; // a button: its native click does it
-        e.preventDefault();
-        handlers.onCell(node);
-        return;
-      }
-      e.preventDefault();
-      focus(view, view.nav[r.to[0]][r.to[1]]);
-    });
-    const start = GridKeys.first(view.nav.map((row) => row.length));
-    if (start) {
-      view.focused = view.nav[start[0]][start[1]];
-      view.focused.setAttribute("tabindex", "0");
-    }
-  }
-
-  function focus(view, node) {
-    if (!node) return;
-    if (view.focused && view.focused !== node) view.focused.setAttribute("tabindex", "-1");
-    node.setAttribute("tabindex", "0");
-    view.focused = node;
-    node.focus();
   }
 
   // -- painting ------------------------------------------------------------------------------

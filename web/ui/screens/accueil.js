@@ -14,6 +14,13 @@
     });
   }
 
+  function bilanProgress(b) {
+    if (!b || !b.nb_eleves) return [];
+    return [el("div", { class: "avancement", id: "avancement-bilans" },
+      el("progress", { max: String(b.nb_eleves), value: String(b.nb_complets), "aria-label": "Bilans de fin de cycle 2" }),
+      el("span", { text: `${b.pourcentage} % des bilans complets (${b.nb_complets} sur ${plural(b.nb_eleves, "élève", "élèves")} de CE2).` }))];
+  }
+
   /** [screen, what to do, done (true/false/null = no status), status text, extra nodes]. */
   function steps(o) {
     const classes = plural(o.nb_classes, "classe", "classes");
@@ -34,6 +41,9 @@
       ["items", "Valider les items (vous-même ou les professeurs principaux).", null, "", progress(o)],
       ["competences", "Valider les compétences.", null, ""],
       ["echanges", "Exporter le fichier des validations pour le collège (SACoche).", null, ""],
+      ["bilan", "Remplir les bilans de fin de cycle 2 des élèves de CE2 (8 composantes, synthèse).",
+        null, "", bilanProgress(o.bilans)],
+      ["lsu", "Exporter les bilans de fin de cycle 2 vers le Livret Scolaire Unique (LSU).", null, ""],
       ["fichier", "Enregistrer régulièrement le fichier de l'école (sauvegarde).", null, ""],
     ];
   }
@@ -49,6 +59,7 @@
       const ol = el("ol", { class: "etapes-accueil" });
       section.appendChild(ol);
       const o = await Shell.call("school.overview");
+      o.bilans = await Shell.call("bilan.progress");
       for (const [id, what, done, status, extra] of steps(o)) {
         const li = el("li", { class: done === true ? "fait" : (done === false ? "a-faire" : "") },
           button(Shell.label(id), () => Shell.go(id), { class: "lien" }), ` — ${what}`);

@@ -1,25 +1,21 @@
 /* Niveaux (director): the niveaux present in the school. */
 (() => {
-  const { el, append, clear, checkbox, button } = Dom;
+  const { el, append, clear, button } = Dom;
 
   function render(box, niveaux) {
     clear(box);
-    const fs = el("fieldset", { class: "liste-cases" }, el("legend", { text: "Niveaux de l'école" }));
-    const inputs = niveaux.map((n) => {
-      const label = n.ref + (n.nom && n.nom !== n.ref ? ` — ${n.nom}` : "") +
-        (n.nb_classes ? ` (${Format.plural(n.nb_classes, "classe", "classes")})` : "");
-      const c = checkbox(label, { checked: !!n.actif, "data-ref": n.ref });
-      fs.appendChild(c.row);
-      return c.input;
-    });
+    const list = Dom.tickList("Niveaux de l'école", niveaux.map((n) => ({
+      label: n.ref + (n.nom && n.nom !== n.ref ? ` — ${n.nom}` : "") +
+        (n.nb_classes ? ` (${Format.plural(n.nb_classes, "classe", "classes")})` : ""),
+      checked: n.actif, value: n.ref, attrs: { "data-ref": n.ref } })));
     const save = button("Enregistrer les niveaux", () => {
       Shell.busy(save, "Enregistrement des niveaux…", async () => {
-        const actifs = inputs.filter((i) => i.checked).map((i) => i.getAttribute("data-ref"));
+        const actifs = list.values();
         render(box, await Shell.call("niveaux.set", { actifs }));
         Shell.showNotice(`Niveaux enregistrés : ${actifs.join(", ") || "aucun"}.`);
       });
     }, { class: "principal" });
-    append(box, [fs, el("div", { class: "actions" }, save)]);
+    append(box, [list.fieldset, el("div", { class: "actions" }, save)]);
   }
 
   Shell.screen({

@@ -1,25 +1,20 @@
 /* Paliers du socle (director): the paliers the school uses. */
 (() => {
-  const { el, append, clear, checkbox, button } = Dom;
+  const { el, append, clear, button } = Dom;
 
   function render(box, paliers) {
     clear(box);
-    const fs = el("fieldset", { class: "liste-cases" }, el("legend", { text: "Paliers" }));
-    const inputs = paliers.map((p) => {
-      const c = checkbox(p.nom, { checked: !!p.actif, "data-id": p.id });
-      fs.appendChild(c.row);
-      return c.input;
-    });
+    const list = Dom.tickList("Paliers", paliers.map((p) => (
+      { label: p.nom, checked: p.actif, value: p.id, attrs: { "data-id": p.id } })));
     const save = button("Valider ce choix de paliers", () => {
       Shell.busy(save, "Enregistrement des paliers…", async () => {
-        const actifs = inputs.filter((i) => i.checked).map((i) => Number(i.getAttribute("data-id")));
-        const r = await Shell.call("paliers.set", { actifs });
+        const r = await Shell.call("paliers.set", { actifs: list.values() });
         render(box, r);
         const names = r.filter((p) => p.actif).map((p) => p.nom);
         Shell.showNotice(`Choix des paliers enregistré : ${names.join(" ; ") || "aucun palier"}.`);
       });
     }, { class: "principal" });
-    append(box, [fs, el("div", { class: "actions" }, save)]);
+    append(box, [list.fieldset, el("div", { class: "actions" }, save)]);
   }
 
   Shell.screen({

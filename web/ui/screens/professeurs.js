@@ -24,17 +24,23 @@
     return sheet;
   }
 
+  function civilites() {
+    return Shell.state.strings.civilites || [];
+  }
+
   function createForm() {
     const form = el("form", { class: "formulaire en-ligne", novalidate: true });
     const f = {
       form,
+      civilite: Dom.select("Civilité (pour LSU)", { name: "civilite" },
+        civilites().map((c) => ({ value: c.valeur, text: c.nom }))),
       nom: field("Nom", { name: "nom", required: true }),
       prenom: field("Prénom", { name: "prenom", required: true }),
       login: field("Identifiant (facultatif)", { name: "login" }, "Vide : fabriqué automatiquement (jea.delafont)."),
       pwd: field("Mot de passe (facultatif)", { name: "password", autocomplete: "new-password" }, "Vide : généré automatiquement."),
       submit: el("button", { type: "submit", class: "principal", text: "Créer le professeur" }),
     };
-    append(form, el("fieldset", {}, el("legend", { text: "Nouveau professeur" }), f.nom.row, f.prenom.row,
+    append(form, el("fieldset", {}, el("legend", { text: "Nouveau professeur" }), f.civilite.row, f.nom.row, f.prenom.row,
       f.login.row, f.pwd.row, el("div", { class: "actions" }, f.submit)));
     return f;
   }
@@ -62,7 +68,8 @@
 
   async function create(ctx, f) {
     if (!f.nom.input.value.trim() || !f.prenom.input.value.trim()) throw new Error("Indiquez le nom et le prénom du professeur.");
-    const payload = { nom: f.nom.input.value.trim(), prenom: f.prenom.input.value.trim() };
+    const payload = { nom: f.nom.input.value.trim(), prenom: f.prenom.input.value.trim(),
+      civilite: f.civilite.select.value };
     if (f.login.input.value.trim()) payload.login = f.login.input.value.trim();
     if (f.pwd.input.value) payload.password = f.pwd.input.value;
     const r = await call("professeurs.create", payload);
@@ -80,7 +87,7 @@
     }
     const rows = list.map((p) => row(ctx, p));
     listBox.appendChild(el("div", { class: "defilement" }, Dom.table({ id: "liste-professeurs" },
-      ["Nom", "Prénom", "Identifiant", "État", "Classes", "Actions"], rows)));
+      ["Civilité", "Nom", "Prénom", "Identifiant", "État", "Classes", "Actions"], rows)));
   }
 
   function row(ctx, p) {
@@ -110,7 +117,9 @@
         return ctx.reload();
       });
     }, { class: "petit danger" });
-    append(tr, [el("td", { text: p.nom }), el("td", { text: p.prenom }), el("td", { class: "code", text: p.login }),
+    const civ = civilites().find((c) => c.valeur === (p.civilite || ""));
+    append(tr, [el("td", { class: "civilite", text: civ ? civ.nom : p.civilite }), el("td", { text: p.nom }),
+      el("td", { text: p.prenom }), el("td", { class: "code", text: p.login }),
       el("td", { text: etat }), el("td", { text: String((p.classes || []).length) }),
       el("td", { class: "boutons" }, edit, reset, toggle, del)]);
     return tr;
@@ -121,15 +130,19 @@
     const n = el("input", { type: "text", value: p.nom, "aria-label": "Nom" });
     const pr = el("input", { type: "text", value: p.prenom, "aria-label": "Prénom" });
     const lg = el("input", { type: "text", value: p.login, "aria-label": "Identifiant" });
+    const cv = el("select", { "aria-label": "Civilité" }, civilites().map((c) =>
+      el("option", { value: c.valeur, text: c.nom, selected: c.valeur === (p.civilite || "") })));
     const save = button("Enregistrer", () => {
       busy(save, "Enregistrement…", async () => {
-        await call("professeurs.update", { id: p.id, nom: n.value.trim(), prenom: pr.value.trim(), login: lg.value.trim() });
+        await call("professeurs.update", { id: p.id, nom: n.value.trim(), prenom: pr.value.trim(), login: lg.value.trim(),
+          civilite: cv.value });
         showNotice("Professeur modifié.");
         return ctx.reload();
       });
     }, { class: "petit principal" });
     const cancel = button("Annuler", () => tr.replaceWith(row(ctx, p)), { class: "petit" });
-    append(tr, [el("td", {}, n), el("td", {}, pr), el("td", {}, lg), el("td"), el("td"), el("td", { class: "boutons" }, save, cancel)]);
+    append(tr, [el("td", {}, cv), el("td", {}, n), el("td", {}, pr), el("td", {}, lg), el("td"), el("td"),
+      el("td", { class: "boutons" }, save, cancel)]);
     return tr;
   }
 

@@ -1,0 +1,203 @@
+"""Reading the file: bytes -> text (encoding, refusals) -> a table (pandas, once).
+
+The ``Table`` is what the import's later steps work on; the worker keeps it in the session
+between the wizard's steps (``base_eleves.read`` returns a token for it).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import UserError
+from ..text import clean
+from .columns import FIELDS, guess_mapping
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_LABEL = "5 Mo"
+HEADER_SEARCH_LINES = 10
+SEPARATORS = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}
+
+_NOT_CSV_EXTENSIONS = {"xlsx", "xls", "xlsm", "ods", "zip", "pdf", "doc", "docx", "odt"}
+HOW_TO = (
+    "Dans Base-Élèves (ou ONDE), choisissez « Extraction – format CSV » de tous les élèves "
+    "de l'école, puis donnez ce fichier .csv tel quel."
+)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
+
+
+# -- step 1: bytes -> text ------------------------------------------------------------------
+
+
+def decode(data, filename: str | None = None) -> tuple[str, str]:
+    """``(text, encoding)`` or a French UserError saying why the file cannot be read."""
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise UserError("Aucun fichier reçu. Choisissez le fichier CSV extrait de Base-Élèves.")
+    if filename and isinstance(filename, str) and "." in filename:
+        ext = filename.rsplit(".", 1)[1].lower()
+        if ext in _NOT_CSV_EXTENSIONS:
+            raise UserError(
+                f"Le fichier « {filename} » n'est pas un fichier CSV (extension .{ext}). "
+                + HOW_TO
+            )
+    if not data.strip():
+        raise UserError("Le fichier est vide. " + HOW_TO)
+    if len(data) > MAX_BYTES:
+        raise UserError(
+            f"Le fichier est trop volumineux ({_megabytes(len(data))}) : la limite est de "
+            f"{MAX_LABEL}. Une extraction Base-Élèves d'une école fait bien moins ; vérifiez "
+            "que vous avez choisi le bon fichier."
+        )
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        raise UserError(
+            "Ce fichier est une archive ZIP ou un classeur (Excel .xlsx, LibreOffice .ods), "
+            "pas un fichier CSV. " + HOW_TO
+        )
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise UserError("Ce fichier est un classeur Excel (.xls), pas un fichier CSV. " + HOW_TO)
+    if data[:5] == b"%PDF-":
+        raise UserError("Ce fichier est un document PDF, pas un fichier CSV. " + HOW_TO)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(data):
+        raise UserError(
+            "Ce fichier est encodé en UTF-16 (« Unicode »), que Cartable ne lit pas. "
+            "Réenregistrez-le au format « CSV (séparateur : point-virgule) » ou en UTF-8, "
+            "ou reprenez l'extraction d'origine de Base-Élèves."
+        )
+    unreadable = UserError(
+        "Ce fichier n'est pas un fichier texte lisible (contenu binaire ou encodage inconnu). "
+        + HOW_TO
+    )
+    if b"\x00" in data:
+        raise unreadable
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "windows-1252"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise unreadable from None
+    if _CONTROL.search(text):
+        raise unreadable
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8"}.get(encoding, "Windows-1252")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without BOM: ASCII text with a NUL every other byte."""
+    sample = data[:200]
+    if len(sample) < 4:
+        return False
+    evens, odds = sample[0::2], sample[1::2]
+    return odds.count(0) > 0.4 * len(odds) or evens.count(0) > 0.4 * len(evens)
+
+
+def detect_separator(text: str) -> str:
+    """The most frequent of ``;`` TAB ``,`` in the first lines (ties in that order)."""
+    lines = [line for line in text.split("\n")[:HEADER_SEARCH_LINES] if line.strip()]
+    counts = {sep: sum(line.count(sep) for line in lines) for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda s: counts[s])
+    return best if counts[best] else ";"
+
+
+# -- text -> table -----------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """The parsed file: ``headers``, and ``frame`` (every column as ``str``, named 0..width-1)
+    holding the lines after the header, whose line numbers in the file are ``lines``."""
+
+    encoding: str
+    separator: str
+    headers: list[str]
+    frame: Any  # pandas.DataFrame
+    lines: list[int]
+
+    @property
+    def nb_rows(self) -> int:
+        return len(self.lines)
+
+
+def _read_csv(text: str, sep: str):
+    import pandas as pd  # lazily: pandas must not load at start-up
+
+    width = max(line.count(sep) for line in text.split("\n")) + 1
+    try:
+        return pd.read_csv(
+            io.StringIO(text), sep=sep, header=None, names=range(width), dtype=str,
+            keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        m = re.search(r"row (\d+)", str(exc))
+        where = f" (à partir de la ligne {int(m.group(1)) + 1})" if m else ""
+        if "EOF inside string" in str(exc):
+            raise UserError(
+                f"Le fichier est mal formé : un guillemet « \" » n'est pas refermé{where}. "
+                "Reprenez l'extraction d'origine de Base-Élèves sans la modifier."
+            ) from None
+        raise UserError(
+            f"Le fichier n'a pas pu être lu comme un tableau CSV{where}. " + HOW_TO
+        ) from None
+
+
+def parse(data, filename: str | None = None) -> Table:
+    text, encoding = decode(data, filename)
+    sep = detect_separator(text)
+    frame = _read_csv(text, sep)
+    # A field may span lines (quoted newlines): each row starts after the previous one's.
+    newlines = sum(frame[c].str.count("\n") for c in frame.columns)
+    starts = (1 + newlines).cumsum() - newlines
+    nonblank = sum((frame[c].str.strip() != "").astype(int) for c in frame.columns) > 0
+    frame, starts = frame[nonblank], starts[nonblank]
+    if frame.empty:
+        raise UserError("Le fichier est vide. " + HOW_TO)
+    # The header is the first line, unless a title line comes before it: then the first of
+    # the first lines where at least two columns are recognised.
+    start = 0
+    for i, fields in enumerate(frame.head(HEADER_SEARCH_LINES).itertuples(index=False)):
+        if sum(v is not None for v in guess_mapping([clean(f) for f in fields]).values()) >= 2:
+            start = i
+            break
+    header_fields = list(frame.iloc[start])
+    while header_fields and not header_fields[-1].strip():
+        header_fields = header_fields[:-1]
+    rows = frame.iloc[start + 1:].reset_index(drop=True)
+    return Table(encoding, sep, [clean(h) for h in header_fields], rows,
+                 starts.iloc[start + 1:].tolist())
+
+
+def header_only() -> UserError:
+    return UserError(
+        "Le fichier ne contient que la ligne d'en-tête : aucun élève. Vérifiez que l'extraction "
+        "porte sur tous les élèves de l'école."
+    )
+
+
+def describe(table: Table) -> dict:
+    """What ``base_eleves.read`` shows: encoding, separator, headers, the guessed mapping."""
+    if not table.nb_rows:
+        raise header_only()
+    mapping = guess_mapping(table.headers)
+    return {
+        "encoding": table.encoding,
+        "separator": SEPARATORS[table.separator],
+        "headers": table.headers,
+        "mapping": mapping,
+        "missing": [f for f in FIELDS if mapping[f] is None],
+        "nb_lignes": table.nb_rows,
+        "apercu": table.frame.iloc[:3, : len(table.headers)].values.tolist(),
+    }

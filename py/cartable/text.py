@@ -1,0 +1,35 @@
+"""Text helpers shared by the core: matching keys, tidy spaces, French plurals, messages.
+
+Name *ordering* (the French collation of lists of names) is not here: see ``collation``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Letters NFKD does not decompose into a base letter and an accent.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+CLASSE_INCONNUE = "Cette classe n'existe pas (ou plus). Rechargez la liste des classes."
+
+
+@functools.lru_cache(maxsize=1 << 16)  # called many times per pupil by an import plan
+def normalise(text: str) -> str:
+    """A matching key: lower case, accents removed, every run of anything but a-z 0-9 as one
+    space, stripped ("Jean-François  LÉVÊQUE" -> "jean francois leveque")."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_NOT_ALNUM.sub(" ", text).split())
+
+
+def clean(text: str) -> str:
+    """Spaces tidied: runs of white space as one space, stripped."""
+    return " ".join(text.split())
+
+
+def plural(n: int, singular: str, plural_form: str) -> str:
+    """``"1 élève"``, ``"3 élèves"``: French singular for 0 and 1."""
+    return f"{n} {singular if n <= 1 else plural_form}"
