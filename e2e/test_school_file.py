@@ -303,7 +303,8 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     # Each change rewrites the file.
     menu(page, "reglages")
     page.get_by_label("Nom de l'école").fill("École Jean Jaurès (élémentaire)")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.locator("form", has=page.get_by_label("Nom de l'école")).get_by_role(
+        "button", name="Enregistrer", exact=True).click()
     expect(page.locator(".entete")).to_contain_text("(élémentaire)", timeout=TIMEOUT)
     page.wait_for_function("JSON.parse(sessionStorage.getItem('fake.writes')).length >= 2")
     assert last_written(page, tmp_path) == ("École Jean Jaurès (élémentaire)", 2)
