@@ -31,7 +31,6 @@ import argparse
 import base64
 import gzip
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -244,89 +243,37 @@ def list_transport(transport: Path) -> list[str]:
 
 
 def build_app_wheel() -> tuple[str, bytes]:
-    """Build ``cartable-VERSION-py3-none-any.whl`` from ``py/cartable`` (pure Python).
-
-    Written directly (a wheel is a zip plus a .dist-info folder) so that the build needs no
-    build backend download and keeps the working tree free of build/ and egg-info."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    name, version = project["name"], project["version"]
-    package = ROOT / "py" / "cartable"
-    files = sorted(
-        p for p in package.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
-        and (p.suffix == ".py" or p.match("referentiel/*.json") or p.match("schemas/*.xsd"))
-    )
-    info = f"{name}-{version}.dist-info"
-    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
-                f"Requires-Python: {project['requires-python']}"]
-    metadata += [f"Requires-Dist: {dep}" for dep in project.get("dependencies", [])]
-    entries = [(p.relative_to(package.parent).as_posix(), p.read_bytes()) for p in files]
-    entries.append((f"{info}/METADATA", ("\n".join(metadata) + "\n").encode()))
-    wheel = "Wheel-Version: 1.0\nGenerator: cartable-build\nRoot-Is-Purelib: true\n"
-    entries.append((f"{info}/WHEEL", (wheel + "Tag: py3-none-any\n").encode()))
-    record = [f"{n},sha256={_urlsafe_digest(d)},{len(d)}" for n, d in entries]
-    record.append(f"{info}/RECORD,,")
-    entries.append((f"{info}/RECORD", ("\n".join(record) + "\n").encode()))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, d in entries:
-            z.writestr(zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0)), d)
-    return f"{name}-{version}-py3-none-any.whl", buf.getvalue()
-
-
-def _urlsafe_digest(data: bytes) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    """Build ``cartable-VERSION-py3-none-any.whl`` with the standard build backend that
+    ``pyproject.toml`` declares (``setuptools.build_meta``), without network nor build
+    isolation (``.ci/setup`` installs what it needs), from a copy of the sources in a temporary
+    folder (no build/ or egg-info left in the working tree)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    backend = project["build-system"]["build-backend"]
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "src", Path(tmp) / "out"
+        shutil.copytree(ROOT / "py" / "cartable", src / "py" / "cartable",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy(ROOT / name, src / name)
+        code = (f"import sys, {backend} as backend; "
+                "print(backend.build_wheel(sys.argv[1]))")
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}  # 1980: reproducible zip dates
+        done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=src, env=env,
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise BuildError(
+                f"the app wheel could not be built by {backend} (run bash .ci/setup, which "
+                "installs the build backend):\n" + done.stderr.strip()[-2000:])
+        name = done.stdout.strip().splitlines()[-1]
+        return name, (out / name).read_bytes()
 
 
 # -- 3. pre-compilation with Pyodide under Node.js ------------------------------------------
 
-# Runs inside Pyodide (Python 3.12). Each job turns a zip (stdlib or wheel) into a zip where
-# every .py is replaced by its .pyc (sourceless import), entries stored uncompressed (the
-# embedding gzips the whole file, which compresses better and imports faster).
-PRECOMPILE_PY = r'''
-import importlib.util, json, marshal, zipfile
-
-def pyc(source, filename):
-    code = compile(source, filename, "exec", dont_inherit=True, optimize=0)
-    # Timestamp-based header with zero mtime/size: never checked for sourceless files.
-    return importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(code)
-
-def compile_zip(src, dst, prefix):
-    compiled = kept = 0
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
-        for info in zin.infolist():
-            name = info.filename
-            data = zin.read(info)
-            if "__pycache__/" in name or name.endswith((".pyc", ".pyi")):
-                continue
-            if name.endswith(".py"):
-                try:
-                    data, name = pyc(data, prefix + name), name + "c"
-                    compiled += 1
-                except SyntaxError:
-                    kept += 1
-            out = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            out.external_attr = info.external_attr
-            zout.writestr(out, data)
-    return compiled, kept
-
-report = {}
-for job in json.load(open("/io/jobs.json")):
-    report[job["src"]] = compile_zip("/io/" + job["src"], "/io/" + job["dst"], job["prefix"])
-json.dump(report, open("/io/report.json", "w"))
-'''
-
-PRECOMPILE_JS = r'''
-const path = require("path");
-const [pyodideDir, ioDir] = process.argv.slice(2);
-const { loadPyodide } = require(path.join(pyodideDir, "pyodide.js"));
-(async () => {
-  const py = await loadPyodide({ indexURL: pyodideDir + path.sep });
-  py.FS.mkdirTree("/io");
-  py.FS.mount(py.FS.filesystems.NODEFS, { root: ioDir }, "/io");
-  py.runPython(require("fs").readFileSync(path.join(ioDir, "precompile.py"), "utf8"));
-})().catch((e) => { console.error(e); process.exit(1); });
-'''
+# The pre-compilation programs are files of their own, checked like the rest of the code
+# (ruff, node --check): py/buildtools/precompile.py runs inside Pyodide, started by
+# py/buildtools/run_in_pyodide.js under Node.js.
+BUILDTOOLS = ROOT / "py" / "buildtools"
 
 
 def precompile(cache: Path, tarball: Path, inputs: dict[str, bytes]) -> dict[str, bytes]:
@@ -358,9 +305,9 @@ def precompile(cache: Path, tarball: Path, inputs: dict[str, bytes]) -> dict[str
             with tarfile.open(tarball) as tar:
                 tar.extractall(tmp, filter="data")
             (io_dir / "jobs.json").write_text(json.dumps(jobs))
-            (io_dir / "precompile.py").write_text(PRECOMPILE_PY)
-            (tmp / "precompile.js").write_text(PRECOMPILE_JS)
-            run(["node", str(tmp / "precompile.js"), str(tmp / "package"), str(io_dir)],
+            shutil.copy(BUILDTOOLS / "precompile.py", io_dir / "precompile.py")
+            run(["node", str(BUILDTOOLS / "run_in_pyodide.js"), str(tmp / "package"),
+                 str(io_dir), "precompile.py"],
                 "pre-compilation failed (is Node.js >= 18 installed?)")
             report = json.loads((io_dir / "report.json").read_text())
             for job in jobs:

@@ -85,8 +85,19 @@ def test_lsu_import_and_export_in_the_browser(page, e2e, school_bytes, record_pr
 
 
 def test_xmlschema_is_not_loaded_at_start_up(page, e2e):
+    """The page's requests (every embedded asset is a <script> request): none for the
+    on-demand wheels until an LSU file is read, then both."""
     assert e2e.wait_state(page) == "ready"
-    e2e.call(page, "app.status")
-    names = e2e.js(page, "Cartable.call('app.status', {}).then(() => performance"
-                         ".getEntriesByType('resource').map((r) => r.name))")
-    assert not any("xmlschema" in n or "elementpath" in n for n in names), names
+    e2e.js(page, "Cartable.whenPandas()")  # the background loads are done too
+    on_demand = ("xmlschema-4.3.2", "elementpath-5.1.4")
+    assert not [u for u in page.requests if any(w in u for w in on_demand)]
+    password = repr(PASSWORD)
+    e2e.call(page, "app.setup", "{nom: 'École', directeur: {nom: 'Durand', prenom: 'Sophie', "
+                                f"login: 'direction', password: {password}}}}}")
+    e2e.call(page, "auth.login", f"{{login: 'direction', password: {password}}}")
+    refused = e2e.js(page, "Cartable.call('lsu.preview', {data: new TextEncoder().encode("
+                           "'<lsun-bilans xmlns=\"urn:fr:edu:scolarite:lsun:bilans:import\" "
+                           "schemaVersion=\"1.0\"/>')})")
+    assert "ne respecte pas le schéma LSU" in refused["error"], refused
+    for wheel in on_demand:
+        assert [u for u in page.requests if wheel in u], wheel

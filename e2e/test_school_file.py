@@ -134,7 +134,7 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
     e2e.screenshot(page, "fichier-02-ecran-fichier")
 
     # The core's number of changes without a saved file brings a one-click reminder.
-    every = e2e.call(page, "school.file_texts")["rappel_modifications"]
+    every = e2e.call(page, "school.saving_texts")["rappel_modifications"]
     done = page.evaluate("JSON.parse(localStorage.getItem('cartable.fichier')).modifications")
     assert 0 < done < every
     reminder = page.locator(".bandeau-fichier")

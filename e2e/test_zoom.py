@@ -15,7 +15,8 @@ from test_grid import open_competence_1
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2012"
 CSV = "\r\n".join(['"Nom Elève";"Prénom Elève";"Niveau";"Classe"'] +
-                  [f'"ELEVE{i:02d}";"Prénom{i:02d}";"CM2";"CM2 A"' for i in range(12)]) + "\r\n"
+                  [f'"ELEVE{i:02d}";"Prénom{i:02d}";"CM2";"CM2 A"' for i in range(12)] +
+                  [f'"BILAN{i:02d}";"Prénom{i:02d}";"CE2";"CE2 A"' for i in range(6)]) + "\r\n"
 PREPARE = """async ({csv, password}) => {
   const C = window.Cartable;
   await C.call("app.setup", {nom: "École du Centre", directeur:
@@ -27,7 +28,7 @@ PREPARE = """async ({csv, password}) => {
   return true;
 }"""
 SCREENS = ["accueil", "niveaux", "paliers", "import", "professeurs", "affectations", "items",
-           "competences", "echanges", "fichier", "reglages"]
+           "competences", "bilan", "echanges", "lsu", "fichier", "reglages"]
 OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
 
 
@@ -63,3 +64,15 @@ def test_every_screen_fits_at_200_percent_zoom(page, e2e):
     cell.click()
     assert list(grid_cells(page).values()) == [1]
     e2e.screenshot(page, "zoom-200-grille")
+
+    # The bilan de fin de cycle 2 grid (8 composantes and the synthèses): its own box scrolls.
+    page.once("dialog", lambda d: d.accept())  # leave the validation grid without saving
+    page.click('nav.menu button[data-vue="bilan"]')
+    page.click('button[data-classe]')
+    expect(page.locator("#grille-bilan")).to_be_visible()
+    assert page.evaluate(OVERFLOW) <= 1, "bilan grid: the page scrolls sideways at 200 %"
+    cell = page.locator("#grille-bilan td.case-bilan").first
+    cell.scroll_into_view_if_needed()
+    cell.click()
+    expect(cell).to_have_attribute("data-position", "1")
+    e2e.screenshot(page, "zoom-200-bilan")

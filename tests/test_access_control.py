@@ -24,6 +24,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import call
 
 from cartable import _compat, accounts, api, bridge
 from cartable.api import Api, run
@@ -61,10 +62,6 @@ def clock(monkeypatch) -> Clock:
     c = Clock()
     _patch(monkeypatch, c)
     return c
-
-
-def call(a, command, payload=None, session=None):
-    return run(a.handle(command, payload or {}, session))
 
 
 def digest(path) -> str:

@@ -7,28 +7,11 @@ import re
 import sqlite3
 
 import pytest
+from helpers import FAST, add_user, call, dump, login
 
 from cartable import _compat, accounts, db
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
-
-FAST = 1000  # PBKDF2 iterations in tests (the real count is checked once below)
-
-
-@pytest.fixture(autouse=True)
-def fast_hash(monkeypatch):
-    monkeypatch.setattr(accounts, "ITERATIONS", FAST)
-
-
-def add_user(conn, login, password, role="professeur", nom="DUPUIS", prenom="Marie", **cols):
-    hashed = run(accounts.hash_password(password))
-    cur = conn.execute(
-        "INSERT INTO utilisateur (role, nom, prenom, login, password_hash) VALUES (?, ?, ?, ?, ?)",
-        (role, nom, prenom, login, hashed),
-    )
-    for col, value in cols.items():
-        conn.execute(f"UPDATE utilisateur SET {col} = ? WHERE id = ?", (value, cur.lastrowid))
-    return cur.lastrowid
 
 
 @pytest.fixture
@@ -42,18 +25,6 @@ def api(tmp_path):
     add_user(conn, "mar.dupuis", "professeur1")
     yield a
     a.close()
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
-
-
-def login(api, who="dir", password="directeur1"):
-    return call(api, "auth.login", {"login": who, "password": password})["session"]
-
-
-def dump(api):
-    return "\n".join(api.db.iterdump())
 
 
 # -- passwords ------------------------------------------------------------------------------
@@ -206,7 +177,7 @@ def test_lock_delay_is_capped():
 
 
 def test_first_login_activation(api):
-    director = login(api)
+    director = login(api, "dir", "directeur1")
     created = call(api, "professeurs.create", {"nom": "Crespin", "prenom": "Thomas"}, director)
     assert created["login"] == "tho.crespin"
     token = login(api, created["login"], created["password"])
@@ -249,7 +220,7 @@ def test_teacher_cannot_call_director_commands(api):
 
 
 def test_create_with_typed_login_and_password(api):
-    director = login(api)
+    director = login(api, "dir", "directeur1")
     created = call(api, "professeurs.create",
                    {"nom": "Léger", "prenom": "Anne", "login": "anne_leger-2", "password":
                     "Choisi123"}, director)
@@ -262,7 +233,7 @@ def test_create_with_typed_login_and_password(api):
 
 
 def test_generated_password_is_stored_only_hashed(api):
-    director = login(api)
+    director = login(api, "dir", "directeur1")
     created = call(api, "professeurs.create", {"nom": "DE LA FONTAINE", "prenom": "Jean-Pierre"},
                    director)
     assert created["login"] == "jea.delafont"
@@ -290,7 +261,7 @@ def test_generated_password_is_stored_only_hashed(api):
     ({"nom": "LEGER", "prenom": "Anne", "password": "court"}, "au moins 8"),
 ])
 def test_create_refuses_bad_input_and_changes_nothing(api, payload, message):
-    director = login(api)
+    director = login(api, "dir", "directeur1")
     before = dump(api)
     with pytest.raises(UserError, match=message):
         call(api, "professeurs.create", payload, director)
@@ -298,7 +269,7 @@ def test_create_refuses_bad_input_and_changes_nothing(api, payload, message):
 
 
 def test_update_reset_deactivate_delete(api):
-    director = login(api)
+    director = login(api, "dir", "directeur1")
     prof = login(api, "mar.dupuis", "professeur1")
     updated = call(api, "professeurs.update",
                    {"id": 2, "nom": "Dupuis-Morel", "prenom": "Marie", "login": "m.dupuis"},
@@ -350,7 +321,7 @@ def test_update_reset_deactivate_delete(api):
 
 
 def test_affectations_grid_and_principal(api):
-    director = login(api)
+    director = login(api, "dir", "directeur1")
     other = call(api, "professeurs.create", {"nom": "Crespin", "prenom": "Thomas"}, director)
     grid = call(api, "affectations.list", session=director)
     assert [c["nom"] for c in grid["classes"]] == ["CM1 B", "CM2 A"]  # by niveau order
@@ -393,7 +364,7 @@ def test_affectations_grid_and_principal(api):
     ("affectations.set_principal", {"classe_id": True, "professeur_id": 2}, "invalide"),
 ])
 def test_affectations_refuse_bad_input(api, command, payload, message):
-    director = login(api)
+    director = login(api, "dir", "directeur1")
     before = dump(api)
     with pytest.raises(UserError, match=message):
         call(api, command, payload, director)
@@ -401,7 +372,7 @@ def test_affectations_refuse_bad_input(api, command, payload, message):
 
 
 def test_deactivated_teacher_cannot_become_principal(api):
-    director = login(api)
+    director = login(api, "dir", "directeur1")
     call(api, "professeurs.set_actif", {"id": 2, "actif": False}, director)
     with pytest.raises(UserError, match="réactivez"):
         call(api, "affectations.set_principal", {"classe_id": 1, "professeur_id": 2}, director)

@@ -29,6 +29,7 @@ from bad_inputs.corpus import (
     PUPIL_IGNORED,
     REFUSED,
 )
+from helpers import call
 
 from cartable import _compat, accounts, bridge, db
 from cartable.api import Api, run
@@ -50,10 +51,6 @@ def _patch_clock_and_hash(mp: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def fast_and_fixed(monkeypatch):
     _patch_clock_and_hash(monkeypatch)
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
 
 
 def digest(path) -> str:

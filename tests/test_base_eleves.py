@@ -1,7 +1,6 @@
 """Base-Élèves / ONDE CSV import: decoding, columns, classes, pupils, apply all-or-nothing."""
 
 import csv
-import hashlib
 import io
 import subprocess
 import sys
@@ -9,9 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import call, file_hash
 
 from cartable import base_eleves
-from cartable.api import Api, run
+from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "base_eleves"
@@ -38,26 +38,6 @@ def make_csv(rows, header=HEADER, sep=";", encoding="cp1252", newline="\r\n", qu
 
 def pupil(nom, prenom, niveau, classe):
     return [nom, "", prenom, "01/01/2002", niveau, classe]
-
-
-@pytest.fixture
-def api(tmp_path):
-    a = Api(str(tmp_path / "ecole.sqlite3"))
-    yield a
-    a.close()
-
-
-@pytest.fixture
-def director(api):
-    return api.director_session()
-
-
-def call(api, command, payload, session):
-    return run(api.handle(command, payload, session))
-
-
-def file_hash(api) -> str:
-    return hashlib.sha256(Path(api.path).read_bytes()).hexdigest()
 
 
 def school(api) -> dict:
@@ -180,6 +160,46 @@ def test_only_the_director_imports(api, director):
     for cmd in ("base_eleves.read", "base_eleves.plan", "base_eleves.apply"):
         with pytest.raises(PermissionDenied):
             call(api, cmd, {"data": SHORT}, teacher)
+
+
+def test_the_wizard_reads_the_file_once_and_steps_take_its_token(api, director, monkeypatch):
+    """read parses the file and keeps it in the session; plan / apply take the token."""
+    parsed = []
+    real_parse = base_eleves.parse
+    monkeypatch.setattr(base_eleves, "parse", lambda *a: parsed.append(1) or real_parse(*a))
+    read = call(api, "base_eleves.read", {"data": SHORT, "filename": "CSVExtraction.csv"},
+                director)
+    token = read["token"]
+    assert isinstance(token, str) and len(token) >= 12
+    plan = call(api, "base_eleves.plan", {"token": token}, director)
+    assert plan["nb_eleves"] == 143
+    renamed = {"CP-CPA": {"nom": "CP de Mme Roux"}}
+    plan = call(api, "base_eleves.plan", {"token": token, "classes": renamed}, director)
+    assert {c["nom"] for c in plan["classes"]} >= {"CP de Mme Roux"}
+    result = call(api, "base_eleves.apply", {"token": token, "classes": renamed}, director)
+    assert result["eleves_ajoutes"] == 143 and result["classes_renommees"] == 0
+    assert parsed == [1]  # one parse for the four steps
+    assert api.db.execute("SELECT count(*) FROM classe WHERE nom = 'CP de Mme Roux'"
+                          ).fetchone()[0] == 1
+    # Applied: the file is forgotten. An unknown or stale token says what to do, in French.
+    before = file_hash(api)
+    for payload in ({"token": token}, {"token": "inconnu"}, {"token": 3}):
+        with pytest.raises(UserError, match="Choisissez à nouveau le fichier CSV") as err:
+            call(api, "base_eleves.apply", payload, director)
+        assert err.value.details["code"] == "expired"
+    assert file_hash(api) == before
+
+
+def test_a_token_belongs_to_its_session(api, director):
+    read = call(api, "base_eleves.read", {"data": SHORT}, director)
+    other = api.director_session()
+    with pytest.raises(UserError, match="n'est plus en mémoire"):
+        call(api, "base_eleves.plan", {"token": read["token"]}, other)
+    # A new read replaces the file kept in the session.
+    again = call(api, "base_eleves.read", {"data": LONG}, director)
+    with pytest.raises(UserError, match="n'est plus en mémoire"):
+        call(api, "base_eleves.plan", {"token": read["token"]}, director)
+    assert call(api, "base_eleves.plan", {"token": again["token"]}, director)["nb_eleves"] == 143
 
 
 # -- encodings, separators, headers ---------------------------------------------------------

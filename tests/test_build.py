@@ -6,6 +6,8 @@ import hashlib
 import importlib.util
 import io
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -75,6 +77,11 @@ def test_app_wheel_carries_the_package_and_its_data():
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = set(z.namelist())
         assert "cartable/__init__.py" in names and "cartable/bridge.py" in names
+        # every module of the package (sub-packages too), nothing else of py/
+        package = ROOT / "py" / "cartable"
+        modules = {f"cartable/{p.relative_to(package).as_posix()}" for p in package.rglob("*.py")}
+        assert modules <= names and "cartable/base_eleves/matching.py" in modules
+        assert not any(n.startswith("buildtools") for n in names)
         assert any(n.startswith("cartable/referentiel/") and n.endswith(".json") for n in names)
         assert "cartable/schemas/import-bilan-1d.xsd" in names
         assert not any("__pycache__" in n for n in names)
@@ -82,6 +89,21 @@ def test_app_wheel_carries_the_package_and_its_data():
         metadata = z.read(f"{info}/METADATA").decode()
         assert "Requires-Dist: pandas==2.2.3" in metadata
         assert z.read(f"{info}/RECORD")
+        assert "Generator: setuptools" in z.read(f"{info}/WHEEL").decode() or \
+            "Generator: bdist_wheel" in z.read(f"{info}/WHEEL").decode()
+    assert not (ROOT / "build").exists() and not (ROOT / "py" / "cartable.egg-info").exists()
+
+
+def test_pre_compilation_programs_are_real_files():
+    """build.py runs py/buildtools/ (ruff checks the Python one; node checks the JS one)."""
+    tools = ROOT / "py" / "buildtools"
+    assert (tools / "precompile.py").is_file()
+    assert "PRECOMPILE_PY" not in (ROOT / "build.py").read_text()
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed (bash .ci/setup installs it)")
+    done = subprocess.run(["node", "--check", str(tools / "run_in_pyodide.js")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
 
 
 def test_every_pin_is_a_sha256():

@@ -1,37 +1,17 @@
 """School nouns: setup, identity, settings, niveaux, paliers, classes, pupils, référentiel."""
 
-import hashlib
 from pathlib import Path
 
 import pytest
+from helpers import call, file_hash
 
 from cartable import __version__, accounts, base_eleves
-from cartable.api import Api, run
+from cartable.api import run
 from cartable.errors import PermissionDenied, UserError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "base_eleves" / "CSVExtraction.csv"
 SETUP = {"nom": "École Jules Ferry", "uai": "0441234a",
          "directeur": {"nom": "Martin", "prenom": "Paul", "password": "directeur1"}}
-
-
-@pytest.fixture(autouse=True)
-def fast_hash(monkeypatch):
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
-
-
-@pytest.fixture
-def api(tmp_path):
-    a = Api(str(tmp_path / "ecole.sqlite3"))
-    yield a
-    a.close()
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
-
-
-def file_hash(api) -> str:
-    return hashlib.sha256(Path(api.path).read_bytes()).hexdigest()
 
 
 @pytest.fixture

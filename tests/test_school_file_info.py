@@ -126,7 +126,7 @@ def test_describe_counts(tmp_path):
 
 def test_file_texts_are_french_and_public(tmp_path):
     api = Api(str(tmp_path / "vide.sqlite3"))
-    texts = call(api, "school.file_texts")
+    texts = call(api, "school.saving_texts")
     api.close()
     assert texts["rappel_modifications"] == 20
     assert "Firefox" in texts["firefox"] and "emplacement" in texts["firefox"]

@@ -5,9 +5,10 @@ import random
 import time
 
 import pytest
+from helpers import add_user, call, dump, login
 
-from cartable import _compat, accounts, db, referentiel, validation
-from cartable.api import Api, run
+from cartable import _compat, db, referentiel, validation
+from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
 from cartable.validation import Layout, Target, apply_click, next_state
 
@@ -18,17 +19,8 @@ TODAY = datetime.date(2024, 6, 14)
 
 
 @pytest.fixture(autouse=True)
-def fast(monkeypatch):
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+def fixed_today(monkeypatch):
     monkeypatch.setattr(_compat, "today", lambda: TODAY)
-
-
-def add_user(conn, login, role="professeur", nom="DUPUIS", prenom="Marie"):
-    hashed = run(accounts.hash_password("password1"))
-    return conn.execute(
-        "INSERT INTO utilisateur (role, nom, prenom, login, password_hash) VALUES (?, ?, ?, ?, ?)",
-        (role, nom, prenom, login, hashed),
-    ).lastrowid
 
 
 @pytest.fixture
@@ -51,18 +43,6 @@ def api(tmp_path):
     conn.execute("INSERT INTO affectation VALUES (3, 1, 0)")
     yield a
     a.close()
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
-
-
-def login(api, who):
-    return call(api, "auth.login", {"login": who, "password": "password1"})["session"]
-
-
-def dump(api):
-    return "\n".join(api.db.iterdump())
 
 
 def grid(api, token, competence_id=C1, eleve_ids=(1, 2, 3, 4), classe_id=1):

@@ -36,6 +36,7 @@ from typing import Any
 from . import api as api_module
 from . import cli_files, cli_lsu, wire
 from .errors import UserError
+from .text import clean
 
 
 class CliError(Exception):
@@ -209,7 +210,7 @@ def _export_sacoche(args) -> int:
             classes = school("classes.list")
             ids = []
             for name in args.classe:
-                wanted = " ".join(name.split()).casefold()
+                wanted = clean(name).casefold()
                 found = [c["id"] for c in classes
                          if wanted in (c["nom"].casefold(), c["ref"].casefold())]
                 if len(found) != 1:

@@ -17,6 +17,7 @@ from .text import CLASSE_INCONNUE, clean
 
 SCHOOL_NAME_MAX = 100
 UAI_RE = re.compile(r"[0-9]{7}[A-Z]")
+UAI_LENGTH = 8  # what UAI_RE matches: 7 digits and a letter
 SETTINGS = {"professeurs_affectes_valident": False}
 
 

@@ -7,7 +7,7 @@
  *   start the browser asks permission again: one click on "Reprendre l'enregistrement
  *   automatique dans NOM" (the banner shown when the director logs in).
  * - Elsewhere (Firefox): the screens say when the school file was last saved; every time the
- *   core's number of changes (school.file_texts) is reached, and when the director logs in with
+ *   core's number of changes (school.saving_texts) is reached, and when the director logs in with
  *   that many changes unsaved (teachers' work, say), a banner offers a one-click download.
  *
  * localStorage "cartable.fichier" = {enregistre: ISO date-time of the last save or opening,
@@ -24,7 +24,7 @@ const Keeper = (() => {
   const RECORD = "cartable.fichier";
   const HANDLES = "cartable-fichier";
   const supported = typeof window.showSaveFilePicker === "function";
-  let texts = null; // school.file_texts
+  let texts = null; // school.saving_texts
   let handle = null; // FileSystemFileHandle
   let permission = "none"; // "granted" | "prompt" | "denied" | "none"
   let checked = false; // the file's content was checked (or accepted) before this page wrote it
@@ -288,7 +288,7 @@ const Keeper = (() => {
   let loading = null;
   function ensure() {
     loading = loading || (async () => {
-      texts = await Shell.call("school.file_texts");
+      texts = await Shell.call("school.saving_texts");
       await loadHandle();
     })();
     return loading;

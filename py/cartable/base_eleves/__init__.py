@@ -13,7 +13,7 @@ table in the session between the wizard's steps (``commands/base_eleves.py``).
 
 Modules: ``csv_file`` (bytes -> text -> table), ``columns`` (headers, niveaux), ``pupils`` (the
 lines checked, as a pandas table; duplicates), ``classes`` (one per source class and niveau),
-``plan`` (matching with the school), ``apply`` (the transaction).
+``matching`` (the plan: matching with the school), ``writing`` (the transaction).
 
 Rules:
 
@@ -53,11 +53,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from .apply import write
 from .classes import REF_MAX
 from .columns import FIELD_LABELS, FIELDS, short_niveau
 from .csv_file import MAX_BYTES, Table, describe, parse
-from .plan import build_plan
+from .matching import build_plan
+from .writing import write
 
 __all__ = [
     "FIELDS",

@@ -32,16 +32,26 @@ def _existing(conn: sqlite3.Connection) -> list[dict]:
     return [dict(r) for r in conn.execute("SELECT * FROM classe ORDER BY id")]
 
 
-def plan_classes(conn: sqlite3.Connection, pupils, niveaux: dict) -> dict:
+def source_classes(pupils: list[dict]) -> tuple[dict, dict, dict]:
+    """``(name, levels, id_onde)``: for each source class (normalised name), its name as first
+    written and its niveaux; for each (niveau, source class), ONDE's class id (None if none)."""
+    name: dict[str, str] = {}
+    levels: dict[str, set[str]] = {}
+    id_onde: dict[tuple[str, str], int | None] = {}
+    for p in pupils:
+        name.setdefault(p["nsrc"], p["source"])
+        levels.setdefault(p["nsrc"], set()).add(p["niveau"])
+        if id_onde.get((p["niveau"], p["nsrc"])) is None:
+            id_onde[(p["niveau"], p["nsrc"])] = p["id_onde"]
+    return name, levels, id_onde
+
+
+def plan_classes(conn: sqlite3.Connection, pupils: list[dict], niveaux: dict) -> dict:
     """One class per (source class, niveau), matched with the existing ones (by niveau and ONDE
     class id, then by niveau and source name, then by reference); then the existing classes
     absent from the file ("retirer"). Keyed by (niveau, normalised source)."""
-    import pandas as pd
-
     niveau_by_id = {n["id"]: n for n in niveaux.values()}
-    sources = pupils.groupby("nsrc", sort=False).agg(source=("source", "first"),
-                                                      levels=("niveau", "nunique"))
-    parts = pupils.groupby(["niveau", "nsrc"], sort=False)["id_onde"].first()
+    names, levels, parts = source_classes(pupils)
     existing = _existing(conn)
     by_onde = {(c["niveau_id"], c["id_onde"]): c for c in existing if c["id_onde"] is not None}
     by_source = {(c["niveau_id"], normalise(c["source"])): c for c in existing if c["source"]}
@@ -49,10 +59,10 @@ def plan_classes(conn: sqlite3.Connection, pupils, niveaux: dict) -> dict:
     taken = set(by_ref)
     classes: dict[tuple[str, str], dict] = {}
     matched_ids: set[int] = set()
-    for niv, nsrc in sorted(parts.index, key=lambda k: (niveaux[k[0]]["ordre"], k[1])):
-        source = sources.at[nsrc, "source"]
+    for niv, nsrc in sorted(parts, key=lambda k: (niveaux[k[0]]["ordre"], k[1])):
+        source = names[nsrc]
         nid = niveaux[niv]["id"]
-        id_onde = None if pd.isna(parts[(niv, nsrc)]) else int(parts[(niv, nsrc)])
+        id_onde = parts[(niv, nsrc)]
         auto = _auto_ref(niv, source)
         found = by_onde.get((nid, id_onde)) or by_source.get((nid, nsrc))
         if found is None and auto in by_ref and by_ref[auto]["niveau_id"] == nid:
@@ -66,7 +76,7 @@ def plan_classes(conn: sqlite3.Connection, pupils, niveaux: dict) -> dict:
         else:
             ref = _unique_ref(auto, taken)
             taken.add(ref)
-            nom = source if sources.at[nsrc, "levels"] == 1 else f"[{niv}] {source}"
+            nom = source if len(levels[nsrc]) == 1 else f"[{niv}] {source}"
             entry = {"id": None, "nom": nom, "ref": ref, "action": "ajouter"}
         entry.update({"niveau": niv, "niveau_id": nid, "source": source, "nb_eleves": 0,
                       "id_onde": id_onde})

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from ..errors import UserError
 from ..text import clean
@@ -117,18 +116,20 @@ def detect_separator(text: str) -> str:
 
 @dataclass
 class Table:
-    """The parsed file: ``headers``, and ``frame`` (every column as ``str``, named 0..width-1)
-    holding the lines after the header, whose line numbers in the file are ``lines``."""
+    """The parsed file: ``headers``, and ``rows`` (each a list of the line's fields, as many
+    as the widest line has) after the header, whose line numbers in the file are ``lines``."""
 
     encoding: str
     separator: str
     headers: list[str]
-    frame: Any  # pandas.DataFrame
+    rows: list[list[str]]
     lines: list[int]
+    checked: dict = field(default_factory=dict)  # the lines checked, per column choice
+
 
     @property
     def nb_rows(self) -> int:
-        return len(self.lines)
+        return len(self.rows)
 
 
 def _read_csv(text: str, sep: str):
@@ -157,27 +158,26 @@ def _read_csv(text: str, sep: str):
 def parse(data, filename: str | None = None) -> Table:
     text, encoding = decode(data, filename)
     sep = detect_separator(text)
-    frame = _read_csv(text, sep)
-    # A field may span lines (quoted newlines): each row starts after the previous one's.
-    newlines = sum(frame[c].str.count("\n") for c in frame.columns)
-    starts = (1 + newlines).cumsum() - newlines
-    nonblank = sum((frame[c].str.strip() != "").astype(int) for c in frame.columns) > 0
-    frame, starts = frame[nonblank], starts[nonblank]
-    if frame.empty:
+    rows, lines, line = [], [], 1
+    for fields in _read_csv(text, sep).to_numpy().tolist():
+        if any(f.strip() for f in fields):
+            rows.append(fields)
+            lines.append(line)
+        line += 1 + sum(f.count("\n") for f in fields if "\n" in f)  # quoted newlines
+    if not rows:
         raise UserError("Le fichier est vide. " + HOW_TO)
     # The header is the first line, unless a title line comes before it: then the first of
     # the first lines where at least two columns are recognised.
     start = 0
-    for i, fields in enumerate(frame.head(HEADER_SEARCH_LINES).itertuples(index=False)):
+    for i, fields in enumerate(rows[:HEADER_SEARCH_LINES]):
         if sum(v is not None for v in guess_mapping([clean(f) for f in fields]).values()) >= 2:
             start = i
             break
-    header_fields = list(frame.iloc[start])
+    header_fields = rows[start]
     while header_fields and not header_fields[-1].strip():
         header_fields = header_fields[:-1]
-    rows = frame.iloc[start + 1:].reset_index(drop=True)
-    return Table(encoding, sep, [clean(h) for h in header_fields], rows,
-                 starts.iloc[start + 1:].tolist())
+    return Table(encoding, sep, [clean(h) for h in header_fields], rows[start + 1:],
+                 lines[start + 1:])
 
 
 def header_only() -> UserError:
@@ -199,5 +199,5 @@ def describe(table: Table) -> dict:
         "mapping": mapping,
         "missing": [f for f in FIELDS if mapping[f] is None],
         "nb_lignes": table.nb_rows,
-        "apercu": table.frame.iloc[:3, : len(table.headers)].values.tolist(),
+        "apercu": [fields[: len(table.headers)] for fields in table.rows[:3]],
     }

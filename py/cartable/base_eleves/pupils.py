@@ -1,4 +1,4 @@
-"""The file's lines as pupils (a pandas table): each line checked, duplicates set aside.
+"""The file's lines as pupils: each line checked, then (pandas) duplicates set aside.
 
 A line is rejected, with a French reason, when a field the import needs is missing or wrong;
 ONDE's INE, birth date, sexe and class id are checked when the file has them (empty is fine).
@@ -6,137 +6,21 @@ ONDE's INE, birth date, sexe and class id are checked when the file has them (em
 
 from __future__ import annotations
 
+import datetime
+import functools
+import re
 from typing import Any
 
 from ..text import clean, normalise
 from .columns import FIELDS, NAME_MAX, short_niveau
 from .csv_file import Table
 
-INE_PATTERN = r"[0-9A-Z]{11}"
+INE = re.compile(r"[0-9A-Z]{11}")
+ID_ONDE = re.compile(r"0*[1-9][0-9]{0,8}")
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-(\d{2})-(\d{2})")
 _SEXES = {"m": "M", "f": "F", "masculin": "M", "feminin": "F", "garcon": "M", "fille": "F"}
-
-
-def _same(frame, value):
-    """A column of ``frame``'s length holding ``value`` everywhere."""
-    import pandas as pd
-
-    return pd.Series(value, index=frame.index, dtype=object)
-
-
-def _field(table: Table, cols: dict[str, int], field: str):
-    if field in cols:
-        return table.frame[cols[field]]
-    return _same(table.frame, "").astype(str)  # not in the file: empty everywhere
-
-
-def _tidy(series):
-    """Spaces tidied, as ``text.clean``, on a whole column."""
-    return series.str.replace(r"\s+", " ", regex=True).str.strip()
-
-
-def _iso_dates(raw):
-    """``dd/mm/yyyy`` (or ``yyyy-mm-dd``) as ``YYYY-MM-DD``; None where it is no real date."""
-    import pandas as pd
-
-    parts = raw.str.extract(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-    iso = parts[2] + "-" + parts[1].str.zfill(2) + "-" + parts[0].str.zfill(2)
-    iso = iso.mask(iso.isna() & raw.str.fullmatch(r"\d{4}-\d{2}-\d{2}"), raw)
-    checked = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-    return iso.where(checked.notna() & (checked.dt.year >= 1900))
-
-
-def _values(table: Table, cols: dict[str, int]) -> dict[str, Any]:
-    """Every field as a column of the file's lines (raw, and tidied)."""
-    raw = {f: _field(table, cols, f) for f in
-           ("nom", "prenom", "niveau", "classe", "ine", "naissance", "sexe", "id_onde")}
-    tidy = {f: _tidy(v) for f, v in raw.items()}
-    tidy["ine"] = tidy["ine"].str.replace(" ", "").str.upper()
-    return {"raw": raw, "tidy": tidy}
-
-
-def _reasons(table: Table, cols: dict[str, int], v: dict, niveau, iso, sexe):
-    """The rejection reason of each line (None when the line is fine): the first that applies."""
-    raw, tidy = v["raw"], v["tidy"]
-    width = len(table.headers)
-    frame = table.frame
-    extra_cols = [c for c in frame.columns if c >= width]
-    n_extra = sum((frame[c].str.strip() != "").astype(int) for c in extra_cols) \
-        if extra_cols else _same(frame, 0).astype(int)
-    mapped = [raw[f] for f in FIELDS]
-    ine, day, sex, onde = tidy["ine"], tidy["naissance"], tidy["sexe"], tidy["id_onde"]
-    checks = [
-        (n_extra > 0, "la ligne a plus de champs (" + (n_extra + width).astype(str)
-         + f") que l'en-tête ({width}) : séparateur ou guillemet en trop"),
-        (_any(m.str.contains("\n", regex=False) for m in mapped),
-         "un champ contient un retour à la ligne (guillemet mal fermé ?)"),
-        (_any(m.str.contains('"', regex=False) for m in mapped),
-         "guillemet « \" » mal placé : la ligne a sans doute été modifiée à la main"),
-        (tidy["nom"] == "", "nom de l'élève vide"),
-        (tidy["prenom"] == "", "prénom de l'élève vide"),
-        (tidy["niveau"] == "", "niveau vide"),
-        (tidy["classe"] == "", "classe vide"),
-        ((tidy["nom"].str.len() > NAME_MAX) | (tidy["prenom"].str.len() > NAME_MAX),
-         f"nom ou prénom trop long (plus de {NAME_MAX} caractères)"),
-        (tidy["classe"].str.len() > NAME_MAX,
-         f"nom de classe trop long (plus de {NAME_MAX} caractères)"),
-        (niveau.isna(), "niveau inconnu « " + tidy["niveau"]
-         + " » (attendu : CP, CE1, CE2, CM1, CM2…)"),
-        ((ine != "") & ~ine.str.fullmatch(INE_PATTERN), "INE « " + ine
-         + " » invalide : un INE a 11 caractères, chiffres et lettres (par exemple 1234567890A)"),
-        ((day != "") & iso.isna(), "date de naissance « " + day
-         + " » invalide (attendu : JJ/MM/AAAA, par exemple 21/09/2005)"),
-        ((sex != "") & sexe.isna(), "sexe « " + sex + " » invalide (attendu : M ou F)"),
-        ((onde != "") & ~onde.str.fullmatch(r"0*[1-9][0-9]{0,8}"), "identifiant de classe « "
-         + onde + " » invalide (attendu : un nombre entier, comme dans ONDE)"),
-    ]
-    reason = _same(frame, None)
-    for bad, text in reversed(checks):  # the first check that applies wins
-        reason = reason.mask(bad, text)
-    return reason
-
-
-def _any(masks):
-    out = None
-    for m in masks:
-        out = m if out is None else out | m
-    return out
-
-
-def read_pupils(table: Table, cols: dict[str, int], refs) -> tuple[Any, list[dict], Any]:
-    """``(pupils, rejets, rejected)``: the valid lines as a DataFrame (``ligne``, ``nom``,
-    ``prenom``, ``niveau``, ``source``, ``ine``, ``naissance``, ``sexe``, ``id_onde``, and the
-    matching keys ``key`` / ``nsrc``), the rejected lines ``{"ligne", "raison"}``, and the
-    pupil keys (nom + prénom, and INE) of the rejected lines."""
-    import pandas as pd
-
-    v = _values(table, cols)
-    tidy = v["tidy"]
-    niveau = tidy["niveau"].map({n: short_niveau(n, refs)
-                                 for n in tidy["niveau"].unique()})
-    iso = _iso_dates(tidy["naissance"])
-    sexe = tidy["sexe"].map(lambda s: _SEXES.get(normalise(s)))
-    reason = _reasons(table, cols, v, niveau, iso, sexe)
-    lines = pd.Series(table.lines, index=table.frame.index)
-    bad = reason.notna()
-    rejets = [{"ligne": int(n), "raison": r} for n, r in zip(lines[bad], reason[bad], strict=True)]
-    keys = tidy["nom"].map(normalise) + "|" + tidy["prenom"].map(normalise)
-    rejected = set(keys[bad & (tidy["nom"] != "") & (tidy["prenom"] != "")])
-    rejected |= {("ine", i) for i in tidy["ine"][bad] if i}
-    ok = ~bad
-    pupils = pd.DataFrame({
-        "ligne": lines[ok],
-        "nom": tidy["nom"][ok].str.upper(),
-        "prenom": tidy["prenom"][ok].map(format_prenom),
-        "niveau": niveau[ok],
-        "source": tidy["classe"][ok],
-        "ine": tidy["ine"][ok],
-        "naissance": iso[ok].fillna(""),
-        "sexe": sexe[ok].fillna(""),
-        "id_onde": pd.to_numeric(tidy["id_onde"][ok].where(tidy["id_onde"][ok] != "")).astype("Int64"),
-        "key": keys[ok],
-    })
-    pupils["nsrc"] = pupils["source"].map(normalise)
-    return pupils, rejets, rejected
+COLUMNS = ["ligne", "nom", "prenom", "niveau", "source", "ine", "naissance", "sexe", "id_onde",
+           "key", "nsrc"]
 
 
 def format_prenom(prenom: str) -> str:
@@ -145,6 +29,104 @@ def format_prenom(prenom: str) -> str:
     if prenom == prenom.upper() and prenom != prenom.lower():
         prenom = prenom.title()
     return prenom
+
+
+@functools.lru_cache(maxsize=4096)  # a school's pupils share birth years; plans run again
+def iso_date(text: str) -> str | None:
+    """``dd/mm/yyyy`` (or ``yyyy-mm-dd``) as ``YYYY-MM-DD``; None when it is no real date."""
+    m = _DATE.fullmatch(text)
+    if m is None:
+        return None
+    d, mo, y = (m[1], m[2], m[3]) if m[1] else (m[6], m[5], m[4])
+    try:
+        day = datetime.date(int(y), int(mo), int(d))
+    except ValueError:
+        return None
+    return day.isoformat() if day.year >= 1900 else None
+
+
+def _shape_reason(fields: list[str], values: dict, tidy: dict, width: int) -> str | None:
+    """Why the line cannot be read as a pupil (``tidy``: the required fields, spaces tidied)."""
+    if len(fields) > width and any(v.strip() for v in fields[width:]):
+        extra = [v for v in fields[width:] if v.strip()]
+        return (f"la ligne a plus de champs ({width + len(extra)}) que l'en-tête ({width}) : "
+                "séparateur ou guillemet en trop")
+    required = "".join([values[f] for f in FIELDS])
+    if "\n" in required:
+        return "un champ contient un retour à la ligne (guillemet mal fermé ?)"
+    if '"' in required:
+        return "guillemet « \" » mal placé : la ligne a sans doute été modifiée à la main"
+    for field, what in (("nom", "nom de l'élève"), ("prenom", "prénom de l'élève"),
+                        ("niveau", "niveau"), ("classe", "classe")):
+        if not tidy[field]:
+            return f"{what} vide"
+    if len(tidy["nom"]) > NAME_MAX or len(tidy["prenom"]) > NAME_MAX:
+        return f"nom ou prénom trop long (plus de {NAME_MAX} caractères)"
+    if len(tidy["classe"]) > NAME_MAX:
+        return f"nom de classe trop long (plus de {NAME_MAX} caractères)"
+    return None
+
+
+def _onde(values: dict) -> tuple[dict, str | None]:
+    """ONDE's fields, checked and normalised; or the reason why the line is rejected."""
+    ine = "".join(values.get("ine", "").split()).upper()
+    day = clean(values.get("naissance", ""))
+    sex = clean(values.get("sexe", ""))
+    onde = clean(values.get("id_onde", ""))
+    out = {"ine": ine, "naissance": iso_date(day) if day else "",
+           "sexe": _SEXES.get(normalise(sex)) if sex else "",
+           "id_onde": int(onde) if ID_ONDE.fullmatch(onde) else None}
+    if ine and not INE.fullmatch(ine):
+        return out, (f"INE « {ine} » invalide : un INE a 11 caractères, chiffres et lettres "
+                     "(par exemple 1234567890A)")
+    if out["naissance"] is None:
+        return out, (f"date de naissance « {day} » invalide (attendu : JJ/MM/AAAA, par "
+                     "exemple 21/09/2005)")
+    if out["sexe"] is None:
+        return out, f"sexe « {sex} » invalide (attendu : M ou F)"
+    if onde and out["id_onde"] is None:
+        return out, (f"identifiant de classe « {onde} » invalide (attendu : un nombre entier, "
+                     "comme dans ONDE)")
+    return out, None
+
+
+def read_pupils(table: Table, cols: dict[str, int], refs) -> tuple[Any, list[dict], set]:
+    """``(pupils, rejets, rejected)``: the valid lines as a DataFrame (``COLUMNS``: the line,
+    the pupil, the matching keys ``key`` (nom|prénom) and ``nsrc`` (class)), the rejected lines
+    ``{"ligne", "raison"}``, and the pupil keys (nom|prénom, ``("ine", INE)``) of those lines."""
+    import pandas as pd
+
+    width = len(table.headers)
+    has_onde = any(f in cols for f in ("ine", "naissance", "sexe", "id_onde"))
+    no_onde = {"ine": "", "naissance": "", "sexe": "", "id_onde": None}
+    records, rejets, rejected = [], [], set()
+    for line, fields in zip(table.lines, table.rows, strict=True):
+        values = {f: fields[i] for f, i in cols.items()}
+        tidy = {f: clean(values[f]) for f in FIELDS}
+        reason = _shape_reason(fields, values, tidy, width)
+        niveau = None
+        if reason is None:
+            niveau = short_niveau(values["niveau"], refs)
+            if niveau is None:
+                reason = (f"niveau inconnu « {tidy['niveau']} » (attendu : CP, CE1, CE2, CM1, "
+                          "CM2…)")
+        onde, bad = _onde(values) if has_onde else (no_onde, None)
+        reason = reason or bad
+        key = normalise(values["nom"]) + "|" + normalise(values["prenom"])
+        if reason is not None:
+            rejets.append({"ligne": line, "raison": reason})
+            if values["nom"].strip() and values["prenom"].strip():
+                rejected.add(key)
+            if onde["ine"]:
+                rejected.add(("ine", onde["ine"]))
+            continue
+        source = tidy["classe"]
+        records.append((line, tidy["nom"].upper(), format_prenom(tidy["prenom"]),
+                        niveau, source, onde["ine"], onde["naissance"], onde["sexe"],
+                        onde["id_onde"], key, normalise(source)))
+    pupils = pd.DataFrame.from_records(records, columns=COLUMNS)
+    pupils["id_onde"] = pd.Series([r[8] for r in records], dtype=object)  # None or int
+    return pupils, rejets, rejected
 
 
 def drop_duplicates(pupils, rejets: list[dict]):
@@ -156,16 +138,16 @@ def drop_duplicates(pupils, rejets: list[dict]):
     if exact.any():
         first = pupils[~exact].set_index(["ident", "niveau", "nsrc"])["ligne"]
         for p in pupils[exact].itertuples():
-            rejets.append({"ligne": int(p.ligne), "raison": "ligne en double (identique à la "
+            rejets.append({"ligne": p.ligne, "raison": "ligne en double (identique à la "
                            f"ligne {first[(p.ident, p.niveau, p.nsrc)]})"})
         pupils = pupils[~exact]
     many = pupils["ident"].duplicated(keep=False)
     ambigus: list[dict] = []
     for _, group in pupils[many].groupby("ident", sort=False):
         lines = ", ".join(str(n) for n in group["ligne"])
-        for n in group["ligne"]:
+        for n in group["ligne"].tolist():
             rejets.append({
-                "ligne": int(n),
+                "ligne": n,
                 "raison": f"élève présent plusieurs fois dans le fichier (lignes {lines}) "
                           "dans des classes ou niveaux différents : non importé, "
                           "corrigez le fichier",
@@ -178,3 +160,9 @@ def drop_duplicates(pupils, rejets: list[dict]):
     ambiguous = set(pupils["key"][many]) | {("ine", i) for i in pupils["ine"][many] if i}
     rejets.sort(key=lambda r: r["ligne"])
     return pupils[~many], ambigus, ambiguous
+
+
+def records(pupils) -> list[dict]:
+    """The pupils as plain dicts (Python values), for the matching loop."""
+    columns = [pupils[c].tolist() for c in COLUMNS]
+    return [dict(zip(COLUMNS, row, strict=True)) for row in zip(*columns, strict=True)]

@@ -57,7 +57,7 @@ def check_passphrase(api, payload, session):
     return {"ok": True, "min": school_file_info.PASSPHRASE_MIN}
 
 
-@command("school.file_texts", role="public")
+@command("school.saving_texts", role="public")
 def file_texts(api, payload, session):
     """``{}`` -> the texts and reminder threshold for keeping the school file (docs/API.md)."""
     return school_file_info.file_texts()

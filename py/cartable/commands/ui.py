@@ -6,7 +6,7 @@ message about data) is written twice, in Python and in JavaScript (see docs/API.
 
 from __future__ import annotations
 
-from .. import _compat, accounts, db
+from .. import _compat, accounts, school
 from ..api import command
 from .validation import LOCKED
 
@@ -22,10 +22,11 @@ def strings(api, payload, session):
     return {
         "password_min_length": n,
         "password_hint": f"Au moins {n} caractères.",
+        "uai_length": school.UAI_LENGTH,
         "default_palier_id": DEFAULT_PALIER_ID,
         "export_default_niveau": EXPORT_DEFAULT_NIVEAU,
         "locked_message": LOCKED,
-        "school_file_name": db.school_file_name(_compat.today()),
+        "school_file_name": school.file_name(_compat.today()),  # as school.file_bytes names it
         # LSU's civilités (teachers' accounts, the director in Réglages); "" = not given
         "civilites": [{"valeur": "", "nom": "(non indiquée)"}]
         + [{"valeur": c, "nom": accounts.CIVILITE_NOMS[c]} for c in accounts.CIVILITES],

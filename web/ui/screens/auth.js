@@ -23,7 +23,7 @@
     const form = el("form", { class: "formulaire", novalidate: true });
     const ecole = el("fieldset", {}, el("legend", { text: "L'école" }));
     const nom = field("Nom de l'école", { required: true, autocomplete: "organization", name: "ecole" });
-    const uai = field("Numéro UAI (facultatif)", { name: "uai", maxlength: "8" },
+    const uai = field("Numéro UAI (facultatif)", { name: "uai", maxlength: String(Shell.state.strings.uai_length) },
       "Le numéro de l'établissement, par exemple 0441234X.");
     append(ecole, [nom.row, uai.row]);
     const dir = el("fieldset", {}, el("legend", { text: "Le compte du directeur / de la directrice" }));

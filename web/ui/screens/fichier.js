@@ -37,7 +37,7 @@
   function protectBlock() {
     const attrs = { type: "password", autocomplete: "new-password" };
     const p1 = field("Phrase de passe", { ...attrs, id: "phrase-protection" },
-      (Keeper.texts() || {}).phrase_aide); // the core's rule (school.file_texts)
+      (Keeper.texts() || {}).phrase_aide); // the core's rule (school.saving_texts)
     const p2 = field("Confirmez la phrase de passe", { ...attrs, id: "phrase-protection-2" });
     const go = button("Télécharger le fichier protégé", () => busy(go, "Protection du fichier…", () => downloadProtected(p1.input, p2.input)),
       { class: "principal", id: "telecharger-protege" });

@@ -21,9 +21,11 @@ const ImportWizard = (() => {
       render() { render(wiz, stepsNav); },
       goTo(step) { wiz.step = step; wiz.render(); },
       nav(prevOk, nextLabel, nextFn, nextDisabled) { return nav(wiz, prevOk, nextLabel, nextFn, nextDisabled); },
-      /** The payload of plan / apply: the file, the column choice, and `extra`. */
+      /** The payload of plan / apply: the file (or the token of the file the core kept when
+       *  it read it), the column choice, and `extra`. */
       payload(extra) {
-        const p = { data: wiz.file.data, filename: wiz.file.name };
+        const token = wiz.read && wiz.read.token;
+        const p = token ? { token } : { data: wiz.file.data, filename: wiz.file.name };
         if (wiz.mapping) p.mapping = wiz.mapping;
         return { ...p, ...extra };
       },

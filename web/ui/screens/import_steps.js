@@ -4,7 +4,7 @@
 const ImportSteps = (() => {
   const { el, append, button, nextId, filePicker } = Dom;
   const { plural } = Format;
-  const { call, busy, setBusyText, showError, showNotice } = Shell;
+  const { call, busy, setBusyText, showNotice } = Shell;
   const ACTION_LABELS = { ajouter: "à créer", garder: "à garder", retirer: "à retirer" };
 
   // -- 1. the file --------------------------------------------------------------------------
@@ -159,15 +159,8 @@ const ImportSteps = (() => {
     const heads = ["Appliquer", "Action", "Nom de la classe", "Référence", "Niveau", "Classe Base-Élèves", "Élèves", "Remarque"];
     const rows = plan.classes.map((c) => classRow(wiz, c));
     wiz.body.appendChild(el("div", { class: "defilement" }, Dom.table({ id: "classes-import" }, heads, rows, "Classes")));
+    // An emptied name keeps the class's name (see classRow): the core checks the others.
     wiz.nav(true, "Suivant", (btn) => {
-      const empty = plan.classes.filter((c) => {
-        const ch = wiz.classes[c.key];
-        return ch && ch.nom !== undefined && !ch.nom.trim();
-      });
-      if (empty.length) {
-        showError(new Error("Donnez un nom à chaque classe."));
-        return;
-      }
       busy(btn, "Prise en compte de vos choix…", async () => {
         await wiz.waitPandas();
         setBusyText("Prise en compte de vos choix…");

@@ -8,7 +8,7 @@
     const school = (Shell.state.status && Shell.state.status.school) || {};
     const form = el("form", { class: "formulaire", novalidate: true });
     const nom = field("Nom de l'école", { value: school.nom || "" });
-    const uai = field("Numéro UAI (facultatif, nécessaire pour LSU)", { value: school.uai || "", maxlength: "8" });
+    const uai = field("Numéro UAI (facultatif, nécessaire pour LSU)", { value: school.uai || "", maxlength: String(Shell.state.strings.uai_length) });
     const submit = el("button", { type: "submit", class: "principal", text: "Enregistrer" });
     append(form, el("fieldset", {}, el("legend", { text: "L'école" }), nom.row, uai.row, el("div", { class: "actions" }, submit)));
     form.addEventListener("submit", (e) => {

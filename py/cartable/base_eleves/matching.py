@@ -6,10 +6,10 @@ import sqlite3
 
 from ..errors import UserError
 from ..text import normalise, plural
-from .classes import apply_choices, plan_classes, removed_classes_fate
+from .classes import apply_choices, plan_classes, removed_classes_fate, source_classes
 from .columns import FIELDS, columns
 from .csv_file import SEPARATORS, Table, header_only
-from .pupils import drop_duplicates, read_pupils
+from .pupils import drop_duplicates, read_pupils, records
 
 # What a re-import may change on a matched pupil: (eleve column, file field, label shown).
 _IDENTITY = (("ine", "ine", "INE"), ("date_naissance", "naissance", "date de naissance"),
@@ -102,9 +102,9 @@ def _match_pupils(pupils: list[dict], classes: dict, school: _School, protected:
     return add, modify, inchanges
 
 
-def _message(nb_pupils: int, n_classes: int, pupils, rejets: list) -> str:
-    levels = pupils.groupby("nsrc")["niveau"].nunique()
-    n_mixed = int((levels > 1).sum())
+def _message(nb_pupils: int, n_classes: int, pupils: list[dict], rejets: list) -> str:
+    levels = source_classes(pupils)[1]
+    n_mixed = sum(1 for niveaux in levels.values() if len(niveaux) > 1)
     message = (f"{plural(nb_pupils, 'élève trouvé', 'élèves trouvés')}, "
                f"{plural(n_classes, 'classe trouvée', 'classes trouvées')}")
     if n_mixed:
@@ -143,17 +143,21 @@ def build_plan(conn: sqlite3.Connection, table: Table, mapping=None, choices=Non
     if not table.nb_rows:
         raise header_only()
     niveaux = {r["ref"]: dict(r) for r in conn.execute("SELECT * FROM niveau")}
-    frame, rejets, rejected = read_pupils(table, cols, set(niveaux))
+    done = (tuple(sorted(cols.items())), frozenset(niveaux))
+    if done not in table.checked:  # the wizard plans the same file again after each choice
+        table.checked[done] = read_pupils(table, cols, set(niveaux))
+    frame, rejets, rejected = table.checked[done]
+    rejets = list(rejets)  # completed below: the checked lines stay as they are
     frame, ambigus, file_ambiguous = drop_duplicates(frame, rejets)
     if frame.empty:
         raise _no_pupil(rejets)
-    classes = plan_classes(conn, frame, niveaux)
+    pupils = records(frame)
+    classes = plan_classes(conn, pupils, niveaux)
     by_ref = {c["ref"]: c for c in classes.values()}
     apply_choices(by_ref, choices)
     school = _School(conn, niveaux)
     # A pupil whose line is rejected is in the file, only unreadable: never deactivated.
     protected = school.known(file_ambiguous | rejected)
-    pupils = frame.to_dict("records")
     add, modify, inchanges = _match_pupils(pupils, classes, school, protected, ambigus)
     ignored_ids = {c["id"] for c in by_ref.values() if c["ignorer"] and c["id"] is not None}
     deactivate = sorted((
@@ -178,7 +182,7 @@ def build_plan(conn: sqlite3.Connection, table: Table, mapping=None, choices=Non
         "champs_onde": [f for f in ("ine", "naissance", "sexe", "id_onde") if f in cols],
         "nb_eleves": len(pupils),
         "nb_classes": n_classes,
-        "message": _message(len(pupils), n_classes, frame, rejets),
+        "message": _message(len(pupils), n_classes, pupils, rejets),
         "rejets": rejets,
         "niveaux_a_activer": activate,
         "classes": [_class_view(c) for c in class_list],

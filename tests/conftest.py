@@ -1,0 +1,29 @@
+"""Fixtures shared by the unit tests; plain helper functions are in ``helpers.py``."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import FAST
+
+from cartable import accounts
+from cartable.api import Api
+
+
+@pytest.fixture(autouse=True)
+def fast_hash(monkeypatch):
+    """Password hashing with FAST iterations (``monkeypatch.undo()`` gives the real count)."""
+    monkeypatch.setattr(accounts, "ITERATIONS", FAST)
+
+
+@pytest.fixture
+def api(tmp_path):
+    """An empty school (a new school file); test files with their own school override it."""
+    a = Api(str(tmp_path / "ecole.sqlite3"))
+    yield a
+    a.close()
+
+
+@pytest.fixture
+def director(api):
+    """The director's session as the command line opens it (``Api.director_session``)."""
+    return api.director_session()
