@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start-up time of the offline app, against a bare page that only boots the same Pyodide.
 
-    python3 bench/startup.py [--runs N] [--build]
+    python3 bench/startup.py [--runs N] [--build] [--pandas] [--firefox]
 
 Both pages are opened from file:// in headless Chromium, each run in a new browser context
 (cold: empty storage and caches; the OS file cache is warm). "Ready" is the
@@ -9,12 +9,17 @@ Both pages are opened from file:// in headless Chromium, each run in a new brows
 written to a temporary folder and uses the app's own embedded assets (``dist/cartable/assets``)
 and the same loading technique: classic <script> assets, a Blob-URL worker, a wrapped fetch.
 
+With ``--firefox``, the app is also opened in Debian's firefox-esr (``e2e/firefox/ready.mjs``:
+a new profile per run, as users have it, driven over WebDriver BiDi), one run interleaved after
+each Chromium round; its median is printed beside Chromium's (not part of the goals).
+
 Goals: app median <= 3.0 s and <= 1.25 x the bare median.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -114,12 +119,24 @@ def measure(browser, url: str) -> float:
         context.close()
 
 
+def measure_firefox(url: str) -> float:
+    """One cold start of the app in firefox-esr (fresh profile), seconds to ready."""
+    node = ROOT / "e2e" / "firefox"
+    if not (node / "node_modules" / "puppeteer-core").is_dir():
+        raise SystemExit("e2e/firefox/node_modules is missing: run .ci/setup")
+    out = subprocess.run(["node", str(node / "ready.mjs"), url, "1"], check=True,
+                         capture_output=True, text=True, cwd=ROOT).stdout
+    return json.loads(out.strip().splitlines()[-1])[0]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="cold runs of each page (>= 5)")
     parser.add_argument("--build", action="store_true", help="run build.py first")
     parser.add_argument("--pandas", action="store_true",
                         help="also time the app until pandas is imported (background load)")
+    parser.add_argument("--firefox", action="store_true",
+                        help="also time the app in firefox-esr (fresh profile per run)")
     args = parser.parse_args()
     if args.build or not (DIST / "index.html").exists():
         subprocess.run([sys.executable, str(ROOT / "build.py")], check=True)
@@ -136,9 +153,12 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             measure(browser, pages["bare"])  # warm the OS file cache, not counted
+            firefox: list[float] = []
             for _ in range(max(args.runs, 5)):
                 for name, url in pages.items():  # interleaved: same conditions for both
                     times[name].append(measure(browser, url))
+                if args.firefox:
+                    firefox.append(measure_firefox(pages["app"]))
             pandas = [measure_pandas(browser, pages["app"]) for _ in range(3 * args.pandas)]
             browser.close()
 
@@ -150,6 +170,10 @@ def main() -> int:
     if pandas:
         print(f"app, pandas imported (background, starts 1.5 s after ready): median "
               f"{statistics.median(pandas):.2f}s  " + " ".join(f"{x:.2f}" for x in pandas))
+    if firefox:
+        ff = statistics.median(firefox)
+        print(f"app in Firefox ESR: median {ff:.2f}s  " + " ".join(f"{x:.2f}" for x in firefox)
+              + f"  (Firefox / Chromium: {ff / med['app']:.2f})")
     ok_time, ok_ratio = med["app"] <= GOAL_SECONDS, ratio <= GOAL_RATIO
     print(f"ratio app/bare: {ratio:.2f} (goal <= {GOAL_RATIO}: {'ok' if ok_ratio else 'MISSED'})")
     print(f"app median: {med['app']:.2f} s (goal <= {GOAL_SECONDS} s: "

@@ -300,6 +300,7 @@ DIRECTOR_PAYLOADS = {
     "professeurs.update": {"id": 2, "nom": "Autre", "prenom": "Nom"},
     "sacoche.import": {"data": SACOCHE_ZIP},
     "sacoche.preview": {"data": SACOCHE_ZIP},
+    "school.check_passphrase": {"passphrase": "une phrase assez longue"},
     "school.update": {"nom": "Autre école"},
     "settings.get": {},
     "settings.set": {"professeurs_affectes_valident": True},

@@ -22,12 +22,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import db, school
+from . import db, school, school_file_info
 from .errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
 AREAS = ("school", "school_file", "accounts", "base_eleves", "validation", "sacoche", "ui",
-         "lsu")
+         "lsu", "school_file_info", "protection")
+# Changes that are not the school's: they do not move its "last change" (school_file_info).
+NOT_SCHOOL_CHANGES = {"auth.login"}
 
 
 @dataclass
@@ -173,9 +175,14 @@ class Api:
                 )
             if spec.role == "directeur" and not sess.is_director:
                 raise PermissionDenied("Cette action est réservée au directeur ou à la directrice.")
+        conn, before = self.db, self.db.total_changes
         result = spec.fn(self, payload, sess)
         if inspect.isawaitable(result):
             result = await result
+        # (A command that swapped the database itself, e.g. opening a school file, keeps the
+        # file's own last change.)
+        if self.db is conn and conn.total_changes != before and command not in NOT_SCHOOL_CHANGES:
+            school_file_info.touch(conn)
         return result
 
     # -- permissions shared by handlers ---------------------------------------------------

@@ -30,10 +30,14 @@ const Cartable = (() => {
     if (err) queueMicrotask(() => { if (Boot.persistError === err) callback(err); });
   }
 
+  function onChange(callback) {
+    BootLink.changeListeners.push(callback);
+  }
+
   function rescueFile() {
     return Boot.ready.then(() => BootLink.request("rescue", {}));
   }
 
-  return { ready: Boot.ready, call, whenPandas: BootLink.whenPandas, download, onPersistError, rescueFile };
+  return { ready: Boot.ready, call, whenPandas: BootLink.whenPandas, download, onPersistError, onChange, rescueFile };
 })();
 window.Cartable = Cartable;

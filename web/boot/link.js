@@ -58,6 +58,7 @@ const BootLink = (() => {
   let nextId = 1;
   const pending = new Map(); // request id -> {resolve, reject, command}
   const persistListeners = [];
+  const changeListeners = []; // Cartable.onChange: after a command changed the school (saved)
   const pandas = {}; // {promise, resolve, reject} once asked for
 
   /** Send a request of `type` (a command call, or a control: recover, rescue, stop). */
@@ -73,6 +74,9 @@ const BootLink = (() => {
     const p = pending.get(msg.id);
     if (!p) return;
     pending.delete(msg.id);
+    if (msg.ok && msg.changed) {
+      for (const cb of changeListeners) queueMicrotask(() => cb(p.command));
+    }
     if (msg.ok) {
       p.resolve(msg.result);
       return;
@@ -175,5 +179,5 @@ const BootLink = (() => {
     return pandas.promise;
   }
 
-  return { sendAsset, startWorker, request, whenPandas, persistListeners };
+  return { sendAsset, startWorker, request, whenPandas, persistListeners, changeListeners };
 })();

@@ -24,6 +24,9 @@
  *                                       later failure; callback(null) once a later save
  *                                       succeeds. A failure before the callback was
  *                                       registered (e.g. at start-up) is reported at once.
+ *   Cartable.onChange(callback)         callback(command) after each command that changed the
+ *                                       school and was saved in the browser (the page keeps
+ *                                       the school file up to date, web/ui/keeper.js).
  *   Cartable.rescueFile()               -> Promise<{filename, data}>: the school file as it is
  *                                       in memory, for any user, but only while saving in
  *                                       the browser fails (see docs/SECURITY.md).

@@ -25,7 +25,8 @@ function call(id, command, payload) {
     const transfer = [];
     const result = reply.ok ? Wire.fromWire(reply.result, transfer) : undefined;
     self.postMessage({ type: "result", id, ok: reply.ok, result, error: reply.error,
-                       code: reply.code, field: reply.field, detail: reply.detail }, transfer);
+                       code: reply.code, field: reply.field, detail: reply.detail,
+                       changed: !!reply.changed }, transfer);
   });
 }
 

@@ -66,6 +66,7 @@
       append(card, el("p", { text: "Bienvenue dans Cartable. Indiquez le nom de l'école, puis créez le compte du directeur ou de la directrice : c'est ce compte qui paramètre l'école, importe les élèves et crée les comptes des professeurs." }));
       const f = setupForm();
       card.appendChild(f.form);
+      Keeper.firstRunBlock(card);
       f.form.addEventListener("submit", (e) => {
         e.preventDefault();
         busy(f.submit, "Création de l'école…", () => Forms.guard(setupFields(f), async () => {

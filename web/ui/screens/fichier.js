@@ -1,19 +1,10 @@
-/* Fichier de l'école (director): download the school file, or open another one. */
+/* Fichier de l'école (director): where the school file is, save it (protected or not), open
+ * another one. Keeping it up to date is web/ui/keeper.js; opening is web/ui/school_open.js. */
 (() => {
-  const { el, append, button, filePicker, nextId } = Dom;
+  const { el, append, button, field, filePicker, nextId } = Dom;
   const { busy, showError } = Shell;
 
-  async function openFile(file) {
-    const data = await Dom.readFile(file);
-    await Shell.call("school.replace_file", { data });
-    Shell.state.user = null;
-    Shell.state.validation = null;
-    await Shell.refreshStatus();
-    if (Shell.state.status.needs_setup) Shell.open("creation");
-    else Shell.open("connexion", { message: "Le fichier de l'école a été ouvert. Connectez-vous avec un compte de cette école." });
-  }
-
-  function openBlock() {
+  function openBlock(section) {
     const id = nextId("fichier-ecole");
     const input = el("input", { type: "file", id, accept: ".sqlite3,.sqlite,.db,application/octet-stream,application/vnd.sqlite3" });
     const openBtn = button("Ouvrir ce fichier d'école", () => {
@@ -22,13 +13,37 @@
         showError(new Error("Choisissez d'abord le fichier de l'école à ouvrir."));
         return;
       }
-      if (!window.confirm(`Ouvrir « ${f.name} » remplace TOUTE l'école actuelle de ce navigateur (élèves, comptes, validations). Enregistrez d'abord le fichier actuel si vous voulez le garder. Continuer ?`)) return;
-      busy(openBtn, "Ouverture du fichier de l'école…", () => openFile(f));
+      // The core's confirmation names both schools before anything is replaced.
+      busy(openBtn, "Ouverture du fichier de l'école…", () => SchoolOpen.open(f, section));
     }, { class: "danger", id: "ouvrir-fichier" });
     return el("section", { class: "bloc" }, el("h3", { text: "Ouvrir un fichier d'école" }),
-      el("p", { class: "avertissement-texte", text: "Attention : l'école actuelle sera remplacée par celle du fichier." }),
+      el("p", { class: "avertissement-texte", text: "L'école actuelle sera remplacée par celle du fichier : Cartable vous dira d'abord de quelle école et de quelle date est le fichier." }),
       el("div", { class: "champ" }, el("label", { for: id, text: "Fichier de l'école" }), filePicker(input)),
       el("div", { class: "actions" }, openBtn));
+  }
+
+  async function downloadProtected(p1, p2) {
+    if (p1.value !== p2.value) throw new Error("Les deux phrases ne sont pas identiques. Tapez-les à nouveau.");
+    await Shell.call("school.check_passphrase", { passphrase: p1.value });
+    const r = await Shell.call("school.file_bytes");
+    const sealed = await Passphrase.protect(r.data, p1.value);
+    const name = r.filename.replace(/\.sqlite3$/, "-protege.sqlite3");
+    window.Cartable.download(sealed, name, "application/octet-stream");
+    p1.value = "";
+    p2.value = "";
+    Shell.showNotice(`Le fichier protégé « ${name} » a été téléchargé. Sans la phrase de passe, personne ne peut l'ouvrir, vous non plus : notez-la en lieu sûr.`);
+  }
+
+  function protectBlock() {
+    const attrs = { type: "password", autocomplete: "new-password" };
+    const p1 = field("Phrase de passe", { ...attrs, id: "phrase-protection" },
+      (Keeper.texts() || {}).phrase_aide); // the core's rule (school.saving_texts)
+    const p2 = field("Confirmez la phrase de passe", { ...attrs, id: "phrase-protection-2" });
+    const go = button("Télécharger le fichier protégé", () => busy(go, "Protection du fichier…", () => downloadProtected(p1.input, p2.input)),
+      { class: "principal", id: "telecharger-protege" });
+    return el("section", { class: "bloc" }, el("h3", { text: "Protéger le fichier qui quitte l'ordinateur" }),
+      el("p", { text: "Pour envoyer ou transporter le fichier de l'école, protégez-le par une phrase de passe : il est alors chiffré, et Cartable demandera la phrase pour l'ouvrir." }),
+      p1.row, p2.row, el("div", { class: "actions" }, go));
   }
 
   Shell.screen({
@@ -38,13 +53,13 @@
     order: 100,
     render(section) {
       append(section, Dom.heading("Fichier de l'école"));
-      append(section, el("p", { text: "Tout est enregistré dans ce navigateur, sur cet ordinateur. Enregistrez aussi régulièrement le fichier de l'école (sur une clé USB, par exemple) : il contient toute l'école (niveaux, classes, élèves, comptes, validations) et permet de la retrouver sur un autre ordinateur ou après un incident." }));
+      append(section, el("p", { text: "Tout est enregistré dans ce navigateur, sur cet ordinateur. Le fichier de l'école (sur une clé USB, par exemple) contient toute l'école (niveaux, classes, élèves, comptes, validations) : c'est la copie qui permet de la retrouver sur un autre ordinateur, après un incident, ou quand le dossier Cartable a été déplacé." }));
       const saveBtn = button("Enregistrer le fichier de l'école", () => {
-        busy(saveBtn, "Préparation du fichier de l'école…", SchoolFile.download);
+        busy(saveBtn, "Préparation du fichier de l'école…", Keeper.download);
       }, { class: "principal", id: "enregistrer-fichier" });
       const save = el("section", { class: "bloc" }, el("h3", { text: "Enregistrer le fichier de l'école" }),
         el("div", { class: "actions" }, saveBtn));
-      append(section, [save, openBlock()]);
+      append(section, [Keeper.statusBlock(), save, protectBlock(), openBlock(section)]);
     },
   });
 })();

@@ -1,0 +1,115 @@
+"""Firefox ESR smoke: the built folder opened from file:// in Debian's firefox-esr, as users run it.
+
+Playwright cannot drive Debian's Firefox, and ``puppeteer.launch()`` would write automation
+prefs that make every ``file://`` page one origin (hiding that Firefox keys storage by the path
+of ``index.html``). ``e2e/firefox/smoke.mjs`` starts Firefox itself on a fresh profile holding
+only ``remote.prefs.recommended=false`` and download prefs, drives it with ``puppeteer-core``
+over WebDriver BiDi, and prints what it saw as JSON; this test asserts on it and parses the
+files Firefox downloaded.
+
+Outside requests: Firefox's WebDriver BiDi reports http(s) requests but not ``file:`` ones, so
+the smoke first proves its detector on a request to a local server (``detector_works``), then
+fails on any request the app makes that is not ``file:``, ``blob:`` or ``data:``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent / "firefox"
+CSV = ROOT / "tests" / "fixtures" / "base_eleves" / "CSVExtraction.csv"
+FIREFOX = Path("/usr/bin/firefox-esr")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def run_smoke(dist: Path, work: Path, **env) -> dict:
+    ARTIFACTS.mkdir(exist_ok=True)
+    if not FIREFOX.exists():
+        pytest.fail(f"{FIREFOX} is missing: run .ci/setup (apt-get install firefox-esr)")
+    if not (HERE / "node_modules" / "puppeteer-core").is_dir():
+        pytest.fail("e2e/firefox/node_modules is missing: run .ci/setup (npm ci in e2e/firefox)")
+    node = shutil.which("node")
+    proc = subprocess.run(
+        [node, str(HERE / "smoke.mjs"), str(dist), str(work), str(CSV)],
+        check=False, capture_output=True, text=True, timeout=600, cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "error" not in out, out["error"] + "\n" + proc.stderr[-4000:]
+    return out
+
+
+def dump(path: str) -> dict:
+    """Every row of the school's tables but the last-change stamp."""
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        rows = {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}"))) for t in tables}
+    rows["meta"] = [r for r in rows["meta"] if r[0] != "derniere_modification"]
+    return rows
+
+
+def test_firefox_smoke(dist, tmp_path):
+    out = run_smoke(dist, tmp_path)
+
+    # The detector of outside requests works (it saw a request to a local server) ...
+    assert out["detector_works"] is True
+    # ... and the app made none.
+    assert out["bad_requests"] == []
+
+    assert out["first_run_title"] == "Première ouverture : créer l'école"
+    assert "École Jean Macé" in out["header"]
+    # Reload: the school is still there.
+    assert out["reload_needs_setup"] is False
+    assert out["reload_school"]["nom"] == "École Jean Macé"
+    assert out["reload_school"]["uai"] == "0441234X"
+    # The CSV import.
+    assert "143 élèves ajoutés" in out["import_report"]
+    assert out["import_errors"] == []
+    assert out["grid_errors"] == []
+
+    # The SACoche export: the clicked item of the clicked pupil, validated.
+    with zipfile.ZipFile(out["downloads"]["sacoche"]) as z:
+        assert z.namelist() == ["import_validations.xml"]
+        root = ElementTree.parse(io.BytesIO(z.read("import_validations.xml"))).getroot()
+    states = [(e.get("nom"), e.get("prenom"), r.findtext("etat"))
+              for e in root.iter("eleve") for r in e.iter("renseignement")]
+    assert len(states) == 1, states
+    nom, prenom, etat = states[0]
+    assert etat == "1"
+    assert f"{nom} {prenom}".upper() in " ".join(out["grid_pupil"].split()).upper()
+
+    # The school file downloaded from Firefox is a real school database.
+    with sqlite3.connect(out["downloads"]["school"]) as conn:
+        assert conn.execute("SELECT count(*) FROM eleve").fetchone()[0] == 143
+
+    # The Fichier screen says when the file was saved, and what Firefox does with the folder.
+    assert "jamais été enregistré" in out["file_state_before"]
+    assert "enregistré pour la dernière fois le" in out["file_state_after"]
+    assert "modification" not in out["file_state_after"]
+    assert "emplacement exact du dossier" in out["firefox_note"]
+    assert out["auto_save_offered"] is False  # no File System Access API in Firefox
+
+    # The moved folder: Firefox gives the copy an empty storage (the reason for all this) ...
+    assert out["moved_needs_setup"] is True
+    # ... and the school opened from its file is the same school, nothing lost.
+    assert "École Jean Macé (0441234X)" in out["moved_header"]
+    assert out["moved_overview"]["nb_eleves"] == 143
+    assert dump(out["downloads"]["moved_school"]) == dump(out["downloads"]["school"])
+    for name in ("firefox-fichier", "firefox-premiere-ouverture", "firefox-dossier-deplace"):
+        shutil.copy(tmp_path / f"{name}.png", ARTIFACTS / f"{name}.png")
+
+    # Startup in Firefox.
+    assert all(0 < s < 60 for s in out["ready_seconds"])

@@ -1,0 +1,363 @@
+"""The school file is the copy that lasts (issue 10), in Chromium at 1366x768.
+
+- the first-run screen opens a school file (no confirmation: nothing would be lost);
+- opening an older copy, or another school, over a school asks a confirmation naming both
+  (dismissed: nothing changes; accepted: the file's school, login screen);
+- the Fichier screen says when the file was last saved and how many changes since;
+- a passphrase-protected download; erasing Cartable's data (only its own keys and databases);
+  opening the protected file asks the phrase, a wrong one changes nothing;
+- automatic saving through the File System Access API; before its first write in a page, a file
+  holding another school (or this one changed elsewhere) is only overwritten after a
+  confirmation naming both. The real picker cannot be driven
+  headless: ``window.showSaveFilePicker`` is replaced by a page-side fake whose handle records
+  what is written (the bytes are then read back here as a school file). Handles live in
+  IndexedDB, which cannot store functions: the fake's methods sit on Object.prototype, acting
+  only on objects marked ``__fake``, and its permission is "prompt" after a reload, as in a real
+  browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+from cartable import api as core
+
+TIMEOUT = 60_000
+PASSWORD = "Directrice-2012"
+PHRASE = "cartable de l'école été"
+
+
+def make_school(path: Path, nom: str, uai: str, stamp: str, pupils: int = 0) -> Path:
+    """A school file made by the core in CPython, with its last change set to ``stamp``
+    (in a thread: Playwright's sync API already runs an event loop in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_make_school, path, nom, uai, stamp, pupils).result()
+
+
+def _make_school(path: Path, nom: str, uai: str, stamp: str, pupils: int) -> Path:
+    a = core.Api(str(path))
+    core.run(a.handle("app.setup", {"nom": nom, "uai": uai, "directeur": {
+        "nom": "Dupuis", "prenom": "Marie", "login": "direction", "password": PASSWORD}}))
+    with a.db:
+        a.db.execute("INSERT INTO classe (niveau_id, nom, ref) VALUES (18, 'CM2 A', 'cm2a')")
+        for i in range(pupils):
+            a.db.execute("INSERT INTO eleve (nom, prenom, classe_id) VALUES (?, 'Léa', 1)",
+                         (f"ÉLÈVE{i}",))
+    a.db.execute("UPDATE meta SET value = ? WHERE key = 'derniere_modification'", (stamp,))
+    a.close()
+    return path
+
+
+def school_of(data: bytes, tmp_path: Path) -> tuple[str, int]:
+    p = tmp_path / "lu.sqlite3"
+    p.write_bytes(data)
+    with sqlite3.connect(p) as conn:
+        nom = conn.execute("SELECT value FROM meta WHERE key = 'nom'").fetchone()[0]
+        n = conn.execute("SELECT count(*) FROM eleve").fetchone()[0]
+    p.unlink()
+    return nom, n
+
+
+def wait_dialogs(page, dialogs: list, n: int) -> None:
+    """Let Playwright hand the page's dialogs to their handler (it does so while waiting)."""
+    for _ in range(300):
+        if len(dialogs) >= n:
+            return
+        page.wait_for_timeout(200)
+
+
+def login(page, user="direction", password=PASSWORD):
+    expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
+    page.get_by_label("Identifiant").fill(user)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
+
+
+def menu(page, vue: str):
+    page.click(f'nav.menu button[data-vue="{vue}"]')
+    expect(page.locator(f".vue-{vue} h2")).to_be_visible(timeout=TIMEOUT)
+
+
+@pytest.fixture
+def screen(page, e2e):
+    page.set_default_timeout(TIMEOUT)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    assert e2e.wait_state(page) == "ready"
+    return page
+
+
+def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tmp_path):
+    page = screen
+    a_old = make_school(tmp_path / "a-ancien.sqlite3", "École Jules Ferry", "0441234X",
+                        "2026-09-01T10:15:00", pupils=3)
+    b = make_school(tmp_path / "b.sqlite3", "École Louise Michel", "0449999Z",
+                    "2026-10-05T16:40:00", pupils=5)
+
+    # First run: "Ouvrir un fichier d'école" beside "Créer l'école", and the Firefox note.
+    first = page.locator(".premiere-ouverture-fichier")
+    expect(first.get_by_role("button", name="Ouvrir un fichier d'école")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name="Créer l'école")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#note-firefox-creation")).to_contain_text("Dans Firefox", timeout=TIMEOUT)
+    e2e.screenshot(page, "fichier-01-premiere-ouverture")
+    dialogs = []
+
+    def dismiss(d):
+        dialogs.append(d.message)
+        d.dismiss()
+
+    def accept(d):
+        dialogs.append(d.message)
+        d.accept()
+
+    page.on("dialog", dismiss)
+    page.set_input_files("#ouvrir-fichier-ecole", str(a_old))
+    login(page)  # the login screen came without any confirmation: nothing to lose
+    assert dialogs == []
+    expect(page.locator(".entete")).to_contain_text("École Jules Ferry", timeout=TIMEOUT)
+    assert e2e.call(page, "school.overview")["nb_eleves"] == 3
+
+    # A change: the Fichier screen says the file has not been saved since.
+    e2e.call(page, "school.update", "{nom: 'École Jules Ferry', uai: '0441234X'}")
+    e2e.call(page, "niveaux.set", "{actifs: ['CE1', 'CM2']}")
+    menu(page, "fichier")
+    expect(page.locator("#etat-fichier")).to_contain_text("modification", timeout=TIMEOUT)
+    expect(page.locator("#note-firefox")).to_contain_text("emplacement exact du dossier", timeout=TIMEOUT)
+    e2e.screenshot(page, "fichier-02-ecran-fichier")
+
+    # The core's number of changes without a saved file brings a one-click reminder.
+    every = e2e.call(page, "school.saving_texts")["rappel_modifications"]
+    done = page.evaluate("JSON.parse(localStorage.getItem('cartable.fichier')).modifications")
+    assert 0 < done < every
+    reminder = page.locator(".bandeau-fichier")
+    for i in range(every - done):
+        assert reminder.count() == 0
+        e2e.call(page, "niveaux.set", "{actifs: ['CE1', 'CM2']}" if i % 2 else "{actifs: ['CM2']}")
+    expect(reminder).to_contain_text(f"{every} modifications depuis le dernier enregistrement",
+                                     timeout=TIMEOUT)
+    e2e.screenshot(page, "fichier-02b-rappel")
+    with page.expect_download() as saved:
+        reminder.get_by_role("button", name="Enregistrer le fichier de l'école").click()
+    assert school_of(Path(saved.value.path()).read_bytes(), tmp_path) == ("École Jules Ferry", 3)
+    expect(reminder).to_be_hidden(timeout=TIMEOUT)
+    menu(page, "fichier")
+    expect(page.locator("#etat-fichier")).to_contain_text("enregistré pour la dernière fois le",
+                                                          timeout=TIMEOUT)
+    expect(page.locator("#etat-fichier")).not_to_contain_text("modification", timeout=TIMEOUT)
+    e2e.call(page, "niveaux.set", "{actifs: ['CE1', 'CM2']}")
+
+    # The older copy of the same school: the confirmation names both; dismissed, nothing moves.
+    page.set_input_files(".vue-fichier input[type=file]:not(#ouvrir-fichier-ecole)", str(a_old))
+    page.click("#ouvrir-fichier")
+    expect(page.locator(".vue-fichier")).to_be_visible(timeout=TIMEOUT)
+    wait_dialogs(page, dialogs, 1)
+    page.wait_for_timeout(300)  # a second dialog would come now
+    assert len(dialogs) == 1, dialogs
+    text = dialogs[0]
+    assert text.count("« École Jules Ferry » (UAI 0441234X)") == 2, text
+    assert "01/09/2026 à 10 h 15" in text and "plus ancien" in text, text
+    assert [n["ref"] for n in e2e.call(page, "niveaux.list") if n["actif"]] == ["CE1", "CM2"]
+
+    # Another school: named as such; accepted, the file's school is there.
+    page.remove_listener("dialog", dismiss)
+    page.on("dialog", accept)
+    page.set_input_files(".vue-fichier input[type=file]:not(#ouvrir-fichier-ecole)", str(b))
+    page.click("#ouvrir-fichier")
+    expect(page.locator(".ecran-connexion")).to_contain_text("École Louise Michel", timeout=TIMEOUT)
+    other = dialogs[-1]
+    assert "« École Louise Michel » (UAI 0449999Z)" in other and "05/10/2026 à 16 h 40" in other
+    assert "« École Jules Ferry » (UAI 0441234X)" in other and "pas la même école" in other
+    e2e.screenshot(page, "fichier-03-autre-ecole-ouverte")
+    login(page)
+    assert e2e.call(page, "school.overview")["nb_eleves"] == 5
+
+
+def test_protected_file_erase_and_reopen(screen, e2e, tmp_path):
+    page = screen
+    source = make_school(tmp_path / "a.sqlite3", "École du Port", "0291111A",
+                         "2026-09-01T08:00:00", pupils=4)
+    page.set_input_files("#ouvrir-fichier-ecole", str(source))
+    login(page)
+
+    # Download the file protected by a passphrase (too short first: the core's French rule).
+    menu(page, "fichier")
+    page.fill("#phrase-protection", "court")
+    page.fill("#phrase-protection-2", "court")
+    page.click("#telecharger-protege")
+    expect(page.locator(".alertes .alerte.erreur")).to_contain_text("trop courte", timeout=TIMEOUT)
+    page.fill("#phrase-protection", PHRASE)
+    page.fill("#phrase-protection-2", PHRASE)
+    with page.expect_download() as info:
+        page.click("#telecharger-protege")
+    protected = tmp_path / info.value.suggested_filename
+    info.value.save_as(protected)
+    sealed = protected.read_bytes()
+    assert sealed.startswith(b"CARTABLE-CHIFFRE") and b"SQLite format 3" not in sealed
+    assert info.value.suggested_filename.endswith("-protege.sqlite3")
+
+    # Protection des données: the page, then erasing (a last download offered first).
+    page.evaluate("""() => new Promise((ok) => { localStorage.setItem('autre.appli', 'x');
+        const r = indexedDB.open('autre-base', 1); r.onsuccess = () => { r.result.close(); ok(); }; })""")
+    menu(page, "protection")
+    article = page.locator(".texte-protection")
+    expect(article.locator("h3")).to_have_count(7, timeout=TIMEOUT)
+    expect(article).to_contain_text("Aucun sous-traitant", timeout=TIMEOUT)
+    e2e.screenshot(page, "fichier-04-protection-donnees")
+    page.click("#effacer-donnees")
+    expect(page.locator("#effacer-telecharger")).to_be_visible(timeout=TIMEOUT)
+    with page.expect_download() as last:
+        page.click("#effacer-telecharger")
+    assert school_of(Path(last.value.path()).read_bytes(), tmp_path) == ("École du Port", 4)
+    e2e.screenshot(page, "fichier-05-effacer-confirmation")
+    page.click("#effacer-confirmer")
+    assert e2e.wait_state(page) == "ready"
+    expect(page.locator(".ecran-creation h2")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".messages")).to_contain_text("effacées de ce navigateur", timeout=TIMEOUT)
+    kept = page.evaluate("""async () => ({ ls: Object.keys(localStorage).sort(),
+        dbs: (await indexedDB.databases()).map((d) => d.name).sort() })""")
+    assert "autre.appli" in kept["ls"] and "autre-base" in kept["dbs"], kept
+    assert not [k for k in kept["ls"] if k.startswith("cartable.") and k != "cartable.onglet"]
+
+    # Open the protected file: wrong phrase -> French message, nothing changed; right -> back.
+    page.set_input_files("#ouvrir-fichier-ecole", str(protected))
+    page.fill("#phrase-ouverture", "une autre phrase")
+    page.get_by_role("button", name="Ouvrir le fichier protégé").click()
+    expect(page.locator(".phrase-de-passe .alerte.erreur")).to_contain_text(
+        "Phrase de passe incorrecte", timeout=TIMEOUT)
+    assert e2e.call(page, "app.status")["needs_setup"] is True
+    e2e.screenshot(page, "fichier-06-phrase-incorrecte")
+    page.fill("#phrase-ouverture", PHRASE)
+    page.get_by_role("button", name="Ouvrir le fichier protégé").click()
+    login(page)
+    assert e2e.call(page, "school.overview")["nb_eleves"] == 4
+
+
+FAKE_PICKER = """(() => {
+  const rec = (k, v) => { const a = JSON.parse(sessionStorage.getItem(k) || '[]'); a.push(v);
+                          sessionStorage.setItem(k, JSON.stringify(a)); };
+  // After a (re)load a real browser asks again: "prompt" until requestPermission.
+  sessionStorage.setItem('fake.permission', 'prompt');
+  const methods = {
+    async queryPermission() { return sessionStorage.getItem('fake.permission'); },
+    async requestPermission() { sessionStorage.setItem('fake.permission', 'granted');
+                                rec('fake.requests', 1); return 'granted'; },
+    async getFile() {
+      const bin = atob(sessionStorage.getItem('fake.last') || '');
+      return new File([Uint8Array.from(bin, (c) => c.charCodeAt(0))], 'ecole.sqlite3');
+    },
+    async createWritable() {
+      if (sessionStorage.getItem('fake.permission') !== 'granted') {
+        throw new DOMException('not allowed', 'NotAllowedError'); }
+      const chunks = [];
+      return { async write(d) { chunks.push(new Uint8Array(d)); },
+               async close() { let s = ''; for (const c of chunks) for (const b of c) s += String.fromCharCode(b);
+                               sessionStorage.setItem('fake.last', btoa(s)); rec('fake.writes', s.length); } };
+    },
+  };
+  for (const [name, fn] of Object.entries(methods)) {
+    Object.defineProperty(Object.prototype, name, { configurable: true, enumerable: false,
+      value: function (...args) { if (!this.__fake) throw new TypeError(name); return fn(...args); } });
+  }
+  window.showSaveFilePicker = async () => { sessionStorage.setItem('fake.permission', 'granted');
+    return { __fake: true, kind: 'file', name: 'ecole.sqlite3' }; };
+})();"""
+
+
+def fake(page, key):
+    return page.evaluate(f"JSON.parse(sessionStorage.getItem('fake.{key}') || '[]')")
+
+
+def last_written(page, tmp_path):
+    return school_of(base64.b64decode(page.evaluate("sessionStorage.getItem('fake.last')")),
+                     tmp_path)
+
+
+def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
+    context.add_init_script(FAKE_PICKER)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.set_default_timeout(TIMEOUT)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    e2e.open_app(page)
+    assert e2e.wait_state(page) == "ready"
+    source = make_school(tmp_path / "a.sqlite3", "École Jean Jaurès", "0351234B",
+                         "2026-09-01T08:00:00", pupils=2)
+    page.set_input_files("#ouvrir-fichier-ecole", str(source))
+    login(page)
+    menu(page, "fichier")
+    page.click("#choisir-fichier-auto")
+    expect(page.locator(".messages")).to_contain_text("Enregistrement automatique dans « ecole.sqlite3 »", timeout=TIMEOUT)
+    assert len(fake(page, "writes")) == 1
+    assert last_written(page, tmp_path) == ("École Jean Jaurès", 2)
+    e2e.screenshot(page, "fichier-07-enregistrement-automatique")
+
+    # Each change rewrites the file.
+    menu(page, "reglages")
+    page.get_by_label("Nom de l'école").fill("École Jean Jaurès (élémentaire)")
+    page.locator("form", has=page.get_by_label("Nom de l'école")).get_by_role(
+        "button", name="Enregistrer", exact=True).click()
+    expect(page.locator(".entete")).to_contain_text("(élémentaire)", timeout=TIMEOUT)
+    page.wait_for_function("JSON.parse(sessionStorage.getItem('fake.writes')).length >= 2")
+    assert last_written(page, tmp_path) == ("École Jean Jaurès (élémentaire)", 2)
+
+    # Next start: one click to resume.
+    page.reload()
+    assert e2e.wait_state(page) == "ready"
+    login(page)
+    resume = page.get_by_role("button",
+                              name="Reprendre l'enregistrement automatique dans ecole.sqlite3")
+    expect(resume).to_be_visible(timeout=TIMEOUT)
+    e2e.screenshot(page, "fichier-08-reprendre")
+    writes = len(fake(page, "writes"))
+    e2e.call(page, "niveaux.set", "{actifs: ['CM2']}")  # not written: no permission yet
+    assert len(fake(page, "writes")) == writes
+    resume.click()
+    expect(resume).to_be_hidden(timeout=TIMEOUT)
+    assert fake(page, "requests") == [1]
+    page.wait_for_function(f"JSON.parse(sessionStorage.getItem('fake.writes')).length > {writes}")
+    menu(page, "fichier")
+    expect(page.locator("#etat-fichier")).to_contain_text(
+        re.compile(r"Enregistrement automatique dans « ecole\.sqlite3 » : dernier enregistrement le"),
+        timeout=TIMEOUT)
+
+    # The file was changed elsewhere (here: another school's file in its place): the next start
+    # asks before overwriting it, naming both; refused, the file stays as it is.
+    other = make_school(tmp_path / "autre.sqlite3", "École Victor Hugo", "0359999C",
+                        "2026-10-01T09:00:00")
+    page.evaluate("b64 => sessionStorage.setItem('fake.last', b64)",
+                  base64.b64encode(other.read_bytes()).decode())
+    page.reload()
+    assert e2e.wait_state(page) == "ready"
+    login(page)
+    dialogs = []
+
+    def dismiss(d):
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dismiss)
+    writes = len(fake(page, "writes"))
+    page.get_by_role("button",
+                     name="Reprendre l'enregistrement automatique dans ecole.sqlite3").click()
+    wait_dialogs(page, dialogs, 1)
+    assert len(dialogs) == 1, dialogs
+    assert "« ecole.sqlite3 » contient l'école « École Victor Hugo » (UAI 0359999C)" in dialogs[0]
+    assert "« École Jean Jaurès (élémentaire) » (UAI 0351234B)" in dialogs[0]
+    assert "pas la même école" in dialogs[0]
+    e2e.screenshot(page, "fichier-09-ecraser-refuse")
+    e2e.call(page, "niveaux.set", "{actifs: ['CE2', 'CM2']}")
+    menu(page, "fichier")  # paused: the director may choose a file again
+    expect(page.locator("#choisir-fichier-auto")).to_be_visible(timeout=TIMEOUT)
+    assert len(fake(page, "writes")) == writes
+    assert last_written(page, tmp_path) == ("École Victor Hugo", 0)
+    assert not [u for u in requests if not u.startswith(("file:", "blob:", "data:"))]
+    page.close()
