@@ -58,7 +58,8 @@ def landing(school, token) -> tuple[str | None, int | None]:
 
 
 def test_director_lands_on_the_first_cm2_class_and_palier_2(school):
-    assert landing(school, school.director) == ("CM2 B", 2)
+    # the first in French order, as the list shows it: "[" sorts before letters
+    assert landing(school, school.director) == ("[CM2] CM1-CM2", 2)
 
 
 def test_teachers_land_on_their_class_and_its_paliers(school):
@@ -87,7 +88,7 @@ def test_the_palier_must_be_active(school):
     call(school, "paliers.set", {"actifs": [2]}, school.director)
     assert landing(school, school.tokens["Ceun"]) == ("CE1 B", 2)
     call(school, "paliers.set", {"actifs": [1]}, school.director)
-    assert landing(school, school.director) == ("CM2 B", 1)
+    assert landing(school, school.director) == ("[CM2] CM1-CM2", 1)
 
 
 def test_director_without_cm2_lands_on_a_class_with_pupils(school):
@@ -109,4 +110,4 @@ def test_paliers_of_a_primary_school_and_the_colleges_apart(school):
     call(school, "paliers.set", {"actifs": [1, 2, 3]}, school.director)
     offered = call(school, "validation.choices", {}, school.director)["paliers"]
     assert [p["id"] for p in offered] == [1, 2, 3]
-    assert landing(school, school.director) == ("CM2 B", 2)
+    assert landing(school, school.director) == ("[CM2] CM1-CM2", 2)
