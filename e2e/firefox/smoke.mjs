@@ -64,6 +64,9 @@ async function waitText(page, selector, needle) {
 }
 
 async function menu(page, vue) {
+  // while a grid is shown the side menu is folded behind a "Menu" button (as a user sees it)
+  const folded = await page.$('#deplier-menu[aria-expanded="false"]');
+  if (folded) await folded.click();
   await page.click(`nav.menu button[data-vue="${vue}"]`);
   await page.waitForSelector(`.vue-${vue} h2`, { timeout: TIMEOUT });
 }
