@@ -46,6 +46,9 @@ def no_error(page):
 
 
 def menu(page, vue: str):
+    folded = page.locator('#deplier-menu[aria-expanded="false"]')
+    if folded.count():  # the side menu folds while a grid is shown: unfold it, as a user does
+        folded.click()
     page.click(f'nav.menu button[data-vue="{vue}"]')
     expect(page.locator(f".vue-{vue} h2")).to_be_visible()
 
@@ -301,6 +304,18 @@ def test_seed_procedure(page, e2e, tmp_path):
     expect(locked).to_have_attribute("data-etat", "1")
     e2e.screenshot(page, "19-grille-competences")
     competence_decisions = {(e0, comp_ids["1"]): 1}
+
+    # 11b. Two computers: the teacher exports his own class, to hand it to the director.
+    menu(page, "echanges")
+    expect(page.locator("#titre-import")).to_have_count(0)  # importing is the director's
+    expect(page.locator(".cases-classes input")).to_have_count(1)  # his class only
+    with page.expect_download() as info:  # generating downloads at once
+        page.click("#generer-export")
+    teacher_zip = tmp_path / "enseignant.zip"
+    info.value.save_as(teacher_zip)
+    expect(page.locator("#telechargement-export")).to_contain_text(info.value.suggested_filename)
+    with zipfile.ZipFile(teacher_zip) as z:
+        teacher_xml = z.read("import_validations.xml")
     logout(page)
 
     # 12. The director exports the CM2 classes.
@@ -309,10 +324,12 @@ def test_seed_procedure(page, e2e, tmp_path):
     cm2 = page.locator('.cases-classes input[data-niveau="CM2"]')
     expect(cm2).to_have_count(2)
     assert all(cm2.nth(i).is_checked() for i in range(2))
-    page.click("#generer-export")
+    with page.expect_download() as auto:  # generating downloads at once ...
+        page.click("#generer-export")
     expect(page.locator("#message-export")).to_contain_text("Fichier d'export généré", timeout=TIMEOUT)
+    expect(page.locator("#telechargement-export")).to_contain_text(auto.value.suggested_filename)
     expect(page.locator("#note-export")).to_contain_text("Sconet")
-    with page.expect_download() as info:
+    with page.expect_download() as info:  # ... and the how-to's link downloads it again
         page.click("#recuperer-zip")
     download = info.value
     assert re.fullmatch(r"import-sacoche_0_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d_\d+\.zip",
@@ -325,6 +342,7 @@ def test_seed_procedure(page, e2e, tmp_path):
     with zipfile.ZipFile(target) as z:
         assert z.namelist() == ["import_validations.xml"]
         xml = z.read("import_validations.xml")
+    assert teacher_xml == xml  # only the teacher's class has decisions: the same file
     root = ElementTree.parse(io.BytesIO(xml)).getroot()
     names = {int(k): tuple(v) for k, v in layout["noms"].items()}
     by_name = {(n.upper(), p): e for e, (n, p) in names.items()}
