@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import db, school, school_file_info
+from . import db
 from .errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
@@ -182,6 +182,8 @@ class Api:
         # (A command that swapped the database itself, e.g. opening a school file, keeps the
         # file's own last change.)
         if self.db is conn and conn.total_changes != before and command not in NOT_SCHOOL_CHANGES:
+            from . import school_file_info  # with the commands, after start-up
+
             school_file_info.touch(conn)
         return result
 
@@ -201,6 +203,8 @@ class Api:
 
     def require_classe(self, session: Session, classe_id: Any) -> int:
         """The id of an existing class whose pupils ``session`` may validate."""
+        from . import school
+
         cid = school.classe_id(self.db, classe_id)
         if cid not in self.allowed_classes(session):
             raise PermissionDenied(

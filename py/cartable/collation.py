@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from importlib import resources
 
 TABLE_FILE = "mysql_utf8_unicode_ci.tsv"
 SPACE = 0x0209  # the weight of " " (PAD SPACE compares the shorter string as if padded with it)
@@ -29,6 +28,8 @@ _END = (1, -(1 << 40), 0)
 
 @functools.cache
 def _table() -> dict[str, tuple[int, ...]]:
+    from importlib import resources  # here, not at import: off the start-up path
+
     text = resources.files("cartable").joinpath(TABLE_FILE).read_text("utf-8")
     table: dict[str, tuple[int, ...]] = {}
     for line in text.splitlines():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 
 @dataclass(frozen=True)
@@ -95,6 +94,8 @@ class Referentiel:
 
 
 def _load() -> Referentiel:
+    from importlib import resources  # here, not at import: off the start-up path
+
     raw = json.loads(
         resources.files("cartable").joinpath("referentiel/socle_2008.json").read_text("utf-8")
     )
