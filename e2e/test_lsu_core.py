@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, call, onde_ids_kept
 
-from cartable import accounts, lsu_file
+from cartable import accounts, lsu_schema
 from cartable.api import Api
 
 PASSWORD = "Directrice-2026"
@@ -78,7 +78,7 @@ def test_lsu_import_and_export_in_the_browser(page, e2e, school_bytes, record_pr
     assert result["statuts"] == ["ajouté"] * 6 and result["n"] == 6
     data = base64.b64decode(result["b64"])
     assert result["filename"].startswith("LSU_bilans-cycle2_0441234X_")
-    assert lsu_file.schema_errors(data) == []
+    assert lsu_schema.errors(data) == []
     assert bilans_of(data) == bilans_of(LSU_XML.read_bytes())
     for key in ("first_import_ms", "first_export_ms", "export_ms"):
         record_property(key, round(result[key]))

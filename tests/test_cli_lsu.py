@@ -8,7 +8,7 @@ import json
 import pytest
 from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, onde_ids_kept
 
-from cartable import accounts, lsu_file
+from cartable import accounts, lsu_schema
 from cartable.__main__ import main
 from cartable.api import Api
 
@@ -57,7 +57,7 @@ def test_ecole_import_lsu_export_lsu(school, tmp_path, capsys):
     assert written.suffix == ".xml" and f"Fichier écrit : {written.name}" in out
     assert "Élèves non exportés (6) :" in out and "aucun bilan de fin de cycle enregistré" in out
     data = written.read_bytes()
-    assert lsu_file.schema_errors(data) == []
+    assert lsu_schema.errors(data) == []
     assert bilans_of(data) == bilans_of(LSU_XML.read_bytes())
 
 

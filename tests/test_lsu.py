@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from lsu_helpers import CE2, LSU_XML, NS, ONDE_CSV, bilans_of, call, onde_ids_kept
 
-from cartable import _compat, accounts, lsu_file, socle2016
+from cartable import _compat, accounts, lsu_schema, socle2016
 from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
 
@@ -241,7 +241,7 @@ def test_export_after_import_is_schema_valid_and_carries_the_six_bilans_unchange
     identify(school)
     result = call(school, "lsu.export", {}, school.d)
     assert result["filename"] == "LSU_bilans-cycle2_0441234X_2026-06-20_16-05-09.xml"
-    assert lsu_file.schema_errors(result["data"]) == []
+    assert lsu_schema.errors(result["data"]) == []
     assert bilans_of(result["data"]) == bilans_of(LSU_XML.read_bytes())
     root = ET.fromstring(result["data"])
     assert root.find("l:entete/l:etablissement", NS).text == "0441234X"

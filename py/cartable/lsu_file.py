@@ -4,7 +4,7 @@ Export: the complete bilans de fin de cycle 2 of the chosen classes, with the sc
 director, the ONDE classes (``id-be``), the pupils (INE) and the bilans' authors
 (``enseignant-refs``). ``preflight`` lists, per pupil and in French, what LSU would refuse;
 those pupils are left out and listed. The file is checked against ``schemas/import-bilan-1d.xsd``
-(written from docs/LSU.md) with ``xmlschema`` before it is offered.
+(written from docs/LSU.md) before it is offered (``lsu_schema.export_errors``).
 
 Import: bilans de fin de cycle 2 from another Cartable copy or another application, matched by
 INE. The whole file is refused (``UserError``, nothing written) when it is empty, too large,
@@ -13,15 +13,13 @@ rule of the schema (positions out of 0–4, not exactly the 8 composantes, a dup
 missing synthèse, …). A bilan replaces the school's only when its ``date-creation`` is later;
 pupils unknown to the school are ignored and listed.
 
-``xmlschema`` is imported only here, lazily: the command makes sure it is installed first
-(``_compat.ensure_xmlschema``; in the browser micropip installs it from the folder on demand).
+The schema and its two checks (the whole schema on the files we read, a faster equivalent on the
+files we write) are in ``lsu_schema``.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
-import importlib.resources
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -30,13 +28,12 @@ from xml.sax.saxutils import escape
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from . import __version__, bilan, db, socle2016
+from . import __version__, bilan, db, lsu_schema, socle2016
 from .accounts import CIVILITES
 from .errors import UserError
 from .identity import get_identity
+from .lsu_schema import NS, XSD_NAME
 
-NS = "urn:fr:edu:scolarite:lsun:bilans:import"
-XSD_NAME = "import-bilan-1d.xsd"
 SCHEMA_VERSION = "1.0"
 EDITEUR = "Cartable"
 APPLICATION = f"Cartable {__version__}"
@@ -48,23 +45,6 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n > 1 else ''}"
-
-
-# -- the schema ---------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1)
-def schema():
-    """The compiled XSD (xmlschema must be importable: see ``_compat.ensure_xmlschema``)."""
-    import xmlschema
-
-    text = importlib.resources.files("cartable").joinpath("schemas", XSD_NAME).read_text("utf-8")
-    return xmlschema.XMLSchema(text)
-
-
-def schema_errors(source) -> list[str]:
-    """Where ``source`` (bytes or a parsed element) breaks the schema: "path: reason"."""
-    return [f"{e.path or '/'} : {e.reason}" for e in schema().iter_errors(source)]
 
 
 # -- export -------------------------------------------------------------------------------------
@@ -276,7 +256,7 @@ def export(conn: sqlite3.Connection, classe_ids: list[int] | None,
                         "rien à exporter. Voyez la liste des élèves et ce qu'il leur manque.",
                         preflight=report)
     data = build_xml(conn, ok)
-    errors = schema_errors(data)
+    errors = lsu_schema.export_errors(data)
     if errors:  # a bug of ours: never offer a file LSU would refuse
         raise UserError("Le fichier LSU produit ne respecte pas le schéma import-bilan-1d "
                         f"({errors[0]}). Rien n'a été téléchargé : signalez ce problème.")
@@ -409,7 +389,7 @@ def read(data: bytes) -> list[FileBilan]:
     teachers = _people(root, f"{_Q}donnees/{_Q}enseignants/{_Q}enseignant")
     found = [_read_bilan(el, eleves, teachers)
              for el in root.iterfind(f"{_Q}donnees/{_Q}bilans-cycle/{_Q}bilan-cycle")]
-    errors = schema_errors(root)
+    errors = lsu_schema.errors(root)
     if errors:
         raise UserError("Le fichier ne respecte pas le schéma LSU import-bilan-1d (version "
                         f"{SCHEMA_VERSION}) : {errors[0][:300]}. Il est refusé.")
