@@ -19,6 +19,7 @@ const BootLink = (() => {
       }
       const script = document.createElement("script");
       script.src = file.script;
+      const worker = Boot.worker; // stopWorker may replace it meanwhile
       script.onload = () => {
         script.remove();
         const key = `${name}.gz`;
@@ -27,7 +28,7 @@ const BootLink = (() => {
           reject(new Error(`Le fichier ${file.script} est incomplet ou abîmé.`));
           return;
         }
-        Boot.worker.postMessage({ type: "asset", name, b64: embed[key] });
+        if (worker === Boot.worker) worker.postMessage({ type: "asset", name, b64: embed[key] });
         delete embed[key]; // the worker keeps its own copy
         resolve();
       };
@@ -44,13 +45,21 @@ const BootLink = (() => {
     if (typeof source !== "string") {
       throw new Error("Le fichier assets/worker.js.js est introuvable ou abîmé.");
     }
-    delete self.__CARTABLE_WORKER__;
     const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
     Boot.worker = new Worker(url);
     Boot.worker.onmessage = (event) => onWorkerMessage(event.data);
     Boot.worker.onerror = onWorkerError;
     Boot.worker.postMessage({ type: "init",
       config: { ...config, ...extraConfig, indexURL: new URL("assets/", location.href).href } });
+  }
+
+  /** Stop the worker started before the one-tab check: this tab is not the active one, and an
+   * inactive tab runs no Python. `startWorker` starts it again (the files are sent again). */
+  function stopWorker() {
+    if (!Boot.worker) return;
+    Boot.worker.terminate();
+    Boot.worker = null;
+    loading.clear();
   }
 
   // -- requests and replies ------------------------------------------------------------------
@@ -179,5 +188,5 @@ const BootLink = (() => {
     return pandas.promise;
   }
 
-  return { sendAsset, startWorker, request, whenPandas, persistListeners, changeListeners };
+  return { sendAsset, startWorker, stopWorker, request, whenPandas, persistListeners, changeListeners };
 })();

@@ -169,6 +169,8 @@ const BootTabs = (() => {
       active = true;
       start();
     } else {
+      clearTimeout(Boot.timer);
+      BootLink.stopWorker(); // started again by `start` if this tab takes over
       showScreen("other", start);
     }
   }

@@ -5,7 +5,7 @@
  * (assets/NAME.js, gzip + base64) with <script> tags and posts them here; a wrapped fetch()
  * serves them to Pyodide by file name, waiting for those that have not arrived yet.
  *
- * Messages from the page:  {type: "init", config} | {type: "asset", name, b64}
+ * Messages from the page:  {type: "init", config} | {type: "open"} | {type: "asset", name, b64}
  *                          | {type: "call", id, command, payload} | {type: "pandas"}
  *                          | {type: "recover", id, action: "download"|"open"|"new", data}
  *                          | {type: "rescue", id} | {type: "stop", id, now}
@@ -42,6 +42,9 @@ self.onmessage = (event) => {
           detail: String(e && e.stack || e),
         });
       });
+      break;
+    case "open": // this tab is the active one: read and open the school
+      allowOpen();
       break;
     case "asset":
       slot(msg.name).resolve(msg.b64);

@@ -104,8 +104,12 @@ function importText(text) {
   }
 }
 
+// "open" from the page: this tab is the active one (boot/tabs.js). Until then the worker loads
+// Python but reads and writes no school data: another tab may be using it.
+let allowOpen = null;
+const openAllowed = new Promise((resolve) => { allowOpen = resolve; });
+
 async function boot() {
-  const saved = idbReadSchool();
   progress("python", "Préparation de Cartable…");
   // pyodide.asm.js first: pyodide.js would otherwise try import(), refused from file://.
   const [asm, loader] = await Promise.all([assetText("pyodide.asm.js"), assetText("pyodide.js")]);
@@ -131,12 +135,13 @@ async function boot() {
     pyodide.unpackArchive(await bytes, "wheel", { extractDir: sitePackages });
   }
   mark("wheels");
-
-  progress("database", "Ouverture des données de l'école…");
-  const stored = await saved;
-  mark("idb-read");
   bridge = pyodide.pyimport("cartable.bridge");
   mark("bridge-import");
+
+  await openAllowed;
+  progress("database", "Ouverture des données de l'école…");
+  const stored = await idbReadSchool();
+  mark("idb-read");
   if (stored.readError) {
     enterRecovery(null, "Le navigateur n'arrive pas à les lire.", String(stored.readError));
     return;
