@@ -217,7 +217,8 @@ def test_protected_file_erase_and_reopen(screen, e2e, tmp_path):
         page.click("#effacer-telecharger")
     assert school_of(Path(last.value.path()).read_bytes(), tmp_path) == ("École du Port", 4)
     e2e.screenshot(page, "fichier-05-effacer-confirmation")
-    page.click("#effacer-confirmer")
+    with page.expect_navigation(timeout=TIMEOUT):  # the page reloads itself once erased
+        page.click("#effacer-confirmer")
     assert e2e.wait_state(page) == "ready"
     expect(page.locator(".ecran-creation h2")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator(".messages")).to_contain_text("effacées de ce navigateur", timeout=TIMEOUT)

@@ -110,6 +110,8 @@ let allowOpen = null;
 const openAllowed = new Promise((resolve) => { allowOpen = resolve; });
 
 async function boot() {
+  // Read as soon as allowed, while Python loads (idbReadSchool never rejects).
+  const saved = openAllowed.then(idbReadSchool);
   progress("python", "Préparation de Cartable…");
   // pyodide.asm.js first: pyodide.js would otherwise try import(), refused from file://.
   const [asm, loader] = await Promise.all([assetText("pyodide.asm.js"), assetText("pyodide.js")]);
@@ -126,21 +128,29 @@ async function boot() {
   // serves every file Pyodide asks for by its name.
   pyodide = await loadPyodide({ indexURL: config.indexURL, fullStdLib: false });
 
-  // Start-up wheels (sqlite3, the app, defusedxml) are unpacked directly: ~3x faster than
-  // loadPackage/micropip; sqlite3's .so is then loaded by `import sqlite3`. The app wheel is
-  // thus installed without its dependencies (pandas comes later, see loadPandas).
+  // Start-up wheels, without loadPackage/micropip (~3x slower): the pure-Python ones (the
+  // app's, pre-compiled, and defusedxml) are imported from the wheel file itself, a zip on
+  // sys.path (nothing to unpack); sqlite3's is unpacked, its .so then loaded by `import
+  // sqlite3`. The app is thus installed without its dependencies (pandas: see loadPandas).
   progress("packages", "Chargement des outils de Cartable…");
   const sitePackages = `/lib/python${config.python}/site-packages`;
-  for (const bytes of wheels) {
-    pyodide.unpackArchive(await bytes, "wheel", { extractDir: sitePackages });
+  const zipped = [];
+  for (const [i, name] of config.wheels.entries()) {
+    const data = await wheels[i];
+    if (name.endsWith("-none-any.whl")) {
+      pyodide.FS.writeFile(`/lib/${name}`, data);
+      zipped.push(`/lib/${name}`);
+    } else {
+      pyodide.unpackArchive(data, "wheel", { extractDir: sitePackages });
+    }
   }
+  pyodide.runPython(`import sys; sys.path.extend(${JSON.stringify(zipped)})`);
   mark("wheels");
   bridge = pyodide.pyimport("cartable.bridge");
   mark("bridge-import");
 
-  await openAllowed;
   progress("database", "Ouverture des données de l'école…");
-  const stored = await idbReadSchool();
+  const stored = await saved;
   mark("idb-read");
   if (stored.readError) {
     enterRecovery(null, "Le navigateur n'arrive pas à les lire.", String(stored.readError));
