@@ -6,6 +6,8 @@ backquotes (a cell may name two: "`settings.get` / `settings.set`")."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -47,3 +49,27 @@ def test_roles_in_api_md_match_the_code():
                 assert who.startswith("directeur, or anyone while"), (name, who)
             else:
                 assert who.startswith(expected), (name, role, who)
+
+
+def test_areas_name_the_module_of_every_command():
+    """api.AREAS says which module to import for a prefix: it must be right for every command."""
+    api._load_commands()
+    for name, spec in api.COMMANDS.items():
+        module = spec.fn.__module__.rpartition(".")[2]
+        assert module in api.AREAS[name.partition(".")[0]], name
+    used = {m for modules in api.AREAS.values() for m in modules}
+    assert used == {spec.fn.__module__.rpartition(".")[2] for spec in api.COMMANDS.values()}
+
+
+def test_the_first_screen_imports_neither_lsu_nor_sacoche_nor_pandas(tmp_path):
+    code = ("import sys, json; from cartable import bridge, api; "
+            f"bridge.open({str(tmp_path / 'e.sqlite3')!r}); "
+            "r = [api.run(bridge.call(c, '{}')) for c in ('app.status', 'ui.strings')]; "
+            "assert all(json.loads(x)['ok'] for x in r), r; "
+            "print(sorted(m for m in sys.modules if m.startswith(('cartable.lsu', "
+            "'cartable.sacoche', 'cartable.validation', 'cartable.base_eleves', 'pandas', "
+            "'xml.sax', 'urllib.request'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": str(Path(api.__file__).parents[1])}, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+

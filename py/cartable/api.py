@@ -26,8 +26,19 @@ from . import db
 from .errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
-AREAS = ("school", "school_file", "accounts", "base_eleves", "validation", "sacoche", "ui",
-         "lsu", "school_file_info", "protection")
+# The command modules (commands/*.py) that define each prefix's commands. A module is imported
+# with the first command of its prefix: the first screen imports only what it uses (lsu_file,
+# sacoche_*, base_eleves and validation are heavy). tests/test_api_docs.py checks this table.
+AREAS = {
+    "accounts": ("accounts",), "affectations": ("accounts",), "auth": ("accounts",),
+    "professeurs": ("accounts",),
+    "app": ("school",), "classes": ("school",), "eleves": ("school",), "niveaux": ("school",),
+    "paliers": ("school",), "referentiel": ("school",), "settings": ("school",),
+    "school": ("school", "school_file", "school_file_info"),
+    "base_eleves": ("base_eleves",), "validation": ("validation",), "sacoche": ("sacoche",),
+    "ui": ("ui",), "bilan": ("lsu",), "lsu": ("lsu",), "socle2016": ("lsu",),
+    "protection": ("protection",),
+}
 # Changes that are not the school's: they do not move its "last change" (school_file_info).
 NOT_SCHOOL_CHANGES = {"auth.login"}
 
@@ -156,7 +167,7 @@ class Api:
 
     async def handle(self, command: str, payload: dict | None = None, session=None) -> Any:
         """Run ``command``. Raises UserError (French message) for anything the user can fix."""
-        _load_commands()
+        _load_commands(command)
         spec = COMMANDS.get(command)
         if spec is None:
             raise UserError(f"Commande inconnue : « {command} ».")
@@ -214,8 +225,12 @@ class Api:
         return cid
 
 
-def _load_commands() -> None:
-    for area in AREAS:  # cheap after the first time (sys.modules)
+def _load_commands(command: str | None = None) -> None:
+    """Import the command modules of ``command``'s prefix; all of them for None or an unknown
+    prefix. Cheap after the first time (sys.modules)."""
+    areas = AREAS.get(str(command).partition(".")[0]) or sorted(
+        {a for modules in AREAS.values() for a in modules})
+    for area in areas:
         importlib.import_module(f"cartable.commands.{area}")
 
 

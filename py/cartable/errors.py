@@ -1,4 +1,5 @@
-"""The one exception type whose message is shown to the user (always in French)."""
+"""The one exception type whose message is shown to the user (always in French), and a message
+shared by a command and the interface."""
 
 
 class UserError(Exception):
@@ -14,3 +15,11 @@ class UserError(Exception):
 
 class PermissionDenied(UserError):
     """The caller's role or classes do not allow this command."""
+
+
+# A teacher may not change a validated compétence: commands/validation.py refuses it, and the
+# interface says it before asking (ui.strings), without importing the grid's modules.
+LOCKED = (
+    "Cette compétence est déjà validée pour cet élève : seul le directeur ou la directrice "
+    "peut annuler cette validation."
+)

@@ -23,7 +23,6 @@ import datetime
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
@@ -41,6 +40,13 @@ MAX_BYTES = 20 * 1024 * 1024
 INE_LENGTH = 11
 _Q = f"{{{NS}}}"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# (Not xml.sax.saxutils: it imports urllib.request, http.client and email.)
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def escape(text: str) -> str:
+    """Text or attribute value for XML."""
+    return text.translate(_XML_ESCAPES)
 
 
 def _plural(n: int, word: str) -> str:
@@ -174,7 +180,7 @@ def _preflight_json(conn: sqlite3.Connection, pupils: list[Pupil]) -> dict:
 
 def _attrs(**values) -> str:
     """XML attributes (``classe_ref`` -> ``classe-ref``), escaped; empty optional ones left out."""
-    return " ".join(f'{k.replace("_", "-")}="{escape(str(v), {chr(34): "&quot;"})}"'
+    return " ".join(f'{k.replace("_", "-")}="{escape(str(v))}"'
                     for k, v in values.items() if v != "")
 
 

@@ -192,6 +192,7 @@ const Shell = (() => {
       if (state.status.needs_setup) open("creation");
       else if (state.status.user && !state.status.user.must_change_password) enterApp(state.status.user);
       else open("connexion");
+      performance.mark("cartable:screen"); // the first screen is shown (bench/startup.py)
     } catch (e) {
       buildFrame();
       showError(e);

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import _compat, accounts, school
 from ..api import command
-from .validation import LOCKED
+from ..errors import LOCKED
 
 # Palier 2 (fin de CM2): what an elementary school validates and sends to the collège.
 DEFAULT_PALIER_ID = 2

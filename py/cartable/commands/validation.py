@@ -7,16 +7,12 @@ from __future__ import annotations
 
 from .. import _compat, attestation, grid_words, school, validation
 from ..api import command
-from ..errors import PermissionDenied, UserError
+from ..errors import LOCKED, PermissionDenied, UserError
 from ..payload import payload_int
 
 NO_GRID = (
     "Aucun tableau de validation n'est ouvert. Choisissez une classe, des élèves et une "
     "compétence, puis « Afficher le tableau des validations »."
-)
-LOCKED = (
-    "Cette compétence est déjà validée pour cet élève : seul le directeur ou la directrice "
-    "peut annuler cette validation."
 )
 
 
