@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -241,47 +242,62 @@ def test_protected_file_erase_and_reopen(screen, e2e, tmp_path):
     assert e2e.call(page, "school.overview")["nb_eleves"] == 4
 
 
+# The fake file lives in the test (window.fakeStore, a Playwright binding), not in the page's
+# storage: under load, a reloaded page was seen not to find what its previous document had just
+# written to sessionStorage or localStorage.
 FAKE_PICKER = """(() => {
-  const rec = (k, v) => { const a = JSON.parse(sessionStorage.getItem(k) || '[]'); a.push(v);
-                          sessionStorage.setItem(k, JSON.stringify(a)); };
+  const get = (k) => window.fakeStore('get', k, null);
+  const set = (k, v) => window.fakeStore('set', k, v);
+  const rec = async (k, v) => { const a = JSON.parse((await get(k)) || '[]'); a.push(v);
+                                await set(k, JSON.stringify(a)); };
   // After a (re)load a real browser asks again: "prompt" until requestPermission.
-  sessionStorage.setItem('fake.permission', 'prompt');
+  const reset = set('permission', 'prompt');
   const methods = {
-    async queryPermission() { return sessionStorage.getItem('fake.permission'); },
-    async requestPermission() { sessionStorage.setItem('fake.permission', 'granted');
-                                rec('fake.requests', 1); return 'granted'; },
+    async queryPermission() { await reset; return get('permission'); },
+    async requestPermission() { await set('permission', 'granted');
+                                await rec('requests', 1); return 'granted'; },
     async getFile() {
-      const bin = atob(sessionStorage.getItem('fake.last') || '');
+      const bin = atob((await get('last')) || '');
       return new File([Uint8Array.from(bin, (c) => c.charCodeAt(0))], 'ecole.sqlite3');
     },
     async createWritable() {
-      if (sessionStorage.getItem('fake.permission') !== 'granted') {
+      if ((await get('permission')) !== 'granted') {
         throw new DOMException('not allowed', 'NotAllowedError'); }
       const chunks = [];
       return { async write(d) { chunks.push(new Uint8Array(d)); },
                async close() { let s = ''; for (const c of chunks) for (const b of c) s += String.fromCharCode(b);
-                               sessionStorage.setItem('fake.last', btoa(s)); rec('fake.writes', s.length); } };
+                               await set('last', btoa(s)); await rec('writes', s.length); } };
     },
   };
   for (const [name, fn] of Object.entries(methods)) {
     Object.defineProperty(Object.prototype, name, { configurable: true, enumerable: false,
       value: function (...args) { if (!this.__fake) throw new TypeError(name); return fn(...args); } });
   }
-  window.showSaveFilePicker = async () => { sessionStorage.setItem('fake.permission', 'granted');
+  window.showSaveFilePicker = async () => { await set('permission', 'granted');
     return { __fake: true, kind: 'file', name: 'ecole.sqlite3' }; };
 })();"""
 
 
-def fake(page, key):
-    return page.evaluate(f"JSON.parse(sessionStorage.getItem('fake.{key}') || '[]')")
+def fake(store, key):
+    return json.loads(store.get(key) or "[]")
 
 
-def last_written(page, tmp_path):
-    return school_of(base64.b64decode(page.evaluate("sessionStorage.getItem('fake.last')")),
-                     tmp_path)
+def last_written(store, tmp_path):
+    return school_of(base64.b64decode(store["last"]), tmp_path)
+
+
+def wait_writes(page, store, more_than: int) -> None:
+    for _ in range(300):
+        if len(fake(store, "writes")) > more_than:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no write after {more_than}: {fake(store, 'writes')}")
 
 
 def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
+    store: dict = {}
+    context.expose_function(
+        "fakeStore", lambda op, key, value: store.__setitem__(key, value) if op == "set" else store.get(key))
     context.add_init_script(FAKE_PICKER)
     page = context.new_page()
     requests = []
@@ -297,8 +313,8 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     menu(page, "fichier")
     page.click("#choisir-fichier-auto")
     expect(page.locator(".messages")).to_contain_text("Enregistrement automatique dans « ecole.sqlite3 »", timeout=TIMEOUT)
-    assert len(fake(page, "writes")) == 1
-    assert last_written(page, tmp_path) == ("École Jean Jaurès", 2)
+    assert len(fake(store, "writes")) == 1
+    assert last_written(store, tmp_path) == ("École Jean Jaurès", 2)
     e2e.screenshot(page, "fichier-07-enregistrement-automatique")
 
     # Each change rewrites the file.
@@ -307,8 +323,8 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     page.locator("form", has=page.get_by_label("Nom de l'école")).get_by_role(
         "button", name="Enregistrer", exact=True).click()
     expect(page.locator(".entete")).to_contain_text("(élémentaire)", timeout=TIMEOUT)
-    page.wait_for_function("JSON.parse(sessionStorage.getItem('fake.writes')).length >= 2")
-    assert last_written(page, tmp_path) == ("École Jean Jaurès (élémentaire)", 2)
+    wait_writes(page, store, 1)
+    assert last_written(store, tmp_path) == ("École Jean Jaurès (élémentaire)", 2)
 
     # Next start: one click to resume.
     page.reload()
@@ -318,13 +334,13 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
                               name="Reprendre l'enregistrement automatique dans ecole.sqlite3")
     expect(resume).to_be_visible(timeout=TIMEOUT)
     e2e.screenshot(page, "fichier-08-reprendre")
-    writes = len(fake(page, "writes"))
+    writes = len(fake(store, "writes"))
     e2e.call(page, "niveaux.set", "{actifs: ['CM2']}")  # not written: no permission yet
-    assert len(fake(page, "writes")) == writes
+    assert len(fake(store, "writes")) == writes
     resume.click()
     expect(resume).to_be_hidden(timeout=TIMEOUT)
-    assert fake(page, "requests") == [1]
-    page.wait_for_function(f"JSON.parse(sessionStorage.getItem('fake.writes')).length > {writes}")
+    assert fake(store, "requests") == [1]
+    wait_writes(page, store, writes)
     menu(page, "fichier")
     expect(page.locator("#etat-fichier")).to_contain_text(
         re.compile(r"Enregistrement automatique dans « ecole\.sqlite3 » : dernier enregistrement le"),
@@ -334,8 +350,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     # asks before overwriting it, naming both; refused, the file stays as it is.
     other = make_school(tmp_path / "autre.sqlite3", "École Victor Hugo", "0359999C",
                         "2026-10-01T09:00:00")
-    page.evaluate("b64 => sessionStorage.setItem('fake.last', b64)",
-                  base64.b64encode(other.read_bytes()).decode())
+    store["last"] = base64.b64encode(other.read_bytes()).decode()
     page.reload()
     assert e2e.wait_state(page) == "ready"
     login(page)
@@ -346,7 +361,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
         d.dismiss()
 
     page.on("dialog", dismiss)
-    writes = len(fake(page, "writes"))
+    writes = len(fake(store, "writes"))
     page.get_by_role("button",
                      name="Reprendre l'enregistrement automatique dans ecole.sqlite3").click()
     wait_dialogs(page, dialogs, 1)
@@ -358,7 +373,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     e2e.call(page, "niveaux.set", "{actifs: ['CE2', 'CM2']}")
     menu(page, "fichier")  # paused: the director may choose a file again
     expect(page.locator("#choisir-fichier-auto")).to_be_visible(timeout=TIMEOUT)
-    assert len(fake(page, "writes")) == writes
-    assert last_written(page, tmp_path) == ("École Victor Hugo", 0)
+    assert len(fake(store, "writes")) == writes
+    assert last_written(store, tmp_path) == ("École Victor Hugo", 0)
     assert not [u for u in requests if not u.startswith(("file:", "blob:", "data:"))]
     page.close()
