@@ -14,7 +14,7 @@
   }
 
   /** Start the worker and send it the start-up files, before the one-tab check: Python loads
-   * meanwhile (docs/HOUSE.md, "Start-up"). The worker touches no school data until `open`. */
+   * meanwhile (README, "Start-up"). The worker touches no school data until `open`. */
   function prepare() {
     armTimer();
     const startup = config.files.filter((f) => f.group === "startup");

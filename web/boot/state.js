@@ -40,7 +40,8 @@
  * data-state becomes "ready". `?timeout=MS` in the URL changes the start-up time limit (tests).
  *
  * One tab at a time (boot/tabs.js, boot/lock.js): a tab opened while Cartable is active
- * elsewhere starts no Python: data-state is "other-tab".
+ * elsewhere runs no Python (its worker, started before the check, is stopped; it touches no
+ * school data before then): data-state is "other-tab".
  *
  * Files: state.js (this: shared state), loading.js (progress and error screen), link.js (the
  * worker: assets, messages), recovery.js, api.js (window.Cartable), lock.js + tabs.js (one tab

@@ -1,8 +1,8 @@
 /* One tab at a time, in the browser (the names, delays and heartbeat rules: boot/lock.js).
  *
  * A first tab gets the Web Lock at once (ifAvailable); a reload waits up to RELOAD_WAIT_MS for
- * its previous page to let go. A tab opened while Cartable is active elsewhere starts no
- * Python: data-state is "other-tab" and a French screen (#boot-other-tab, data-reason="other")
+ * its previous page to let go. A tab opened while Cartable is active elsewhere runs no
+ * Python (boot/main.js started its worker before this check; it is stopped): data-state is "other-tab" and a French screen (#boot-other-tab, data-reason="other")
  * offers "Utiliser Cartable dans cet onglet". Taking over: the new tab writes TAKEOVER_KEY (a
  * `storage` event in the active tab) and waits for the lock (or for the heartbeat to be
  * handed to it, or to go stale). The active tab shows the same screen with data-reason="taken"
