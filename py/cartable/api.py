@@ -228,9 +228,8 @@ class Api:
 def _load_commands(command: str | None = None) -> None:
     """Import the command modules of ``command``'s prefix; all of them for None or an unknown
     prefix. Cheap after the first time (sys.modules)."""
-    areas = AREAS.get(str(command).partition(".")[0]) or sorted(
-        {a for modules in AREAS.values() for a in modules})
-    for area in areas:
+    areas = AREAS.get(command.partition(".")[0]) if command else None
+    for area in areas or sorted({a for modules in AREAS.values() for a in modules}):
         importlib.import_module(f"cartable.commands.{area}")
 
 

@@ -32,6 +32,7 @@ from .accounts import CIVILITES
 from .errors import UserError
 from .identity import get_identity
 from .lsu_schema import NS, XSD_NAME
+from .text import plural, xml_escape
 
 SCHEMA_VERSION = "1.0"
 EDITEUR = "Cartable"
@@ -40,17 +41,6 @@ MAX_BYTES = 20 * 1024 * 1024
 INE_LENGTH = 11
 _Q = f"{{{NS}}}"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# (Not xml.sax.saxutils: it imports urllib.request, http.client and email.)
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-
-
-def escape(text: str) -> str:
-    """Text or attribute value for XML."""
-    return text.translate(_XML_ESCAPES)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n > 1 else ''}"
 
 
 # -- export -------------------------------------------------------------------------------------
@@ -180,7 +170,7 @@ def _preflight_json(conn: sqlite3.Connection, pupils: list[Pupil]) -> dict:
 
 def _attrs(**values) -> str:
     """XML attributes (``classe_ref`` -> ``classe-ref``), escaped; empty optional ones left out."""
-    return " ".join(f'{k.replace("_", "-")}="{escape(str(v))}"'
+    return " ".join(f'{k.replace("_", "-")}="{xml_escape(str(v))}"'
                     for k, v in values.items() if v != "")
 
 
@@ -202,7 +192,7 @@ def build_xml(conn: sqlite3.Connection, pupils: list[Pupil]) -> bytes:
            (f'<lsun-bilans xmlns="{NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
            f'xsi:schemaLocation="{NS} {XSD_NAME}" schemaVersion="{SCHEMA_VERSION}">'),
            " <entete>", f"  <editeur>{EDITEUR}</editeur>",
-           f"  <application>{escape(APPLICATION)}</application>",
+           f"  <application>{xml_escape(APPLICATION)}</application>",
            f"  <etablissement>{identity['uai']}</etablissement>", " </entete>", " <donnees>",
            "  <directeurs>",
            f"   <directeur {_attrs(id='DIR1', civilite=d['civilite'], nom=_cut(d['nom'], 100), prenom=_cut(d['prenom'], 100))}/>",
@@ -223,7 +213,7 @@ def build_xml(conn: sqlite3.Connection, pupils: list[Pupil]) -> bytes:
         out.append("    <socle>")
         out += [f'     <domaine code="{c}" positionnement="{b.positions[c]}"/>'
                 for c in socle2016.CODES]
-        out += ["    </socle>", f"    <synthese>{escape(b.synthese)}</synthese>",
+        out += ["    </socle>", f"    <synthese>{xml_escape(b.synthese)}</synthese>",
                 "   </bilan-cycle>"]
     out += ["  </bilans-cycle>", " </donnees>", "</lsun-bilans>", ""]
     return "\n".join(out).encode("utf-8")
@@ -239,9 +229,9 @@ class Export:
     def message(self) -> str:
         n, total = self.preflight["nb_exportables"], len(self.preflight["eleves"])
         left = total - n
-        text = f"Fichier LSU prêt : {_plural(n, 'bilan')} de fin de cycle 2."
+        text = f"Fichier LSU prêt : {plural(n, 'bilan', 'bilans')} de fin de cycle 2."
         if left:
-            text += (f" {_plural(left, 'élève')} non exporté{'s' if left > 1 else ''} : "
+            text += (f" {plural(left, 'élève', 'élèves')} non exporté{'s' if left > 1 else ''} : "
                      "voir la liste.")
         return text
 

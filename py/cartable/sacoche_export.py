@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from . import collation, referentiel, sacoche_zip
 from .errors import UserError
-from .text import plural
+from .text import plural, xml_escape
 
 SACOCHE_NAME_MAX = 25  # VARCHAR(25) of user_nom / user_prenom in SACoche's database
 MAX_INFO = 25  # SACoche's limit for "info"
@@ -42,12 +42,11 @@ T4, T5, T6, T7 = "\t" * 4, "\t" * 5, "\t" * 6, "\t" * 7
 # -- names and text as SACoche writes them -------------------------------------------------
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 def esc(value: str) -> str:
     """SACoche's ``html()``: ``& < > "`` escaped, the apostrophe kept as is."""
-    return _CONTROL.sub("", value).translate(_ESCAPES)
+    return xml_escape(_CONTROL.sub("", value))
 
 
 def title_case(prenom: str) -> str:

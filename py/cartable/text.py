@@ -25,6 +25,15 @@ def normalise(text: str) -> str:
     return " ".join(_NOT_ALNUM.sub(" ", text).split())
 
 
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def xml_escape(text: str) -> str:
+    """Text or attribute value for XML: ``& < > "`` escaped, the apostrophe kept as is.
+    (Not xml.sax.saxutils: it imports urllib.request, http.client and email.)"""
+    return text.translate(_XML_ESCAPES)
+
+
 def clean(text: str) -> str:
     """Spaces tidied: runs of white space as one space, stripped."""
     return " ".join(text.split())

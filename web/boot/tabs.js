@@ -2,9 +2,10 @@
  *
  * A first tab gets the Web Lock at once (ifAvailable); a reload waits up to RELOAD_WAIT_MS for
  * its previous page to let go. A tab opened while Cartable is active elsewhere runs no
- * Python (boot/main.js started its worker before this check; it is stopped): data-state is "other-tab" and a French screen (#boot-other-tab, data-reason="other")
- * offers "Utiliser Cartable dans cet onglet". Taking over: the new tab writes TAKEOVER_KEY (a
- * `storage` event in the active tab) and waits for the lock (or for the heartbeat to be
+ * Python (boot/main.js started its worker before this check; it is stopped): data-state is
+ * "other-tab" and a French screen (#boot-other-tab, data-reason="other") offers "Utiliser
+ * Cartable dans cet onglet". Taking over: the new tab writes TAKEOVER_KEY (a `storage` event in
+ * the active tab) and waits for the lock (or for the heartbeat to be
  * handed to it, or to go stale). The active tab shows the same screen with data-reason="taken"
  * ("Reprendre ici" takes over again and reloads), tells its worker to stop — the worker first
  * finishes the commands and saves already asked, then refuses commands and writes nothing more
