@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from helpers import FAST
 
-from cartable import accounts
+from cartable.accounts import passwords
 from cartable.api import Api
 
 
 @pytest.fixture(autouse=True)
 def fast_hash(monkeypatch):
     """Password hashing with FAST iterations (``monkeypatch.undo()`` gives the real count)."""
-    monkeypatch.setattr(accounts, "ITERATIONS", FAST)
+    monkeypatch.setattr(passwords, "ITERATIONS", FAST)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from cartable import accounts
+from cartable.accounts import passwords
 from cartable.api import run
 
 FAST = 1000  # PBKDF2 iterations in tests (test_accounts checks the real count once)
@@ -25,7 +25,7 @@ def login(api, who, password="password1") -> str:
 def add_user(conn, login, password="password1", role="professeur", nom="DUPUIS",
              prenom="Marie", **cols) -> int:
     """An account written directly in the database (``cols``: other columns to set)."""
-    hashed = run(accounts.hash_password(password))
+    hashed = run(passwords.hash_password(password))
     cur = conn.execute(
         "INSERT INTO utilisateur (role, nom, prenom, login, password_hash) VALUES (?, ?, ?, ?, ?)",
         (role, nom, prenom, login, hashed),

@@ -26,7 +26,9 @@ from pathlib import Path
 import pytest
 from helpers import call
 
-from cartable import _compat, accounts, api, bridge
+from cartable import _compat, api, bridge
+from cartable.accounts import passwords as accounts_passwords
+from cartable.accounts import signin
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
 
@@ -52,7 +54,7 @@ class Clock:
 
 
 def _patch(mp: pytest.MonkeyPatch, clock: Clock) -> None:
-    mp.setattr(accounts, "ITERATIONS", FAST)
+    mp.setattr(accounts_passwords, "ITERATIONS", FAST)
     mp.setattr(_compat, "now", lambda: clock.now)
     mp.setattr(_compat, "today", lambda: clock.now.date())
 
@@ -372,7 +374,7 @@ def test_deactivated_account_cannot_log_in(school):
     # A wrong password does not reveal that the account exists and is deactivated.
     with pytest.raises(UserError) as exc:
         call(school, "auth.login", {**LUC, "password": "pas-le-bon"})
-    assert str(exc.value) == accounts.BAD_CREDENTIALS
+    assert str(exc.value) == signin.BAD_CREDENTIALS
 
 
 def test_deactivating_closes_open_sessions(school):
@@ -387,10 +389,10 @@ def test_deactivating_closes_open_sessions(school):
 
 def test_wrong_passwords_are_throttled(school, clock):
     wrong = {**MARIE, "password": "devinette"}
-    for _ in range(accounts.MAX_FAILURES - 1):
+    for _ in range(signin.MAX_FAILURES - 1):
         with pytest.raises(UserError) as exc:
             call(school, "auth.login", wrong)
-        assert str(exc.value) == accounts.BAD_CREDENTIALS
+        assert str(exc.value) == signin.BAD_CREDENTIALS
     with pytest.raises(UserError, match="Trop d'essais") as exc:
         call(school, "auth.login", wrong)
     assert "16:05:39" in str(exc.value) and "30 secondes" in str(exc.value)
@@ -415,7 +417,7 @@ def test_wrong_passwords_are_throttled(school, clock):
 
 
 def test_the_directors_account_is_throttled_too(school):
-    for _ in range(accounts.MAX_FAILURES):
+    for _ in range(signin.MAX_FAILURES):
         with pytest.raises(UserError):
             call(school, "auth.login", {**DIRECTOR, "password": "0000"})
     with pytest.raises(UserError, match="Trop d'essais"):
@@ -428,7 +430,7 @@ def test_unknown_login_gets_the_same_answer_as_a_wrong_password(school):
         with pytest.raises(UserError) as exc:
             call(school, "auth.login", payload)
         answers.add(str(exc.value))
-    assert answers == {accounts.BAD_CREDENTIALS}
+    assert answers == {signin.BAD_CREDENTIALS}
 
 
 # -- sessions -------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import sqlite3
 import pytest
 from helpers import FAST, add_user, call, dump, login
 
-from cartable import _compat, accounts, db
+from cartable import _compat, db
+from cartable.accounts import logins, passwords, signin
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
 
@@ -32,8 +33,8 @@ def api(tmp_path):
 
 def test_real_hash_uses_600000_iterations_and_matches_hashlib(monkeypatch):
     monkeypatch.undo()  # the real ITERATIONS
-    assert accounts.ITERATIONS >= 600_000
-    stored = run(accounts.hash_password("Mot2passe"))
+    assert passwords.ITERATIONS >= 600_000
+    stored = run(passwords.hash_password("Mot2passe"))
     algorithm, iterations, salt_b64, hash_b64 = stored.split("$")
     assert algorithm == "pbkdf2_sha256" and int(iterations) >= 600_000
     salt = base64.b64decode(salt_b64)
@@ -44,28 +45,28 @@ def test_real_hash_uses_600000_iterations_and_matches_hashlib(monkeypatch):
 
 
 def test_hash_is_salted_and_verify_reads_iterations_from_stored():
-    a, b = run(accounts.hash_password("secret123")), run(accounts.hash_password("secret123"))
+    a, b = run(passwords.hash_password("secret123")), run(passwords.hash_password("secret123"))
     assert a != b
     assert a.split("$")[1] == str(FAST)
-    assert run(accounts.verify_password("secret123", a))
-    assert not run(accounts.verify_password("secret124", a))
-    assert not run(accounts.verify_password("", a))
+    assert run(passwords.verify_password("secret123", a))
+    assert not run(passwords.verify_password("secret124", a))
+    assert not run(passwords.verify_password("", a))
 
 
 @pytest.mark.parametrize("stored", ["", "garbage", "md5$1$aa$bb", "pbkdf2_sha256$x$aa$bb",
                                     "pbkdf2_sha256$0$YQ==$YQ==", "pbkdf2_sha256$10$!!$YQ=="])
 def test_verify_rejects_malformed_stored_hash(stored):
-    assert run(accounts.verify_password("secret123", stored)) is False
+    assert run(passwords.verify_password("secret123", stored)) is False
 
 
 def test_generated_passwords_have_no_lookalikes_and_mix_letters_digits():
     for length in (3, 8, 12):
         for _ in range(300):
-            pw = accounts.generate_password(length)
+            pw = passwords.generate_password(length)
             assert len(pw) == max(8, length)
             assert not set(pw) & set("0Oo1lIi")
             assert re.search(r"[A-Za-z]", pw) and re.search(r"[0-9]", pw)
-            assert set(pw) <= set(accounts.PASSWORD_ALPHABET)
+            assert set(pw) <= set(passwords.PASSWORD_ALPHABET)
 
 
 # -- logins ---------------------------------------------------------------------------------
@@ -85,24 +86,24 @@ def test_generated_passwords_have_no_lookalikes_and_mix_letters_digits():
     ],
 )
 def test_generate_login(api, nom, prenom, login):
-    assert accounts.generate_login(api.db, nom, prenom) == login
+    assert logins.generate_login(api.db, nom, prenom) == login
 
 
 def test_generate_login_appends_smallest_free_number(api):
     conn = api.db
     add_user(conn, "tho.crespin", "xxxxxxxx")
-    assert accounts.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin1"
+    assert logins.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin1"
     add_user(conn, "tho.crespin1", "xxxxxxxx")
-    assert accounts.generate_login(conn, "Crespin", "THOMAS") == "tho.crespin2"
+    assert logins.generate_login(conn, "Crespin", "THOMAS") == "tho.crespin2"
     add_user(conn, "tho.crespin3", "xxxxxxxx")
-    assert accounts.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin2"
+    assert logins.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin2"
     add_user(conn, "tho.crespin2", "xxxxxxxx")
-    assert accounts.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin4"
+    assert logins.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin4"
 
 
 def test_generate_login_refuses_name_without_letters(api):
     with pytest.raises(UserError, match="aucune lettre"):
-        accounts.generate_login(api.db, "'- -'", "Jean")
+        logins.generate_login(api.db, "'- -'", "Jean")
 
 
 # -- login, activation, throttling ----------------------------------------------------------
@@ -129,7 +130,7 @@ def test_login_returns_token_and_user(api):
 def test_bad_credentials_get_one_generic_message(api, payload):
     with pytest.raises(UserError) as err:
         call(api, "auth.login", payload)
-    assert str(err.value) == accounts.BAD_CREDENTIALS
+    assert str(err.value) == signin.BAD_CREDENTIALS
 
 
 def test_deactivated_account_refused_with_its_own_message(api):
@@ -138,7 +139,7 @@ def test_deactivated_account_refused_with_its_own_message(api):
         login(api, "mar.dupuis", "professeur1")
     with pytest.raises(UserError) as err:  # a wrong password says nothing about the account
         login(api, "mar.dupuis", "nope-nope")
-    assert str(err.value) == accounts.BAD_CREDENTIALS
+    assert str(err.value) == signin.BAD_CREDENTIALS
 
 
 def test_throttling_locks_after_five_failures_with_growing_delay(api, monkeypatch):
@@ -172,8 +173,8 @@ def test_throttling_locks_after_five_failures_with_growing_delay(api, monkeypatc
 
 
 def test_lock_delay_is_capped():
-    assert [accounts.lock_seconds(n) for n in (0, 4, 5, 6, 7)] == [0, 0, 30, 60, 120]
-    assert accounts.lock_seconds(50) == accounts.LOCK_MAX_SECONDS
+    assert [signin.lock_seconds(n) for n in (0, 4, 5, 6, 7)] == [0, 0, 30, 60, 120]
+    assert signin.lock_seconds(50) == signin.LOCK_MAX_SECONDS
 
 
 def test_first_login_activation(api):

@@ -67,8 +67,9 @@ def test_the_first_screen_imports_neither_lsu_nor_sacoche_nor_pandas(tmp_path):
             "r = [api.run(bridge.call(c, '{}')) for c in ('app.status', 'ui.strings')]; "
             "assert all(json.loads(x)['ok'] for x in r), r; "
             "print(sorted(m for m in sys.modules if m.startswith(('cartable.lsu', "
-            "'cartable.sacoche', 'cartable.validation', 'cartable.base_eleves', 'pandas', "
-            "'xml.sax', 'urllib.request'))))")
+            "'cartable.sacoche', 'cartable.socle2008.grid', 'cartable.socle2008.decisions', "
+            "'cartable.socle2008.words', 'cartable.socle2008.attestation', "
+            "'cartable.base_eleves', 'pandas', 'xml.sax', 'urllib.request'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={"PYTHONPATH": str(Path(api.__file__).parents[1])}, check=True)
     assert out.stdout.strip() == "[]", out.stdout

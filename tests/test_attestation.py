@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from cartable import accounts, referentiel
+from cartable.accounts import passwords
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
+from cartable.socle2008 import referentiel
 
 C1, C2, C3A = 8, 9, 10
 
@@ -21,7 +22,7 @@ def api(tmp_path, monkeypatch):
     """CM2 A (1): ZOLA Emma, MARTIN Léa, BERNARD Hugo, ANCIEN Jules (left); CM2 B (2): PETIT
     Noé. The director Sophie DURAND (Mme); mar.dupuis principal of CM2 A, tho.crespin merely
     assigned to it."""
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
     a = Api(str(tmp_path / "ecole.sqlite3"))
     conn = a.db
     conn.execute("INSERT INTO meta VALUES ('nom', 'École Jules Ferry'), ('uai', '0441234A')")
@@ -33,7 +34,7 @@ def api(tmp_path, monkeypatch):
         [(1, "ZOLA", "Emma", 1, 1, "2015-03-02"), (2, "MARTIN", "Léa", 1, 1, ""),
          (3, "BERNARD", "Hugo", 1, 1, ""), (4, "ANCIEN", "Jules", 1, 0, ""),
          (5, "PETIT", "Noé", 2, 1, "")])
-    hashed = run(accounts.hash_password("password1"))
+    hashed = run(passwords.hash_password("password1"))
     for login, role, nom, prenom in (("dir", "directeur", "DURAND", "Sophie"),
                                      ("mar.dupuis", "professeur", "DUPUIS", "Marie"),
                                      ("tho.crespin", "professeur", "CRESPIN", "Thomas")):

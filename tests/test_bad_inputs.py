@@ -31,10 +31,11 @@ from bad_inputs.corpus import (
 )
 from helpers import call
 
-from cartable import _compat, accounts, bridge, db
+from cartable import _compat, bridge, db
+from cartable.accounts import passwords
 from cartable.api import Api, run
 from cartable.errors import UserError
-from cartable.sacoche_export import held_nom, held_prenom
+from cartable.sacoche.export import held_nom, held_prenom
 
 TODAY = datetime.date(2024, 6, 20)
 NOW = datetime.datetime(2024, 6, 20, 16, 5, 9)
@@ -44,7 +45,7 @@ FAST = 1000  # PBKDF2 iterations while testing
 
 
 def _patch_clock_and_hash(mp: pytest.MonkeyPatch) -> None:
-    mp.setattr(accounts, "ITERATIONS", FAST)
+    mp.setattr(passwords, "ITERATIONS", FAST)
     mp.setattr(_compat, "today", lambda: TODAY)
     mp.setattr(_compat, "now", lambda: NOW)
 

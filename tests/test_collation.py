@@ -129,9 +129,10 @@ def test_sqlite_collation_fr():
 
 def test_lists_of_pupils_teachers_and_classes_are_in_french_order(tmp_path, monkeypatch):
     """Issue 10: ÇELIK no longer after VINCENT, Éloïse no longer after Zoé."""
-    from cartable import accounts, api
+    from cartable import api
+    from cartable.accounts import passwords
 
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
     a = api.Api(str(tmp_path / "ecole.sqlite3"))
     d = a.director_session()
     for cid, nom in ((1, "Zèbres"), (2, "Écureuils"), (3, "CM2 B")):

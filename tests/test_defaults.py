@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cartable import accounts
+from cartable.accounts import passwords
 from cartable.api import Api, run
 
 CSV = (Path(__file__).parent / "fixtures/base_eleves/CSVExtraction.csv").read_bytes()
@@ -22,7 +22,7 @@ def call(api, command, payload=None, session=None):
 
 @pytest.fixture
 def school(tmp_path, monkeypatch):
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
     a = Api(str(tmp_path / "ecole.sqlite3"))
     call(a, "app.setup", {"nom": "École", "directeur": {"nom": "Martin", "prenom": "Paul",
                                                         "password": "Directeur-1"}})

@@ -12,11 +12,13 @@ import random
 
 import pytest
 
-from cartable import _compat, accounts, referentiel, validation
+from cartable import _compat
+from cartable.accounts import passwords
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
-from cartable.grid_words import short
-from cartable.validation import Draft, Layout, Target
+from cartable.socle2008 import grid, referentiel
+from cartable.socle2008.grid import Draft, Layout, Target
+from cartable.socle2008.words import short
 
 C1, C2 = 8, 9  # compétences 1 and 2 of palier 2
 FIRST = referentiel.get().competences[C1].domaines[0]  # "Dire"
@@ -27,7 +29,7 @@ ITEM = FIRST.items[0].id
 def api(tmp_path, monkeypatch):
     """Class 1 (CM2 A): Léa MARTIN (1), Hugo BERNARD (2), Emma ZOLA (3); the teacher
     mar.dupuis is its professeur principal."""
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
     monkeypatch.setattr(_compat, "today", lambda: datetime.date(2026, 6, 12))
     a = Api(str(tmp_path / "ecole.sqlite3"))
     conn = a.db
@@ -37,7 +39,7 @@ def api(tmp_path, monkeypatch):
     for login, role in (("dir", "directeur"), ("mar.dupuis", "professeur")):
         conn.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
                      "VALUES (?, 'DUPUIS', 'Marie', ?, ?)",
-                     (role, login, run(accounts.hash_password("password1"))))
+                     (role, login, run(passwords.hash_password("password1"))))
     conn.execute("INSERT INTO affectation VALUES (2, 1, 1)")
     yield a
     a.close()
@@ -119,7 +121,7 @@ def _targets(layout: Layout) -> list[Target]:
 
 def arrows_of(draft: Draft) -> dict:
     """Arrow states (an arrow absent from the dict is at its start state)."""
-    return {k: draft.arrows.get(k, validation.ARROW_START) for k in draft.layout.arrow_keys()}
+    return {k: draft.arrows.get(k, grid.ARROW_START) for k in draft.layout.arrow_keys()}
 
 
 def test_property_undoing_every_click_gives_back_the_grid_as_loaded():
@@ -143,10 +145,10 @@ def test_property_undoing_every_click_gives_back_the_grid_as_loaded():
 def test_undo_is_bounded():
     draft = _draft()
     cell = Target("cell", eleve_id=3, row_id=102)
-    for _ in range(validation.UNDO_LIMIT + 10):
+    for _ in range(grid.UNDO_LIMIT + 10):
         draft.click(cell)
-    assert len(draft.history) == validation.UNDO_LIMIT
-    for _ in range(validation.UNDO_LIMIT):
+    assert len(draft.history) == grid.UNDO_LIMIT
+    for _ in range(grid.UNDO_LIMIT):
         draft.undo()
     # back to the state after the first 10 clicks (10 % 3 = 1: validé), no further
     assert draft.cells.get((3, 102)) == 1 and draft.undo() == ({}, None)

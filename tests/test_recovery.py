@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from cartable import _compat, accounts, recovery
+from cartable import _compat
+from cartable.accounts import passwords, secours
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
 
@@ -33,7 +34,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     c = Clock()
-    monkeypatch.setattr(accounts, "ITERATIONS", FAST)
+    monkeypatch.setattr(passwords, "ITERATIONS", FAST)
     monkeypatch.setattr(_compat, "now", lambda: c.now)
     return c
 
@@ -106,7 +107,7 @@ def test_setup_returns_the_code_once_and_stores_only_its_hash(api):
     assert CODE_RE.fullmatch(code)
     row = director_row(api)
     assert row["recovery_hash"].startswith("pbkdf2_sha256$")
-    assert run(accounts.verify_password(code.replace("-", ""), row["recovery_hash"]))
+    assert run(passwords.verify_password(code.replace("-", ""), row["recovery_hash"]))
     text = dump(api)
     assert code not in text and code.replace("-", "") not in text
     me = call(api, "auth.whoami", session=token)
@@ -117,15 +118,15 @@ def test_setup_returns_the_code_once_and_stores_only_its_hash(api):
 
 
 def test_codes_are_random_readable_and_typed_loosely():
-    codes = {recovery.generate_code() for _ in range(200)}
+    codes = {secours.generate_code() for _ in range(200)}
     assert len(codes) == 200
     assert all(CODE_RE.fullmatch(c) for c in codes)
     assert not set("".join(codes)) & set("01OIL")
     code = "K7MP-3QXR-W9DT-H4NB"
-    assert recovery.normalise_code(" k7mp 3qxr-w9dt h4nb ") == "K7MP3QXRW9DTH4NB"
+    assert secours.normalise_code(" k7mp 3qxr-w9dt h4nb ") == "K7MP3QXRW9DTH4NB"
     for bad in ("K7MP-3QXR-W9DT", "K7MP-3QXR-W9DT-H4N0", "K7MP-3QXR-W9DT-H4NBX", None, 42):
-        assert recovery.normalise_code(bad) is None, bad
-    assert recovery.normalise_code(code) == "K7MP3QXRW9DTH4NB"
+        assert secours.normalise_code(bad) is None, bad
+    assert secours.normalise_code(code) == "K7MP3QXRW9DTH4NB"
 
 
 # -- Mon compte: every user changes their own password ---------------------------------------
@@ -202,7 +203,7 @@ def test_wrong_reset_changes_no_password(api, login, code):
                             ).fetchall()
     with pytest.raises(UserError) as err:
         reset(api, code, login=login)
-    assert err.value.message == recovery.BAD_CODE
+    assert err.value.message == secours.BAD_CODE
     assert "professeur qui a oublié son mot de passe" in err.value.message
     assert api.db.execute("SELECT login, password_hash, recovery_hash FROM utilisateur"
                           ).fetchall() == hashes

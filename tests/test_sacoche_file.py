@@ -15,8 +15,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from cartable import _compat, api, db, sacoche_export, sacoche_zip
+from cartable import _compat, api, db
 from cartable.errors import PermissionDenied, UserError
+from cartable.sacoche import container as sacoche_zip
+from cartable.sacoche import export as sacoche_export
 
 HERE = Path(__file__).parent
 FIXTURE_ZIP = HERE / "fixtures/sacoche/import-sacoche_0_2012-06-15_10-30-00_1804289383.zip"
@@ -267,7 +269,7 @@ def test_export_of_a_large_school(school):
     """500 pupils x every palier-2 item decided (55 000 decisions): every one in the file, in
     SACoche's order. (Speed is measured in bench/import_export.py, medians against a baseline
     in the same run, not asserted here: the test machine's load makes wall clocks flaky.)"""
-    from cartable import referentiel
+    from cartable.socle2008 import referentiel
 
     item_ids = [i.id for c in referentiel.get().palier(2).competences for i in c.items]
     eleves = [(f"NOM{n:03d}", f"Prénom{n}", 1 + n % 2) for n in range(500)]
@@ -648,7 +650,7 @@ def test_import_without_bytes(school, payload):
 
 
 def test_summary_message_uses_french_singular_for_one():
-    from cartable.sacoche_export import Export
+    from cartable.sacoche.export import Export
 
     one = Export("f.zip", b"", b"", nb_competences=0, nb_items=1, nb_eleves=1, nb_sans_sconet=0)
     assert one.message == (

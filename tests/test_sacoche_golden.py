@@ -21,8 +21,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from cartable import _compat, api, sacoche_export
-from cartable.sacoche_read import html_decode
+from cartable import _compat, api
+from cartable.sacoche import export as sacoche_export
+from cartable.sacoche.read import html_decode
 
 HERE = Path(__file__).parent
 PUBLIC_CSV = HERE / "fixtures/base_eleves/CSVExtraction.csv"

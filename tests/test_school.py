@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from helpers import call, file_hash
 
-from cartable import __version__, accounts, base_eleves
+from cartable import __version__, base_eleves
+from cartable.accounts import passwords
 from cartable.api import run
 from cartable.errors import PermissionDenied, UserError
 
@@ -22,7 +23,7 @@ def director(api):
 
 
 def add_teacher(api, login="mar.dupuis"):
-    hashed = run(accounts.hash_password("professeur1"))
+    hashed = run(passwords.hash_password("professeur1"))
     api.db.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
                    "VALUES ('professeur', 'DUPUIS', 'Marie', ?, ?)", (login, hashed))
     return call(api, "auth.login", {"login": login, "password": "professeur1"})["session"]

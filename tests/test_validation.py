@@ -6,11 +6,13 @@ import random
 import pytest
 from helpers import add_user, call, dump, login
 
-from cartable import _compat, db, referentiel, validation
+from cartable import _compat, db
 from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
-from cartable.grid_words import short
-from cartable.validation import Layout, Target, apply_click, next_state
+from cartable.socle2008 import grid as socle2008_grid
+from cartable.socle2008 import referentiel
+from cartable.socle2008.grid import Layout, Target, apply_click, next_state
+from cartable.socle2008.words import short
 
 PALIER = 2
 C1 = 8  # compétence 1 of palier 2 (29 items, 6 domaines)
@@ -69,7 +71,7 @@ ITEM = FIRST.items[0].id
 
 def test_cell_cycle_has_period_three():
     assert next_state(None) == 1 and next_state(1) == 0 and next_state(0) is None
-    for start in validation.STATES:
+    for start in socle2008_grid.STATES:
         assert next_state(next_state(next_state(start))) == start
         assert next_state(start) != start
 

@@ -33,10 +33,12 @@ import os
 import sys
 from typing import Any
 
-from . import api as api_module
-from . import cli_files, cli_lsu, wire
-from .errors import UserError
-from .text import clean
+from cartable import api as api_module
+from cartable import wire
+from cartable.cli import files as cli_files
+from cartable.cli import lsu
+from cartable.errors import UserError
+from cartable.text import clean
 
 
 class CliError(Exception):
@@ -67,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--classe", action="append", metavar="NOM",
                        help="exporter cette classe (nom ou référence ; répétable)")
 
-    cli_lsu.add_parsers(sub)  # ecole, import-lsu, export-lsu
+    lsu.add_parsers(sub)  # ecole, import-lsu, export-lsu
 
     s = sub.add_parser("call", help="appeler une commande de l'API (docs/API.md)")
     s.add_argument("command", metavar="COMMANDE")
@@ -295,7 +297,7 @@ def _with_school(handler):
     return run
 
 
-ACTIONS.update({name: _with_school(fn) for name, fn in cli_lsu.ACTIONS.items()})
+ACTIONS.update({name: _with_school(fn) for name, fn in lsu.ACTIONS.items()})
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -22,8 +22,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import db
-from .errors import PermissionDenied, UserError
+from cartable import db
+from cartable.errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
 # The command modules (commands/*.py) that define each prefix's commands. A module is imported
@@ -193,9 +193,9 @@ class Api:
         # (A command that swapped the database itself, e.g. opening a school file, keeps the
         # file's own last change.)
         if self.db is conn and conn.total_changes != before and command not in NOT_SCHOOL_CHANGES:
-            from . import school_file_info  # with the commands, after start-up
+            from cartable.school import file_info
 
-            school_file_info.touch(conn)
+            file_info.touch(conn)
         return result
 
     # -- permissions shared by handlers ---------------------------------------------------
@@ -214,9 +214,9 @@ class Api:
 
     def require_classe(self, session: Session, classe_id: Any) -> int:
         """The id of an existing class whose pupils ``session`` may validate."""
-        from . import school
+        from cartable.school import roster
 
-        cid = school.classe_id(self.db, classe_id)
+        cid = roster.classe_id(self.db, classe_id)
         if cid not in self.allowed_classes(session):
             raise PermissionDenied(
                 "Vous n'êtes pas professeur principal de cette classe : vous ne pouvez pas "

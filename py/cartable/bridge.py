@@ -27,9 +27,9 @@ import json
 import traceback
 from typing import Any
 
-from . import db, wire
-from .api import Api
-from .errors import UserError
+from cartable import db, wire
+from cartable.api import Api
+from cartable.errors import UserError
 
 _api: Api | None = None
 _session: str | None = None  # opaque token from auth.login

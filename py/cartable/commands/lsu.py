@@ -5,10 +5,11 @@ The grid being edited is a ``bilan.Draft`` kept in ``session.state["bilan"]``.
 
 from __future__ import annotations
 
-from .. import _compat, bilan, lsu_file, socle2016
-from ..api import command
-from ..errors import UserError
-from ..payload import payload_int
+from cartable import _compat
+from cartable.api import command
+from cartable.errors import UserError
+from cartable.lsu import bilan, lsu_file, socle2016
+from cartable.payload import payload_int
 
 NO_GRID = ("Aucun bilan de fin de cycle n'est ouvert. Choisissez une classe de CE2, puis "
            "« Afficher le bilan ».")

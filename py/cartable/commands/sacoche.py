@@ -8,9 +8,11 @@ who imports it (two computers, one school).
 
 from __future__ import annotations
 
-from .. import _compat, sacoche_export, sacoche_import
-from ..api import command
-from ..errors import PermissionDenied, UserError
+from cartable import _compat
+from cartable.api import command
+from cartable.errors import PermissionDenied, UserError
+from cartable.sacoche import export as sacoche_export
+from cartable.sacoche import importer as sacoche_import
 
 
 def _niveau_classes(api, ref) -> tuple[str, list[int]]:

@@ -6,15 +6,16 @@ restoring a saved file before creating the school), anyone may use them.
 
 from __future__ import annotations
 
-from .. import _compat, db, school
-from ..api import command
-from ..errors import PermissionDenied, UserError
+from cartable import _compat, db
+from cartable.api import command
+from cartable.errors import PermissionDenied, UserError
+from cartable.school import letterhead
 
 
 def _may_manage_file(api, session) -> bool:
     if session is not None and session.is_director:
         return True
-    return not school.has_active_director(api.db)
+    return not letterhead.has_active_director(api.db)
 
 
 @command("school.file_bytes", role="public")
@@ -24,7 +25,7 @@ def file_bytes(api, payload, session):
             "Seul le directeur ou la directrice peut enregistrer le fichier école.")
     if api.db.in_transaction:
         raise UserError("Une opération est en cours. Réessayez dans un instant.")
-    return {"filename": school.file_name(_compat.today()), "data": db.read_file(api.path)}
+    return {"filename": db.school_file_name(_compat.today()), "data": db.read_file(api.path)}
 
 
 @command("school.replace_file", role="public")

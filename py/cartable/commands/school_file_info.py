@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .. import school_file_info
-from ..api import command
-from ..errors import PermissionDenied, UserError
+from cartable.api import command
+from cartable.errors import PermissionDenied, UserError
+from cartable.school import file_info
 
 
 @command("school.describe_file", role="public")
@@ -18,7 +18,7 @@ def describe_file(api, payload, session):
     ``{"fichier" or None, "actuelle", "autre_ecole", "plus_recent", "confirmation"}``.
 
     Like opening a file: the director, or anyone while the school has no director yet."""
-    current = school_file_info.describe(api.db)
+    current = file_info.describe(api.db)
     director = api.db.execute(
         "SELECT 1 FROM utilisateur WHERE role = 'directeur' AND actif = 1 LIMIT 1").fetchone()
     if director is not None and not (session is not None and session.is_director):
@@ -29,9 +29,9 @@ def describe_file(api, payload, session):
         raise UserError("Aucun fichier reçu. Choisissez le fichier école (.sqlite3) à ouvrir.")
     if payload.get("pour_ecrire"):
         return _before_writing(data, current, payload.get("nom_fichier"), session)
-    candidate = school_file_info.describe_bytes(data)
+    candidate = file_info.describe_bytes(data)
     return {"fichier": candidate, "actuelle": current,
-            **school_file_info.compare(candidate, current)}
+            **file_info.compare(candidate, current)}
 
 
 def _before_writing(data: bytes, current: dict, file_name, session) -> dict:
@@ -41,23 +41,23 @@ def _before_writing(data: bytes, current: dict, file_name, session) -> dict:
     on_disk, unreadable = None, None
     if data:
         try:
-            on_disk = school_file_info.describe_bytes(data)
+            on_disk = file_info.describe_bytes(data)
         except UserError as e:
             unreadable = str(e)
     name = file_name if isinstance(file_name, str) else ""
     return {"fichier": on_disk, "actuelle": current,
-            **school_file_info.compare_for_writing(on_disk, current, name, unreadable)}
+            **file_info.compare_for_writing(on_disk, current, name, unreadable)}
 
 
 @command("school.check_passphrase", role="directeur")
 def check_passphrase(api, payload, session):
     """``{"passphrase"}`` -> ``{"ok": true}`` when it may protect a school file (the browser then
     encrypts the file itself, web/ui/passphrase.js); a French UserError otherwise."""
-    school_file_info.check_passphrase(payload.get("passphrase"))
-    return {"ok": True, "min": school_file_info.PASSPHRASE_MIN}
+    file_info.check_passphrase(payload.get("passphrase"))
+    return {"ok": True, "min": file_info.PASSPHRASE_MIN}
 
 
 @command("school.saving_texts", role="public")
 def file_texts(api, payload, session):
     """``{}`` -> the texts and reminder threshold for keeping the school file (docs/API.md)."""
-    return school_file_info.file_texts()
+    return file_info.file_texts()

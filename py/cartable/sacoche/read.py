@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from . import referentiel, sacoche_zip
-from .sacoche_export import MAX_INFO, SACOCHE_NAME_MAX, Decision
+from cartable.sacoche import container as sacoche_zip
+from cartable.sacoche.export import MAX_INFO, SACOCHE_NAME_MAX, Decision
+from cartable.socle2008 import referentiel
 
 MAX_NAME = 100  # characters in a nom or prénom
 MAX_ID_DIGITS = 12

@@ -28,9 +28,11 @@ import secrets
 import sqlite3
 from dataclasses import dataclass, field
 
-from . import collation, referentiel, sacoche_zip
-from .errors import UserError
-from .text import plural, xml_escape
+from cartable import collation
+from cartable.errors import UserError
+from cartable.sacoche import container as sacoche_zip
+from cartable.socle2008 import referentiel
+from cartable.text import plural, xml_escape
 
 SACOCHE_NAME_MAX = 25  # VARCHAR(25) of user_nom / user_prenom in SACoche's database
 MAX_INFO = 25  # SACoche's limit for "info"

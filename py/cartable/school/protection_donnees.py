@@ -10,7 +10,7 @@ the schema, so the page cannot forget a field added later.
 
 from __future__ import annotations
 
-from . import accounts
+from cartable.accounts import passwords, signin
 
 TITLE = "Protection des données personnelles — Cartable"
 
@@ -64,8 +64,8 @@ def _fields(table: str) -> str:
 
 def sections() -> list[dict]:
     """``[{"titre", "paragraphes": [str], "liste": [str]}]``: the page, in order."""
-    minutes = accounts.LOCK_MAX_SECONDS // 60
-    iterations = f"{accounts.ITERATIONS:,}".replace(",", "\u202f")  # 600 000
+    minutes = signin.LOCK_MAX_SECONDS // 60
+    iterations = f"{passwords.ITERATIONS:,}".replace(",", "\u202f")  # 600 000
     return [
         {"titre": "Objet", "paragraphes": [
             ("Cartable sert à l'école à renseigner le livret personnel de compétences (socle "

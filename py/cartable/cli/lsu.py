@@ -6,8 +6,8 @@ session opened by ``__main__``) and prints their replies.
 
 from __future__ import annotations
 
-from . import cli_files
-from .errors import UserError
+from cartable.cli import files as cli_files
+from cartable.errors import UserError
 
 
 def add_parsers(sub) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import UserError
+from cartable.errors import UserError
 
 
 def read(path: str) -> bytes:

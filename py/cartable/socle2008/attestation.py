@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from . import school, validation
-from .errors import UserError
+from cartable.errors import UserError
+from cartable.school import letterhead, roster
+from cartable.socle2008 import decisions as socle2008_decisions
 
 TITRE = "Attestation de maîtrise des connaissances et compétences du socle commun"
 LIVRET = "Livret personnel de compétences"
@@ -38,12 +39,12 @@ def _signature(conn: sqlite3.Connection) -> str:
 def attestation(conn: sqlite3.Connection, classe_id: int, palier_id: int) -> dict:
     """Every active pupil of the class, in the order of the class list, with the palier's
     compétences and their validation as saved. Permission is the caller's business."""
-    palier = validation.active_palier(conn, palier_id)
-    classe = validation.classes_info(conn, [classe_id])
+    palier = socle2008_decisions.active_palier(conn, palier_id)
+    classe = socle2008_decisions.classes_info(conn, [classe_id])
     if not classe:
         raise UserError(
             "Cette classe n'existe pas (ou plus). Rechargez la liste des classes.")
-    pupils = school.list_eleves(conn, classe_id)
+    pupils = roster.list_eleves(conn, classe_id)
     decisions = {
         (r["eleve_id"], r["competence_id"]): (r["etat"], r["date"])
         for r in conn.execute(
@@ -74,7 +75,7 @@ def attestation(conn: sqlite3.Connection, classe_id: int, palier_id: int) -> dic
     return {
         "titre": TITRE,
         "livret": LIVRET,
-        "ecole": school.get_school(conn),
+        "ecole": letterhead.get_school(conn),
         "palier": {"id": palier.id, "nom": palier.nom},
         "classe": classe[0],
         "signature": _signature(conn),

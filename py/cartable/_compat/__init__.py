@@ -19,9 +19,9 @@ import sys
 XMLSCHEMA_WHEELS = ("elementpath-5.1.4-py3-none-any.whl", "xmlschema-4.3.2-py3-none-any.whl")
 
 if sys.platform == "emscripten":  # pragma: no cover - exercised by the e2e tests
-    from ._compat_pyodide import ensure_pandas, ensure_xmlschema, now, pbkdf2_sha256, today
+    from cartable._compat.pyodide import ensure_pandas, ensure_xmlschema, now, pbkdf2_sha256, today
 else:
-    from ._compat_cpython import ensure_pandas, ensure_xmlschema, now, pbkdf2_sha256, today
+    from cartable._compat.cpython import ensure_pandas, ensure_xmlschema, now, pbkdf2_sha256, today
 
 __all__ = ["XMLSCHEMA_WHEELS", "ensure_pandas", "ensure_xmlschema", "now", "pbkdf2_sha256",
            "today"]

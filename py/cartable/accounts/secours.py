@@ -16,8 +16,9 @@ from __future__ import annotations
 import secrets
 import sqlite3
 
-from . import _compat, accounts, db
-from .errors import UserError
+from cartable import _compat, db
+from cartable.accounts import passwords, signin
+from cartable.errors import UserError
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 GROUPS, GROUP_LENGTH = 4, 4
@@ -48,7 +49,7 @@ def normalise_code(text) -> str | None:
 
 
 async def hash_code(code: str) -> str:
-    return await accounts.hash_password(normalise_code(code))
+    return await passwords.hash_password(normalise_code(code))
 
 
 async def new_code_for(conn: sqlite3.Connection, user_id: int) -> str:
@@ -69,7 +70,7 @@ async def regenerate(conn: sqlite3.Connection, user_id: int, password) -> str:
         raise UserError("Ce compte n'existe plus. Reconnectez-vous.")
     if row["role"] != "directeur":
         raise UserError("Seul le compte du directeur ou de la directrice a un code de secours.")
-    if not isinstance(password, str) or not await accounts.verify_password(
+    if not isinstance(password, str) or not await passwords.verify_password(
             password, row["password_hash"]):
         raise UserError("Le mot de passe est incorrect. Saisissez votre mot de passe actuel.",
                         field="old_password")
@@ -83,18 +84,18 @@ async def reset_with_code(conn: sqlite3.Connection, login, code, new_password
     Unknown login, a teacher's login, a director without a code and a wrong code all get
     ``BAD_CODE`` after the same hashing cost; wrong codes on the director's account count as
     wrong passwords (throttling)."""
-    accounts.check_new_password(new_password)
+    passwords.check_new_password(new_password)
     typed = normalise_code(code)
-    row = accounts.find_user(conn, login) if isinstance(login, str) and login.strip() else None
+    row = signin.find_user(conn, login) if isinstance(login, str) and login.strip() else None
     if row is None or row["role"] != "directeur" or not row["recovery_hash"] \
             or not row["actif"]:
-        await accounts.hash_password(typed or "-")  # same cost: no login enumeration
+        await passwords.hash_password(typed or "-")  # same cost: no login enumeration
         raise UserError(BAD_CODE, field="code")
     now = _compat.now()
-    accounts.check_not_locked(row, now)
-    if typed is None or not await accounts.verify_password(typed, row["recovery_hash"]):
-        accounts.record_failure(conn, row, now, BAD_CODE, field="code")
-    password_hash = await accounts.hash_password(new_password)
+    signin.check_not_locked(row, now)
+    if typed is None or not await passwords.verify_password(typed, row["recovery_hash"]):
+        signin.record_failure(conn, row, now, BAD_CODE, field="code")
+    password_hash = await passwords.hash_password(new_password)
     code = generate_code()
     recovery_hash = await hash_code(code)
     with db.transaction(conn):

@@ -5,8 +5,8 @@ dialog; the rules themselves are in ``validation``.
 
 from __future__ import annotations
 
-from . import validation
-from .validation import COMPETENCES, Draft, Key, Target
+from cartable.socle2008 import grid
+from cartable.socle2008.grid import COMPETENCES, Draft, Key, Target
 
 # What an arrow in each state does on its next click.
 ACTIONS = {1: "Valider tout", 0: "Invalider tout", None: "Effacer tout"}
@@ -74,7 +74,7 @@ def scope(draft: Draft, target: Target) -> str:
 
 def arrow_label(draft: Draft, key: str) -> str:
     """"Valider tout : la colonne de Léa DUPONT (domaine « Dire »)"."""
-    state = draft.arrows.get(key, validation.ARROW_START)
+    state = draft.arrows.get(key, grid.ARROW_START)
     return f"{ACTIONS[state]} : {scope(draft, target_of(key))}"
 
 

@@ -40,7 +40,7 @@ async def ensure_xmlschema() -> None:
         return
     import pyodide_js  # type: ignore[import-not-found]
 
-    from ._compat import XMLSCHEMA_WHEELS
+    from cartable._compat import XMLSCHEMA_WHEELS
 
     await pyodide_js.loadPackage("micropip")
     import micropip  # type: ignore[import-not-found]

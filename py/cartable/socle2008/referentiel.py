@@ -97,7 +97,7 @@ def _load() -> Referentiel:
     from importlib import resources  # here, not at import: off the start-up path
 
     raw = json.loads(
-        resources.files("cartable").joinpath("referentiel/socle_2008.json").read_text("utf-8")
+        resources.files("cartable.socle2008").joinpath("referentiel/socle_2008.json").read_text("utf-8")
     )
     competences: dict[int, Competence] = {}
     items: dict[int, Item] = {}

@@ -19,9 +19,10 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from . import db, socle2016
-from .errors import UserError
-from .identity import get_identity
+from cartable import db
+from cartable.errors import UserError
+from cartable.lsu import socle2016
+from cartable.school.letterhead import get_identity
 
 CYCLE = socle2016.CYCLE_BILAN
 Key = tuple[int, str]  # (eleve_id, composante code)

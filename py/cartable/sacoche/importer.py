@@ -22,10 +22,10 @@ import datetime
 import sqlite3
 from dataclasses import dataclass
 
-from . import db
-from .sacoche_export import held_nom, held_prenom
-from .sacoche_read import FileEleve, match_key, read
-from .text import plural
+from cartable import db
+from cartable.sacoche.export import held_nom, held_prenom
+from cartable.sacoche.read import FileEleve, match_key, read
+from cartable.text import plural
 
 _SAME_TARGET = "plusieurs élèves du fichier correspondent au même élève de l'école"
 _NO_MATCH = "aucun élève de l'école ne porte ce nom et ce prénom"

@@ -15,9 +15,9 @@ import os
 import sqlite3
 import tempfile
 
-from . import db
-from ._compat import now
-from .errors import UserError
+from cartable import db
+from cartable._compat import now
+from cartable.errors import UserError
 
 LAST_CHANGE = "derniere_modification"
 # A school file protected by a passphrase starts with this (web/ui/passphrase.js,

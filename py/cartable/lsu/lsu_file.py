@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from . import __version__, bilan, db, lsu_schema, socle2016
-from .accounts import CIVILITES
-from .errors import UserError
-from .identity import get_identity
-from .lsu_schema import NS, XSD_NAME
-from .text import plural, xml_escape
+from cartable import __version__, db
+from cartable.accounts.names import CIVILITES
+from cartable.errors import UserError
+from cartable.lsu import bilan, lsu_schema, socle2016
+from cartable.lsu.lsu_schema import NS, XSD_NAME
+from cartable.school.letterhead import get_identity
+from cartable.text import plural, xml_escape
 
 SCHEMA_VERSION = "1.0"
 EDITEUR = "Cartable"

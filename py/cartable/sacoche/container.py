@@ -17,7 +17,7 @@ import io
 import re
 import zipfile
 
-from .errors import UserError
+from cartable.errors import UserError
 
 XML_NAME = "import_validations.xml"
 MAX_BYTES = 50 * 1024 * 1024  # 50 Mo: the file, and the XML once decompressed
