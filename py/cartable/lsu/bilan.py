@@ -135,6 +135,16 @@ def delete(conn: sqlite3.Connection, eleve_id: int) -> None:
     conn.execute("DELETE FROM bilan_cycle WHERE eleve_id = ? AND cycle = ?", (eleve_id, CYCLE))
 
 
+def author(conn: sqlite3.Connection, user_id: int, nom: str, prenom: str) -> dict:
+    """Who saves a bilan: the account ``user_id``'s civilité, nom and prénom; the command
+    line's director of a school without an account (no such row): ``nom`` and ``prenom``."""
+    row = conn.execute("SELECT civilite, nom, prenom FROM utilisateur WHERE id = ?",
+                       (user_id,)).fetchone()
+    if row is None:
+        return {"utilisateur_id": None, "civilite": "", "nom": nom, "prenom": prenom}
+    return {"utilisateur_id": user_id, **dict(row)}
+
+
 # -- classes ----------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ import tempfile
 from cartable import db
 from cartable._compat import now
 from cartable.errors import UserError
+from cartable.school import letterhead
 
 LAST_CHANGE = "derniere_modification"
 # A school file protected by a passphrase starts with this (web/ui/passphrase.js,
@@ -52,9 +53,7 @@ def describe(conn: sqlite3.Connection) -> dict:
     }
     for key, sql in _COUNTS.items():
         info[key] = conn.execute(sql).fetchone()[0]
-    has_director = conn.execute(
-        "SELECT 1 FROM utilisateur WHERE role = 'directeur' LIMIT 1").fetchone()
-    info["vide"] = not info["nom"] and has_director is None
+    info["vide"] = not info["nom"] and not letterhead.has_director(conn)
     return info
 
 

@@ -31,15 +31,23 @@ def get_school(conn: sqlite3.Connection) -> dict | None:
     return {"nom": nom, "uai": db.get_meta(conn, "uai", "")}
 
 
+def director(conn: sqlite3.Connection) -> sqlite3.Row | None:
+    """The school's director account: the first active one, else the first deactivated one;
+    None when the school has none. The one query that asks who the director is."""
+    return conn.execute(
+        "SELECT * FROM utilisateur WHERE role = 'directeur' ORDER BY actif DESC, id LIMIT 1"
+    ).fetchone()
+
+
 def has_director(conn: sqlite3.Connection) -> bool:
-    row = conn.execute("SELECT 1 FROM utilisateur WHERE role = 'directeur' LIMIT 1").fetchone()
-    return row is not None
+    """Whether the school has a director account, active or not (its setup is done)."""
+    return director(conn) is not None
 
 
 def has_active_director(conn: sqlite3.Connection) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM utilisateur WHERE role = 'directeur' AND actif = 1 LIMIT 1").fetchone()
-    return row is not None
+    """Whether a director can sign in (while none can, the school file is anyone's to open)."""
+    row = director(conn)
+    return row is not None and bool(row["actif"])
 
 
 def needs_setup(conn: sqlite3.Connection) -> bool:
@@ -84,17 +92,10 @@ def update_school(conn: sqlite3.Connection, nom, uai=None) -> dict:
     return {"nom": nom, "uai": uai}
 
 
-def director_row(conn: sqlite3.Connection) -> sqlite3.Row | None:
-    """The school's director account (the first active one), or None."""
-    return conn.execute(
-        "SELECT * FROM utilisateur WHERE role = 'directeur' ORDER BY actif DESC, id LIMIT 1"
-    ).fetchone()
-
-
 def get_identity(conn: sqlite3.Connection) -> dict:
     """What LSU needs of the school: nom, UAI and the director's civilité, nom, prénom."""
     ecole = get_school(conn) or {"nom": "", "uai": ""}
-    d = director_row(conn)
+    d = director(conn)
     directeur = None if d is None else {
         "id": d["id"], "civilite": d["civilite"], "nom": d["nom"], "prenom": d["prenom"]}
     return {"nom": ecole["nom"], "uai": ecole["uai"], "directeur": directeur}

@@ -108,3 +108,17 @@ def set_paliers(conn: sqlite3.Connection, actifs) -> list[dict]:
                 conn.execute("UPDATE palier SET actif = ? WHERE id = ?",
                              (int(p["id"] in actifs), p["id"]))
     return list_paliers(conn)
+
+
+def niveau_classes(conn: sqlite3.Connection, ref) -> tuple[str, list[int]]:
+    """A niveau's ref as the school spells it (``ref`` in any case) and its classes' ids."""
+    if not isinstance(ref, str):
+        raise UserError("Niveau invalide : indiquez sa référence, par exemple « CM2 ».")
+    row = conn.execute(
+        "SELECT id, ref FROM niveau WHERE upper(ref) = upper(?)", (ref.strip(),)
+    ).fetchone()
+    if row is None:
+        raise UserError(f"Le niveau « {ref[:20]} » n'existe pas. Indiquez par exemple CM1 ou CM2.")
+    ids = [r[0] for r in conn.execute(
+        "SELECT id FROM classe WHERE niveau_id = ? ORDER BY id", (row["id"],))]
+    return row["ref"], ids

@@ -27,10 +27,7 @@ def french_date(iso: str | None) -> str | None:
 
 
 def _signature(conn: sqlite3.Connection) -> str:
-    row = conn.execute(
-        "SELECT nom, prenom, civilite FROM utilisateur WHERE role = 'directeur' "
-        "ORDER BY actif DESC, id LIMIT 1"
-    ).fetchone()
+    row = letterhead.director(conn)
     if row is None:
         return f"{SIGNATAIRE['']} :"
     return f"{SIGNATAIRE.get(row['civilite'], SIGNATAIRE[''])} : {row['prenom']} {row['nom']}"
