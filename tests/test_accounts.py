@@ -276,7 +276,7 @@ def test_update_reset_deactivate_delete(api):
                    {"id": 2, "nom": "Dupuis-Morel", "prenom": "Marie", "login": "m.dupuis"},
                    director)
     assert updated["nom"] == "DUPUIS-MOREL" and updated["login"] == "m.dupuis"
-    assert api.sessions[prof].info == "DUPUIS-MOREL M."
+    assert api.sessions[prof].sacoche_signature == "DUPUIS-MOREL M."
     with pytest.raises(UserError, match="déjà utilisé"):
         call(api, "professeurs.update", {"id": 2, "nom": "A", "prenom": "B", "login": "dir"},
              director)

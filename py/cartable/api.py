@@ -77,10 +77,26 @@ class Session:
         return self.role == "directeur"
 
     @property
-    def info(self) -> str:
+    def sacoche_signature(self) -> str:
         """How a decision is signed in the SACoche file: "NOM P." (at most 25 characters)."""
         initial = self.prenom.strip()[:1].upper()
         return f"{self.nom.strip().upper()} {initial}.".strip()[:25]
+
+    # A grid being edited (the validation grid, the bilan) is a draft kept in ``state`` under
+    # its grid's name until it is saved or discarded.
+
+    def draft(self, grid: str, missing: str | None = None):
+        """The draft of ``grid``; None when there is none, or UserError(``missing``) if given."""
+        found = self.state.get(grid)
+        if found is None and missing is not None:
+            raise UserError(missing)
+        return found
+
+    def keep_draft(self, grid: str, draft) -> None:
+        self.state[grid] = draft
+
+    def drop_draft(self, grid: str) -> None:
+        self.state.pop(grid, None)
 
 
 # While a generated password has not been replaced, only these commands are allowed.

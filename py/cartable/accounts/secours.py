@@ -3,7 +3,7 @@
 At the school's creation a code is drawn with ``secrets`` (16 characters from an alphabet
 without look-alikes, shown as 4 groups of 4: ``K7MP-3QXR-W9DT-H4NB``, about 79 bits) and shown
 once, to be printed and kept with the school's papers. Only its PBKDF2 hash is stored, in
-``utilisateur.recovery_hash`` (``accounts.hash_password``, the same scheme as passwords).
+``utilisateur.recovery_hash`` (``passwords.hash_password``, the same scheme as passwords).
 
 With her login and the code, the director sets a new password from the login screen
 (``reset_with_code``). A code works once: the reset draws a new one, shown once. Wrong codes
@@ -97,11 +97,11 @@ async def reset_with_code(conn: sqlite3.Connection, login, code, new_password
         signin.record_failure(conn, row, now, BAD_CODE, field="code")
     password_hash = await passwords.hash_password(new_password)
     code = generate_code()
-    recovery_hash = await hash_code(code)
+    secours_hash = await hash_code(code)
     with db.transaction(conn):
         conn.execute(
             "UPDATE utilisateur SET password_hash = ?, recovery_hash = ?, "
             "must_change_password = 0, failed_logins = 0, locked_until = NULL WHERE id = ?",
-            (password_hash, recovery_hash, row["id"]),
+            (password_hash, secours_hash, row["id"]),
         )
     return conn.execute("SELECT * FROM utilisateur WHERE id = ?", (row["id"],)).fetchone(), code

@@ -27,16 +27,17 @@ BAD_CREDENTIALS = (
 
 def insert_director(conn: sqlite3.Connection, nom: str, prenom: str, login: str,
                     password_hash: str, civilite: str = "",
-                    recovery_hash: str | None = None) -> None:
+                    secours_hash: str | None = None) -> None:
     """The director's account (first start), inside the caller's transaction;
-    ``recovery_hash``: her code de secours, hashed (recovery.py)."""
+    ``secours_hash``: her code de secours, hashed (``secours.hash_code``), stored in the
+    column ``recovery_hash``."""
     if conn.execute("SELECT 1 FROM utilisateur WHERE login = ?", (login,)).fetchone():
         raise UserError(f"L'identifiant « {login} » est déjà utilisé. Choisissez-en un autre.",
                         field="login")
     conn.execute(
         "INSERT INTO utilisateur (role, nom, prenom, login, password_hash, civilite, "
         "recovery_hash) VALUES ('directeur', ?, ?, ?, ?, ?, ?)",
-        (nom, prenom, login, password_hash, civilite, recovery_hash),
+        (nom, prenom, login, password_hash, civilite, secours_hash),
     )
 
 

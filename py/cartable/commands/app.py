@@ -48,12 +48,12 @@ async def setup(api, payload, session):
         login = logins.generate_login(api.db, d_nom, d_prenom)
     hashed = await passwords.hash_password(password)
     code = secours.generate_code()
-    recovery_hash = await secours.hash_code(code)
+    secours_hash = await secours.hash_code(code)
     with db.transaction(api.db):
         if not letterhead.needs_setup(api.db):  # another setup finished while hashing
             raise already
         signin.insert_director(api.db, d_nom, d_prenom, login, hashed, d_civilite,
-                                 recovery_hash)
+                                 secours_hash)
         letterhead.write_school(api.db, nom, uai)
     row = signin.find_user(api.db, login)
     new = api.open_session(row)  # she just typed her password: logged in, no second hash

@@ -1,6 +1,6 @@
 """API commands ``bilan.*``: the bilan de fin de cycle 2 (see docs/API.md "LSU").
 
-The grid being edited is a ``bilan.Draft`` kept in ``session.state["bilan"]``.
+The grid being edited is a ``bilan.Draft`` kept in the session (``Session.draft("bilan")``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ NO_GRID = ("Aucun bilan de fin de cycle n'est ouvert. Choisissez une classe de C
            "« Afficher le bilan ».")
 
 
+GRID = "bilan"  # the session's draft of this grid (Session.draft)
+
+
 def _draft(api, session) -> bilan.Draft:
-    draft = session.state.get("bilan")
-    if draft is None:
-        raise UserError(NO_GRID)
+    draft = session.draft(GRID, NO_GRID)
     api.require_classe(session, draft.classe["id"])
     return draft
 
@@ -44,7 +45,7 @@ def progress(api, payload, session):
 def grid(api, payload, session):
     classe_id = api.require_classe(session, payload.get("classe_id"))
     draft = bilan.build_draft(api.db, classe_id)
-    session.state["bilan"] = draft
+    session.keep_draft(GRID, draft)
     return draft.grid()
 
 
@@ -80,14 +81,14 @@ def save(api, payload, session):
     draft = _draft(api, session)
     result = bilan.save(api.db, draft, _author(api, session), _compat.now())
     fresh = bilan.build_draft(api.db, draft.classe["id"])
-    session.state["bilan"] = fresh
+    session.keep_draft(GRID, fresh)
     result["grid"] = fresh.grid()
     return result
 
 
 @command("bilan.discard")
 def discard(api, payload, session):
-    session.state.pop("bilan", None)
+    session.drop_draft(GRID)
     return {}
 
 

@@ -1,6 +1,6 @@
 """API commands: validation (see docs/API.md "Validation").
 
-The grid being edited is a ``validation.Draft`` kept in ``session.state["draft"]``.
+The grid being edited is a ``validation.Draft`` kept in the session (``Session.draft("draft")``).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ NO_GRID = (
 )
 
 
+GRID = "draft"  # the session's draft of this grid (Session.draft)
+
+
 def _draft(session) -> socle2008_grid.Draft:
-    draft = session.state.get("draft")
-    if draft is None:
-        raise UserError(NO_GRID)
-    return draft
+    return session.draft(GRID, NO_GRID)
 
 
 def _grid(draft: socle2008_grid.Draft) -> dict:
@@ -78,7 +78,7 @@ def grid(api, payload, session):
     if "competence_id" not in payload:
         raise UserError("Choisissez une compétence (ou « Valider les compétences »).")
     draft = _build(api, session, payload, strict=True)
-    session.state["draft"] = draft
+    session.keep_draft(GRID, draft)
     return _grid(draft)
 
 
@@ -121,7 +121,7 @@ def save(api, payload, session):
     changed_pupils = sorted({k[0] for k in draft.dirty})
     decisions.class_pupils(api.db, draft.classe_id, changed_pupils, strict=True)
     result = decisions.save(
-        api.db, draft, info=session.info, today=_compat.today(),
+        api.db, draft, info=session.sacoche_signature, today=_compat.today(),
         is_director=session.is_director,
     )
     try:
@@ -131,23 +131,23 @@ def save(api, payload, session):
             is_director=session.is_director, strict=False,
         )
     except UserError:  # saved, but the table cannot be shown again (e.g. pupils left)
-        session.state.pop("draft", None)
+        session.drop_draft(GRID)
         result["grid"] = None
         return result
-    session.state["draft"] = fresh
+    session.keep_draft(GRID, fresh)
     result["grid"] = _grid(fresh)
     return result
 
 
 @command("validation.discard")
 def discard(api, payload, session):
-    session.state.pop("draft", None)
+    session.drop_draft(GRID)
     return {}
 
 
 @command("validation.draft")
 def draft(api, payload, session):
-    current = session.state.get("draft")
+    current = session.draft(GRID)
     return None if current is None else current.to_plain()
 
 
@@ -161,7 +161,7 @@ def restore_draft(api, payload, session):
         )
     draft = _build(api, session, plain, strict=False)
     socle2008_grid.restore(draft, plain)
-    session.state["draft"] = draft
+    session.keep_draft(GRID, draft)
     return _grid(draft)
 
 
