@@ -1,17 +1,15 @@
-"""Command-line actions for LSU (``python -m cartable --db F ecole|import-lsu|export-lsu``).
-
-Each handler only calls API commands through ``school(command, payload)`` (the director's
-session opened by ``__main__``) and prints their replies.
-"""
+"""Command-line actions for LSU (``python -m cartable --db F ecole|import-lsu|export-lsu``):
+the school's identity for LSU, the LSU file imported and exported, through API commands
+(``school.identity``, ``lsu.*``) whose replies are printed."""
 
 from __future__ import annotations
 
-from cartable.cli import files as cli_files
+from cartable.cli import files
+from cartable.cli.registry import School, action
 from cartable.errors import UserError
 
 
-def add_parsers(sub) -> None:
-    s = sub.add_parser("ecole", help="identité de l'école pour LSU (UAI, directeur)")
+def _ecole_arguments(s) -> None:
     s.add_argument("--uai", help="numéro UAI de l'école (7 chiffres et une lettre)")
     s.add_argument("--nom", help="nom de l'école")
     s.add_argument("--directeur-civilite", choices=["M", "MME"], metavar="M|MME",
@@ -19,14 +17,22 @@ def add_parsers(sub) -> None:
     s.add_argument("--directeur-nom", metavar="NOM")
     s.add_argument("--directeur-prenom", metavar="PRENOM")
 
-    s = sub.add_parser("import-lsu", help="importer les bilans de fin de cycle 2 d'un fichier LSU")
+
+def _import_arguments(s) -> None:
     s.add_argument("file", metavar="FICHIER_XML")
     s.add_argument("--yes", action="store_true", help="appliquer (sinon : aperçu seulement)")
 
-    s = sub.add_parser("export-lsu", help="écrire le fichier LSU des bilans de fin de cycle 2")
+
+def _export_arguments(s) -> None:
     s.add_argument("out_dir", metavar="DOSSIER", help="dossier où écrire le fichier XML")
     s.add_argument("--classe", action="append", metavar="NOM",
                    help="exporter cette classe (nom, référence ou libellé ONDE ; répétable)")
+
+
+@action("ecole", "identité de l'école pour LSU (UAI, directeur)", _ecole_arguments)
+def ecole(args) -> int:
+    with School(args.db) as school:
+        return _ecole(args, school)
 
 
 def _ecole(args, school) -> int:
@@ -51,16 +57,23 @@ def _ecole(args, school) -> int:
     return 0
 
 
-def _import_lsu(args, school) -> int:
-    data = cli_files.read(args.file)
-    result = school("lsu.import" if args.yes else "lsu.preview", {"data": data})
+@action("import-lsu", "importer les bilans de fin de cycle 2 d'un fichier LSU",
+        _import_arguments)
+def import_lsu(args) -> int:
+    data = files.read(args.file)
+    with School(args.db) as school:
+        return _import_lsu(school, data, args.yes)
+
+
+def _import_lsu(school, data: bytes, yes: bool) -> int:
+    result = school("lsu.import" if yes else "lsu.preview", {"data": data})
     for e in result["eleves"]:
         line = f"  {e['nom']} {e['prenom']} (INE {e['ine']}) : {e['statut']}"
         if e.get("raison"):
             line += f" — {e['raison']}"
         print(line)
     print(result["message"])
-    if not args.yes:
+    if not yes:
         print("Rien n'a été modifié. Relancez avec --yes pour importer.")
     return 0
 
@@ -75,6 +88,12 @@ def _print_preflight(report: dict) -> None:
             print(f"  {e['nom']} {e['prenom']} ({e['classe']}) : {' ; '.join(e['problemes'])}")
 
 
+@action("export-lsu", "écrire le fichier LSU des bilans de fin de cycle 2", _export_arguments)
+def export_lsu(args) -> int:
+    with School(args.db) as school:
+        return _export_lsu(args, school)
+
+
 def _export_lsu(args, school) -> int:
     payload = {"classes": args.classe} if args.classe else {}
     try:
@@ -83,11 +102,9 @@ def _export_lsu(args, school) -> int:
         if "preflight" in exc.details:
             _print_preflight(exc.details["preflight"])
         raise
-    cli_files.write_into(args.out_dir, result["filename"], result["data"])
+    files.write_into(args.out_dir, result["filename"], result["data"])
     print(result["message"])
     _print_preflight(result["preflight"])
     print(f"Fichier écrit : {result['filename']}")
     return 0
 
-
-ACTIONS = {"ecole": _ecole, "import-lsu": _import_lsu, "export-lsu": _export_lsu}
