@@ -128,7 +128,7 @@ def test_sqlite_collation_fr():
 
 
 def test_lists_of_pupils_teachers_and_classes_are_in_french_order(tmp_path, monkeypatch):
-    """Issue 10: ÇELIK no longer after VINCENT, Éloïse no longer after Zoé."""
+    """French order: ÇELIK no longer after VINCENT, Éloïse no longer after Zoé."""
     from cartable import api
     from cartable.accounts import passwords
 

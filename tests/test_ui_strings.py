@@ -1,5 +1,5 @@
-"""What the interface takes from the core instead of writing it itself (issue 8, "the UI holds
-no rule"): ui.strings, the import's field labels and counts, the SACoche report's codes."""
+"""What the interface takes from the core instead of writing it itself ("the UI holds no
+rule"): ui.strings, the import's field labels and counts, the SACoche report's codes."""
 
 from __future__ import annotations
 

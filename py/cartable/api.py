@@ -33,7 +33,7 @@ ROLES = ("public", "any", "directeur")
 AREAS = ("accounts", "affectations", "app", "auth", "base_eleves", "bilan", "classes", "eleves",
          "lsu", "niveaux", "paliers", "professeurs", "protection", "referentiel", "sacoche",
          "school", "settings", "socle2016", "ui", "validation")
-# Changes that are not the school's: they do not move its "last change" (school_file_info).
+# Changes that are not the school's: they do not move its "last change" (school/file_info.py).
 NOT_SCHOOL_CHANGES = {"auth.login"}
 
 

@@ -1,6 +1,6 @@
 """The browser worker's door into the core: JSON strings in, JSON strings out.
 
-``web/worker.js`` calls, in Pyodide::
+``web/worker/python.js`` calls, in Pyodide::
 
     bridge.open("/home/pyodide/cartable.sqlite3")
     reply = await bridge.call("app.status", "{}")   # -> '{"ok": true, "result": ..., ...}'

@@ -1,4 +1,4 @@
-"""Import of the pupils from the Base-Élèves / ONDE "Extraction – format CSV" (SPEC §3).
+"""Import of the pupils from the Base-Élèves / ONDE "Extraction – format CSV".
 
 The file is read once (``parse``: bytes -> a ``Table``, pandas), then:
 

@@ -1,5 +1,6 @@
 """The container of the SACoche validations file: ``import-sacoche_….zip`` holding one entry
-``import_validations.xml`` (FORMATS.md), written for the export and opened safely for the import.
+``import_validations.xml`` (docs/SACOCHE.md), written for the export and opened safely for the
+import.
 
 Refused as a whole (``UserError``, nothing changed): empty or too large file (``MAX_BYTES``),
 neither ZIP nor XML, damaged or encrypted ZIP, entry names with ``..`` or an absolute path, a ZIP

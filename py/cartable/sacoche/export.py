@@ -1,8 +1,8 @@
 """The SACoche validations file, export: the XML SACoche's own export would write.
 
-Format and SACoche's behaviour: FORMATS.md (SACoche section) and ``docs/SACOCHE.md``. The XML is
-written by hand (a small fixed format, compared byte for byte with SACoche's own output by the
-golden tests): CRLF line endings, one tab per level, and
+Format and SACoche's behaviour: ``docs/SACOCHE.md``. The XML is written by hand (a small fixed
+format, compared byte for byte with SACoche's own output by the golden tests): CRLF line
+endings, one tab per level, and
 
 * **names as SACoche holds them**: nom in capitals, prénom in title case, both cut to 25
   characters (``user_nom`` / ``user_prenom`` are ``VARCHAR(25)``, and SACoche matches a pupil

@@ -1,8 +1,9 @@
-"""The validation grid (SPEC §6): building, cell cycle, arrows, decision aid, save rules.
+"""The validation grid's pure rules: cell cycle, arrows, decision aid, the draft and its undo.
 
 A grid is rows (items of one compétence grouped by domaine, or the palier's compétences as one
 pseudo-domaine) × columns (chosen pupils of one class). It is edited as a ``Draft`` (kept in the
-caller's session) and written by ``save``.
+caller's session), built from the database and saved by ``decisions``; ``words`` says in
+French what its arrows, undo and saving will do.
 
 States are ``1`` (validé), ``0`` (invalidé) and ``None`` (pas de décision). The rules are pure
 functions over plain dicts so they can be tested on their own:
@@ -10,8 +11,8 @@ functions over plain dicts so they can be tested on their own:
 - a cell click cycles ``None -> 1 -> 0 -> None`` (``next_state``);
 - an arrow (a pupil's column within a domaine, an item row, a whole domaine) has its own state,
   starting at ``1``: a click sets every cell it covers to that state, then advances it the same
-  way (validé -> invalidé -> effacé -> validé...) (``apply_click``).
-
+  way (validé -> invalidé -> effacé -> validé...) (``apply_click``);
+- "Annuler" takes back the last clicks and arrows (``Draft.undo``, ``UNDO_LIMIT``).
 """
 
 from __future__ import annotations

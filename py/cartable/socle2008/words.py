@@ -1,6 +1,6 @@
 """The validation grid in words: what an arrow's next click will do, what a click undoes,
 what saving will lock. French sentences for tooltips, accessible names and the confirmation
-dialog; the rules themselves are in ``validation``.
+dialog; the rules themselves are in ``grid``.
 """
 
 from __future__ import annotations
