@@ -24,9 +24,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import call
+from helpers import FAST, call, patch_clock
 
-from cartable import _compat, api, bridge
+from cartable import api, bridge
 from cartable.accounts import passwords as accounts_passwords
 from cartable.accounts import signin
 from cartable.api import Api, run
@@ -37,7 +37,6 @@ CSV = (HERE / "fixtures/base_eleves/CSVExtraction.csv").read_bytes()
 SACOCHE_ZIP = (HERE / "fixtures/sacoche/import-sacoche_0_2012-06-15_10-30-00_1804289383.zip"
                ).read_bytes()
 NOW = datetime.datetime(2024, 6, 20, 16, 5, 9)
-FAST = 1000  # PBKDF2 iterations while testing
 
 DIRECTOR = {"login": "pau.martin", "password": "Directeur-2024"}
 MARIE = {"login": "mar.dupuis", "password": "Maitresse-2024"}
@@ -45,25 +44,9 @@ PIERRE = {"login": "pie.durand", "password": "Maitre-CM1-CM2"}
 LUC = {"login": "luc.petit", "password": "Remplacant-2024"}
 
 
-class Clock:
-    def __init__(self):
-        self.now = NOW
-
-    def advance(self, seconds: float) -> None:
-        self.now += datetime.timedelta(seconds=seconds)
-
-
-def _patch(mp: pytest.MonkeyPatch, clock: Clock) -> None:
-    mp.setattr(accounts_passwords, "ITERATIONS", FAST)
-    mp.setattr(_compat, "now", lambda: clock.now)
-    mp.setattr(_compat, "today", lambda: clock.now.date())
-
-
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    c = Clock()
-    _patch(monkeypatch, c)
-    return c
+def clock(clock):
+    return clock.set(NOW)
 
 
 def digest(path) -> str:
@@ -75,7 +58,8 @@ def digest(path) -> str:
 def base_school(tmp_path_factory):
     path = tmp_path_factory.mktemp("school") / "ecole.sqlite3"
     with pytest.MonkeyPatch.context() as mp:
-        _patch(mp, Clock())
+        mp.setattr(accounts_passwords, "ITERATIONS", FAST)
+        patch_clock(mp, NOW)
         a = Api(str(path))
         call(a, "app.setup", {"nom": "École Jules Ferry", "directeur": {
             "nom": "Martin", "prenom": "Paul", "password": DIRECTOR["password"]}})

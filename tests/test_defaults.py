@@ -9,15 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import call
 
 from cartable.accounts import passwords
-from cartable.api import Api, run
+from cartable.api import Api
 
 CSV = (Path(__file__).parent / "fixtures/base_eleves/CSVExtraction.csv").read_bytes()
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ import datetime
 import random
 
 import pytest
+from helpers import SchoolBuilder, call
 
-from cartable import _compat
-from cartable.accounts import passwords
-from cartable.api import Api, run
+from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
 from cartable.socle2008 import grid, referentiel
 from cartable.socle2008.grid import Draft, Layout, Target
@@ -26,27 +25,19 @@ ITEM = FIRST.items[0].id
 
 
 @pytest.fixture
-def api(tmp_path, monkeypatch):
+def api(tmp_path, clock):
     """Class 1 (CM2 A): Léa MARTIN (1), Hugo BERNARD (2), Emma ZOLA (3); the teacher
     mar.dupuis is its professeur principal."""
-    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
-    monkeypatch.setattr(_compat, "today", lambda: datetime.date(2026, 6, 12))
+    clock.set(datetime.date(2026, 6, 12))
     a = Api(str(tmp_path / "ecole.sqlite3"))
-    conn = a.db
-    conn.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (1, 18, 'CM2 A', 'CM2A')")
-    conn.executemany("INSERT INTO eleve (id, nom, prenom, classe_id) VALUES (?, ?, ?, 1)",
-                     [(1, "MARTIN", "Léa"), (2, "BERNARD", "Hugo"), (3, "ZOLA", "Emma")])
-    for login, role in (("dir", "directeur"), ("mar.dupuis", "professeur")):
-        conn.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-                     "VALUES (?, 'DUPUIS', 'Marie', ?, ?)",
-                     (role, login, run(passwords.hash_password("password1"))))
-    conn.execute("INSERT INTO affectation VALUES (2, 1, 1)")
+    build = SchoolBuilder(a)
+    build.classe("CM2 A", "CM2A", id=1)
+    for eid, nom, prenom in ((1, "MARTIN", "Léa"), (2, "BERNARD", "Hugo"), (3, "ZOLA", "Emma")):
+        build.eleve(nom, prenom, 1, id=eid)
+    build.director("dir", nom="DUPUIS", prenom="Marie")
+    build.assign(build.teacher("mar.dupuis"), 1, principal=True)
     yield a
     a.close()
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
 
 
 def login(api, who="mar.dupuis"):
@@ -204,9 +195,8 @@ def test_undo_and_preview_recheck_the_class(api):
 # -- what saving will lock ------------------------------------------------------------------
 
 
-def test_preview_lists_the_competences_that_saving_will_lock(api):
-    api.db.execute("INSERT INTO validation_competence VALUES (3, ?, 1, '2026-01-05', 'DIR')",
-                   (C2,))
+def test_preview_lists_the_competences_that_saving_will_lock(api, build):
+    build.competence(3, C2, 1, "2026-01-05", "DIR")
     token = login(api)
     open_grid(api, token, competence_id=None)
     empty = call(api, "validation.preview_save", {}, token)

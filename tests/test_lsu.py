@@ -7,9 +7,9 @@ import datetime
 from xml.etree import ElementTree as ET
 
 import pytest
-from lsu_helpers import CE2, LSU_XML, NS, ONDE_CSV, bilans_of, call, onde_ids_kept
+from helpers import call
+from lsu_helpers import CE2, LSU_XML, NS, ONDE_CSV, bilans_of, onde_ids_kept
 
-from cartable import _compat
 from cartable.accounts import passwords
 from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
@@ -21,10 +21,8 @@ TEACHER = {"login": "cla.lucas", "password": "Maitresse-2026"}
 
 
 @pytest.fixture(autouse=True)
-def fast_and_fixed(monkeypatch):
-    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
-    monkeypatch.setattr(_compat, "now", lambda: NOW)
-    monkeypatch.setattr(_compat, "today", lambda: NOW.date())
+def fixed(clock):
+    clock.set(NOW)
 
 
 @pytest.fixture(scope="module")

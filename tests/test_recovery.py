@@ -13,13 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import call
 
-from cartable import _compat
 from cartable.accounts import passwords, secours
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
 
-FAST = 1000
 NOW = datetime.datetime(2026, 11, 30, 8, 0, 0)
 CODE_RE = re.compile(r"[A-HJKMNP-Z2-9]{4}(-[A-HJKMNP-Z2-9]{4}){3}")
 SETUP = {"nom": "École Jules Ferry", "uai": "0441234A",
@@ -27,16 +26,9 @@ SETUP = {"nom": "École Jules Ferry", "uai": "0441234A",
                        "password": "Directrice-2026"}}
 
 
-class Clock:
-    now = NOW
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    monkeypatch.setattr(passwords, "ITERATIONS", FAST)
-    monkeypatch.setattr(_compat, "now", lambda: c.now)
-    return c
+def clock(clock):
+    return clock.set(NOW)
 
 
 @pytest.fixture
@@ -44,10 +36,6 @@ def api(tmp_path, clock):
     a = Api(str(tmp_path / "ecole.sqlite3"))
     yield a
     a.close()
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
 
 
 def dump(api):

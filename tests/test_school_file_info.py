@@ -3,9 +3,10 @@
 from pathlib import Path
 
 import pytest
+from helpers import SchoolBuilder, call
 
 from cartable.accounts import passwords
-from cartable.api import Api, run
+from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
 from cartable.school import file_info
 
@@ -18,10 +19,6 @@ OTHER = {"nom": "École Louise Michel", "uai": "0449999z",
 @pytest.fixture(autouse=True)
 def fast_hash(monkeypatch):
     monkeypatch.setattr(passwords, "ITERATIONS", 1000)
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
 
 
 def make(tmp_path: Path, name: str, setup=SETUP) -> tuple[Api, str]:
@@ -211,7 +208,5 @@ def test_before_automatic_saving_overwrites_a_file(tmp_path):
 
 
 def add_teacher(api):
-    hashed = run(passwords.hash_password("professeur1"))
-    api.db.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-                   "VALUES ('professeur', 'DUPUIS', 'Marie', 'mar.dupuis', ?)", (hashed,))
+    SchoolBuilder(api).teacher("mar.dupuis", "professeur1")
     return call(api, "auth.login", {"login": "mar.dupuis", "password": "professeur1"})["session"]

@@ -15,8 +15,7 @@ import os
 import sqlite3
 import tempfile
 
-from cartable import db
-from cartable._compat import now
+from cartable import _compat, db
 from cartable.errors import UserError
 from cartable.school import letterhead
 
@@ -38,7 +37,7 @@ _COUNTS = {
 
 def touch(conn: sqlite3.Connection) -> None:
     """Record now as the school's last change (its own small transaction)."""
-    stamp = now().replace(microsecond=0).isoformat()
+    stamp = _compat.now().replace(microsecond=0).isoformat()
     with db.transaction(conn):
         db.set_meta(conn, LAST_CHANGE, stamp)
 
