@@ -25,8 +25,8 @@ ARGS = ["nouvelle-ecole", "--nom", "École test", "--directeur-nom", "DURAND",
 
 def cli(*argv, stdin="") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "cartable", *map(str, argv)], input=stdin,
-                          check=False, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": PY},
-                          timeout=120)
+                          check=False, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": PY})
 
 
 def run(capsys, monkeypatch, *argv, stdin="") -> tuple[int, str, str]:

@@ -1,4 +1,4 @@
-"""``python -m cartable``: the command line (``cartable/cli/``, actions listed in ``cli/main.py``)."""
+"""``python -m cartable``: the command line (``cartable/cli/``; its actions: ``cli/main.py``)."""
 
 import sys
 

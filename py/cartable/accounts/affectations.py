@@ -9,8 +9,6 @@ from cartable.accounts.teachers import get_professeur
 from cartable.errors import UserError
 from cartable.school import roster
 
-# -- assignments ----------------------------------------------------------------------------
-
 
 def is_assigned(conn: sqlite3.Connection, user_id: int, classe_id: int) -> bool:
     return conn.execute(

@@ -11,8 +11,6 @@ from cartable.text import normalise
 LOGIN_RE = re.compile(r"[a-z0-9._-]{2,40}")
 
 
-# -- logins ---------------------------------------------------------------------------------
-
 def _letters(text: str) -> str:
     """Lower case, accents removed, only a-z and 0-9 kept (spaces, ' and - dropped)."""
     return normalise(text).replace(" ", "")

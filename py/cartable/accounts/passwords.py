@@ -24,9 +24,6 @@ PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 
 
-# -- passwords ------------------------------------------------------------------------------
-
-
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 

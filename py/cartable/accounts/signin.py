@@ -22,9 +22,6 @@ BAD_CREDENTIALS = (
 )
 
 
-# -- login / throttling ---------------------------------------------------------------------
-
-
 def insert_director(conn: sqlite3.Connection, nom: str, prenom: str, login: str,
                     password_hash: str, civilite: str = "",
                     secours_hash: str | None = None) -> None:

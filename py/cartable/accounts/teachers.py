@@ -13,8 +13,6 @@ from cartable.accounts.passwords import check_new_password, generate_password, h
 from cartable.errors import UserError
 from cartable.payload import payload_int
 
-# -- teachers -------------------------------------------------------------------------------
-
 
 def get_professeur(conn: sqlite3.Connection, prof_id) -> sqlite3.Row:
     pid = payload_int(prof_id, "professeur")

@@ -58,7 +58,8 @@ def read_password(stdin=None) -> str:
 
 
 def _check_target(path: str, shown: str) -> None:
-    """``path`` (``shown`` in messages) may receive a new school: absent, empty, or a school file without a school."""
+    """``path`` (``shown`` in messages) may receive a new school: absent, empty, or a school
+    file without a school."""
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         return
     with open(path, "rb") as f:

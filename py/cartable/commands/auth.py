@@ -1,4 +1,5 @@
-"""API commands ``auth.*``: signing in and out, passwords, the code de secours (docs/API.md "Accounts")."""
+"""API commands ``auth.*``: signing in and out, passwords, the code de secours (docs/API.md
+"Accounts")."""
 
 from __future__ import annotations
 

@@ -38,7 +38,8 @@ _IDENTITY_TEXT = re.compile(r"\s*<xs:(unique|key|keyref)\b.*?</xs:\1>", re.DOTAL
 
 @functools.lru_cache(maxsize=1)
 def xsd_text() -> str:
-    return importlib.resources.files("cartable.lsu").joinpath("schemas", XSD_NAME).read_text("utf-8")
+    schemas = importlib.resources.files("cartable.lsu").joinpath("schemas")
+    return schemas.joinpath(XSD_NAME).read_text("utf-8")
 
 
 @functools.lru_cache(maxsize=2)

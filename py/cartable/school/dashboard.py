@@ -7,8 +7,6 @@ import sqlite3
 from cartable.school.levels import PALIER_NIVEAU, list_niveaux, list_paliers
 from cartable.socle2008 import referentiel
 
-# -- overview (the director's home page) ----------------------------------------------------
-
 
 def overview(conn: sqlite3.Connection) -> dict:
     """Where the school stands in the procedure: counts for each step and, per active palier,

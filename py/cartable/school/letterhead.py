@@ -20,7 +20,7 @@ UAI_RE = re.compile(r"[0-9]{7}[A-Z]")
 UAI_LENGTH = 8  # what UAI_RE matches: 7 digits and a letter
 
 
-# -- identity -------------------------------------------------------------------------------
+# -- nom, UAI and director -----------------------------------------------------------------
 
 
 def get_school(conn: sqlite3.Connection) -> dict | None:

@@ -148,8 +148,8 @@ def page() -> dict:
 def render_markdown() -> str:
     """``docs/PROTECTION_DONNEES.md``: the same text as the screen."""
     out = [f"# {TITLE}", "",
-           ("<!-- Generated from py/cartable/school/protection_donnees.py (the app's page): edit it "
-           "there, then run `python -m cartable.school.protection_donnees > "
+           ("<!-- Generated from py/cartable/school/protection_donnees.py (the app's page): edit "
+           "it there, then run `python -m cartable.school.protection_donnees > "
            "docs/PROTECTION_DONNEES.md`. -->"), ""]
     for s in sections():
         out += [f"## {s['titre']}", ""]

@@ -9,8 +9,6 @@ from cartable.payload import payload_int
 from cartable.school.levels import NIVEAU_PALIER
 from cartable.text import CLASSE_INCONNUE
 
-# -- classes and pupils ---------------------------------------------------------------------
-
 
 def classe_id(conn: sqlite3.Connection, value) -> int:
     """The id of an existing class, from a payload value; a French UserError otherwise."""

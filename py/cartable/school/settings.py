@@ -10,9 +10,6 @@ from cartable.errors import UserError
 SETTINGS = {"professeurs_affectes_valident": False}
 
 
-# -- settings -------------------------------------------------------------------------------
-
-
 def get_settings(conn: sqlite3.Connection) -> dict:
     return {
         "professeurs_affectes_valident":
