@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from cartable import collation
 from cartable.errors import UserError
-from cartable.sacoche import container as sacoche_zip
+from cartable.sacoche import container
 from cartable.socle2008 import referentiel
 from cartable.text import plural, xml_escape
 
@@ -287,5 +287,5 @@ def export(
         )
     if random is None:
         random = secrets.randbelow(2**31)
-    return Export(sacoche_zip.zip_filename(now, random), sacoche_zip.make_zip(xml, now), xml,
+    return Export(container.zip_filename(now, random), container.make_zip(xml, now), xml,
                   **counts)

@@ -1,7 +1,7 @@
 """The SACoche validations file, import step 1: read and check the file (no database).
 
 The whole file is **refused** (``UserError``) for structural problems: the container's
-(``sacoche_zip``), a DTD or entity declaration (XXE, "billion laughs": refused by
+(``container``), a DTD or entity declaration (XXE, "billion laughs": refused by
 ``defusedxml``), malformed XML, a root other than ``<sacoche>``, no ``<eleve>`` at all.
 
 Problems in the data of one pupil **skip that pupil** (``FileEleve.error``): a bad ``id``
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from cartable.sacoche import container as sacoche_zip
+from cartable.sacoche import container
 from cartable.sacoche.export import MAX_INFO, SACOCHE_NAME_MAX, Decision
 from cartable.socle2008 import referentiel
 
@@ -131,26 +131,26 @@ def _keep(target: dict[int, Decision], key: int, dec: Decision, what: str, warni
 
 
 def _parse(data: bytes):
-    xml = sacoche_zip.extract_xml(data).lstrip(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    xml = container.extract_xml(data).lstrip(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     try:
         root = SafeET.fromstring(xml, forbid_dtd=True)
     except defusedxml.DefusedXmlException:
-        raise sacoche_zip.refuse(
+        raise container.refuse(
             "il contient une déclaration de type de document ou d'entités (DTD), refusée par "
             "sécurité."
         ) from None
     except SafeET.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
-        raise sacoche_zip.refuse(
+        raise container.refuse(
             f"le XML est mal formé (ligne {line}, colonne {column + 1}) : le fichier a sans "
             "doute été modifié ou tronqué."
         ) from None
     if root.tag != "sacoche":
-        raise sacoche_zip.refuse(
+        raise container.refuse(
             f"l'élément racine est <{str(root.tag)[:40]}> au lieu de <sacoche>.")
     nodes = root.findall("donnees/eleve")
     if not nodes:
-        raise sacoche_zip.refuse("il ne contient aucun élève.")
+        raise container.refuse("il ne contient aucun élève.")
     return nodes
 
 

@@ -9,7 +9,7 @@ import sqlite3
 
 from cartable.errors import UserError
 from cartable.school import letterhead, roster
-from cartable.socle2008 import decisions as socle2008_decisions
+from cartable.socle2008 import decisions
 
 TITRE = "Attestation de maîtrise des connaissances et compétences du socle commun"
 LIVRET = "Livret personnel de compétences"
@@ -36,13 +36,13 @@ def _signature(conn: sqlite3.Connection) -> str:
 def attestation(conn: sqlite3.Connection, classe_id: int, palier_id: int) -> dict:
     """Every active pupil of the class, in the order of the class list, with the palier's
     compétences and their validation as saved. Permission is the caller's business."""
-    palier = socle2008_decisions.active_palier(conn, palier_id)
-    classe = socle2008_decisions.classes_info(conn, [classe_id])
+    palier = decisions.active_palier(conn, palier_id)
+    classe = decisions.classes_info(conn, [classe_id])
     if not classe:
         raise UserError(
             "Cette classe n'existe pas (ou plus). Rechargez la liste des classes.")
     pupils = roster.list_eleves(conn, classe_id)
-    decisions = {
+    saved = {
         (r["eleve_id"], r["competence_id"]): (r["etat"], r["date"])
         for r in conn.execute(
             "SELECT v.eleve_id, v.competence_id, v.etat, v.date FROM validation_competence v "
@@ -56,7 +56,7 @@ def attestation(conn: sqlite3.Connection, classe_id: int, palier_id: int) -> dic
     for p in pupils:
         competences = []
         for c in palier.competences:
-            etat, date = decisions.get((p["id"], c.id), (None, None))
+            etat, date = saved.get((p["id"], c.id), (None, None))
             valid = etat == 1
             competences.append({
                 "id": c.id, "ref": c.ref, "nom": c.nom, "validee": valid,
