@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, call, onde_ids_kept
+from helpers import call
+from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, onde_ids_kept
 
 from cartable.accounts import passwords
 from cartable.api import Api

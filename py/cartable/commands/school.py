@@ -30,6 +30,7 @@ def _before_writing(data: bytes, current: dict, file_name, session) -> dict:
 
 
 def _may_manage_file(api, session) -> bool:
+    """The director, or anyone while no director can sign in (first start, a restore)."""
     if session is not None and session.is_director:
         return True
     return not letterhead.has_active_director(api.db)
