@@ -15,6 +15,8 @@ import pytest
 from helpers import file_hash
 
 from cartable.__main__ import main
+from cartable.cli import main as cli_main
+from cartable.cli import registry
 from cartable.cli import school as cli_school
 
 PY = str(Path(__file__).resolve().parent.parent / "py")
@@ -132,3 +134,12 @@ def test_missing_options_are_a_command_line_mistake(tmp_path, capsys):
     assert exc.value.code == 2
     assert "--directeur-nom" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_help_lists_every_action_once_in_its_order(capsys):
+    assert sorted(cli_main.ORDER) == sorted(registry.ACTIONS)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    places = [out.index(f"    {name}") for name in cli_main.ORDER]
+    assert places == sorted(places)
