@@ -18,9 +18,15 @@ Steps (each one says what it does):
 3. pre-compile the standard library and every wheel to ``.pyc`` with Pyodide's own
    interpreter, run under Node.js (start-up ~40% faster);
 4. embed every binary as a classic script ``assets/NAME.js`` (gzip + base64), because a page
-   opened from ``file://`` may load ``<script src>`` but may not ``fetch`` files;
-5. write ``index.html`` (with a Content-Security-Policy that allows no network at all), the
-   boot scripts and the UI files.
+   opened from ``file://`` may load ``<script src>`` but may not ``fetch`` files. At start-up
+   the worker imports the pure-Python wheels (the app's, defusedxml) from the wheel file itself,
+   a zip on ``sys.path`` (not unpacked); only sqlite3's wheel is unpacked (its ``.so``);
+5. bundle ``web/`` (ES modules) with esbuild into three classic scripts: ``boot.js``,
+   ``app.js`` (each with its ``.map``) and the worker (``assets/worker.js.js``, a string the
+   page starts the worker from). esbuild comes from ``web/node_modules`` (``npm ci`` from
+   ``web/package-lock.json``, run by ``.ci/setup``; its binary's sha256 is pinned here);
+6. write ``index.html`` (with a Content-Security-Policy that allows no network at all) and copy
+   the style sheets.
 
 Any hash mismatch stops the build with a clear message: nothing unverified is shipped.
 """
@@ -91,12 +97,12 @@ CORE_FILES = [
     "python_stdlib.zip",
     "pyodide-lock.json",
 ]
-# Pyodide packages shipped in dist, by when the browser loads them. Start-up ones are
-# unpacked by the worker itself (unpackArchive: faster than loadPackage); later ones are
-# loaded with pyodide.loadPackage once the app is ready.
+# Pyodide packages shipped in dist, by when the browser loads them. Start-up ones are put in
+# place by the worker itself (sqlite3's unpacked with unpackArchive, for its .so: faster than
+# loadPackage); later ones are loaded with pyodide.loadPackage once the app is ready.
 STARTUP_PACKAGES = ["sqlite3"]
 LATER_PACKAGES = ["pandas", "micropip"]  # loaded in the background once the app is ready
-EXTRA_WHEELS = ["defusedxml-0.7.1-py2.py3-none-any.whl"]  # pure Python, unpacked at start-up
+EXTRA_WHEELS = ["defusedxml-0.7.1-py2.py3-none-any.whl"]  # pure Python, imported from its zip at start-up
 # Pure Python, embedded as group "ondemand": never loaded at start-up; micropip installs them
 # when an LSU file is read or written (py/cartable/_compat.py XMLSCHEMA_WHEELS, same list).
 ON_DEMAND_WHEELS = ["elementpath-5.1.4-py3-none-any.whl", "xmlschema-4.3.2-py3-none-any.whl"]
@@ -373,7 +379,8 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
         "python": PYTHON_VERSION,
         "files": files,
         "laterPackages": LATER_PACKAGES,
-        # Unpacked into site-packages at start-up, in this order.
+        # Put in place at start-up, in this order: pure-Python wheels on sys.path as zips,
+        # the others unpacked into site-packages (web/worker/startup.js).
         "wheels": [f["name"] for f in files
                    if f["group"] == "startup" and f["name"].endswith(".whl")],
     }

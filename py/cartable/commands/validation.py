@@ -23,10 +23,12 @@ def _draft(session) -> validation.Draft:
     return draft
 
 
-def _grid(draft: validation.Draft) -> dict:
-    """The grid reply: the grid, each arrow's next action in words, what undo would do."""
+def _grid(draft: validation.Draft, is_director: bool) -> dict:
+    """The grid reply: the grid, each arrow's next action in words, what undo would do, and
+    the grid's sentences for the caller (``textes``)."""
     return {**draft.grid(), "arrow_labels": grid_words.arrow_labels(draft),
-            "undo": grid_words.undo_info(draft)}
+            "undo": grid_words.undo_info(draft),
+            "textes": grid_words.grid_texts(draft, is_director)}
 
 
 def _changes(draft: validation.Draft, cells: dict, arrow: str | None) -> dict:
@@ -76,7 +78,7 @@ def grid(api, payload, session):
         raise UserError("Choisissez une compétence (ou « Valider les compétences »).")
     draft = _build(api, session, payload, strict=True)
     session.state["draft"] = draft
-    return _grid(draft)
+    return _grid(draft, session.is_director)
 
 
 @command("validation.click")
@@ -132,7 +134,7 @@ def save(api, payload, session):
         result["grid"] = None
         return result
     session.state["draft"] = fresh
-    result["grid"] = _grid(fresh)
+    result["grid"] = _grid(fresh, session.is_director)
     return result
 
 
@@ -159,7 +161,7 @@ def restore_draft(api, payload, session):
     draft = _build(api, session, plain, strict=False)
     validation.restore(draft, plain)
     session.state["draft"] = draft
-    return _grid(draft)
+    return _grid(draft, session.is_director)
 
 
 @command("validation.attestation")

@@ -59,11 +59,10 @@ function leaveGuard(g) {
   };
 }
 
+/** The subtitle and the legend: the click cycle's help and the lock sentence for this user
+ *  are the core's (grid.textes, from grid_words.py). */
 function intro(grid) {
-  const director = Shell.isDirector();
-  const lockedText = grid.level !== "competences" ? "" : (director
-    ? " Une compétence validée est verrouillée pour les professeurs ; vous pouvez annuler une validation en cliquant sur la case."
-    : " Une compétence validée est verrouillée (« verrouillé ») : seul le directeur peut annuler cette validation.");
+  const { aide, verrou } = grid.textes;
   const subtitle = el("p", { class: "sous-titre" },
     el("strong", { text: grid.classe ? `Classe ${grid.classe.nom}` : "" }),
     grid.competence ? ` — ${grid.competence.nom}` : ` — Compétences du palier ${grid.palier_id}`);
@@ -71,7 +70,7 @@ function intro(grid) {
     el("span", { class: "pastille etat-valide", text: "✓" }), " validé  ",
     el("span", { class: "pastille etat-invalide", text: "✗" }), " invalidé  ",
     el("span", { class: "pastille etat-aucun", text: "?" }), " pas de décision. ",
-    `Un clic sur une case la fait passer de ? à ✓, puis ✗, puis ?. Les flèches règlent toute une colonne, une ligne ou tout le domaine (1er clic : tout valider, 2e : tout invalider, 3e : tout effacer). Au clavier : flèches pour se déplacer, Espace ou Entrée pour changer.${lockedText}`);
+    verrou ? `${aide} ${verrou}` : aide);
   return [subtitle, legend];
 }
 

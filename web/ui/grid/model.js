@@ -10,7 +10,6 @@ const ETATS = {
   0: { cls: "etat-invalide", sym: "✗", label: "invalidé", verb: "Invalidé" },
   null: { cls: "etat-aucun", sym: "?", label: "pas de décision", verb: "" },
 };
-const ARROW_ACTIONS = { 1: "tout valider", 0: "tout invalider", null: "tout effacer" };
 
 /** "1", "0" or "null": the key of ETATS for a state. */
 function etatKey(etat) {
@@ -87,4 +86,4 @@ function lockedFor(row, eleves) {
   return new Set(row.locked_for || []);
 }
 
-export { ETATS, ARROW_ACTIONS, etatKey, nextState, create, load, apply, arrowNext, blues, lockedFor };
+export { ETATS, etatKey, nextState, create, load, apply, arrowNext, blues, lockedFor };

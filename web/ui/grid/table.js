@@ -8,7 +8,7 @@
 import { el, clear } from "../../shared/dom.js";
 import { fullName, date } from "../format.js";
 import * as GridModel from "./model.js";
-import { ETATS, ARROW_ACTIONS, etatKey } from "./model.js";
+import { ETATS, etatKey } from "./model.js";
 import * as GridNav from "./nav.js";
 
 
@@ -52,13 +52,13 @@ function domaineBody(view, d) {
   const tb = el("tbody", { class: "domaine", "data-domaine": d.id });
   const hr = el("tr", { class: "ligne-domaine", role: "row" });
   const corner = arrowButton(view, "↘", { kind: "domaine", domaine_id: d.id }, `domaine:${d.id}`,
-    `Tout le domaine « ${d.nom} »`, "fleche-domaine");
+    "fleche-domaine");
   const navRow = [corner];
   hr.appendChild(el("th", { class: "entete-domaine", role: "rowheader", scope: "row" }, corner,
     el("span", { class: "nom-domaine", text: d.nom })));
   for (const e of eleves) {
     const b = arrowButton(view, "↓", { kind: "column", eleve_id: e.id, domaine_id: d.id }, `column:${d.id}:${e.id}`,
-      `${fullName(e)}, toute la colonne du domaine « ${d.nom} »`, "fleche-colonne");
+      "fleche-colonne");
     b.setAttribute("data-eleve", e.id);
     navRow.push(b);
     hr.appendChild(el("td", { class: "cellule-fleche", role: "gridcell" }, b));
@@ -73,7 +73,7 @@ function itemRow(view, r) {
   const eleves = view.model.grid.eleves;
   const locked = GridModel.lockedFor(r, eleves);
   const tr = el("tr", { role: "row", "data-row": r.id });
-  const rb = arrowButton(view, "→", { kind: "row", row_id: r.id }, `row:${r.id}`, `Toute la ligne « ${r.nom} »`, "fleche-ligne");
+  const rb = arrowButton(view, "→", { kind: "row", row_id: r.id }, `row:${r.id}`, "fleche-ligne");
   const rowNav = [rb];
   tr.appendChild(el("th", { class: "entete-ligne", role: "rowheader", scope: "row" }, rb,
     el("span", { class: "nom-ligne", text: r.nom })));
@@ -97,10 +97,9 @@ function itemRow(view, r) {
   return tr;
 }
 
-function arrowButton(view, symbol, target, key, label, cls) {
+function arrowButton(view, symbol, target, key, cls) {
   const b = el("button", { type: "button", class: `fleche ${cls}`, tabindex: "-1", text: symbol, "data-fleche": key });
   b._target = target;
-  b._label = label;
   b._key = key;
   view.arrowNodes[key] = b;
   paintArrow(view, b);
@@ -111,7 +110,7 @@ function paintArrow(view, b) {
   if (!b) return;
   const k = GridModel.arrowNext(view.model, b._key);
   // What the next click does, in the core's words ("Valider tout : la colonne de …").
-  const text = view.model.arrowLabels[b._key] || `${b._label} : prochain clic, ${ARROW_ACTIONS[k]}`;
+  const text = view.model.arrowLabels[b._key];
   b.setAttribute("aria-label", text);
   b.title = text;
   b.setAttribute("data-prochain", k);
@@ -123,6 +122,7 @@ function paintCell(view, key) {
   const td = view.nodes[key];
   if (!td) return;
   const model = view.model;
+  const texts = model.grid.textes; // the core's words for a locked cell (grid_words.py)
   const k = etatKey(model.cells[key]);
   const et = ETATS[k];
   td.classList.remove("etat-valide", "etat-invalide", "etat-aucun");
@@ -130,7 +130,7 @@ function paintCell(view, key) {
   td.setAttribute("data-etat", k);
   clear(td);
   td.appendChild(el("span", { class: "symbole", "aria-hidden": "true", text: et.sym }));
-  if (td._locked) td.appendChild(el("span", { class: "verrou", "aria-hidden": "true", text: "verrouillé" }));
+  if (td._locked) td.appendChild(el("span", { class: "verrou", "aria-hidden": "true", text: texts.verrouille }));
   const share = view.level === "competences" ? model.aid[key] : null;
   if (share && share.pourcentage !== undefined && share.pourcentage !== null) {
     td.appendChild(el("span", { class: "part", "aria-hidden": "true", text: `${Math.round(share.pourcentage)}\u202f%` }));
@@ -142,9 +142,9 @@ function paintCell(view, key) {
   else if (saved || k !== "null") title = `Modification non enregistrée (${et.label})`;
   else title = "Pas de décision";
   if (share && share.total !== undefined) title += ` — items validés : ${share.valides} sur ${share.total}`;
-  if (td._locked) title += " — verrouillé : seul le directeur peut annuler cette validation";
+  if (td._locked) title += ` — ${texts.verrouille_titre}`;
   td.title = title;
-  let aria = `${fullName(td._eleve)}, ${td._row.nom} : ${et.label}${td._locked ? " (verrouillé)" : ""}`;
+  let aria = `${fullName(td._eleve)}, ${td._row.nom} : ${et.label}${td._locked ? ` (${texts.verrouille})` : ""}`;
   if (stored) aria += `, ${title}`;
   if (share && share.total !== undefined) aria += `, ${share.valides} items validés sur ${share.total}`;
   td.setAttribute("aria-label", aria);
