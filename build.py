@@ -407,12 +407,8 @@ BUNDLES = {"boot.js": "boot/main.js", "worker.js": "worker/main.js", "app.js": "
 # esbuild, pinned by web/package-lock.json (npm's integrity hashes) and, for the binary that
 # build.py runs, by its sha256 here: platform -> (npm package, sha256 of its bin/esbuild).
 ESBUILD_VERSION = "0.28.2"
-ESBUILD_BINARIES = {
-    ("linux", "x86_64"): (
-        "@esbuild/linux-x64",
-        "e1698a3d5c6c0798fee4fd3b5cc816651f460c63d390a7a26ea4beb0b1884100",
-    ),
-}
+ESBUILD_BINARIES = {("linux", "x86_64"): (
+    "@esbuild/linux-x64", "e1698a3d5c6c0798fee4fd3b5cc816651f460c63d390a7a26ea4beb0b1884100")}
 ESBUILD_TARGET = "es2020"
 NODE_MODULES = WEB / "node_modules"  # npm ci in web/ (.ci/setup); never copied into dist
 
@@ -429,23 +425,20 @@ def web_file(name: str, listed_in: str) -> Path:
 def esbuild_binary() -> Path:
     """The esbuild executable installed in web/node_modules (``npm ci`` by .ci/setup), checked
     against the version and the sha256 pinned here."""
-    modules = NODE_MODULES
-    if not (modules / "esbuild" / "package.json").is_file():
+    if not (NODE_MODULES / "esbuild" / "package.json").is_file():
         raise BuildError("web/node_modules/esbuild is missing: run bash .ci/setup (it runs "
                          "npm ci in web/, from web/package-lock.json).")
-    version = json.loads((modules / "esbuild" / "package.json").read_text("utf-8"))["version"]
+    version = json.loads((NODE_MODULES / "esbuild" / "package.json").read_text("utf-8"))["version"]
     if version != ESBUILD_VERSION:
         raise BuildError(f"web/node_modules has esbuild {version}, build.py pins "
                          f"{ESBUILD_VERSION}: run bash .ci/setup again (npm ci in web/).")
     platform = (sys.platform, os.uname().machine if hasattr(os, "uname") else "")
-    if platform not in ESBUILD_BINARIES:
-        raise BuildError(f"no pinned esbuild binary for {platform[0]} {platform[1]}: add its "
-                         "npm package and sha256 to ESBUILD_BINARIES in build.py.")
-    package, digest = ESBUILD_BINARIES[platform]
-    binary = modules / package / "bin" / "esbuild"
-    if not binary.is_file():
-        raise BuildError(f"web/node_modules/{package} is missing: run bash .ci/setup.")
-    got = sha256_file(binary)
+    package, digest = ESBUILD_BINARIES.get(platform) or (None, None)
+    if package is None:
+        raise BuildError(f"no pinned esbuild binary for {' '.join(platform)}: add its npm "
+                         "package and sha256 to ESBUILD_BINARIES in build.py.")
+    binary = NODE_MODULES / package / "bin" / "esbuild"
+    got = sha256_file(binary) if binary.is_file() else "(missing: run bash .ci/setup)"
     if got != digest:
         raise BuildError(f"sha256 mismatch for web/node_modules/{package}/bin/esbuild:\n"
                          f"  expected {digest}\n  got      {got}\nRefusing to build with an "
@@ -464,8 +457,8 @@ def bundle(name: str, entry: str, out: Path, binary: Path) -> tuple[str, dict, l
          "--charset=utf8", "--sourcemap=external", "--sources-content=true",
          f"--metafile={target}.meta.json", f"--outfile={target}", "--log-level=warning",
          "--color=false", "--legal-comments=none",
-         f'--banner:js=/* Cartable {name}: built by build.py with esbuild from web/{entry}; '
-         'do not edit. */\n"use strict";'],
+         (f"--banner:js=/* Cartable {name}: built by build.py with esbuild from web/{entry}; "
+          'do not edit. */\n"use strict";')],
         cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0 or done.stderr.strip():
         raise BuildError(f"esbuild refused web/{entry} (or warned):\n{done.stderr.strip()}")

@@ -235,8 +235,8 @@ def test_every_web_file_is_an_es_module():
     for path in files:
         text = path.read_text("utf-8")
         assert "module.exports" not in text and "typeof module" not in text, path
-        assert re.search(r"^(import|export) ", text, re.M), path
-        assert not re.search(r"^const \w+ = \(\(\) => \{", text, re.M), path  # no namespace IIFE
+        assert re.search(r"^(import|export) ", text, re.MULTILINE), path
+        assert not re.search(r"^const \w+ = \(\(\) => \{", text, re.MULTILINE), path  # no namespace IIFE
     assert "node_modules" in (ROOT / ".gitignore").read_text()
 
 

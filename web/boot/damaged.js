@@ -39,15 +39,15 @@ function controls() {
 }
 
 function downloadChoice(ui, size) {
-  const download = ui.button("recuperation-telecharger", "Télécharger ces données (copie de secours)", "boot-button",
+  const button = ui.button("recuperation-telecharger", "Télécharger ces données (copie de secours)", "boot-button",
     () => ui.act("Préparation de la copie de secours…", async () => {
       const r = await BootLink.request(TO_WORKER.REPAIR, { action: "download" });
       download(r.data, r.filename, "application/octet-stream");
       ui.say(`La copie de secours « ${r.filename} » a été téléchargée. Gardez-la : ` +
         "un spécialiste pourra peut-être en récupérer une partie.");
     }));
-  if (!size) download.disabled = true;
-  return download;
+  if (!size) button.disabled = true;
+  return button;
 }
 
 function openChoice(ui) {
@@ -95,7 +95,7 @@ function show(msg) {
   $("boot").hidden = true;
   root.dataset.state = "recovery";
   const ui = controls();
-  const download = downloadChoice(ui, msg.size);
+  const downloadButton = downloadChoice(ui, msg.size);
   const { open, input } = openChoice(ui);
   const { fresh, confirmBox } = newSchoolChoice(ui);
   const size = msg.size ? ` (${(msg.size / 1024).toFixed(0)} Ko)` : "";
@@ -108,7 +108,7 @@ function show(msg) {
     el("p", { class: "boot-recovery-reason", text: `Détail : ${msg.reason || ""}` }),
     el("h2", { class: "boot-recovery-question", text: "Que voulez-vous faire ?" }),
     el("ol", { class: "boot-recovery-choices" },
-      el("li", {}, download, el("p", { text: "Gardez une copie de ces données " +
+      el("li", {}, downloadButton, el("p", { text: "Gardez une copie de ces données " +
         "(sur une clé USB, par exemple) avant toute autre chose." })),
       el("li", {}, open, input, el("p", { text: "Si vous avez enregistré le fichier de " +
         "l'école (ecole-cartable-….sqlite3), ouvrez-le : il remplace les données illisibles " +
@@ -120,7 +120,7 @@ function show(msg) {
       el("summary", { text: "Détails techniques" }),
       el("pre", { text: msg.detail || "" })));
   document.body.insertBefore(screen, $("app"));
-  (msg.size ? download : open).focus();
+  (msg.size ? downloadButton : open).focus();
 }
 
 export { show };

@@ -24,17 +24,17 @@ const TEXTS = {
 };
 
 /** The last changes made here could not be stored: offer them before anything else. */
-function rescueWarning(status) {
-  const rescue = el("button", { type: "button", class: "boot-button boot-danger", id: "onglet-secours",
+function memoryFileWarning(status) {
+  const downloadButton = el("button", { type: "button", class: "boot-button boot-danger", id: "onglet-secours",
     text: "Télécharger le fichier de l'école" });
-  rescue.addEventListener("click", () => {
+  downloadButton.addEventListener("click", () => {
     BootLink.request(TO_WORKER.MEMORY_FILE, {}).then((r) => download(r.data, r.filename, "application/octet-stream"),
       (e) => { status.textContent = e.message; });
   });
   return el("div", { class: "boot-other-tab-warning" },
     el("p", { text: "Attention : les dernières modifications faites dans cet onglet " +
       "n'avaient pas pu être enregistrées dans ce navigateur. Téléchargez le fichier de " +
-      "l'école pour les garder." }), rescue);
+      "l'école pour les garder." }), downloadButton);
 }
 
 /** {node, go (the main button), status} for `reason` "other" or "taken". */
@@ -47,7 +47,7 @@ function build(reason, persistError) {
     el("p", { class: "boot-error-text", text: t.text }),
     el("p", {}, go),
     el("p", { class: "boot-other-tab-hint", text: t.hint }),
-    reason === "taken" && persistError ? rescueWarning(status) : null,
+    reason === "taken" && persistError ? memoryFileWarning(status) : null,
     status);
   return { node, go, status };
 }

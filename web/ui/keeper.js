@@ -18,6 +18,7 @@
  *   Keeper.firstRunBlock(card)  the first-run screen's "Ouvrir un fichier d'école" part
  *   Keeper.download()           download the school file now (and record it)
  *   Keeper.opened(name)         a school file was just opened: nothing unsaved
+ *   Keeper.savingTexts()        the core's texts about saving (school.saving_texts), once loaded
  */
 import { el, append, button } from "../shared/dom.js";
 import { plural } from "./format.js";

@@ -11,6 +11,7 @@ import { TO_PAGE, TO_WORKER } from "../shared/protocol.js";
 import { worker } from "./state.js";
 import { receiveAsset } from "./assets.js";
 import { call, control, memoryFile } from "./commands.js";
+import { persist } from "./store.js";
 import { loadPandas, openAllowedNow, start } from "./startup.js";
 import { repair } from "./damaged.js";
 
@@ -50,3 +51,7 @@ self.onmessage = (event) => {
   const handler = HANDLERS[event.data.type];
   if (handler) handler(event.data);
 };
+
+// For tests and debugging (e2e/test_tabs.py: a command or a save reaching the worker directly,
+// after another tab took over): the worker's own entry points and its state.
+self.CartableWorker = { call, persist, state: worker };
