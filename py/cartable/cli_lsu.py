@@ -19,7 +19,12 @@ def add_parsers(sub) -> None:
     s.add_argument("--directeur-nom", metavar="NOM")
     s.add_argument("--directeur-prenom", metavar="PRENOM")
 
-    s = sub.add_parser("import-lsu", help="importer les bilans de fin de cycle 2 d'un fichier LSU")
+    s = sub.add_parser("periodes", help="périodes de l'année scolaire (livret scolaire)")
+    s.add_argument("periodes", nargs="*", metavar="DEBUT:FIN",
+                   help="une paire de dates AAAA-MM-JJ:AAAA-MM-JJ par période, dans l'ordre "
+                        "(sans paire : les périodes enregistrées)")
+
+    s = sub.add_parser("import-lsu", help="importer les bilans (de fin de cycle 2, périodiques) d'un fichier LSU")
     s.add_argument("file", metavar="FICHIER_XML")
     s.add_argument("--yes", action="store_true", help="appliquer (sinon : aperçu seulement)")
 
@@ -49,6 +54,34 @@ def _ecole(args, school) -> int:
         print(f"Directeur ou directrice : {d['civilite'] or '(civilité non indiquée)'} "
               f"{d['nom']} {d['prenom']}")
     return 0
+
+
+def _periodes(args, school) -> int:
+    if args.periodes:
+        pairs = []
+        for text in args.periodes:
+            start, sep, end = text.partition(":")
+            if not sep:
+                raise UserError(f"« {text[:40]} » n'est pas une période : écrivez DEBUT:FIN, par "
+                                "exemple 2025-09-01:2025-11-28.")
+            pairs.append([start, end])
+        result = school("periodes.set", {"periodes": pairs})
+        years = [result]
+        print(result["message"])
+    else:
+        years = school("periodes.list")["annees"]
+        if not years:
+            print("Aucune période enregistrée.")
+    for year in years:
+        print(f"Année scolaire {year['annee']} :")
+        for p in year["periodes"]:
+            print(f"  {p['nom']} : du {_fr(p['date_debut'])} au {_fr(p['date_fin'])}")
+    return 0
+
+
+def _fr(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
 
 
 def _import_lsu(args, school) -> int:
@@ -90,4 +123,5 @@ def _export_lsu(args, school) -> int:
     return 0
 
 
-ACTIONS = {"ecole": _ecole, "import-lsu": _import_lsu, "export-lsu": _export_lsu}
+ACTIONS = {"ecole": _ecole, "periodes": _periodes, "import-lsu": _import_lsu,
+           "export-lsu": _export_lsu}
