@@ -28,10 +28,19 @@ def add_parsers(sub) -> None:
     s.add_argument("file", metavar="FICHIER_XML")
     s.add_argument("--yes", action="store_true", help="appliquer (sinon : aperçu seulement)")
 
-    s = sub.add_parser("export-lsu", help="écrire le fichier LSU des bilans de fin de cycle 2")
+    s = sub.add_parser("export-lsu", help="écrire le fichier LSU (bilans de fin de cycle 2 ou "
+                                          "bilans périodiques)")
     s.add_argument("out_dir", metavar="DOSSIER", help="dossier où écrire le fichier XML")
     s.add_argument("--classe", action="append", metavar="NOM",
                    help="exporter cette classe (nom, référence ou libellé ONDE ; répétable)")
+    s.add_argument("--periode", type=int, metavar="N",
+                   help="les bilans périodiques de la période N (sans : les bilans de fin de "
+                        "cycle 2)")
+    s.add_argument("--millesime", metavar="AAAA",
+                   help="avec --periode : l'année de la rentrée (par défaut la plus récente "
+                        "qui a des périodes)")
+    s.add_argument("--bilans-cycle", action="store_true",
+                   help="avec --periode : ajouter au fichier les bilans de fin de cycle 2")
 
 
 def _ecole(args, school) -> int:
@@ -88,7 +97,10 @@ def _import_lsu(args, school) -> int:
     data = cli_files.read(args.file)
     result = school("lsu.import" if args.yes else "lsu.preview", {"data": data})
     for e in result["eleves"]:
-        line = f"  {e['nom']} {e['prenom']} (INE {e['ine']}) : {e['statut']}"
+        line = f"  {e['nom']} {e['prenom']} (INE {e['ine']})"
+        if e.get("periode"):
+            line += f", {e['periode']}"
+        line += f" : {e['statut']}"
         if e.get("raison"):
             line += f" — {e['raison']}"
         print(line)
@@ -109,7 +121,14 @@ def _print_preflight(report: dict) -> None:
 
 
 def _export_lsu(args, school) -> int:
-    payload = {"classes": args.classe} if args.classe else {}
+    payload: dict = {"classes": args.classe} if args.classe else {}
+    if args.periode is not None:
+        payload.update(periode=args.periode, bilans_cycle=args.bilans_cycle)
+        if args.millesime is not None:
+            payload["millesime"] = args.millesime
+    elif args.millesime is not None or args.bilans_cycle:
+        raise UserError("--millesime et --bilans-cycle vont avec --periode N (les bilans "
+                        "périodiques de la période N).")
     try:
         result = school("lsu.export", payload)
     except UserError as exc:

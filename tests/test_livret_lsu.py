@@ -1,0 +1,108 @@
+"""Done when: the shared example of bilans périodiques imports into the ONDE school and the export
+of period 1 carries the five bilans unchanged, valid against the schema — through the API and
+through the command line (a subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from lsu_helpers import FIXTURE_PERIODS, LIVRET_XML, NS, ONDE_CSV, call, periodic_of
+
+from cartable import accounts, lsu_schema
+from cartable.api import Api
+from cartable.errors import UserError
+from cartable.lsu import domaines
+
+PY = str(Path(__file__).resolve().parents[1] / "py")
+DIRECTOR = {"login": "sop.durand", "password": "Directrice-2026"}
+
+
+@pytest.fixture
+def school(tmp_path, monkeypatch):
+    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+    a = Api(str(tmp_path / "ecole.sqlite3"))
+    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
+        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "password": DIRECTOR["password"]}})
+    a.d = call(a, "auth.login", DIRECTOR)["session"]
+    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(), "filename": "CSVExtraction.csv"},
+         a.d)
+    yield a
+    a.close()
+
+
+def set_periods(a):
+    call(a, "periodes.set", {"periodes": [p.split(":") for p in FIXTURE_PERIODS]}, a.d)
+
+
+def test_the_example_imports_and_exports_unchanged(school):
+    set_periods(school)
+    preview = call(school, "lsu.preview", {"data": LIVRET_XML.read_bytes()}, school.d)
+    assert [(e["nom"], e["statut"], e["periode"]) for e in preview["eleves"]] == [
+        ("MERCIER", "ajouté", "Trimestre 1 2025-2026"), ("LEGRAND", "ajouté", "Trimestre 1 2025-2026"),
+        ("NICOLAS", "ajouté", "Trimestre 1 2025-2026"), ("LAURENT", "ajouté", "Trimestre 1 2025-2026"),
+        ("GUÉRIN", "ajouté", "Trimestre 1 2025-2026")]
+    assert school.db.execute("SELECT count(*) FROM bilan_periodique").fetchone()[0] == 0
+    done = call(school, "lsu.import", {"data": LIVRET_XML.read_bytes()}, school.d)
+    assert done["nb_importes"] == 5 and done["message"] == (
+        "Bilans périodiques importés : 5 ajoutés, 0 remplacé ; 0 inchangé, 0 ignoré (élève "
+        "inconnu de l'école).")
+    out = call(school, "lsu.export", {"periode": 1, "millesime": "2025"}, school.d)
+    assert out["filename"].startswith("LSU_bilans-periodiques_0441234C_2025-P1_")
+    assert lsu_schema.errors(out["data"]) == []
+    assert out["preflight"]["nb_exportables"] == 5
+    assert periodic_of(out["data"]) == periodic_of(LIVRET_XML.read_bytes())
+    order = [d.code for d in domaines.DOMAINES]
+    for b in ET.fromstring(out["data"]).iter(f"{{{NS['l']}}}bilan-periodique"):
+        codes = [a.get("code-domaine") for a in b.iter(f"{{{NS['l']}}}acquis")]
+        assert codes == sorted(codes, key=order.index)  # acquis in the domaines' order
+    # importing it again changes nothing: ours are as recent
+    again = call(school, "lsu.import", {"data": out["data"]}, school.d)
+    assert again["nb_importes"] == 0 and {e["statut"] for e in again["eleves"]} == {"inchangé"}
+
+
+def test_an_unknown_period_is_refused(school):
+    call(school, "periodes.set", {"periodes": [["2025-09-01", "2025-11-21"],
+                                               ["2025-11-24", "2026-03-06"],
+                                               ["2026-03-09", "2026-07-04"]]}, school.d)
+    with pytest.raises(UserError, match="période 1 sur 3 de 2025-2026 \\(du 01/09/2025 au "
+                                        "28/11/2025\\) du fichier n'est pas une période"):
+        call(school, "lsu.preview", {"data": LIVRET_XML.read_bytes()}, school.d)
+
+
+def _cli(*args, db):
+    env = {**os.environ, "PYTHONPATH": PY}
+    return subprocess.run([sys.executable, "-m", "cartable", "--db", str(db), *map(str, args)],
+                          check=False, capture_output=True, text=True, env=env)
+
+
+def test_the_same_through_the_command_line(tmp_path):
+    db = tmp_path / "ecole.sqlite3"
+    setup = {"nom": "École Jules Ferry", "directeur": {"nom": "Durand", "prenom": "Sophie",
+                                                       "password": DIRECTOR["password"]}}
+    for args in (("call", "app.setup", json.dumps(setup)),
+                 ("import-base-eleves", ONDE_CSV, "--yes"),
+                 ("ecole", "--uai", "0441234C", "--directeur-civilite", "MME"),
+                 ("periodes", *FIXTURE_PERIODS)):
+        r = _cli(*args, db=db)
+        assert r.returncode == 0, r.stderr
+    assert "Trimestre 1 : du 01/09/2025 au 28/11/2025" in r.stdout
+    r = _cli("import-lsu", LIVRET_XML, "--yes", db=db)
+    assert r.returncode == 0, r.stderr
+    assert "NICOLAS Jérôme (INE 4400069897A), Trimestre 1 2025-2026 : ajouté" in r.stdout
+    out_dir = tmp_path / "lsu"
+    r = _cli("export-lsu", out_dir, "--periode", 1, "--millesime", 2025, db=db)
+    assert r.returncode == 0, r.stderr
+    [written] = list(out_dir.iterdir())
+    assert written.suffix == ".xml" and f"Fichier écrit : {written.name}" in r.stdout
+    assert "Fichier LSU prêt : 5 bilans périodiques (trimestre 1 2025-2026)." in r.stdout
+    assert "Élèves non exportés (138) :" in r.stdout
+    assert "aucun bilan enregistré pour cette période" in r.stdout
+    data = written.read_bytes()
+    assert lsu_schema.errors(data) == []
+    assert periodic_of(data) == periodic_of(LIVRET_XML.read_bytes())
