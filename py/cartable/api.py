@@ -38,7 +38,7 @@ AREAS = {
     "base_eleves": ("base_eleves",), "validation": ("validation",), "sacoche": ("sacoche",),
     "ui": ("ui",), "bilan": ("lsu",), "lsu": ("lsu",), "socle2016": ("lsu",),
     "protection": ("protection",),
-    "periodes": ("periodes",),
+    "periodes": ("periodes",), "livret": ("livret",),
 }
 # Changes that are not the school's: they do not move its "last change" (school_file_info).
 NOT_SCHOOL_CHANGES = {"auth.login"}

@@ -84,6 +84,28 @@ def _fields(table: str) -> str:
     return ", ".join(w for w in FIELDS[table].values() if w) + "."
 
 
+def _donnees() -> dict:
+    """The section "Données concernées": every personal field, table by table."""
+    return {"titre": "Données concernées", "paragraphes": [
+        ("Cartable ne contient rien d'autre que ce qui suit : ni adresse, ni responsables "
+        "légaux, ni photo. Les appréciations écrites sont celles du livret scolaire. Les "
+        "modalités d'accompagnement du livret (PAP, PAI, PPRE, PPS, RASED, ULIS, UPE2A) "
+        "indiquent qu'un élève bénéficie d'un dispositif, parfois lié à sa santé ou à un "
+        "handicap (PAI, PPS) : seul le nom du dispositif est enregistré, jamais le "
+        "contenu du projet.")], "liste": [
+        "Élèves : " + _fields("eleve"),
+        "Décisions sur les items : " + _fields("validation_item"),
+        "Décisions sur les compétences : " + _fields("validation_competence"),
+        "Bilan de fin de cycle 2 (LSU) : " + _fields("bilan_cycle") + " Par composante : "
+        + _fields("bilan_position") + " Auteurs du bilan : " + _fields("bilan_auteur"),
+        "Livret scolaire, bilans périodiques (LSU) : " + _fields("bilan_periodique")
+        + " Par domaine : " + _fields("bilan_periodique_acquis") + " Parcours, modalités "
+        "et socle : " + _fields("bilan_periodique_extra") + " Auteurs du bilan : "
+        + _fields("bilan_periodique_auteur"),
+        "Personnels (directeur, professeurs) : " + _fields("utilisateur"),
+        "L'école : nom, numéro UAI, classes et niveaux, professeurs de chaque classe."]}
+
+
 def sections() -> list[dict]:
     """``[{"titre", "paragraphes": [str], "liste": [str]}]``: the page, in order."""
     minutes = accounts.LOCK_MAX_SECONDS // 60
@@ -96,24 +118,7 @@ def sections() -> list[dict]:
             "traitements tenu par l'autorité académique. Le responsable du traitement et la "
             "base légale (mission de service public d'enseignement) sont à confirmer avec le "
             "délégué à la protection des données (DPO) de l'académie.")], "liste": []},
-        {"titre": "Données concernées", "paragraphes": [
-            ("Cartable ne contient rien d'autre que ce qui suit : ni adresse, ni responsables "
-            "légaux, ni photo. Les appréciations écrites sont celles du livret scolaire. Les "
-            "modalités d'accompagnement du livret (PAP, PAI, PPRE, PPS, RASED, ULIS, UPE2A) "
-            "indiquent qu'un élève bénéficie d'un dispositif, parfois lié à sa santé ou à un "
-            "handicap (PAI, PPS) : seul le nom du dispositif est enregistré, jamais le "
-            "contenu du projet.")], "liste": [
-            "Élèves : " + _fields("eleve"),
-            "Décisions sur les items : " + _fields("validation_item"),
-            "Décisions sur les compétences : " + _fields("validation_competence"),
-            "Bilan de fin de cycle 2 (LSU) : " + _fields("bilan_cycle") + " Par composante : "
-            + _fields("bilan_position") + " Auteurs du bilan : " + _fields("bilan_auteur"),
-            "Livret scolaire, bilans périodiques (LSU) : " + _fields("bilan_periodique")
-            + " Par domaine : " + _fields("bilan_periodique_acquis") + " Parcours, modalités "
-            "et socle : " + _fields("bilan_periodique_extra") + " Auteurs du bilan : "
-            + _fields("bilan_periodique_auteur"),
-            "Personnels (directeur, professeurs) : " + _fields("utilisateur"),
-            "L'école : nom, numéro UAI, classes et niveaux, professeurs de chaque classe."]},
+        _donnees(),
         {"titre": "Où sont les données", "paragraphes": [], "liste": [
             ("Dans ce navigateur, sur cet ordinateur : le stockage du navigateur (IndexedDB, "
             "base « cartable ») dans le profil de la session de l'ordinateur. Rien n'est "
