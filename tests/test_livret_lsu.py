@@ -12,7 +12,16 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from lsu_helpers import FIXTURE_PERIODS, LIVRET_XML, NS, ONDE_CSV, call, periodic_of
+from lsu_helpers import (
+    FIXTURE_PERIODS,
+    LIVRET_XML,
+    LSU_XML,
+    NS,
+    ONDE_CSV,
+    bilans_of,
+    call,
+    periodic_of,
+)
 
 from cartable import accounts, lsu_schema
 from cartable.api import Api
@@ -106,3 +115,45 @@ def test_the_same_through_the_command_line(tmp_path):
     data = written.read_bytes()
     assert lsu_schema.errors(data) == []
     assert periodic_of(data) == periodic_of(LIVRET_XML.read_bytes())
+
+
+def test_one_file_carries_both_kinds_and_reads_back(school, tmp_path):
+    set_periods(school)
+    call(school, "lsu.import", {"data": LSU_XML.read_bytes()}, school.d)
+    call(school, "lsu.import", {"data": LIVRET_XML.read_bytes()}, school.d)
+    classes = call(school, "lsu.classes", {"periode": 1}, school.d)
+    assert sum(c["nb_bilans"] for c in classes) == 5 and {c["niveau"] for c in classes} == {
+        "CP", "CE1", "CE2", "CM1", "CM2"}
+    out = call(school, "lsu.export", {"periode": 1, "bilans_cycle": True}, school.d)
+    data = out["data"]
+    assert lsu_schema.errors(data) == []
+    assert periodic_of(data) == periodic_of(LIVRET_XML.read_bytes())
+    assert bilans_of(data) == bilans_of(LSU_XML.read_bytes())
+    ines = [e.get("ine") for e in ET.fromstring(data).iter(f"{{{NS['l']}}}eleve")]
+    assert len(ines) == len(set(ines)) == 10  # NICOLAS Jérôme has both kinds, listed once
+    assert "5 bilans périodiques (trimestre 1 2025-2026) et 6 bilans de fin de cycle 2" in out[
+        "message"]
+    assert out["preflight"]["bilans_cycle"]["nb_exportables"] == 6
+    # another copy of the school reads both
+    other = Api(str(tmp_path / "autre.sqlite3"))
+    try:
+        call(other, "app.setup", {"nom": "École", "directeur": {
+            "nom": "Durand", "prenom": "Sophie", "password": DIRECTOR["password"]}})
+        d = call(other, "auth.login", DIRECTOR)["session"]
+        call(other, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
+                                          "filename": "CSVExtraction.csv"}, d)
+        call(other, "periodes.set", {"periodes": [p.split(":") for p in FIXTURE_PERIODS]}, d)
+        got = call(other, "lsu.import", {"data": data}, d)
+        assert got["nb_importes"] == 11
+        assert sorted(e["bilan"] for e in got["eleves"]) == ["fin de cycle 2"] * 6 + [
+            "périodique"] * 5
+    finally:
+        other.close()
+
+
+def test_a_pupil_outside_cp_cm2_is_ignored(school):
+    set_periods(school)
+    school.db.execute("UPDATE eleve SET classe_id = NULL, actif = 0 WHERE ine = '4400000000A'")
+    got = call(school, "lsu.preview", {"data": LIVRET_XML.read_bytes()}, school.d)
+    mael = next(e for e in got["eleves"] if e["ine"] == "4400000000A")
+    assert mael["statut"] == "ignoré" and "aucune classe" in mael["raison"]

@@ -138,6 +138,9 @@ def _export_lsu(args, school) -> int:
     cli_files.write_into(args.out_dir, result["filename"], result["data"])
     print(result["message"])
     _print_preflight(result["preflight"])
+    if "bilans_cycle" in result["preflight"]:
+        print("Bilans de fin de cycle 2 :")
+        _print_preflight(result["preflight"]["bilans_cycle"])
     print(f"Fichier écrit : {result['filename']}")
     return 0
 

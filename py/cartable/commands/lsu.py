@@ -126,7 +126,13 @@ def _classe_ids(api, payload, session) -> list[int] | None:
 
 @command("lsu.classes", role="directeur")
 def lsu_classes(api, payload, session):
-    """The classes an export can choose from: those with CE2 pupils or saved bilans."""
+    """The classes an export can choose from: those with CE2 pupils or saved bilans; with a
+    period (as ``lsu.export``), the classes of CP to CM2 and their bilans of that period."""
+    periode = _periode(api, payload)
+    if periode is not None:
+        from ..lsu import livret_export
+
+        return livret_export.export_classes(api.db, periode)
     return lsu_file.export_classes(api.db)
 
 

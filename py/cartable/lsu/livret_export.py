@@ -72,6 +72,18 @@ def pupils(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | N
     return out
 
 
+def export_classes(conn: sqlite3.Connection, periode: Periode) -> list[dict]:
+    """The classes of CP to CM2, with their pupils and bilans of ``periode``."""
+    rows = conn.execute(
+        "SELECT c.id, c.nom, n.ref AS niveau, c.id_onde, "
+        "(SELECT count(*) FROM eleve e WHERE e.classe_id = c.id AND e.actif = 1) AS nb_eleves, "
+        "(SELECT count(*) FROM eleve e JOIN bilan_periodique b ON b.eleve_id = e.id "
+        "WHERE e.classe_id = c.id AND e.actif = 1 AND b.periode_id = ?) AS nb_bilans "
+        "FROM classe c JOIN niveau n ON n.id = c.niveau_id ORDER BY n.ordre, "
+        "c.nom COLLATE FR, c.id", (periode.id,)).fetchall()
+    return [dict(r) for r in rows if D.cycle_of(r["niveau"]) is not None]
+
+
 def _check(p: Pupil, ines: dict[str, int]) -> None:
     p.problemes = livret.missing(p.bilan, p.livret_classe, p.cycle)
     if not p.ine:
@@ -307,7 +319,9 @@ def export(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | N
     ok = [p for p in found if not p.problemes]
     cycle = []
     if with_cycle:
-        cycle = [p for p in lsu_file.checked_pupils(conn, classe_ids) if not p.problemes]
+        checked = lsu_file.checked_pupils(conn, classe_ids)
+        report["bilans_cycle"] = lsu_file._preflight_json(conn, checked)
+        cycle = [p for p in checked if not p.problemes]
     if not ok:
         raise UserError(f"Aucun bilan périodique n'est complet pour la période "
                         f"« {periode.nom} {school_year(periode.millesime)} » dans les classes choisies : rien "

@@ -308,6 +308,11 @@ def plan(conn: sqlite3.Connection, found: Periodic) -> Plan:
             continue
         report.update(nom=row["nom"], prenom=row["prenom"], classe=row["classe"],
                       eleve_id=row["id"])
+        if D.cycle_of(row["niveau"]) is None:
+            report.update(statut="ignoré", raison=(
+                f"l'élève est en {row['niveau']} : le livret scolaire va du CP au CM2"
+                if row["niveau"] else "l'élève n'est dans aucune classe de l'école"))
+            continue
         _check_cycle(f, row)
         mine = livret.load(conn, [row["id"]], period.id).get(row["id"])
         if mine is not None and mine.date_creation >= f.bilan.date_creation:
@@ -328,9 +333,6 @@ def plan(conn: sqlite3.Connection, found: Periodic) -> Plan:
 def _check_cycle(f: FileBilan, row: dict) -> None:
     cycle = D.cycle_of(row["niveau"])
     who = f"{row['nom']} {row['prenom']}"
-    if cycle is None:
-        raise UserError(f"{who} est en {row['niveau'] or 'classe inconnue'} : le livret scolaire "
-                        "concerne les élèves du CP au CM2. Le fichier est refusé.")
     allowed = {d.code for d in D.domaines_of(cycle)} | {
         s.code for d in D.domaines_of(cycle) for s in d.of_cycle(cycle)}
     for code in f.codes:
