@@ -206,3 +206,34 @@ def test_elements_are_suggested_from_the_previous_period_and_the_same_niveau(sch
     with pytest.raises(UserError, match="compte 301 caractères"):
         call(a, "livret.set_elements", {"classe_id": a.cm1, "periode_id": ps[2],
                                         "elements": {"FRA-LEC": ["x" * 301]}}, a.t)
+
+
+def test_the_printed_livret(school):
+    a = school
+    p1 = call(a, "livret.choices", {}, a.t)["defaut"]["periode_id"]
+    call(a, "livret.set_elements", {"classe_id": a.cm1, "periode_id": p1, "elements": {
+        "FRA-LEC": ["Lire un roman"], "MAT-NBC": ["Fractions"], "EPS-RAC": ["Courir"]},
+        "parcours": {"PAR_ART": "Visite du musée."}}, a.t)
+    grid = call(a, "livret.grid", {"classe_id": a.cm1, "periode_id": p1}, a.t)
+    first = grid["eleves"][0]["id"]
+    for code, value in (("FRA-LEC", 3), ("MAT-NBC", 4), ("EPS-RAC", 2)):
+        call(a, "livret.click", {"target": {"kind": "cell", "eleve_id": first, "code": code,
+                                            "valeur": value}}, a.t)
+    call(a, "livret.texts", {"eleve_id": first, "appreciation_generale": "Bien.",
+                             "appreciations": {"EPS-RAC": "Endurante."}}, a.t)
+    call(a, "livret.save", {}, a.t)
+    page = call(a, "livret.print", {"classe_id": a.cm1, "periode_id": p1}, a.t)
+    assert page["titre"] == "Livret scolaire — Trimestre 1 2025-2026"
+    assert page["nb_non_complets"] == 10 and len(page["eleves"]) == 1
+    [e] = page["eleves"]
+    fra = next(d for d in e["domaines"] if d["code"] == "FRA-RAC")
+    assert fra["sous_domaines"] == [{"code": "FRA-LEC", "nom": "Lecture et compréhension de "
+                                     "l'écrit", "elements": ["Lire un roman"], "position": 3,
+                                     "position_nom": "Objectifs d'apprentissage atteints"}]
+    eps = next(d for d in e["domaines"] if d["code"] == "EPS-RAC")
+    assert eps["appreciation"] == "Endurante." and eps["rubrique"]["position"] == 2
+    assert e["parcours"] == [{"code": "PAR_ART", "nom": "Parcours d'éducation artistique et "
+                              "culturelle", "projet": "Visite du musée.", "commentaire": ""}]
+    assert e["enseignants"] == "Mme Claire LUCAS" and page["directeur"] == "Mme Sophie DURAND"
+    assert len(call(a, "livret.print", {"classe_id": a.cm1, "periode_id": p1, "tous": True},
+                    a.t)["eleves"]) == 11

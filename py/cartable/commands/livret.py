@@ -130,3 +130,13 @@ def progress(api, payload, session):
     ps = periodes.periods_of(api.db, str(millesime)) if millesime else []
     return {"millesime": millesime, **livret_classes.progress(
         api.db, api.allowed_classes(session), ps)}
+
+
+@command("livret.print")
+def print_(api, payload, session):
+    """The class's livrets of the period as printed for the families (complete ones, or all
+    with ``tous``)."""
+    from ..lsu import livret_print
+
+    classe_id, periode = _class_and_period(api, payload, session)
+    return livret_print.printable(api.db, classe_id, periode, bool(payload.get("tous")))
