@@ -237,3 +237,28 @@ def test_the_printed_livret(school):
     assert e["enseignants"] == "Mme Claire LUCAS" and page["directeur"] == "Mme Sophie DURAND"
     assert len(call(a, "livret.print", {"classe_id": a.cm1, "periode_id": p1, "tous": True},
                     a.t)["eleves"]) == 11
+
+
+def test_a_draft_survives_a_reload(school):
+    a = school
+    p1 = call(a, "livret.choices", {}, a.t)["defaut"]["periode_id"]
+    grid = call(a, "livret.grid", {"classe_id": a.cm1, "periode_id": p1}, a.t)
+    first = grid["eleves"][0]["id"]
+    call(a, "livret.click", {"target": {"kind": "rubrique", "code": "MAT-GEO"}}, a.t)
+    call(a, "livret.texts", {"eleve_id": first, "appreciation_generale": "Bien.",
+                             "modalites": {"PPRE": "Maths"}, "elements": {"MAT-GEO": ["Cubes"]}},
+         a.t)
+    plain = call(a, "livret.draft", {}, a.t)
+    assert plain["version"] == 1 and len(plain["eleves"]) == 11
+    assert plain["arrows"] == {"rubrique:MAT-GEO": 2}
+    call(a, "livret.discard", {}, a.t)
+    assert call(a, "livret.draft", {}, a.t) is None
+    plain["eleves"][str(first)]["cells"]["QLM-VMO"] = 3  # another cycle's: ignored
+    plain["eleves"]["999999"] = {"cells": {"MAT-GEO": 4}}  # not in the class: ignored
+    again = call(a, "livret.restore_draft", {"draft": plain}, a.t)
+    assert again["dirty"] == 11 and again["arrows"]["rubrique:MAT-GEO"] == 2
+    assert again["cells"][f"{first}:MAT-GEO"] == 1 and f"{first}:QLM-VMO" not in again["cells"]
+    assert again["textes"][str(first)]["modalites"] == {"PPRE": "Maths"}
+    assert again["textes"][str(first)]["elements"] == {"MAT-GEO": ["Cubes"]}
+    with pytest.raises(UserError, match="brouillon enregistré par le navigateur est illisible"):
+        call(a, "livret.restore_draft", {"draft": {"version": 2}}, a.t)

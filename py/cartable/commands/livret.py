@@ -104,6 +104,25 @@ def discard(api, payload, session):
     return {}
 
 
+@command("livret.draft")
+def draft_(api, payload, session):
+    current = session.state.get("livret")
+    return None if current is None else livret_grid.to_plain(current)
+
+
+@command("livret.restore_draft")
+def restore_draft(api, payload, session):
+    plain = payload.get("draft")
+    if not isinstance(plain, dict) or plain.get("version") != 1:
+        raise UserError("Le brouillon enregistré par le navigateur est illisible : il est "
+                        "ignoré. Affichez à nouveau le livret.")
+    classe_id, periode = _class_and_period(api, plain, session)
+    draft = livret_grid.build_draft(api.db, classe_id, periode)
+    livret_grid.restore(draft, plain)
+    session.state["livret"] = draft
+    return draft.grid()
+
+
 @command("livret.elements")
 def elements(api, payload, session):
     classe_id, periode = _class_and_period(api, payload, session)

@@ -184,6 +184,55 @@ class Draft:
         }
 
 
+def to_plain(draft: Draft) -> dict:
+    """The draft's changes as plain data (the browser keeps it across an accidental reload)."""
+    pupils = {}
+    for eid in draft.dirty():
+        w = draft.work[eid]
+        pupils[str(eid)] = {"cells": {c: a.position for c, a in w.acquis.items()
+                                      if a.position is not None}, "textes": draft.texts(eid)}
+    return {"version": 1, "classe_id": draft.classe["id"], "periode_id": draft.periode.id,
+            "eleves": pupils, "arrows": {k: v for k, v in draft.arrows.items()
+                                         if v != D.ARROW_START}}
+
+
+def restore(draft: Draft, plain: dict) -> None:
+    """Re-apply ``to_plain``'s changes; pupils no longer in the class, rubriques outside a
+    pupil's cycle and bad values are ignored (the saved state stays for them)."""
+    pupils = plain.get("eleves") if isinstance(plain.get("eleves"), dict) else {}
+    for key, change in pupils.items():
+        eid = int(key) if str(key).isdigit() else None
+        if eid not in draft.work or not draft.cycle.get(eid) or not isinstance(change, dict):
+            continue
+        saved = draft.saved.get(eid)
+        fresh = livret.Bilan(eid, draft.periode.id)
+        if saved is not None:  # its dates and authors stay until saved again
+            fresh = copy.deepcopy(saved)
+            fresh.appreciation, fresh.acquis = "", {}
+            fresh.parcours, fresh.modalites, fresh.socle = {}, {}, {}
+        draft.work[eid] = fresh
+        try:
+            set_texts(draft, eid, _texts_values(change.get("textes")))
+        except UserError:
+            draft.work[eid] = copy.deepcopy(saved) if saved else livret.Bilan(eid,
+                                                                              draft.periode.id)
+            continue
+        cells = change.get("cells") if isinstance(change.get("cells"), dict) else {}
+        for code, value in cells.items():
+            if code in D.rubriques(draft.cycle[eid]) and value in D.CYCLE:
+                draft._set((eid, code), value)
+    arrows = plain.get("arrows") if isinstance(plain.get("arrows"), dict) else {}
+    valid = set(draft.arrow_keys())
+    draft.arrows.update({k: v for k, v in arrows.items() if k in valid and v in D.CYCLE})
+
+
+def _texts_values(textes) -> dict:
+    if not isinstance(textes, dict):
+        return {}
+    return {k: textes[k] for k in ("appreciation_generale", "appreciations", "parcours",
+                                   "modalites", "socle", "elements") if k in textes}
+
+
 def _person(p: dict) -> str:
     civ = {"M": "M.", "MME": "Mme"}.get(p.get("civilite") or "", "")
     return " ".join(x for x in (civ, p["prenom"], p["nom"]) if x)
