@@ -157,3 +157,25 @@ def test_a_pupil_outside_cp_cm2_is_ignored(school):
     got = call(school, "lsu.preview", {"data": LIVRET_XML.read_bytes()}, school.d)
     mael = next(e for e in got["eleves"] if e["ine"] == "4400000000A")
     assert mael["statut"] == "ignoré" and "aucune classe" in mael["raison"]
+
+
+def test_command_line_refusals_are_french_and_write_nothing(school, tmp_path, capsys):
+    from cartable.__main__ import main
+
+    db = school.path  # the command line opens its own connection
+    out = tmp_path / "out"
+    assert main(["--db", db, "export-lsu", str(out), "--periode", "1"]) == 1
+    assert "L'école n'a pas encore de périodes" in capsys.readouterr().err
+    assert main(["--db", db, "export-lsu", str(out), "--millesime", "2025"]) == 1
+    assert "--millesime et --bilans-cycle vont avec --periode N" in capsys.readouterr().err
+    assert main(["--db", db, "periodes", *FIXTURE_PERIODS]) == 0
+    assert main(["--db", db, "export-lsu", str(out), "--periode", "4"]) == 1
+    assert "compte 3 périodes : il n'y a pas de période 4" in capsys.readouterr().err
+    assert main(["--db", db, "export-lsu", str(out), "--periode", "1", "--millesime",
+                 "2024"]) == 1
+    assert "L'année scolaire 2024-2025 n'a pas de périodes" in capsys.readouterr().err
+    assert main(["--db", db, "export-lsu", str(out), "--periode", "1"]) == 1
+    captured = capsys.readouterr()
+    assert "Aucun bilan périodique n'est complet" in captured.err
+    assert "Élèves non exportés (143) :" in captured.out
+    assert not out.exists()
