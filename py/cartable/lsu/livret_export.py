@@ -12,6 +12,7 @@ the domaines' order; ``date-scolarite`` is the period's start unless the bilan s
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import sqlite3
 from dataclasses import dataclass, field
@@ -143,6 +144,7 @@ def _check_parcours(found: list[Pupil]) -> None:
                             "caractères : LSU n'en accepte qu'un par classe")
 
 
+@functools.lru_cache(maxsize=4096)
 def element_id(libelle: str) -> str:
     return "EP" + hashlib.sha1(libelle.encode("utf-8")).hexdigest()[:12]
 
