@@ -179,3 +179,20 @@ def test_command_line_refusals_are_french_and_write_nothing(school, tmp_path, ca
     assert "Aucun bilan périodique n'est complet" in captured.err
     assert "Élèves non exportés (143) :" in captured.out
     assert not out.exists()
+
+
+def test_elements_and_positionnement_on_a_domaine_with_sous_domaines_are_kept(school):
+    """LSU accepts the élément and the positionnement on the domaine itself (another
+    application's file): imported and exported as they were."""
+    set_periods(school)
+    text = LIVRET_XML.read_text("utf-8").replace(
+        '<acquis code-domaine="MAT-RAC">\n      <sous-domaines>\n       <sous-domaine '
+        'code-domaine="MAT-NBC" element-programme-refs="EP9ec22d313250" positionnement="4"/>',
+        '<acquis code-domaine="MAT-RAC" element-programme-refs="EP9ec22d313250" '
+        'positionnement="2">\n      <sous-domaines>\n       <sous-domaine '
+        'code-domaine="MAT-NBC" element-programme-refs="EP9ec22d313250" positionnement="4"/>', 1)
+    assert 'code-domaine="MAT-RAC" element-programme-refs' in text
+    call(school, "lsu.import", {"data": text.encode()}, school.d)
+    out = call(school, "lsu.export", {"periode": 1}, school.d)
+    assert lsu_schema.errors(out["data"]) == []
+    assert periodic_of(out["data"]) == periodic_of(text.encode())

@@ -208,7 +208,7 @@ def complete_domaines(b: Bilan, c: Classe, cycle: int) -> list[str]:
     (1–4) with at least one élément de programme (on the domaine or a sous-domaine)."""
     out = []
     for d in D.domaines_of(cycle):
-        codes = [s.code for s in d.of_cycle(cycle)] or [d.code]
+        codes = [d.code] + [s.code for s in d.of_cycle(cycle)]
         a = b.acquis.get(d.code)
         positioned = any((b.acquis.get(k) or Acquis()).position in (1, 2, 3, 4)
                          and elements_of(b, c, k) for k in codes)
@@ -226,6 +226,7 @@ def missing(b: Bilan | None, c: Classe, cycle: int | None) -> list[str]:
         return ["aucun bilan enregistré pour cette période"]
     out = []
     rubriques = D.rubriques(cycle)
+    rubriques += [d.code for d in D.domaines_of(cycle) if d.code not in rubriques]
     bare = [D.label(k) for k in rubriques
             if (b.acquis.get(k) or Acquis()).position in (1, 2, 3, 4)
             and not elements_of(b, c, k)]

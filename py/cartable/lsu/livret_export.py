@@ -177,8 +177,9 @@ def _acquis_lines(p: Pupil) -> list[str]:
             continue
         lines = [f"       <sous-domaine {A(code_domaine=s.code, **attrs)}/>" for s in subs
                  if (attrs := _rubrique_attrs(p, s.code)) is not None]
-        if lines or appr:
-            out.append(f'     <acquis {A(code_domaine=d.code)}>')
+        own = _rubrique_attrs(p, d.code) if d.code in p.bilan.acquis else None  # (imported)
+        if lines or appr or own:
+            out.append(f'     <acquis {A(code_domaine=d.code, **(own or {}))}>')
             out += appr
             if lines:
                 out += ["      <sous-domaines>", *lines, "      </sous-domaines>"]
