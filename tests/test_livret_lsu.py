@@ -196,3 +196,19 @@ def test_elements_and_positionnement_on_a_domaine_with_sous_domaines_are_kept(sc
     out = call(school, "lsu.export", {"periode": 1}, school.d)
     assert lsu_schema.errors(out["data"]) == []
     assert periodic_of(out["data"]) == periodic_of(text.encode())
+
+
+def test_an_incomplete_bilan_is_imported_and_stays_out_of_the_export(school):
+    set_periods(school)
+    text = LIVRET_XML.read_text("utf-8").replace(
+        '     <acquis code-domaine="EPS-RAC" element-programme-refs="EPa6ca1b51b603" '
+        'positionnement="3"/>\n     <acquis code-domaine="EMC-RAC">\n      <appreciation>Maël '
+        'respecte les règles de vie de la classe.</appreciation>\n     </acquis>\n', "", 1)
+    got = call(school, "lsu.import", {"data": text.encode()}, school.d)
+    assert got["nb_importes"] == 5
+    out = call(school, "lsu.export", {"periode": 1}, school.d)
+    assert "4400000000A" not in periodic_of(out["data"]) and len(periodic_of(out["data"])) == 4
+    mael = next(e for e in out["preflight"]["eleves"] if e["ine"] == "4400000000A")
+    assert mael["problemes"] == [
+        "2 domaines complets sur les 3 exigés (un domaine est complet avec une appréciation, ou "
+        "un positionnement et un élément de programme)"]
