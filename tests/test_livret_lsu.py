@@ -209,6 +209,6 @@ def test_an_incomplete_bilan_is_imported_and_stays_out_of_the_export(school):
     out = call(school, "lsu.export", {"periode": 1}, school.d)
     assert "4400000000A" not in periodic_of(out["data"]) and len(periodic_of(out["data"])) == 4
     mael = next(e for e in out["preflight"]["eleves"] if e["ine"] == "4400000000A")
-    assert mael["problemes"] == [
+    assert mael["problemes"] == [(
         "2 domaines complets sur les 3 exigés (un domaine est complet avec une appréciation, ou "
-        "un positionnement et un élément de programme)"]
+        "un positionnement et un élément de programme)")]

@@ -113,3 +113,13 @@ def test_an_xpath_form_it_does_not_understand_is_an_error(monkeypatch):
             lsu_schema.identities()
     finally:
         lsu_schema.identities.cache_clear()
+
+
+def test_values_are_compared_as_typed_values():
+    """Another application may write 045121 for 45121: the same class id for the schema."""
+    data = VALID.replace("</classes>", '<classe id="CL2" id-be="045121" libelle="Autre"/>'
+                         "</classes>", 1).encode()
+    assert lsu_schema.errors(data) and lsu_schema.export_errors(data)
+    assert lsu_schema.attribute_kinds()["id-be"] == "integer"
+    assert lsu_schema.attribute_kinds()["eleve-ref"] == "token"
+    assert "libelle" not in lsu_schema.attribute_kinds()

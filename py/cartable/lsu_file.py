@@ -403,7 +403,7 @@ def read_all(data: bytes):
     found = [_read_bilan(el, eleves, teachers)
              for el in root.iterfind(f"{_Q}donnees/{_Q}bilans-cycle/{_Q}bilan-cycle")]
     periodic = livret_import.read(root, eleves, teachers)
-    errors = lsu_schema.errors(root)
+    errors = lsu_schema.fast_errors(root)
     if errors:
         raise UserError("Le fichier ne respecte pas le schéma LSU import-bilan-1d (version "
                         f"{SCHEMA_VERSION}) : {errors[0][:300]}. Il est refusé.")
