@@ -13,17 +13,19 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from lsu_helpers import FIXTURE_PERIODS, LIVRET_XML, ONDE_CSV, call, periodic_of
+from helpers import FAST, call
+from lsu_helpers import FIXTURE_PERIODS, LIVRET_XML, ONDE_CSV, periodic_of
 
-from cartable import accounts, lsu_schema
+from cartable.accounts import passwords
 from cartable.api import Api
+from cartable.lsu import lsu_schema
 
 PASSWORD = "Directrice-2026"
 
 
 def make_school(path: Path) -> bytes:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(accounts, "ITERATIONS", 1000)
+        mp.setattr(passwords, "ITERATIONS", FAST)
         a = Api(str(path))
         call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
             "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",

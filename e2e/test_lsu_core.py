@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, call, onde_ids_kept
+from helpers import call
+from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, onde_ids_kept
 
-from cartable import accounts, lsu_schema
+from cartable.accounts import passwords
 from cartable.api import Api
+from cartable.lsu import lsu_schema
 
 PASSWORD = "Directrice-2026"
 
@@ -24,7 +26,7 @@ def make_school(path: Path) -> bytes:
     """The ONDE school with its identity for LSU, prepared in CPython (in a thread of its own:
     Playwright's event loop runs in the test's thread)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(accounts, "ITERATIONS", 1000)
+        mp.setattr(passwords, "ITERATIONS", 1000)
         a = Api(str(path))
         call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234X", "directeur": {
             "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",

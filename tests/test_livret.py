@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from lsu_helpers import FIXTURE_PERIODS, ONDE_CSV, call, periodic_of
+from helpers import call, patch_clock
+from lsu_helpers import FIXTURE_PERIODS, ONDE_CSV, periodic_of
 
-from cartable import _compat, accounts, lsu_schema
 from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
-from cartable.lsu import domaines, livret
+from cartable.lsu import domaines, livret, lsu_schema
 
 NOW = datetime.datetime(2025, 11, 20, 17, 30, 0)
 DIRECTOR = {"login": "sop.durand", "password": "Directrice-2026"}
@@ -22,9 +22,7 @@ CM1 = "[CM1] CE2-CM1 Mme LUCAS"
 
 @pytest.fixture
 def school(tmp_path, monkeypatch):
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
-    monkeypatch.setattr(_compat, "now", lambda: NOW)
-    monkeypatch.setattr(_compat, "today", lambda: NOW.date())
+    patch_clock(monkeypatch, NOW)
     a = Api(str(tmp_path / "ecole.sqlite3"))
     call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
         "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "password": DIRECTOR["password"]}})

@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from helpers import call
 from lsu_helpers import (
     FIXTURE_PERIODS,
     LIVRET_XML,
@@ -19,22 +20,19 @@ from lsu_helpers import (
     NS,
     ONDE_CSV,
     bilans_of,
-    call,
     periodic_of,
 )
 
-from cartable import accounts, lsu_schema
 from cartable.api import Api
 from cartable.errors import UserError
-from cartable.lsu import domaines
+from cartable.lsu import domaines, lsu_schema
 
 PY = str(Path(__file__).resolve().parents[1] / "py")
 DIRECTOR = {"login": "sop.durand", "password": "Directrice-2026"}
 
 
 @pytest.fixture
-def school(tmp_path, monkeypatch):
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+def school(tmp_path):
     a = Api(str(tmp_path / "ecole.sqlite3"))
     call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
         "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "password": DIRECTOR["password"]}})

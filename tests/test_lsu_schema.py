@@ -14,7 +14,7 @@ import re
 import pytest
 from lsu_helpers import LIVRET_XML, LSU_XML
 
-from cartable import lsu_schema
+from cartable.lsu import lsu_schema
 
 VALID = LSU_XML.read_text("utf-8")
 PERIODIC = LIVRET_XML.read_text("utf-8")

@@ -13,8 +13,8 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 
-from . import collation
-from .errors import UserError
+from cartable import collation
+from cartable.errors import UserError
 
 APPLICATION_ID = 0x43415254  # "CART"
 SCHEMA_VERSION = 3

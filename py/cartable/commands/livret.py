@@ -1,27 +1,32 @@
 """API commands: the livret scolaire's bilans périodiques (docs/API.md "Livret scolaire").
 
-The grid being edited is a ``lsu.livret_grid.Draft`` kept in ``session.state["livret"]``.
+The grid being edited is a ``lsu.livret_grid.Draft`` kept in the session
+(``Session.draft("livret")``), like the other grids.
 """
 
 from __future__ import annotations
 
-from .. import _compat
-from ..api import command
-from ..errors import UserError
-from ..lsu import domaines, livret_classes, livret_grid, periodes
-from ..payload import payload_int
-from .lsu import _author
+from cartable import _compat
+from cartable.api import command
+from cartable.errors import UserError
+from cartable.lsu import bilan, domaines, livret_classes, livret_grid, periodes
+from cartable.payload import payload_int
 
 NO_GRID = ("Aucun livret n'est ouvert. Choisissez une classe et une période, puis « Afficher le "
            "livret ».")
 
 
+GRID = "livret"  # the session's draft of this grid (Session.draft)
+
+
 def _draft(api, session) -> livret_grid.Draft:
-    draft = session.state.get("livret")
-    if draft is None:
-        raise UserError(NO_GRID)
+    draft = session.draft(GRID, NO_GRID)
     api.require_classe(session, draft.classe["id"])
     return draft
+
+
+def _author(api, session) -> dict:
+    return bilan.author(api.db, session.user_id, session.nom, session.prenom)
 
 
 def _class_and_period(api, payload, session):
@@ -47,7 +52,7 @@ def choices(api, payload, session):
 def grid(api, payload, session):
     classe_id, periode = _class_and_period(api, payload, session)
     draft = livret_grid.build_draft(api.db, classe_id, periode)
-    session.state["livret"] = draft
+    session.keep_draft(GRID, draft)
     return draft.grid()
 
 
@@ -93,20 +98,20 @@ def save(api, payload, session):
     draft = _draft(api, session)
     result = livret_grid.save(api.db, draft, _author(api, session), _compat.now())
     fresh = livret_grid.build_draft(api.db, draft.classe["id"], draft.periode)
-    session.state["livret"] = fresh
+    session.keep_draft(GRID, fresh)
     result["grid"] = fresh.grid()
     return result
 
 
 @command("livret.discard")
 def discard(api, payload, session):
-    session.state.pop("livret", None)
+    session.drop_draft(GRID)
     return {}
 
 
 @command("livret.draft")
 def draft_(api, payload, session):
-    current = session.state.get("livret")
+    current = session.draft(GRID)
     return None if current is None else livret_grid.to_plain(current)
 
 
@@ -119,7 +124,7 @@ def restore_draft(api, payload, session):
     classe_id, periode = _class_and_period(api, plain, session)
     draft = livret_grid.build_draft(api.db, classe_id, periode)
     livret_grid.restore(draft, plain)
-    session.state["livret"] = draft
+    session.keep_draft(GRID, draft)
     return draft.grid()
 
 
@@ -133,7 +138,7 @@ def elements(api, payload, session):
 def set_elements(api, payload, session):
     classe_id, periode = _class_and_period(api, payload, session)
     result = livret_classes.set_elements(api.db, classe_id, periode, payload)
-    draft = session.state.get("livret")
+    draft = session.draft(GRID)
     if draft is not None and (draft.classe["id"], draft.periode.id) == (classe_id, periode.id):
         draft.livret_classe.elements = result["elements"]
         draft.livret_classe.parcours = result["parcours"]
@@ -155,7 +160,7 @@ def progress(api, payload, session):
 def print_(api, payload, session):
     """The class's livrets of the period as printed for the families (complete ones, or all
     with ``tous``)."""
-    from ..lsu import livret_print
+    from cartable.lsu import livret_print
 
     classe_id, periode = _class_and_period(api, payload, session)
     return livret_print.printable(api.db, classe_id, periode, bool(payload.get("tous")))

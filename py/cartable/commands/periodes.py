@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .. import _compat
-from ..api import command
-from ..lsu import periodes
+from cartable import _compat
+from cartable.api import command
+from cartable.lsu import periodes
 
 
 @command("periodes.list", role="any")

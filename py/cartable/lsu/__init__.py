@@ -1,2 +1,3 @@
-"""LSU, the Livret Scolaire Unique: the livret's bilans périodiques (domaines, periods, the
-bilans themselves, their part of the ``import-bilan-1d`` file). docs/LSU.md."""
+"""LSU: the socle 2016, the bilan de fin de cycle, the LSU file (export, pre-flight, import)
+and its schema; the livret scolaire's bilans périodiques (domaines, periods, the bilans, the
+grid, their part of the file)."""

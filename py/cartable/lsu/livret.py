@@ -19,10 +19,10 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from .. import socle2016
-from ..errors import UserError
-from ..text import plural
-from . import domaines as D
+from cartable.errors import UserError
+from cartable.lsu import domaines as D
+from cartable.lsu import socle2016
+from cartable.text import plural
 
 _BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

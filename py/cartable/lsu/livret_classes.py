@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import sqlite3
 
-from .. import db
-from ..errors import UserError
-from ..text import plural
-from . import domaines as D
-from . import livret, livret_grid, periodes
-from .periodes import Periode
+from cartable import db
+from cartable.errors import UserError
+from cartable.lsu import domaines as D
+from cartable.lsu import livret, livret_grid, periodes
+from cartable.lsu.periodes import Periode
+from cartable.text import plural
 
 
 def classes(conn: sqlite3.Connection, allowed: set[int] | None = None) -> list[dict]:

@@ -17,14 +17,14 @@ import hashlib
 import sqlite3
 from dataclasses import dataclass, field
 
-from .. import db, lsu_file, lsu_schema
-from ..errors import UserError
-from ..identity import get_identity
-from ..lsu_schema import NS, XSD_NAME
-from ..text import plural, xml_escape
-from . import domaines as D
-from . import livret
-from .periodes import Periode, school_year
+from cartable import db
+from cartable.errors import UserError
+from cartable.lsu import domaines as D
+from cartable.lsu import livret, lsu_file, lsu_schema
+from cartable.lsu.lsu_schema import NS, XSD_NAME
+from cartable.lsu.periodes import Periode, school_year
+from cartable.school.letterhead import get_identity
+from cartable.text import plural, xml_escape
 
 A = lsu_file._attrs
 CUT = lsu_file._cut

@@ -16,12 +16,12 @@ import datetime
 import sqlite3
 from dataclasses import dataclass, field
 
-from .. import db, socle2016
-from ..errors import UserError
-from ..text import plural
-from . import domaines as D
-from . import livret
-from .periodes import Periode
+from cartable import db
+from cartable.errors import UserError
+from cartable.lsu import domaines as D
+from cartable.lsu import livret, socle2016
+from cartable.lsu.periodes import Periode
+from cartable.text import plural
 
 Key = tuple[int, str]  # (eleve_id, rubrique code)
 HISTORY = 50

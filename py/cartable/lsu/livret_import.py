@@ -18,12 +18,11 @@ import datetime
 import sqlite3
 from dataclasses import dataclass, field
 
-from .. import socle2016
-from ..errors import UserError
-from ..lsu_schema import NS
-from ..text import plural
-from . import domaines as D
-from . import livret, periodes
+from cartable.errors import UserError
+from cartable.lsu import domaines as D
+from cartable.lsu import livret, periodes, socle2016
+from cartable.lsu.lsu_schema import NS
+from cartable.text import plural
 
 _Q = f"{{{NS}}}"
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from .. import socle2016
-from ..identity import get_identity
-from . import domaines as D
-from . import livret, livret_grid
-from .periodes import Periode, school_year
+from cartable.lsu import domaines as D
+from cartable.lsu import livret, livret_grid, socle2016
+from cartable.lsu.periodes import Periode, school_year
+from cartable.school.letterhead import get_identity
 
 SIGNATURES = ("L'enseignant ou l'enseignante", "Le directeur ou la directrice",
               "Les responsables légaux")

@@ -13,9 +13,9 @@ import datetime
 import sqlite3
 from dataclasses import dataclass
 
-from .. import db
-from ..errors import UserError
-from ..text import plural
+from cartable import db
+from cartable.errors import UserError
+from cartable.text import plural
 
 MIN_PERIODS, MAX_PERIODS = 2, 5
 
