@@ -13,8 +13,13 @@ rule of the schema (positions out of 0–4, not exactly the 8 composantes, a dup
 missing synthèse, …). A bilan replaces the school's only when its ``date-creation`` is later;
 pupils unknown to the school are ignored and listed.
 
-The schema and its two checks (the whole schema on the files we read, a faster equivalent on the
-files we write) are in ``lsu_schema``.
+The same file carries the livret's bilans périodiques: ``read_all`` hands its periodic part to
+``lsu.livret_import`` and ``plan_import`` / ``apply_import`` plan and write both kinds together;
+the periodic export is ``lsu.livret_export`` (which writes the bilans de cycle with
+``cycle_lines`` when both go in one file).
+
+The schema and its checks are in ``lsu_schema`` (the two-part check on every file read or
+written; the whole schema is the tests' judge).
 """
 
 from __future__ import annotations
