@@ -210,3 +210,12 @@ def test_an_incomplete_bilan_is_imported_and_stays_out_of_the_export(school):
     assert mael["problemes"] == [(
         "2 domaines complets sur les 3 exigés (un domaine est complet avec une appréciation, ou "
         "un positionnement et un élément de programme)")]
+
+
+def test_periods_are_matched_by_value(school):
+    """Another application may write indice="01": the same period for the schema and for us."""
+    set_periods(school)
+    text = LIVRET_XML.read_text("utf-8").replace('indice="1" nb-periodes="3"',
+                                                 'indice="01" nb-periodes="03"', 1)
+    got = call(school, "lsu.preview", {"data": text.encode()}, school.d)
+    assert {e["statut"] for e in got["eleves"]} == {"ajouté"}

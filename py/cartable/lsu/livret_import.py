@@ -76,9 +76,15 @@ def _text(el, limit: int, what: str) -> str:
     return " ".join(text.split())
 
 
+def _number(text: str | None) -> str:
+    """An integer attribute as its value ("01" is 1), else as written."""
+    text = (text or "").strip()
+    return str(int(text)) if text.lstrip("+").isdigit() else text
+
+
 def _periods(root) -> dict[str, FilePeriode]:
     return {p.get("id"): FilePeriode(p.get("id"), p.get("millesime") or "",
-                                     p.get("indice") or "", p.get("nb-periodes") or "",
+                                     _number(p.get("indice")), _number(p.get("nb-periodes")),
                                      p.get("date-debut") or "", p.get("date-fin") or "")
             for p in root.iterfind(f"{_Q}donnees/{_Q}periodes/{_Q}periode")}
 
