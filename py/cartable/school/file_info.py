@@ -163,8 +163,8 @@ def compare(candidate: dict, current: dict, file_name: str = "") -> dict:
     asked = {"titre": "Ouvrir ce fichier d'école ?", "contenu": contents(candidate)}
     if current.get("vide"):
         lines = [f"{name} contient l'école {_label(candidate)}.",
-                 "Vérifiez que c'est bien l'école et la date attendues (le plus récent de vos "
-                 "fichiers). Ouvrir cette école dans ce navigateur ?"]
+                 ("Vérifiez que c'est bien l'école et la date attendues (le plus récent de vos "
+                  "fichiers). Ouvrir cette école dans ce navigateur ?")]
         return {"autre_ecole": False, "plus_ancien": False, **asked, "message": lines[-1],
                 "confirmation": "\n".join(lines)}
     other = (candidate.get("uai") or "") != (current.get("uai") or "") or (
