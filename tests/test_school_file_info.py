@@ -97,7 +97,8 @@ def test_empty_browser_still_shows_what_the_file_holds_and_asks(tmp_path):
     assert reply["actuelle"]["vide"] is True
     assert reply["fichier"]["nom"] == "École Jules Ferry"
     assert reply["titre"] == "Ouvrir ce fichier d'école ?"
-    assert reply["contenu"] == ["École : École Jules Ferry", "UAI : 0441234A",
+    assert reply["contenu"] == ["Fichier : ecole-cartable-2026-12-01-20h14(1).sqlite3",
+                                "École : École Jules Ferry", "UAI : 0441234A",
                                 "Dernière modification : le 01/12/2026 à 20 h 14",
                                 "Élèves : 0 élève", "Décisions (items et compétences) : 0 décision",
                                 "Bilans : 0 bilan"]
@@ -143,7 +144,7 @@ def test_file_texts_are_french_and_public(tmp_path):
     assert "Firefox" in texts["firefox"] and "emplacement" in texts["firefox"]
     assert texts["auto_reprendre"].format(nom="ecole.sqlite3") == \
         "Reprendre l'enregistrement automatique dans ecole.sqlite3"
-    assert texts["premiere_titre"] == "Vous avez déjà une école ? Ouvrez son fichier"
+    assert texts["deconnexion_titre"] == "Le fichier de l'école n'est pas à jour"
     assert texts["phrase_aide"].startswith("Au moins 12 caractères")
 
 

@@ -57,7 +57,7 @@ def click_cells(api, token, n):
 
 
 def state(api, token):
-    return call(api, "school.file_state", {}, token)
+    return call(api, "school.saving_state", {}, token)
 
 
 def test_saving_26_cells_is_26_changes_and_the_reminder_says_so(api):
@@ -156,5 +156,5 @@ def test_file_state_is_the_directors(api):
     teacher = login(api, "mar.dupuis")
     from cartable.errors import PermissionDenied
     with pytest.raises(PermissionDenied):
-        call(api, "school.file_state", {}, teacher)
+        call(api, "school.saving_state", {}, teacher)
     assert Path(api.path).exists()

@@ -74,8 +74,8 @@ def file_bytes(api, payload, session):
             "message": saving.download_notice(name)}
 
 
-@command("school.file_state", role="directeur")
-def file_state(api, payload, session):
+@command("school.saving_state", role="directeur")
+def saving_state(api, payload, session):
     """``{}`` -> the decisions and bilans changed since the school file was last saved, and
     the sentences the screens show about it (saving.state; docs/API.md)."""
     return saving.state(api.db)

@@ -101,11 +101,7 @@ TEXTS = {
     "auto_erreur": (
         "L'enregistrement automatique dans « {nom} » a échoué : {raison} Enregistrez le fichier "
         "de l'école autrement (bouton « Enregistrer le fichier de l'école »)."),
-    "premiere_titre": "Vous avez déjà une école ? Ouvrez son fichier",
-    "creer_titre": "Créer l'école",
     "deconnexion_titre": "Le fichier de l'école n'est pas à jour",
-    "deconnexion": ("Ces changements ne sont que dans ce navigateur. Enregistrez le fichier de "
-                    "l'école avant de vous déconnecter pour les garder."),
 }
 
 
@@ -145,11 +141,12 @@ def _label(info: dict) -> str:
         ", ".join(_counts(info))
 
 
-def contents(info: dict) -> list[str]:
+def contents(info: dict, file_name: str = "") -> list[str]:
     """What a school file holds, one line each, as the opening confirmation lists it."""
     stamp = info.get("derniere_modification")
     pupils, decisions, bilans = _counts(info)
-    return [f"École : {info.get('nom') or 'école sans nom'}",
+    return [f"Fichier : {file_name}"] * bool(file_name) + [
+            f"École : {info.get('nom') or 'école sans nom'}",
             f"UAI : {info.get('uai') or 'aucun'}",
             "Dernière modification : " + (saving.when(stamp) if stamp else "inconnue"),
             f"Élèves : {pupils}", f"Décisions (items et compétences) : {decisions}",
@@ -160,7 +157,7 @@ def compare(candidate: dict, current: dict, file_name: str = "") -> dict:
     """``{"autre_ecole", "plus_ancien", "titre", "contenu", "message", "confirmation"}`` for
     replacing ``current`` by ``candidate`` (``confirmation``: the whole text in one string)."""
     name = f"Le fichier « {file_name} »" if file_name else "Le fichier"
-    asked = {"titre": "Ouvrir ce fichier d'école ?", "contenu": contents(candidate)}
+    asked = {"titre": "Ouvrir ce fichier d'école ?", "contenu": contents(candidate, file_name)}
     if current.get("vide"):
         lines = [f"{name} contient l'école {_label(candidate)}.",
                  ("Vérifiez que c'est bien l'école et la date attendues (le plus récent de vos "
