@@ -231,7 +231,7 @@ async function beforeLogout() {
   if (!s || !s.modifications || canWrite()) return true;
   const choice = await Confirm.choose({ id: "rappel-deconnexion", title: texts.deconnexion_titre,
     message: s.rappel, choices: [
-      { label: "Enregistrer le fichier de l'école", value: "enregistrer", class: "principal", id: "deconnexion-enregistrer" },
+      { label: "Enregistrer le fichier, puis se déconnecter", value: "enregistrer", class: "principal", id: "deconnexion-enregistrer" },
       { label: "Se déconnecter sans enregistrer", value: "partir", id: "deconnexion-sans-enregistrer" },
       { label: "Annuler", value: null, id: "deconnexion-annuler" }] });
   if (choice === "enregistrer") await download();
