@@ -46,8 +46,8 @@ def test_guard_records_planted_errors_not_the_cores_messages(page, e2e, guard):
     page.get_by_label("Identifiant").fill("direction")
     page.get_by_label("Mot de passe").fill("pas-le-bon")
     page.get_by_role("button", name="Se connecter").click()
-    alert = page.locator(".alerte.erreur")
-    expect(alert).to_contain_text("Identifiant ou mot de passe incorrect", timeout=TIMEOUT)
+    alert = page.locator(".alerte.erreur", has_text="Identifiant ou mot de passe incorrect")
+    expect(alert).to_be_visible(timeout=TIMEOUT)
     guard.flush()
     assert guard.problems() == [], guard.problems()
     guard.check()  # the core's French message: nothing to report
@@ -56,9 +56,12 @@ def test_guard_records_planted_errors_not_the_cores_messages(page, e2e, guard):
     (worker,) = page.workers
     worker.evaluate("() => { setTimeout(() => { throw new Error('planted in the worker'); }); }")
     page.evaluate(ENGLISH_ALERT, LEAK)
-    page.wait_for_timeout(300)
-    guard.flush()
-    seen = {(r.kind, r.where, r.text) for r in guard.problems()}
+    for _ in range(100):  # the four records arrive within a few event loop turns
+        guard.flush()
+        seen = {(r.kind, r.where, r.text) for r in guard.problems()}
+        if len(seen) >= 4:
+            break
+        page.wait_for_timeout(100)
     # (Code evaluated by a test has no file:// or blob: URL in its stack: "page or worker".)
     assert ("uncaught", "page or worker", "Error: planted in the page") in seen, seen
     assert ("uncaught", "page or worker", "Error: planted in the worker") in seen, seen
