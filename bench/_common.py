@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
 
-import browser  # noqa: E402  (e2e/browser.py, found through the line above)
-from browser import DIST, INDEX, ROOT, VIEWPORT, launch, new_context, open_ready  # noqa: E402,F401
+import browser
+from browser import DIST, INDEX, ROOT, VIEWPORT, launch, new_context, open_ready  # noqa: F401
 
 
 def ensure_built(force: bool = False) -> None:

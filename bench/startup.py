@@ -127,8 +127,8 @@ def measure(browser, url: str, screens: list | None = None) -> float:
 def measure_firefox(url: str) -> float:
     """One cold start of the app in firefox-esr (fresh profile), seconds to ready."""
     node = ROOT / "e2e" / "firefox"
-    if not (node / "node_modules" / "puppeteer-core").is_dir():
-        raise SystemExit("e2e/firefox/node_modules is missing: run .ci/setup")
+    if not (node.parent / "node_modules" / "puppeteer-core").is_dir():
+        raise SystemExit("e2e/node_modules is missing: run .ci/setup")
     out = subprocess.run(["node", str(node / "ready.mjs"), url, "1"], check=True,
                          capture_output=True, text=True, cwd=ROOT).stdout
     return json.loads(out.strip().splitlines()[-1])[0]

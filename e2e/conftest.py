@@ -24,6 +24,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
 # e2e/browser.py (not `import browser`: the fixture below has that name)
 from browser import CHROMIUM, DIST, ensure_built, launch, new_context, open_app, wait_state
 from guard import Guard

@@ -26,6 +26,8 @@ A test that plants an error on purpose declares it: ``@pytest.mark.guard_allows(
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -52,7 +54,7 @@ ERROR_AREAS = ".alerte.erreur, .erreur-champ, #boot-error-message, .boot-recover
 OBSERVER = """(() => {
   if (window.__cartableGuardInstalled) return;
   window.__cartableGuardInstalled = true;
-  const SELECTOR = %s;
+  const SELECTOR = __SELECTOR__;
   const seen = new WeakMap(); // node -> last text reported
   const textOf = (node) => {
     const copy = node.cloneNode(true);
@@ -65,7 +67,7 @@ OBSERVER = """(() => {
       const text = textOf(node);
       if (!text || seen.get(node) === text) continue;
       seen.set(node, text);
-      const report = window[%s];
+      const report = window[__BINDING__];
       if (typeof report === "function") {
         report({ text, area: node.id ? "#" + node.id : node.className, url: location.href });
       }
@@ -75,7 +77,7 @@ OBSERVER = """(() => {
     subtree: true, childList: true, characterData: true,
     attributes: true, attributeFilter: ["hidden", "class"],
   });
-})();""" % (repr(ERROR_AREAS).replace("'", '"'), repr(BINDING).replace("'", '"'))
+})();""".replace("__SELECTOR__", json.dumps(ERROR_AREAS)).replace("__BINDING__", json.dumps(BINDING))
 
 
 @dataclass
@@ -141,15 +143,10 @@ class Guard:
     def flush(self) -> None:
         """Let events already sent by the pages arrive (one round trip to each open page)."""
         for context in self.contexts:
-            try:
-                pages = list(context.pages)
-            except Exception:  # noqa: BLE001 - a closed context has nothing left to say
-                continue
-            for page in pages:
-                try:
+            for page in context.pages:
+                # A page closed or navigating meanwhile has nothing more to say.
+                with contextlib.suppress(Exception):
                     page.evaluate("0")
-                except Exception:  # noqa: BLE001 - closed or navigating: nothing to flush
-                    pass
 
     def problems(self) -> list[Record]:
         return [r for r in self.records if not any(p.search(r.text) for p in self.allowed)]

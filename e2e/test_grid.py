@@ -13,8 +13,16 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-from grid_helpers import (GridModel, class_csv, grid_cells, grid_layout, login, open_competence_1,
-                          prepare_class, settle)
+from grid_helpers import (
+    GridModel,
+    class_csv,
+    grid_cells,
+    grid_layout,
+    login,
+    open_competence_1,
+    prepare_class,
+    settle,
+)
 
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2012"

@@ -125,7 +125,7 @@ def test_guard_fails_tests_that_assert_nothing(dist):
     assert re.search(r"\[uncaught\] \(page or worker\) Error: inner worker", out), out[-4000:]
     assert "the worker failed: Uncaught Error: inner worker" in out, out[-4000:]
     assert "[banner]" in out and "x.map is not a function" in out, out[-4000:]
-    passed = re.findall(r"^PASSED \S+::(\w+)", out, re.M)
+    passed = re.findall(r"^PASSED \S+::(\w+)", out, re.MULTILINE)
     assert sorted(passed) == ["test_declared_planted_error", "test_expected_french_banner"], out
     assert re.search(r"planted by the test call -+\n\[uncaught\] \(page or worker\) Error: planted on purpose",
                      out), out[-4000:]
