@@ -113,10 +113,11 @@ def test_guard_fails_tests_that_assert_nothing(dist):
     here = Path(__file__).resolve().parent
     inner = here / "artifacts" / "guard_inner"
     inner.mkdir(parents=True, exist_ok=True)
-    (inner / "test_planted.py").write_text(INNER, encoding="utf-8")
+    # Not named test_*.py: the outer run must not collect it (a path given is collected anyway).
+    (inner / "planted_inner.py").write_text(INNER, encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA",
-         str(inner / "test_planted.py")],
+         str(inner / "planted_inner.py")],
         cwd=here.parent, capture_output=True, text=True, timeout=600, check=False)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out[-4000:]

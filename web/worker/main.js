@@ -55,8 +55,8 @@ self.onmessage = (event) => {
     case "pandas":
       loadPandas();
       break;
-    case "recover": // from the recovery screen, before "ready"
-      control(msg.id, () => recover(msg.action, msg.data), true);
+    case "recover": // from the recovery screen, before "ready" (a download opens nothing)
+      control(msg.id, () => recover(msg.action, msg.data), msg.action !== "download");
       break;
     case "rescue": // the raw database file, while saving in the browser fails
       control(msg.id, rescue);
