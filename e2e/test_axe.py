@@ -2,7 +2,7 @@
 
 At 1366×768, in Chromium: the creation screen (empty storage), the login screen, then every
 screen of the director's menu and of a CE2/CM2 teacher's menu, each grid shown (the item grid,
-the compétences grid, the bilan de fin de cycle 2 grid) and the five steps of the import wizard
+the compétences grid and its lock confirmation, the bilan de fin de cycle 2 grid) and the five steps of the import wizard
 (up to its confirmation, nothing imported). axe-core 4.14.1 comes from ``e2e/node_modules``
 (``e2e/package-lock.json``). The page's CSP refuses an injected ``<script>``
 (``page.add_script_tag``: "Executing inline script violates … script-src"), so axe's source is
@@ -66,9 +66,10 @@ class Audit:
         self.found: list[tuple[str, dict, dict]] = []  # (screen, violation, node)
         self.screens: list[str] = []
 
-    def __call__(self, screen: str) -> None:
+    def __call__(self, screen: str, settled: bool = True) -> None:
         page = self.page
-        expect(page.locator("main[aria-busy=true]")).to_have_count(0, timeout=TIMEOUT)
+        if settled:  # wait until the screen's data are shown (the busy indicator is gone)
+            expect(page.locator("main[aria-busy=true]")).to_have_count(0, timeout=TIMEOUT)
         page.wait_for_timeout(150)  # screens that load data fill in
         if page.evaluate("typeof window.axe") != "object":
             page.evaluate(self.source + "\n;0")
@@ -103,12 +104,27 @@ def visit(page, audit: Audit, who: str, vue: str, tmp_path: Path) -> None:
             page.click("#afficher-tableau")
             expect(page.locator("#grille-validations")).to_be_visible(timeout=TIMEOUT)
         audit(f"{who}/{vue}: grille")
+        if vue == "competences" and who == "directeur":
+            lock_dialog(page, audit)
     elif vue == "bilan":
         page.locator("button[data-classe]").first.click()
         expect(page.locator("#grille-bilan")).to_be_visible(timeout=TIMEOUT)
         audit(f"{who}/bilan: grille")
     elif vue == "import":
         import_steps(page, audit, who, tmp_path)
+
+
+def lock_dialog(page, audit: Audit) -> None:
+    """The confirmation before compétences are validated for good; cancelled, nothing saved."""
+    page.locator("#grille-validations button[data-fleche^='row:']").first.click()
+    expect(page.locator("#grille-validations.en-cours")).to_have_count(0, timeout=TIMEOUT)
+    page.click("#enregistrer-validations")
+    dialog = page.locator("#confirmer-verrouillage")
+    expect(dialog).to_be_visible(timeout=TIMEOUT)
+    # (The save's busy indicator is already shown behind the question: issue 17, point 14.)
+    audit("directeur/competences: confirmation du verrouillage", settled=False)
+    dialog.locator("#dialogue-annuler").click()
+    expect(dialog).to_be_hidden(timeout=TIMEOUT)
 
 
 def import_steps(page, audit: Audit, who: str, tmp_path: Path) -> None:
