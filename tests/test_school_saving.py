@@ -143,11 +143,18 @@ def test_a_bilan_rewritten_counts_once_and_a_failed_command_counts_nothing(api):
                          "'2026-12-01T20:00:00', 'saisie')")
     file_info.touch(conn)
     assert saving.unsaved(conn) == 1
+    upsert = ("INSERT INTO validation_item VALUES (2, 7, ?, '2026-12-01', '') ON CONFLICT("
+              "eleve_id, item_id) DO UPDATE SET etat = excluded.etat")  # as the SACoche import
+    with db.transaction(conn):
+        conn.execute(upsert, (1,))
+        conn.execute(upsert, (0,))
+    file_info.touch(conn)
+    assert saving.unsaved(conn) == 2
     with pytest.raises(sqlite3.IntegrityError), db.transaction(conn):
         conn.execute("INSERT INTO validation_item VALUES (1, 1, 1, '2026-12-01', '')")
         conn.execute("INSERT INTO validation_item VALUES (1, 1, 1, '2026-12-01', '')")
     file_info.touch(conn)
-    assert saving.unsaved(conn) == 1
+    assert saving.unsaved(conn) == 2
 
 
 def test_file_state_is_the_directors(api):

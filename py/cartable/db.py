@@ -366,15 +366,19 @@ _WORK = [("validation_item", "'item'", "item_id"),
 
 
 def _watch_work(conn: sqlite3.Connection) -> None:
-    """TEMP triggers: they live in this connection only, never in the school file."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS travail (quoi TEXT NOT NULL, eleve_id INTEGER"
-                 " NOT NULL, cle INTEGER NOT NULL, PRIMARY KEY (quoi, eleve_id, cle))")
+    """TEMP triggers: they live in this connection only, never in the school file. (No unique
+    key and no INSERT OR IGNORE: an outer UPSERT's conflict handling would override the
+    trigger's; NOT EXISTS keeps one row per decision or bilan.)"""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS travail (quoi TEXT NOT NULL, "
+                 "eleve_id INTEGER NOT NULL, cle INTEGER NOT NULL)")
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.travail_cle ON travail (quoi, eleve_id, cle)")
     for table, what, key in _WORK:
         for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
             conn.execute(
                 f"CREATE TEMP TRIGGER IF NOT EXISTS travail_{table}_{event.lower()} AFTER "
-                f"{event} ON main.{table} BEGIN INSERT OR IGNORE INTO travail VALUES "
-                f"({what}, {row}.eleve_id, {row}.{key}); END")
+                f"{event} ON main.{table} BEGIN INSERT INTO travail SELECT {what}, "
+                f"{row}.eleve_id, {row}.{key} WHERE NOT EXISTS (SELECT 1 FROM travail WHERE "
+                f"quoi = {what} AND eleve_id = {row}.eleve_id AND cle = {row}.{key}); END")
 
 
 def take_work(conn: sqlite3.Connection) -> int:

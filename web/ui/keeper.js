@@ -17,6 +17,7 @@
  *   Keeper.statusBlock()        the "where is the school file" block (Fichier screen)
  *   Keeper.firstRunBlock()      the first screen's « Vous avez déjà une école ? » half
  *   Keeper.download()           download the school file now
+ *   Keeper.refresh()            ask the core's count again (after another download of the file)
  *   Keeper.savingTexts()        the core's texts about saving (school.saving_texts), once loaded
  */
 import { el, button } from "../shared/dom.js";
@@ -319,4 +320,4 @@ function savingTexts() {
   return texts;
 }
 
-export { supported, statusBlock, firstRunBlock, download, savingTexts };
+export { supported, statusBlock, firstRunBlock, download, savingTexts, refreshState as refresh };
