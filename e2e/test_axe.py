@@ -153,6 +153,7 @@ def logout_dialog(page, audit: Audit) -> None:
       await C.call("validation.click", {target: {kind: "cell", eleve_id: eleve.id, row_id: item}});
       await C.call("validation.save", {});
     }""", item)
+    page.remove_locator_handler(page.locator("#rappel-deconnexion"))  # conftest's: looked at here
     page.click("#deconnexion")
     dialog = page.locator("#rappel-deconnexion")
     expect(dialog).to_be_visible(timeout=TIMEOUT)

@@ -204,6 +204,7 @@ def test_first_screen_opening_and_the_work_counted(screen, e2e, tmp_path):
     menu(page, "accueil")
     menu(page, "fichier")
     expect(state).to_contain_text("1 décision ou bilan modifié depuis.", timeout=TIMEOUT)
+    page.remove_locator_handler(page.locator("#rappel-deconnexion"))  # conftest's: looked at here
     page.click("#deconnexion")
     ask = page.locator("#rappel-deconnexion")
     expect(ask).to_be_visible(timeout=TIMEOUT)
