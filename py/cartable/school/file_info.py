@@ -88,8 +88,9 @@ TEXTS = {
         "USB change de lettre, Cartable s'ouvre vide. Rien n'est perdu : ouvrez le fichier de "
         "l'école. Enregistrez-le donc souvent."),
     "premiere_ouverture": (
-        "Vous avez déjà une école enregistrée dans un fichier (clé USB, autre ordinateur, "
-        "dossier Cartable déplacé) ? Ouvrez ce fichier : tout est retrouvé."),
+        "Le fichier de l'école (sur une clé USB, venu d'un autre ordinateur, ou enregistré avant "
+        "que le dossier Cartable soit déplacé) contient toute l'école : ouvrez-le, tout est "
+        "retrouvé. Cartable vous montre d'abord ce qu'il contient."),
     "auto_choisir": (
         "Choisissez une fois où se trouve le fichier de l'école (sur la clé USB ou sur le "
         "disque) : Cartable l'enregistrera ensuite automatiquement après chaque modification."),
