@@ -64,26 +64,11 @@ def decode(data, filename: str | None = None) -> tuple[str, str]:
         raise UserError("Ce fichier est un classeur Excel (.xls), pas un fichier CSV. " + HOW_TO)
     if data[:5] == b"%PDF-":
         raise UserError("Ce fichier est un document PDF, pas un fichier CSV. " + HOW_TO)
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(data):
-        raise UserError(
-            "Ce fichier est encodé en UTF-16 (« Unicode »), que Cartable ne lit pas. "
-            "Réenregistrez-le au format « CSV (séparateur : point-virgule) » ou en UTF-8, "
-            "ou reprenez l'extraction d'origine de Base-Élèves."
-        )
     unreadable = UserError(
         "Ce fichier n'est pas un fichier texte lisible (contenu binaire ou encodage inconnu). "
         + HOW_TO
     )
-    if b"\x00" in data:
-        raise unreadable
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    else:
-        try:
-            data.decode("utf-8")
-            encoding = "utf-8"
-        except UnicodeDecodeError:
-            encoding = "windows-1252"
+    encoding = _utf16(data) or _single_byte(data, unreadable)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
@@ -91,16 +76,41 @@ def decode(data, filename: str | None = None) -> tuple[str, str]:
     if _CONTROL.search(text):
         raise unreadable
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8"}.get(encoding, "Windows-1252")
+    return text, ENCODING_LABELS[encoding]
 
 
-def _looks_utf16(data: bytes) -> bool:
-    """UTF-16 without BOM: ASCII text with a NUL every other byte."""
+ENCODING_LABELS = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "windows-1252": "Windows-1252",
+                   "utf-16": "UTF-16 (Texte Unicode)", "utf-16-le": "UTF-16 (Texte Unicode)",
+                   "utf-16-be": "UTF-16 (Texte Unicode)"}
+
+
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 (Excel's « Texte Unicode »): with its BOM (the codec reads the byte order from
+    it), or without, recognised by a NUL byte every other byte in ASCII text."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
     sample = data[:200]
-    if len(sample) < 4:
-        return False
+    if len(sample) < 4 or len(data) % 2:
+        return None
     evens, odds = sample[0::2], sample[1::2]
-    return odds.count(0) > 0.4 * len(odds) or evens.count(0) > 0.4 * len(evens)
+    if odds.count(0) > 0.4 * len(odds) and not evens.count(0):
+        return "utf-16-le"
+    if evens.count(0) > 0.4 * len(evens) and not odds.count(0):
+        return "utf-16-be"
+    return None
+
+
+def _single_byte(data: bytes, unreadable: UserError) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; a NUL byte is a binary file."""
+    if b"\x00" in data:
+        raise unreadable
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "windows-1252"
 
 
 def detect_separator(text: str) -> str:
