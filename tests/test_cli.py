@@ -136,6 +136,12 @@ def test_import_base_eleves_utf16_copy_gives_the_same_143_pupils(tmp_path, capsy
         assert code == 0, err
         assert "143 élèves trouvés, 9 classes trouvées" in out
         assert _pupils(db) == expected
+    # The ONDE extraction afterwards: the same pupils found by name, their INE added.
+    code, out, _ = run(capsys, "--db", reference, "import-base-eleves",
+                       HERE / "fixtures/onde/CSVExtraction.csv")
+    assert code == 0 and "143 à modifier" in out
+    assert "143 élèves retrouvés par le nom et le prénom" in out
+    assert "À modifier : 143 INE ajoutés." in out and "(s)" not in out
 
 
 def _pupils(db) -> list[tuple]:

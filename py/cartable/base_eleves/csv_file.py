@@ -10,7 +10,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from cartable.base_eleves.columns import FIELDS, guess_mapping
+from cartable.base_eleves.columns import FIELDS, guess_mapping, of_source, source_name
 from cartable.errors import UserError
 from cartable.text import clean
 
@@ -21,7 +21,7 @@ SEPARATORS = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}
 
 _NOT_CSV_EXTENSIONS = {"xlsx", "xls", "xlsm", "ods", "zip", "pdf", "doc", "docx", "odt"}
 HOW_TO = (
-    "Dans Base-Élèves (ou ONDE), choisissez « Extraction – format CSV » de tous les élèves "
+    "Dans ONDE (ou Base-Élèves), choisissez « Extraction – format CSV » de tous les élèves "
     "de l'école, puis donnez ce fichier .csv tel quel."
 )
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -39,7 +39,7 @@ def decode(data, filename: str | None = None) -> tuple[str, str]:
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     if not isinstance(data, bytes):
-        raise UserError("Aucun fichier reçu. Choisissez le fichier CSV extrait de Base-Élèves.")
+        raise UserError("Aucun fichier reçu. Choisissez le fichier CSV extrait d'ONDE (ou de Base-Élèves).")
     if filename and isinstance(filename, str) and "." in filename:
         ext = filename.rsplit(".", 1)[1].lower()
         if ext in _NOT_CSV_EXTENSIONS:
@@ -52,7 +52,7 @@ def decode(data, filename: str | None = None) -> tuple[str, str]:
     if len(data) > MAX_BYTES:
         raise UserError(
             f"Le fichier est trop volumineux ({_megabytes(len(data))}) : la limite est de "
-            f"{MAX_LABEL}. Une extraction Base-Élèves d'une école fait bien moins ; vérifiez "
+            f"{MAX_LABEL}. L'extraction des élèves d'une école fait bien moins ; vérifiez "
             "que vous avez choisi le bon fichier."
         )
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
@@ -136,13 +136,19 @@ class Table:
     lines: list[int]
     checked: dict = field(default_factory=dict)  # the lines checked, per column choice
 
-
     @property
     def nb_rows(self) -> int:
         return len(self.rows)
 
+    @property
+    def source(self) -> str | None:
+        """« ONDE », « Base-Élèves », or None: the application the header says."""
+        return source_name(self.headers)
+
 
 def _read_csv(text: str, sep: str):
+    """The text as a pandas table of strings; a French UserError naming the file's
+    application (ONDE or Base-Élèves, from its first lines) when it cannot be split."""
     import pandas as pd  # lazily: pandas must not load at start-up
 
     width = max(line.count(sep) for line in text.split("\n")) + 1
@@ -158,11 +164,20 @@ def _read_csv(text: str, sep: str):
         if "EOF inside string" in str(exc):
             raise UserError(
                 f"Le fichier est mal formé : un guillemet « \" » n'est pas refermé{where}. "
-                "Reprenez l'extraction d'origine de Base-Élèves sans la modifier."
+                f"Reprenez l'extraction d'origine {_origin(text, sep)} sans la modifier."
             ) from None
         raise UserError(
             f"Le fichier n'a pas pu être lu comme un tableau CSV{where}. " + HOW_TO
         ) from None
+
+
+def _origin(text: str, sep: str) -> str:
+    """« d'ONDE » or « de Base-Élèves » as the first lines' header says (both if neither)."""
+    for line in text.split("\n")[:HEADER_SEARCH_LINES]:
+        source = source_name([clean(f.strip('"')) for f in line.split(sep)])
+        if source:
+            return of_source(source)
+    return of_source(None)
 
 
 def parse(data, filename: str | None = None) -> Table:
@@ -209,5 +224,6 @@ def describe(table: Table) -> dict:
         "mapping": mapping,
         "missing": [f for f in FIELDS if mapping[f] is None],
         "nb_lignes": table.nb_rows,
+        "source": table.source,
         "apercu": [fields[: len(table.headers)] for fields in table.rows[:3]],
     }
