@@ -178,7 +178,7 @@ function pupilTable(list, withOld, id) {
   const rows = list.map((e) => {
     const remarks = [];
     if (e.ligne) remarks.push(`ligne ${e.ligne}`);
-    if (e.par) remarks.push(e.par === "INE" ? "retrouvé par son INE" : "retrouvé par son nom et prénom");
+    if (e.par) remarks.push(e.par === "INE" ? "retrouvé par son INE" : "retrouvé par son nom et son prénom");
     if (e.changements && e.changements.length) remarks.push(e.changements.map((c) => (c === "classe" ? "changement de classe" : c)).join(", "));
     if (e.ancien_nom) remarks.push(`ancien nom : ${e.ancien_nom}`);
     if (e.raison) remarks.push(e.raison);
