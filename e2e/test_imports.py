@@ -26,6 +26,7 @@ SETUP = """async (password) => {
 def _login(page, e2e):
     page.set_viewport_size({"width": 1366, "height": 768})
     page.set_default_timeout(TIMEOUT)
+    expect.set_options(timeout=TIMEOUT)
     assert e2e.wait_state(page) == "ready"
     page.evaluate(SETUP, PASSWORD)
     page.evaluate("() => window.CartableApp.start()")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 
 import pytest
-from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, onde_ids_kept
+from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, newer_year, onde_ids_kept, uai_of
 
 from cartable.__main__ import main
 from cartable.accounts import passwords
@@ -81,30 +80,13 @@ def test_errors_are_french_and_change_nothing(school, tmp_path, capsys):
     assert school.read_bytes() == before
 
 
-def _uai_of(xml: bytes) -> str:
-    return re.search(rb"<etablissement>(\w+)</etablissement>", xml).group(1).decode()
-
-
-def _newer_year(xml: bytes, ines: list[str]) -> bytes:
-    """The file with the bilans of ``ines`` made again the next school year (millésime 2026,
-    created in November 2026): they replace the school's, which are of 2025."""
-    for ine in ines:
-        old = (f'eleve-ref="EL{ine}" cycle="2" millesime="2025" enseignant-refs="ENS1" '
-               'date-creation="2026-06-12" date-verrou="2026-06-19T17:30:00"').encode()
-        assert old in xml
-        xml = xml.replace(old, old.replace(b'"2025"', b'"2026"')
-                          .replace(b"2026-06-12", b"2026-11-20")
-                          .replace(b"2026-06-19T17:30:00", b"2026-11-27T17:30:00"))
-    return xml
-
-
 def test_an_export_after_bilans_of_two_millesimes_carries_only_the_most_recent(
         school, tmp_path, capsys):
     """Issue 17, point 10: bilans of another millésime are named at import, before anything is
     written; an export writes one millésime (the most recent, or --millesime) and lists the
     pupils it left out."""
     xml = LSU_XML.read_bytes()
-    uai = _uai_of(xml)
+    uai = uai_of(xml)
     assert run(capsys, "--db", school, "ecole", "--uai", uai, "--directeur-civilite",
                "MME")[0] == 0
     current = bilan.millesime(datetime.date.today())
@@ -117,7 +99,7 @@ def test_an_export_after_bilans_of_two_millesimes_carries_only_the_most_recent(
     assert run(capsys, "--db", school, "import-lsu", LSU_XML, "--yes")[0] == 0
     ines = sorted(bilans_of(xml))
     newer = tmp_path / "bilans-2026.xml"
-    newer.write_bytes(_newer_year(xml, ines[:3]))
+    newer.write_bytes(newer_year(xml, ines[:3]))
     code, out, _ = run(capsys, "--db", school, "import-lsu", newer, "--yes")
     assert code == 0 and out.count(": remplacé") == 3, out
 

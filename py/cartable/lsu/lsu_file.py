@@ -32,10 +32,9 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from cartable import __version__, db
+from cartable import __version__, _compat, db
 from cartable.accounts.names import CIVILITES
 from cartable.errors import UserError
-from cartable import _compat
 from cartable.lsu import bilan, lsu_schema, millesimes, socle2016
 from cartable.lsu.lsu_schema import NS, XSD_NAME
 from cartable.school.letterhead import get_identity
