@@ -39,7 +39,9 @@ OVERLAPS = """() => {
     const sym = box(td.querySelector('.symbole'));
     const part = td.querySelector('.part');
     const cell = td.getBoundingClientRect();
+    const r = (b) => [b.left, b.top, b.right, b.bottom].map(Math.round).join(",");
     return {sym: meet(lock, sym), part: part ? meet(lock, box(part)) : false,
+            at: `cell ${r(cell)} lock ${r(lock)} sym ${r(sym)} part ${part ? r(box(part)) : ""}`,
             inside: inside(lock, cell) && inside(sym, cell) && (!part || inside(box(part), cell)),
             hasPart: !!part};
   });
@@ -94,6 +96,16 @@ def test_verrouille_never_covers_the_check_nor_the_percentage(page, e2e):
     artifacts = e2e.screenshot(page, "details-start").parent
     prepare(page, e2e)
     login(page, "direction", PASSWORD)
+    # Every item of compétence 1 validated: the compétence's cells show « 100 % », the widest.
+    _items_grid(page)
+    for d in page.locator("#grille-validations tbody.domaine").evaluate_all(
+            "ns => ns.map(n => n.dataset.domaine)"):
+        page.click(f'button[data-fleche="domaine:{d}"]')
+        settle(page)
+    page.click("#enregistrer-validations")
+    expect(page.locator("#etat-brouillon")).to_contain_text(
+        "Toutes les modifications sont enregistrées", timeout=TIMEOUT)
+    page.click("#deplier-menu")
     page.click('nav.menu button[data-vue="competences"]')
     page.wait_for_selector(".liste-eleves input[type=checkbox]", timeout=TIMEOUT)
     page.click("#afficher-tableau")
@@ -115,7 +127,9 @@ def test_verrouille_never_covers_the_check_nor_the_percentage(page, e2e):
     cells = page.evaluate(OVERLAPS)
     assert len(cells) == 30
     assert sum(c["hasPart"] for c in cells) == 30, "each locked cell shows its percentage"
-    assert not [c for c in cells if c["sym"] or c["part"] or not c["inside"]], cells[:3]
+    assert page.locator("td.case-grille.verrouille .part", has_text="100").count() == 30
+    assert not [c for c in cells if c["sym"] or c["part"] or not c["inside"]], [
+        c["at"] for c in cells[:3]]
     page.locator("td.case-grille.verrouille").first.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "details-verrouille-1366x768.png"))
     cell = page.locator("td.case-grille.verrouille").first
