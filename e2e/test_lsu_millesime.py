@@ -15,6 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import call
 from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, newer_year, uai_of
+from test_axe import Audit
 
 from cartable.accounts import passwords
 from cartable.api import Api
@@ -78,6 +79,9 @@ def test_lsu_screen_offers_the_school_year_and_exports_one(page, e2e, school_byt
                         has_text="bilan de l'année 2025-2026 : le fichier est celui de 2026-2027")
     expect(left).to_have_count(3)
     e2e.screenshot(page, "lsu-millesime-2026")
+    audit = Audit(page)  # the school year's choice: no WCAG 2.1 A/AA violation
+    audit("lsu: année scolaire du fichier")
+    assert not audit.found, audit.report()
 
     with page.expect_download() as download:
         page.click("#exporter-lsu")

@@ -77,22 +77,22 @@ function nav(wiz, prevOk, nextLabel, nextFn, nextDisabled) {
   return next;
 }
 
-/** Leaving the wizard, or choosing « Importer les élèves » again (a new import from step 1):
- *  asked first when the wizard holds a plan (a file read, not yet applied). */
+/** Choosing « Importer les élèves » again starts a new import from step 1: asked first when
+ *  the wizard holds a plan (a file read, not yet applied). Leaving for another screen or
+ *  logging out asks the browser's question (the shell's guard cannot wait for a dialog). */
 function leaveGuard(wiz, target) {
   if (!wiz.file || wiz.done) return true;
-  if (target === undefined) { // logout: the shell's guard cannot wait for a dialog
+  if (target !== "import") {
     return window.confirm("L'import des élèves n'est pas terminé : rien n'a encore été modifié. Quitter l'assistant ?");
   }
-  if (target === "import" && !wiz.plan) return true;
-  const again = target === "import";
+  if (!wiz.plan) return true;
   Confirm.ask({
     id: "dialogue-import",
-    title: again ? "Recommencer l'import des élèves ?" : "Quitter l'import des élèves ?",
-    message: `L'import de « ${wiz.file.name} » n'est pas terminé (étape ${wiz.step} sur ${STEPS.length}) : rien n'a encore été modifié dans l'école. ${again ? "Recommencer reprend à l'étape 1, avec le choix du fichier." : "Vos choix de cet import seront perdus."}`,
-    ok: again ? "Recommencer l'import" : "Quitter l'import",
+    title: "Recommencer l'import des élèves ?",
+    message: `L'import de « ${wiz.file.name} » n'est pas terminé (étape ${wiz.step} sur ${STEPS.length}) : rien n'a encore été modifié dans l'école. Recommencer reprend à l'étape 1, avec le choix du fichier.`,
+    ok: "Recommencer l'import",
     cancel: "Continuer cet import",
-  }).then((yes) => { if (yes) Shell.go(target, { force: true }); });
+  }).then((yes) => { if (yes) Shell.go("import", { force: true }); });
   return false;
 }
 
