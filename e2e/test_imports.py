@@ -82,6 +82,11 @@ def test_utf16_onde_reimport_matching_and_wizard_restart(page, e2e, tmp_path):
     first = page.locator("#eleves-modifier tbody tr").first
     expect(first).to_contain_text("retrouvé par son nom et son prénom ; INE ajouté")
     e2e.screenshot(page, "imports-onde-etape4")
+    # At 200 % zoom (683×384 CSS pixels): nothing overflows sideways, the markers still work.
+    page.set_viewport_size({"width": 683, "height": 384})
+    assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
+    e2e.screenshot(page, "imports-zoom-200-etape4")
+    page.set_viewport_size({"width": 1366, "height": 768})
 
     # The step markers go back: step 2, then forward again to step 4.
     back = page.locator("ol.etapes button.etape-retour")

@@ -82,6 +82,10 @@ def test_lsu_screen_offers_the_school_year_and_exports_one(page, e2e, school_byt
     audit = Audit(page)  # the school year's choice: no WCAG 2.1 A/AA violation
     audit("lsu: année scolaire du fichier")
     assert not audit.found, audit.report()
+    page.set_viewport_size({"width": 683, "height": 384})  # 200 % zoom
+    assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
+    e2e.screenshot(page, "lsu-millesime-zoom-200")
+    page.set_viewport_size({"width": 1366, "height": 768})
 
     with page.expect_download() as download:
         page.click("#exporter-lsu")
