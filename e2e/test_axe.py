@@ -3,8 +3,9 @@
 At 1366×768, in Chromium: the creation screen (empty storage), the login screen, then every
 screen of the director's menu and of a CE2/CM2 teacher's menu, each grid shown (the item grid,
 the compétences grid and its lock confirmation, the bilan de fin de cycle 2 grid) and the five steps of the import wizard
-(up to its confirmation, nothing imported); the dialog showing what a school file holds before
-it is opened, and the one asking before the director logs out with decisions not saved. axe-core 4.14.1 comes from ``e2e/node_modules``
+(up to its confirmation, nothing imported, then the question when it is chosen again), the item
+grid with its menu unfolded; the dialog showing what a school file holds before it is opened,
+and the one asking before the director logs out with decisions not saved. axe-core 4.14.1 comes from ``e2e/node_modules``
 (``e2e/package-lock.json``). The page's CSP refuses an injected ``<script>``
 (``page.add_script_tag``: "Executing inline script violates … script-src"), so axe's source is
 evaluated through Playwright (the debugger protocol, which the CSP does not govern) and runs
@@ -108,6 +109,10 @@ def visit(page, audit: Audit, who: str, vue: str, tmp_path: Path) -> None:
             page.click("#afficher-tableau")
             expect(page.locator("#grille-validations")).to_be_visible(timeout=TIMEOUT)
         audit(f"{who}/{vue}: grille")
+        if vue == "items":  # the menu unfolded as a bar above the grid (issue 17, point 17)
+            page.click("#deplier-menu")
+            audit(f"{who}/items: grille, menu déplié")
+            page.click("#deplier-menu")
         if vue == "competences" and who == "directeur":
             lock_dialog(page, audit)
     elif vue == "bilan":
@@ -172,6 +177,12 @@ def import_steps(page, audit: Audit, who: str, tmp_path: Path) -> None:
         page.click("#etape-suivante")
         expect(page.locator(".etape h3")).to_contain_text(f"Étape {step}", timeout=TIMEOUT)
         audit(f"{who}/import: étape {step}")
+    # « Importer les élèves » chosen again: the question before starting again (kept going).
+    page.click('nav.menu button[data-vue="import"]')
+    expect(page.locator("#dialogue-import")).to_be_visible(timeout=TIMEOUT)
+    audit(f"{who}/import: recommencer ?", settled=False)
+    page.click("#dialogue-annuler")
+    expect(page.locator("#dialogue-import")).to_have_count(0, timeout=TIMEOUT)
 
 
 def test_no_wcag_violation_on_any_screen(page, e2e, tmp_path):

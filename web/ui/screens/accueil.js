@@ -31,7 +31,7 @@ function steps(o) {
       o.niveaux.length ? o.niveaux.join(", ") : "aucun niveau choisi"],
     ["paliers", "Choisir les paliers du socle utilisés (palier 1 et palier 2).", o.paliers.length > 0,
       o.paliers.length ? o.paliers.map((p) => p.nom).join(", ") : "aucun palier choisi"],
-    ["import", "Importer les élèves depuis l'extraction CSV de Base-Élèves / ONDE.", o.nb_eleves > 0,
+    ["import", "Importer les élèves depuis l'extraction CSV d'ONDE (ou de Base-Élèves).", o.nb_eleves > 0,
       o.nb_eleves ? `${plural(o.nb_eleves, "élève", "élèves")} dans ${classes}` : "aucun élève"],
     ["professeurs", "Créer les comptes des professeurs.", o.nb_professeurs > 0,
       o.nb_professeurs ? plural(o.nb_professeurs, "professeur", "professeurs") : "aucun professeur"],

@@ -2,7 +2,7 @@
  * classes, see what LSU would refuse, download the XML in one click) and import bilans from
  * another Cartable copy or another application (matched by INE). The core decides everything.
  */
-import { el, append, clear, button, checkbox, filePicker, heading, nextId, readFile, table } from "../../shared/dom.js";
+import { el, append, clear, button, checkbox, filePicker, heading, nextId, readFile, select, table } from "../../shared/dom.js";
 import { plural, fullName } from "../format.js";
 import * as Shell from "../shell.js";
 
@@ -23,11 +23,26 @@ function renderPreflight(box, report) {
   clear(box);
   for (const p of report.ecole) box.appendChild(el("p", { class: "alerte avertissement", text: p }));
   const left = report.eleves.filter((e) => !e.exportable);
-  box.appendChild(el("p", { class: "resume-lsu", text: `${plural(report.nb_exportables, "bilan complet sera exporté", "bilans complets seront exportés")} ; ${plural(left.length, "élève ne le sera pas", "élèves ne le seront pas")}.` }));
+  const kept = (report.millesimes || []).find((y) => y.millesime === report.millesime);
+  const when = kept ? ` (année ${kept.annee})` : "";
+  box.appendChild(el("p", { class: "resume-lsu", text: `${plural(report.nb_exportables, "bilan complet sera exporté", "bilans complets seront exportés")}${when} ; ${plural(left.length, "élève ne le sera pas", "élèves ne le seront pas")}.` }));
   if (!left.length) return;
   box.appendChild(el("div", { class: "defilement" }, table({ id: "liste-preflight" },
     ["Élève", "Classe", "Ce que LSU refuserait"],
     left.map((e) => [fullName(e), e.classe, e.problemes.join(" ; ")]), "Élèves non exportés")));
+}
+
+/** The school year of the file (LSU takes one per file), offered when the chosen classes'
+ *  complete bilans are of several: `year.value` is the one chosen ("" until then: the core
+ *  takes the most recent). */
+function renderYears(box, report, year, onChange) {
+  clear(box);
+  const years = report.millesimes || [];
+  if (years.length < 2) return;
+  const options = years.map((y) => ({ value: y.millesime, text: `${y.annee} (${plural(y.nb_bilans, "bilan complet", "bilans complets")})`, selected: y.millesime === report.millesime }));
+  const choice = select("Année scolaire du fichier", { id: "millesime-lsu" }, options);
+  choice.select.addEventListener("change", () => { year.value = choice.select.value; onChange(); });
+  append(box, [choice.row, el("p", { class: "aide", text: `Un fichier LSU porte une seule année scolaire : les bilans des autres années ne sont pas exportés (ils sont listés ci-dessous).` })]);
 }
 
 async function exportPart(section) {
@@ -41,16 +56,30 @@ async function exportPart(section) {
   const boxes = classes.map((c) => checkbox(`${c.nom} (${plural(c.nb_bilans, "bilan", "bilans")} sur ${plural(c.nb_eleves, "élève", "élèves")})`,
     { checked: true, value: String(c.id), "data-classe": c.id }));
   const report = el("div", { class: "preflight", "aria-live": "polite", id: "preflight-lsu" });
-  const check = async () => renderPreflight(report, await call("lsu.preflight", { classe_ids: selected(boxes) }));
+  const yearBox = el("div", { class: "annee-lsu" });
+  const year = { value: "" };
+  const payload = () => ({ classe_ids: selected(boxes), ...(year.value ? { millesime: year.value } : {}) });
+  const check = async () => {
+    let r;
+    try {
+      r = await call("lsu.preflight", payload());
+    } catch (e) {
+      if (!year.value) throw e;
+      year.value = ""; // that year has no complete bilan in these classes: the most recent
+      r = await call("lsu.preflight", payload());
+    }
+    renderYears(yearBox, r, year, () => busy(null, "Vérification…", check));
+    renderPreflight(report, r);
+  };
   for (const b of boxes) b.input.addEventListener("change", () => busy(null, "Vérification…", check));
   const go = button("Télécharger le fichier LSU", () => busy(go, "Préparation du fichier LSU…", async () => {
-    const r = await call("lsu.export", { classe_ids: selected(boxes) });
+    const r = await call("lsu.export", payload());
     window.Cartable.download(r.data, r.filename, "application/xml");
     renderPreflight(report, r.preflight);
     showNotice(`${r.message} Fichier « ${r.filename} » téléchargé.`);
   }), { class: "principal", id: "exporter-lsu" });
   append(part, [el("fieldset", {}, el("legend", { text: "Classes" }), boxes.map((b) => b.row)),
-    el("div", { class: "actions" }, go), report]);
+    yearBox, el("div", { class: "actions" }, go), report]);
   await busy(null, "Vérification…", check);
 }
 
@@ -59,7 +88,7 @@ function importReport(box, r) {
   box.appendChild(el("p", { text: r.message }));
   box.appendChild(el("div", { class: "defilement" }, table({ id: "rapport-import-lsu" },
     ["Élève", "INE", "Classe", "Résultat"],
-    r.eleves.map((e) => [fullName(e), e.ine, e.classe || "", e.raison ? `${e.statut} — ${e.raison}` : e.statut]))));
+    r.eleves.map((e) => [fullName(e), e.ine, e.classe || "", [e.statut, e.raison, ...(e.avertissements || [])].filter(Boolean).join(" — ")]))));
 }
 
 function importPart(section) {
