@@ -1,6 +1,7 @@
-/* LSU (director): export the bilans de fin de cycle 2 to the Livret Scolaire Unique (choose the
- * classes, see what LSU would refuse, download the XML in one click) and import bilans from
- * another Cartable copy or another application (matched by INE). The core decides everything.
+/* LSU (director): export the bilans de fin de cycle 2 or a period's bilans périodiques to the
+ * Livret Scolaire Unique (choose the bilans and the classes, see what LSU would refuse, download
+ * the XML in one click) and import bilans from another Cartable copy or another application
+ * (matched by INE). The core decides everything.
  */
 import { el, append, clear, button, checkbox, filePicker, heading, nextId, readFile, table } from "../../shared/dom.js";
 import { plural, fullName } from "../format.js";
@@ -30,21 +31,34 @@ function renderPreflight(box, report) {
     left.map((e) => [fullName(e), e.classe, e.problemes.join(" ; ")]), "Élèves non exportés")));
 }
 
-async function exportPart(section) {
-  const classes = await call("lsu.classes");
-  const part = el("div", { class: "bloc-export-lsu" });
-  append(section, [el("h3", { text: "Exporter vers LSU" }), part]);
+/** What to export: the bilans de fin de cycle 2, or the bilans périodiques of a period. */
+async function kindChoice(part) {
+  const years = (await call("periodes.list")).annees;
+  const sel = el("select", { id: "lsu-bilans" }, el("option", { value: "", text: "Bilans de fin de cycle 2 (CE2)" }),
+    ...years.flatMap((a) => a.periodes.map((p) => el("option", { value: String(p.id),
+      text: `Bilans périodiques : ${p.nom} ${p.annee}` }))));
+  const box = el("div");
+  sel.addEventListener("change", () => busy(null, "Chargement…", () => exportClasses(box, sel.value ? { periode_id: Number(sel.value) } : {})));
+  append(part, [el("div", { class: "champ" }, el("label", { for: sel.id, text: "Bilans à exporter" }), sel), box]);
+  await exportClasses(box, {});
+}
+
+async function exportClasses(part, which) {
+  clear(part);
+  const classes = await call("lsu.classes", which);
   if (!classes.length) {
-    part.appendChild(el("p", { text: "Aucune classe de CE2 ni aucun bilan de fin de cycle : rien à exporter." }));
+    part.appendChild(el("p", { text: which.periode_id ? "Aucune classe du CP au CM2 : rien à exporter."
+      : "Aucune classe de CE2 ni aucun bilan de fin de cycle : rien à exporter." }));
     return;
   }
   const boxes = classes.map((c) => checkbox(`${c.nom} (${plural(c.nb_bilans, "bilan", "bilans")} sur ${plural(c.nb_eleves, "élève", "élèves")})`,
     { checked: true, value: String(c.id), "data-classe": c.id }));
   const report = el("div", { class: "preflight", "aria-live": "polite", id: "preflight-lsu" });
-  const check = async () => renderPreflight(report, await call("lsu.preflight", { classe_ids: selected(boxes) }));
+  const payload = () => ({ ...which, classe_ids: selected(boxes) });
+  const check = async () => renderPreflight(report, await call("lsu.preflight", payload()));
   for (const b of boxes) b.input.addEventListener("change", () => busy(null, "Vérification…", check));
   const go = button("Télécharger le fichier LSU", () => busy(go, "Préparation du fichier LSU…", async () => {
-    const r = await call("lsu.export", { classe_ids: selected(boxes) });
+    const r = await call("lsu.export", payload());
     window.Cartable.download(r.data, r.filename, "application/xml");
     renderPreflight(report, r.preflight);
     showNotice(`${r.message} Fichier « ${r.filename} » téléchargé.`);
@@ -52,6 +66,12 @@ async function exportPart(section) {
   append(part, [el("fieldset", {}, el("legend", { text: "Classes" }), boxes.map((b) => b.row)),
     el("div", { class: "actions" }, go), report]);
   await busy(null, "Vérification…", check);
+}
+
+async function exportPart(section) {
+  const part = el("div", { class: "bloc-export-lsu" });
+  append(section, [el("h3", { text: "Exporter vers LSU" }), part]);
+  await kindChoice(part);
 }
 
 function importReport(box, r) {
