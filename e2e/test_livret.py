@@ -246,11 +246,13 @@ def print_livrets(page, e2e, pupils):
 
 
 def expected(m, pupils, texts):
-    """{eleve_id: {code: (positionnement, non-evalue)}} for the complete pupils."""
+    """{eleve_id: {code: (positionnement, non-evalue)}} for the complete pupils: a rubrique
+    with éléments and no position 1–4 goes to LSU as « non évalué »."""
     out = {}
     for eid, _ in pupils[:-1]:
-        out[eid] = {code: ("", "1") if v == 0 else (str(v), None)
-                    for (e, code), v in m.cells.items() if e == eid}
+        out[eid] = dict.fromkeys(ELEMENTS, ("", "true"))
+        out[eid].update({code: ("", "true") if v == 0 else (str(v), None)
+                         for (e, code), v in m.cells.items() if e == eid})
     return out
 
 
@@ -322,6 +324,7 @@ def test_livret_from_periods_to_lsu(page, e2e):
     expect(page.locator("#avancement-livrets")).to_contain_text(
         f"{CM1}, Trimestre 1 : 10 livrets complets sur 11.", timeout=TIMEOUT)
     menu(page, "lsu")
+    expect(page.locator("#lsu-bilans option")).to_have_count(4, timeout=TIMEOUT)
     value = page.evaluate("""() => [...document.querySelectorAll('#lsu-bilans option')]
       .find((o) => o.textContent.startsWith('Bilans périodiques : Trimestre 1 ')).value""")
     page.locator("#lsu-bilans").select_option(value)

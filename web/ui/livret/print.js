@@ -36,9 +36,10 @@ function domaineRows(data, d) {
 function page(data, e) {
   const cols = data.colonnes.map((c) => el("th", { scope: "col", class: "colonne-position", text: c.nom.replace("Objectifs d'apprentissage ", "") }));
   const grid = el("table", { class: "tableau livret-domaines" },
-    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Domaines et éléments de programme travaillés" }),
-      ...cols, el("th", { scope: "col", class: "colonne-position", text: "Non évalué" })),
-    el("tr", { class: "sur-titre" }, el("td"), el("td", { colspan: String(data.colonnes.length), text: "Objectifs d'apprentissage" }), el("td"))),
+    el("thead", {},
+      el("tr", { class: "sur-titre" }, el("td"), el("td", { colspan: String(data.colonnes.length), text: "Objectifs d'apprentissage" }), el("td")),
+      el("tr", {}, el("th", { scope: "col", text: "Domaines et éléments de programme travaillés" }),
+        ...cols, el("th", { scope: "col", class: "colonne-position", text: "Non évalué" }))),
     el("tbody", {}, ...e.domaines.flatMap((d) => domaineRows(data, d))));
   const parcours = e.parcours.map((p) => el("li", {}, el("strong", { text: `${p.nom} : ` }), p.projet, p.commentaire ? ` — ${p.commentaire}` : ""));
   const modalites = e.modalites.map((m) => el("li", { text: `${m.nom}${m.complement ? ` : ${m.complement}` : ""}` }));
