@@ -21,7 +21,7 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from lsu_helpers import ONDE_CSV, periodic_of  # noqa: E402
+from lsu_helpers import ONDE_CSV, periodic_of
 
 TIMEOUT = 60_000
 DIRECTOR, TEACHER = ("direction", "Directrice-2026"), ("cla.lucas", "Maitresse-2026")
@@ -258,7 +258,7 @@ def expected(m, pupils, texts):
 
 def positions_of(bilan) -> dict:
     got = {}
-    for code, (rub, _appr, subs) in bilan["acquis"].items():
+    for rub, _appr, subs in bilan["acquis"].values():
         for r in subs or [rub]:
             if r[2] is not None or r[3] is not None:
                 got[r[0]] = (r[2] or "", r[3])

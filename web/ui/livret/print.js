@@ -36,6 +36,7 @@ function domaineRows(data, d) {
 function page(data, e) {
   const cols = data.colonnes.map((c) => el("th", { scope: "col", class: "colonne-position", text: c.nom.replace("Objectifs d'apprentissage ", "") }));
   const grid = el("table", { class: "tableau livret-domaines" },
+    el("colgroup", {}, el("col", { class: "col-rubrique" }), ...data.colonnes.map(() => el("col")), el("col")),
     el("thead", {},
       el("tr", { class: "sur-titre" }, el("td"), el("td", { colspan: String(data.colonnes.length), text: "Objectifs d'apprentissage" }), el("td")),
       el("tr", {}, el("th", { scope: "col", text: "Domaines et éléments de programme travaillés" }),
