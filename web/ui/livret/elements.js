@@ -23,7 +23,7 @@ function line(ed, list, rubrique, nom, value) {
   return input;
 }
 
-function rubriqueBlock(ed, rubrique, nom) {
+function rubriqueBlock(ed, rubrique, nom, titled) {
   const list = el("ol", { class: "liste-elements", "data-rubrique": rubrique });
   ed.lists[rubrique] = list;
   for (const libelle of ed.data.elements[rubrique] || []) line(ed, list, rubrique, nom, libelle);
@@ -35,7 +35,7 @@ function rubriqueBlock(ed, rubrique, nom) {
     return el("li", {}, b, el("span", { class: "source", text: ` (${s.source})` }));
   });
   return el("div", { class: "rubrique-elements", "data-rubrique": rubrique },
-    el("h5", { text: nom }), list,
+    titled ? el("h5", { text: nom }) : null, list,
     suggestions.length ? el("div", { class: "suggestions" }, el("p", { class: "aide", text: "Proposés :" }),
       el("ul", {}, ...suggestions)) : null,
     add);
@@ -48,7 +48,7 @@ function create(data, domaines, handlers) {
   for (const d of domaines.domaines) {
     const subs = d.sous_domaines.length ? d.sous_domaines : [d];
     node.appendChild(el("section", { class: "domaine-elements", "data-domaine": d.code }, el("h4", { text: d.nom }),
-      ...subs.map((s) => rubriqueBlock(ed, s.code, s.nom))));
+      ...subs.map((s) => rubriqueBlock(ed, s.code, s.nom, d.sous_domaines.length > 0))));
   }
   const projets = el("section", { class: "projets-classe" }, el("h4", { text: "Projets de la classe (parcours éducatifs)" }));
   for (const p of domaines.parcours) {
