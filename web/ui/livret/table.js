@@ -146,7 +146,8 @@ function paintCell(view, key) {
   td.setAttribute("data-position", has ? String(value) : "");
   clear(td);
   td.appendChild(el("span", { class: "symbole", "aria-hidden": "true", text: has ? view.positions.get(value).court : "·" }));
-  const name = positionName(view, has ? value : null);
+  // The accessible name starts with what the cell shows (« 1 », « NE »), then says it in words.
+  const name = has ? `${view.positions.get(value).court} — ${positionName(view, value)}` : positionName(view, null);
   td.title = `${td._col.nom} : ${name}`;
   td.setAttribute("aria-label", `${fullName(td._eleve)}, ${td._col.court} : ${name}`);
 }
