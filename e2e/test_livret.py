@@ -74,7 +74,7 @@ def settle(page):
 def set_periods(page, e2e) -> str:
     """A refused period first (French, at the top), then the proposed dates saved."""
     menu(page, "periodes")
-    expect(page.locator("#nombre-periodes")).to_have_value("3")
+    expect(page.locator("#nombre-periodes")).to_have_value("3", timeout=TIMEOUT)
     debut = page.locator("#periode-1-debut").input_value()
     fin = page.locator("#periode-1-fin")
     proposed = fin.input_value()
@@ -84,7 +84,7 @@ def set_periods(page, e2e) -> str:
     fin.fill(proposed)
     page.click("#enregistrer-periodes")
     notice(page, "enregistrées : 3 périodes.")
-    expect(page.locator(".periodes-annee tbody tr")).to_have_count(3)
+    expect(page.locator(".periodes-annee tbody tr")).to_have_count(3, timeout=TIMEOUT)
     e2e.screenshot(page, "livret-01-periodes")
     return debut[:4]
 
@@ -97,12 +97,12 @@ def enter_elements(page, e2e):
         page.locator(f'ol.liste-elements[data-rubrique="{code}"] textarea').last.fill(libelle)
     page.fill('textarea[data-projet="PAR_CIT"]', PROJET)
     counter = page.locator('textarea[data-projet="PAR_CIT"] + .compteur')
-    expect(counter).to_have_text(f"{len(PROJET)} / 600 caractères")
+    expect(counter).to_have_text(f"{len(PROJET)} / 600 caractères", timeout=TIMEOUT)
     e2e.screenshot(page, "livret-02-elements")
     page.click("#enregistrer-elements")
     notice(page, "Éléments de programme et projets de la classe enregistrés.")
     page.click("#onglet-grille")
-    expect(page.locator("#grille-livret")).to_be_visible()
+    expect(page.locator("#grille-livret")).to_be_visible(timeout=TIMEOUT)
 
 
 class Model:
@@ -139,7 +139,7 @@ def position_class(page, pupils, codes) -> Model:
     m.arrow("MAT-NBC", [(e, "MAT-NBC") for e in ids])
     settle(page)
     arrow = grid.locator('button[data-fleche="rubrique:FRA-LEC"]')
-    expect(arrow).to_have_attribute("title", re.compile(r"^Tout positionner à 3 \(atteints\) : la colonne « Lecture"))
+    expect(arrow).to_have_attribute("title", re.compile(r"^Tout positionner à 3 \(atteints\) : la colonne « Lecture"), timeout=TIMEOUT)
     last = ids[-1]  # the last pupil: his whole line at 1 (positions without éléments)
     grid.locator(f'button[data-fleche="eleve:{last}"]').click()
     m.arrow(f"eleve:{last}", [(last, c) for c in codes])
@@ -162,8 +162,8 @@ def position_class(page, pupils, codes) -> Model:
     page.keyboard.press("ArrowDown")  # a click taken back with Ctrl+Z
     page.keyboard.press("3")
     settle(page)
-    expect(grid.locator(f'td[data-key="{ids[5]}:HIG-RAC"]')).to_have_attribute("data-position", "3")
-    expect(page.locator("#annuler-livret")).to_have_attribute("title", re.compile("^Annuler : "))
+    expect(grid.locator(f'td[data-key="{ids[5]}:HIG-RAC"]')).to_have_attribute("data-position", "3", timeout=TIMEOUT)
+    expect(page.locator("#annuler-livret")).to_have_attribute("title", re.compile("^Annuler : "), timeout=TIMEOUT)
     page.keyboard.press("Control+z")
     settle(page)
     shown = {(eid, c): grid.locator(f'td[data-key="{eid}:{c}"]').get_attribute("data-position")
@@ -178,7 +178,7 @@ def write_fiches(page, pupils) -> dict:
     for eid, name in pupils[:-1]:
         page.click(f'button.bouton-fiche[data-eleve="{eid}"]')
         fiche = page.locator(f'#fiche-livret[data-eleve="{eid}"]')
-        expect(fiche).to_be_visible()
+        expect(fiche).to_be_visible(timeout=TIMEOUT)
         generale = f"{name} travaille avec sérieux <trimestre 1> & progresse."
         fiche.locator("#appreciation-generale").fill(generale)
         fiche.locator("#appreciation-generale").press("Tab")
@@ -200,8 +200,8 @@ def write_fiches(page, pupils) -> dict:
     area.press("Tab")
     settle(page)
     counter = page.locator("#fiche-livret #appreciation-generale + .compteur")
-    expect(counter).to_have_text(f"{len(texts[eid][0])} / 1500 caractères")
-    expect(page.locator("#fiche-livret .alerte.succes")).to_contain_text("Livret complet")
+    expect(counter).to_have_text(f"{len(texts[eid][0])} / 1500 caractères", timeout=TIMEOUT)
+    expect(page.locator("#fiche-livret .alerte.succes")).to_contain_text("Livret complet", timeout=TIMEOUT)
     return texts
 
 
@@ -219,29 +219,35 @@ def print_livrets(page, e2e, pupils):
     page.click("#imprimer-livrets")
     pages = page.locator("#impression-livrets .page-livret")
     expect(pages).to_have_count(len(pupils) - 1, timeout=TIMEOUT)
-    expect(page.locator("#note-impression")).to_contain_text("1 livret incomplet n'est pas imprimé")
+    expect(page.locator("#note-impression")).to_contain_text("1 livret incomplet n'est pas imprimé", timeout=TIMEOUT)
     first = pages.first
-    expect(first).to_contain_text("Livret scolaire — Trimestre 1")
-    expect(first).to_contain_text(ELEMENTS["FRA-LEC"])
+    expect(first).to_contain_text("Livret scolaire — Trimestre 1", timeout=TIMEOUT)
+    expect(first).to_contain_text(ELEMENTS["FRA-LEC"], timeout=TIMEOUT)
     row = first.locator('tr[data-rubrique="FRA-LEC"]')
-    expect(row.locator('td.marque[data-valeur="2"]')).to_have_text("×")
-    expect(row.locator('td.marque[data-valeur="1"]')).to_have_text("")
-    expect(first).to_contain_text("Programme personnalisé de réussite éducative : Lecture à voix haute")
-    expect(first.locator(".signatures div")).to_have_count(3)
+    expect(row.locator('td.marque[data-valeur="2"]')).to_have_text("×", timeout=TIMEOUT)
+    expect(row.locator('td.marque[data-valeur="1"]')).to_have_text("", timeout=TIMEOUT)
+    expect(first).to_contain_text("Programme personnalisé de réussite éducative : Lecture à voix haute", timeout=TIMEOUT)
+    expect(first.locator(".signatures div")).to_have_count(3, timeout=TIMEOUT)
     page.click("#imprimer-tous")
     expect(pages).to_have_count(len(pupils), timeout=TIMEOUT)
     e2e.screenshot(page, "livret-04-impression")
     page.emulate_media(media="print")
-    expect(page.locator("#app")).to_be_hidden()
-    cut = page.evaluate("""() => [...document.querySelectorAll('.page-livret, .page-livret *')]
-      .filter((n) => n.scrollWidth > n.clientWidth + 1 && getComputedStyle(n).overflow !== 'visible').length""")
-    assert cut == 0
+    expect(page.locator("#app")).to_be_hidden(timeout=TIMEOUT)
+    page.set_viewport_size({"width": 703, "height": 1000})  # A4's printable width (186 mm)
+    cut = page.evaluate("""() => [...document.querySelectorAll('.page-livret')].flatMap((p) => {
+      const right = p.getBoundingClientRect().right;
+      return [p, ...p.querySelectorAll('table, th, td, li, p, div')]
+        .filter((n) => n.scrollWidth > n.clientWidth + 1 || n.getBoundingClientRect().right > right + 0.5)
+        .map((n) => n.tagName + ': ' + n.textContent.slice(0, 40));
+    })""")
+    assert cut == []
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = page.pdf(format="A4", print_background=True)
     (ARTIFACTS / "livret-impression.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= len(pupils)  # a page (or two) each
     page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.click("#fermer-impression")
 
 
@@ -311,12 +317,12 @@ def test_livret_from_periods_to_lsu(page, e2e):
     assert len(pupils) == 11 and len(codes) == 15
     m = position_class(page, pupils, codes)
     texts = write_fiches(page, pupils)
-    expect(page.locator("#etat-livret")).to_contain_text("11 élèves modifiés non enregistrés")
+    expect(page.locator("#etat-livret")).to_contain_text("11 élèves modifiés non enregistrés", timeout=TIMEOUT)
     e2e.screenshot(page, "livret-03-grille")
     assert fits(page) == {"page": True, "table": True, "fiche": True, "height": True}
     page.click("#enregistrer-livrets")
     notice(page, "Livrets enregistrés : 11 élèves.")
-    expect(page.locator("#etat-livret")).to_contain_text("10 livrets complets sur 11")
+    expect(page.locator("#etat-livret")).to_contain_text("10 livrets complets sur 11", timeout=TIMEOUT)
     print_livrets(page, e2e, pupils)
     page.click("#deconnexion")
 
@@ -330,8 +336,8 @@ def test_livret_from_periods_to_lsu(page, e2e):
     page.locator("#lsu-bilans").select_option(value)
     expect(page.locator("#preflight-lsu")).to_contain_text("10 bilans complets seront exportés",
                                                            timeout=TIMEOUT)
-    expect(page.locator("#liste-preflight")).to_contain_text(pupils[-1][1])
-    expect(page.locator("#liste-preflight")).to_contain_text("positionnement sans élément")
+    expect(page.locator("#liste-preflight")).to_contain_text(pupils[-1][1], timeout=TIMEOUT)
+    expect(page.locator("#liste-preflight")).to_contain_text("positionnement sans élément", timeout=TIMEOUT)
     e2e.screenshot(page, "livret-05-export")
     with page.expect_download(timeout=TIMEOUT) as info:
         page.click("#exporter-lsu")

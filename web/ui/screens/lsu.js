@@ -44,8 +44,11 @@ async function kindChoice(part) {
 }
 
 async function exportClasses(part, which) {
-  clear(part);
+  const shown = (part._shown || 0) + 1; // the last choice wins over a slower earlier one
+  part._shown = shown;
   const classes = await call("lsu.classes", which);
+  if (part._shown !== shown) return;
+  clear(part);
   if (!classes.length) {
     part.appendChild(el("p", { text: which.periode_id ? "Aucune classe du CP au CM2 : rien à exporter."
       : "Aucune classe de CE2 ni aucun bilan de fin de cycle : rien à exporter." }));
