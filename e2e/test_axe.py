@@ -2,10 +2,11 @@
 
 At 1366×768, in Chromium: the creation screen (empty storage), the login screen, then every
 screen of the director's menu and of a CE2/CM2 teacher's menu, each grid shown (the item grid,
-the compétences grid and its lock confirmation, the bilan de fin de cycle 2 grid) and the five steps of the import wizard
-(up to its confirmation, nothing imported, then the question when it is chosen again), the item
-grid with its menu unfolded; the dialog showing what a school file holds before it is opened,
-and the one asking before the director logs out with decisions not saved. axe-core 4.14.1 comes from ``e2e/node_modules``
+the compétences grid and its lock confirmation, the bilan de fin de cycle 2 grid, the livret's
+table, éléments and printed pages) and the five steps of the import wizard (up to its
+confirmation, nothing imported, then the question when it is chosen again), the item grid with
+its menu unfolded; the dialog showing what a school file holds before it is opened, and the one
+asking before the director logs out with decisions not saved. axe-core 4.14.1 comes from ``e2e/node_modules``
 (``e2e/package-lock.json``). The page's CSP refuses an injected ``<script>``
 (``page.add_script_tag``: "Executing inline script violates … script-src"), so axe's source is
 evaluated through Playwright (the debugger protocol, which the CSP does not govern) and runs
@@ -50,6 +51,8 @@ PREPARE = """async ({csv, password, teacher}) => {
     await C.call("affectations.set", {professeur_id: prof.id, classe_id: classe.id, affecte: true});
     await C.call("affectations.set_principal", {classe_id: classe.id, professeur_id: prof.id});
   }
+  const proposal = await C.call("periodes.default", {});
+  await C.call("periodes.set", {periodes: proposal.periodes.map((p) => [p.date_debut, p.date_fin])});
   await C.call("auth.logout", {});
   return prof.login;
 }"""
@@ -121,6 +124,27 @@ def visit(page, audit: Audit, who: str, vue: str, tmp_path: Path) -> None:
         audit(f"{who}/bilan: grille")
     elif vue == "import":
         import_steps(page, audit, who, tmp_path)
+    elif vue == "livret":
+        livret_states(page, audit, who)
+
+
+def livret_states(page, audit: Audit, who: str) -> None:
+    """The livret's table with a pupil's fiche, the class's éléments, the printed livrets."""
+    page.click("#ouvrir-livret")
+    expect(page.locator("#grille-livret")).to_be_visible(timeout=TIMEOUT)
+    page.locator("#grille-livret td.case-livret").first.click()
+    expect(page.locator("#grille-livret.en-cours")).to_have_count(0, timeout=TIMEOUT)
+    audit(f"{who}/livret: grille et fiche")
+    page.click("#onglet-elements")
+    expect(page.locator("#elements-classe")).to_be_visible(timeout=TIMEOUT)
+    page.locator("#elements-classe button[data-ajouter]").first.click()
+    audit(f"{who}/livret: éléments de programme")
+    page.click("#onglet-grille")
+    page.click("#imprimer-livrets")
+    page.click("#imprimer-tous")
+    expect(page.locator("#impression-livrets .page-livret").first).to_be_visible(timeout=TIMEOUT)
+    audit(f"{who}/livret: livrets imprimés")
+    page.click("#fermer-impression")
 
 
 def lock_dialog(page, audit: Audit) -> None:

@@ -1,6 +1,7 @@
-/* LSU (director): export the bilans de fin de cycle 2 to the Livret Scolaire Unique (choose the
- * classes, see what LSU would refuse, download the XML in one click) and import bilans from
- * another Cartable copy or another application (matched by INE). The core decides everything.
+/* LSU (director): export the bilans de fin de cycle 2 or a period's bilans périodiques to the
+ * Livret Scolaire Unique (choose the bilans and the classes, see what LSU would refuse, download
+ * the XML in one click) and import bilans from another Cartable copy or another application
+ * (matched by INE). The core decides everything.
  */
 import { el, append, clear, button, checkbox, filePicker, heading, nextId, readFile, select, table } from "../../shared/dom.js";
 import { plural, fullName } from "../format.js";
@@ -45,20 +46,36 @@ function renderYears(box, report, year, onChange) {
   append(box, [choice.row, el("p", { class: "aide", text: `Un fichier LSU porte une seule année scolaire : les bilans des autres années ne sont pas exportés (ils sont listés ci-dessous).` })]);
 }
 
-async function exportPart(section) {
-  const classes = await call("lsu.classes");
-  const part = el("div", { class: "bloc-export-lsu" });
-  append(section, [el("h3", { text: "Exporter vers LSU" }), part]);
+/** What to export: the bilans de fin de cycle 2, or the bilans périodiques of a period. */
+async function kindChoice(part) {
+  const years = (await call("periodes.list")).annees;
+  const sel = el("select", { id: "lsu-bilans" }, el("option", { value: "", text: "Bilans de fin de cycle 2 (CE2)" }),
+    ...years.flatMap((a) => a.periodes.map((p) => el("option", { value: String(p.id),
+      text: `Bilans périodiques : ${p.nom} ${p.annee}` }))));
+  const box = el("div");
+  sel.addEventListener("change", () => busy(null, "Chargement…", () => exportClasses(box, sel.value ? { periode_id: Number(sel.value) } : {})));
+  append(part, [el("div", { class: "champ" }, el("label", { for: sel.id, text: "Bilans à exporter" }), sel), box]);
+  await exportClasses(box, {});
+}
+
+async function exportClasses(part, which) {
+  const shown = (part._shown || 0) + 1; // the last choice wins over a slower earlier one
+  part._shown = shown;
+  const classes = await call("lsu.classes", which);
+  if (part._shown !== shown) return;
+  clear(part);
   if (!classes.length) {
-    part.appendChild(el("p", { text: "Aucune classe de CE2 ni aucun bilan de fin de cycle : rien à exporter." }));
+    part.appendChild(el("p", { text: which.periode_id ? "Aucune classe du CP au CM2 : rien à exporter."
+      : "Aucune classe de CE2 ni aucun bilan de fin de cycle : rien à exporter." }));
     return;
   }
   const boxes = classes.map((c) => checkbox(`${c.nom} (${plural(c.nb_bilans, "bilan", "bilans")} sur ${plural(c.nb_eleves, "élève", "élèves")})`,
     { checked: true, value: String(c.id), "data-classe": c.id }));
   const report = el("div", { class: "preflight", "aria-live": "polite", id: "preflight-lsu" });
   const yearBox = el("div", { class: "annee-lsu" });
-  const year = { value: "" };
-  const payload = () => ({ classe_ids: selected(boxes), ...(year.value ? { millesime: year.value } : {}) });
+  const year = { value: "" }; // bilans de cycle only: a period's bilans are of its own year
+  const payload = () => ({ ...which, classe_ids: selected(boxes),
+    ...(year.value && !which.periode_id ? { millesime: year.value } : {}) });
   const check = async () => {
     let r;
     try {
@@ -68,7 +85,7 @@ async function exportPart(section) {
       year.value = ""; // that year has no complete bilan in these classes: the most recent
       r = await call("lsu.preflight", payload());
     }
-    renderYears(yearBox, r, year, () => busy(null, "Vérification…", check));
+    if (!which.periode_id) renderYears(yearBox, r, year, () => busy(null, "Vérification…", check));
     renderPreflight(report, r);
   };
   for (const b of boxes) b.input.addEventListener("change", () => busy(null, "Vérification…", check));
@@ -81,6 +98,12 @@ async function exportPart(section) {
   append(part, [el("fieldset", {}, el("legend", { text: "Classes" }), boxes.map((b) => b.row)),
     yearBox, el("div", { class: "actions" }, go), report]);
   await busy(null, "Vérification…", check);
+}
+
+async function exportPart(section) {
+  const part = el("div", { class: "bloc-export-lsu" });
+  append(section, [el("h3", { text: "Exporter vers LSU" }), part]);
+  await kindChoice(part);
 }
 
 function importReport(box, r) {
