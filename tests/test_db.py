@@ -4,8 +4,10 @@ import hashlib
 import sqlite3
 
 import pytest
+from helpers import add_user
 
-from cartable import db
+from cartable import accounts, db
+from cartable.api import run
 from cartable.errors import UserError
 
 
@@ -37,7 +39,11 @@ def test_reopening_changes_nothing(tmp_path):
 
 
 def test_check_school_file_accepts_a_cartable_file(tmp_path):
-    assert db.check_school_file(new_school(tmp_path).read_bytes()) == db.SCHEMA_VERSION
+    path = new_school(tmp_path)
+    conn = db.connect(str(path))
+    add_user(conn, "sop.durand", role="directeur")
+    conn.close()
+    assert db.check_school_file(path.read_bytes()) == db.SCHEMA_VERSION
 
 
 def other_sqlite(tmp_path):
@@ -145,7 +151,8 @@ def _version_1_school(path):
     conn.execute("INSERT INTO eleve (id, nom, prenom, classe_id, sconet_id) "
                  "VALUES (7, 'DUPONT', 'Léa', 1, 42)")
     conn.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-                 "VALUES ('directeur', 'DURAND', 'Sophie', 'sop.durand', 'x')")
+                 "VALUES ('directeur', 'DURAND', 'Sophie', 'sop.durand', ?)",
+                 (run(accounts.hash_password("password1")),))
     conn.execute("INSERT INTO validation_item VALUES (7, 2111, 1, '2012-05-01', 'DURAND S.')")
     conn.close()
 
