@@ -110,6 +110,8 @@ def check_schema(conn: sqlite3.Connection, version: int) -> None:
             f"format {others[0]} : il a été modifié en dehors de Cartable. " + KEEP)
     expected = {e[:3]: e for e in reference(version)}
     unknown = [e for e in found if e[:3] not in expected or expected[e[:3]] != e]
+    unknown.sort(key=lambda e: ("trigger", "view", "table").index(e[0]) if e[0] in _WHAT
+                 and e[0] != "index" else 3)  # what could run first
     by_key = {e[:3] for e in found}
     missing = [e for e in expected.values() if e[:3] not in by_key]
     parts = []

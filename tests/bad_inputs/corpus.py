@@ -333,6 +333,40 @@ def corrupted_pages() -> bytes:
     return bytes(data)
 
 
+# -- hostile school files: a genuine one, changed with SQLite (issue 18) ----------------------
+
+def hostile(*statements: str) -> bytes:
+    """The genuine school file, changed by ``statements`` as any SQLite tool could."""
+    return _with_sqlite(school_file(), *statements)
+
+
+_PAD_HASH = "pbkdf2_sha256$1000000000$" + "A" * 22 + "==$" + "A" * 43 + "="
+TRIGGER_ON_META = (
+    "CREATE TRIGGER vol AFTER UPDATE ON meta BEGIN UPDATE utilisateur SET password_hash = "
+    "(SELECT password_hash FROM utilisateur WHERE login = 'lin.roy') WHERE role = 'directeur'; "
+    "END")
+TRIGGER_ON_FAILED_LOGINS = (
+    "CREATE TRIGGER porte AFTER UPDATE OF failed_logins ON utilisateur BEGIN "
+    "INSERT OR IGNORE INTO utilisateur (role, nom, prenom, login, password_hash) VALUES "
+    "('professeur', 'X', 'X', 'intrus', 'h'); INSERT OR IGNORE INTO affectation "
+    "SELECT (SELECT id FROM utilisateur WHERE login = 'intrus'), id, 0 FROM classe; END")
+TRIGGER_ON_VALIDATION_ITEM = (
+    "CREATE TRIGGER efface AFTER INSERT ON validation_item BEGIN "
+    "DELETE FROM validation_item WHERE rowid <> new.rowid; DELETE FROM validation_competence; "
+    "END")
+VIEW_UTILISATEUR = (
+    "ALTER TABLE utilisateur RENAME TO comptes",
+    "CREATE VIEW utilisateur AS SELECT * FROM comptes UNION ALL SELECT 99, 'directeur', 'X', "
+    "'X', 'cache', 'h', 0, 1, 0, NULL, '', NULL",
+    "CREATE TRIGGER muet INSTEAD OF UPDATE ON utilisateur BEGIN SELECT 1; END",
+)
+RECURSIVE_TRIGGER = (  # (a trigger may not hold a WITH itself: a view does)
+    "CREATE VIEW sans_fin AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+    "SELECT i FROM n",
+    "CREATE TRIGGER boucle BEFORE INSERT ON validation_item BEGIN "
+    "SELECT count(*) FROM sans_fin; END")
+
+
 def _ensure_cartable_importable() -> None:
     py = str(HERE.parent.parent / "py")
     if py not in sys.path:
@@ -598,6 +632,75 @@ SCHOOL_FILE_CASES = [
     Case("school-corrupted-pages", "school_file",
          "un fichier d'école dont deux pages sont remplacées par des octets aléatoires",
          corrupted_pages, DAMAGED),
+    Case("school-trigger-on-meta", "school_file",
+         "un déclencheur sur « meta » qui remplace le mot de passe de la directrice",
+         lambda: hostile(TRIGGER_ON_META), "le déclencheur « vol » (sur « meta »)"),
+    Case("school-trigger-on-failed-logins", "school_file",
+         "un déclencheur sur « failed_logins » qui crée un compte affecté à toutes les classes",
+         lambda: hostile(TRIGGER_ON_FAILED_LOGINS), "le déclencheur « porte »"),
+    Case("school-trigger-on-validation-item", "school_file",
+         "un déclencheur sur « validation_item » qui efface les autres décisions",
+         lambda: hostile(TRIGGER_ON_VALIDATION_ITEM), "agirait à votre insu"),
+    Case("school-view-utilisateur", "school_file",
+         "une vue « utilisateur » (un directeur caché) avec un déclencheur INSTEAD OF",
+         lambda: hostile(*VIEW_UTILISATEUR), "la vue « utilisateur »"),
+    Case("school-extra-table", "school_file", "une table en plus (« notes_privees »)",
+         lambda: hostile("CREATE TABLE notes_privees (texte TEXT)",
+                         "INSERT INTO notes_privees VALUES ('voyage')"),
+         "la table « notes_privees »"),
+    Case("school-recursive-trigger", "school_file",
+         "un déclencheur à requête récursive sans fin à la prochaine décision",
+         lambda: hostile(*RECURSIVE_TRIGGER), "le déclencheur « boucle »"),
+    Case("school-missing-index", "school_file", "l'index « eleve_ine » supprimé",
+         lambda: hostile("DROP INDEX eleve_ine"), "il lui manque l'index « eleve_ine »"),
+    Case("school-hash-1e9-iterations", "school_file",
+         "le mot de passe de la directrice haché avec 10⁹ itérations PBKDF2",
+         lambda: hostile(f"UPDATE utilisateur SET password_hash = '{_PAD_HASH}'"),
+         "PBKDF2-SHA256"),
+    Case("school-recovery-hash-other-algorithm", "school_file",
+         "un code de secours « haché » en MD5",
+         lambda: hostile("UPDATE utilisateur SET recovery_hash = 'md5$abc'"),
+         "le code de secours du compte « lin.roy »"),
+    Case("school-no-director", "school_file", "aucun compte (la directrice supprimée)",
+         lambda: hostile("DELETE FROM utilisateur"), "n'a aucun compte de directeur"),
+    Case("school-inactive-director", "school_file", "le compte de la directrice désactivé",
+         lambda: hostile("UPDATE utilisateur SET actif = 0"), "directrice désactivé"),
+    Case("school-two-directors", "school_file", "un deuxième directeur actif",
+         lambda: hostile("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
+                         "SELECT 'directeur', 'X', 'Y', 'autre', password_hash FROM utilisateur"),
+         "a 2 comptes de directeur"),
+    Case("school-user-version-0", "school_file", "user_version 0 sur les tables du format 2",
+         lambda: hostile("PRAGMA user_version = 0"), "indique le format 0"),
+    Case("school-user-version-1", "school_file", "user_version 1 sur les tables du format 2",
+         lambda: hostile("PRAGMA user_version = 1"),
+         "indique le format 1 mais ses tables sont celles du format 2"),
+    Case("school-user-version-negative", "school_file", "user_version −1",
+         lambda: hostile("PRAGMA user_version = -1"), "format invalide (-1)"),
+    Case("school-bad-date", "school_file", "une décision datée « 2024-13-45 »",
+         lambda: hostile("UPDATE validation_item SET date = '2024-13-45' WHERE rowid = 1"),
+         "dans la table « validation_item » une valeur"),
+    Case("school-malformed-locked-until", "school_file", "locked_until = « bientôt »",
+         lambda: hostile("UPDATE utilisateur SET locked_until = 'bientôt'"),
+         "dans la table « utilisateur » une valeur"),
+    Case("school-integer-as-text", "school_file", "un identifiant d'élève écrit en texte",
+         lambda: hostile("UPDATE validation_item SET item_id = 'abc' WHERE rowid = 1"),
+         "dans la table « validation_item » une valeur"),
+    Case("school-check-violated", "school_file",
+         "etat = 7 écrit en contournant la contrainte CHECK", lambda: hostile(
+             "PRAGMA ignore_check_constraints = 1",
+             "UPDATE validation_item SET etat = 7 WHERE rowid = 1"), DAMAGED,
+         note="PRAGMA integrity_check le voit ; la copie enregistrée dans le navigateur, "
+              "ouverte sans lui, est vérifiée contrainte par contrainte"),
+    Case("school-invalid-utf8", "school_file", "un nom d'élève avec un octet flippé (UTF-8 "
+         "invalide)", lambda: hostile("UPDATE eleve SET nom = CAST(X'414EC3' AS TEXT) "
+                                      "WHERE id = 1"), "pas de l'UTF-8"),
+    Case("school-broken-link", "school_file", "une décision d'un élève qui n'existe pas",
+         lambda: hostile("PRAGMA foreign_keys = OFF",
+                         "INSERT INTO validation_item VALUES (9999, 2111, 1, '2024-06-01', '')"),
+         "des liens brisés"),
+    Case("school-too-big", "school_file", "un fichier d'école de 41 Mo",
+         lambda: school_file() + bytes(41 * 1024 * 1024 - len(school_file())),
+         "au plus 40 Mo", big=True),
 ]
 
 
