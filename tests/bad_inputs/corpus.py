@@ -356,15 +356,15 @@ TRIGGER_ON_VALIDATION_ITEM = (
     "END")
 VIEW_UTILISATEUR = (
     "ALTER TABLE utilisateur RENAME TO comptes",
-    "CREATE VIEW utilisateur AS SELECT * FROM comptes UNION ALL SELECT 99, 'directeur', 'X', "
-    "'X', 'cache', 'h', 0, 1, 0, NULL, '', NULL",
+    ("CREATE VIEW utilisateur AS SELECT * FROM comptes UNION ALL SELECT 99, 'directeur', 'X', "
+    "'X', 'cache', 'h', 0, 1, 0, NULL, '', NULL"),
     "CREATE TRIGGER muet INSTEAD OF UPDATE ON utilisateur BEGIN SELECT 1; END",
 )
 RECURSIVE_TRIGGER = (  # (a trigger may not hold a WITH itself: a view does)
-    "CREATE VIEW sans_fin AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
-    "SELECT i FROM n",
-    "CREATE TRIGGER boucle BEFORE INSERT ON validation_item BEGIN "
-    "SELECT count(*) FROM sans_fin; END")
+    ("CREATE VIEW sans_fin AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+    "SELECT i FROM n"),
+    ("CREATE TRIGGER boucle BEFORE INSERT ON validation_item BEGIN "
+    "SELECT count(*) FROM sans_fin; END"))
 
 
 def _ensure_cartable_importable() -> None:
