@@ -132,7 +132,7 @@ def test_cartable_own_count_is_accepted_from_a_file(tmp_path, monkeypatch):
 
 
 def test_size_limit_chosen_from_a_big_school():
-    """bench/school_file_size.py: a 400-pupil school with every decision is ~4 Mo."""
+    """bench/school_file.py: a 400-pupil school with every decision is 2.5 Mo."""
     assert school_file_check.MAX_BYTES == 40 * 1024 * 1024
     message = str(school_file_check.too_big(41 * 1024 * 1024))
     assert "41 Mo" in message and "au plus 40 Mo" in message

@@ -22,22 +22,23 @@ The size limit (``MAX_BYTES``) is checked by ``db`` before a file is opened at a
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import sqlite3
 
 from .errors import UserError
 
-# A school of 400 pupils with every palier 2 decision and its bilans de cycle is about 4 Mo
-# (bench/school_file_size.py measures it); 40 Mo leaves ten times that.
+# A school of 400 pupils with every palier 2 decision, 21 accounts and its bilans de cycle is
+# 2.5 Mo (bench/school_file.py measures it); 40 Mo leaves more than ten times that.
 MAX_BYTES = 40 * 1024 * 1024
 
 KEEP = ("Le fichier n'a pas été ouvert : l'école actuelle est conservée telle quelle. Reprenez "
         "une copie du fichier enregistrée depuis Cartable (menu « Enregistrer le fichier de "
         "l'école »).")
 
-# Columns holding a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM:SS); '' allowed where
-# the column's default is ''.
+# Columns holding a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM:SS, as
+# ``isoformat(timespec="seconds")`` writes it); '' allowed where the column's default is ''.
 DATES = {
     ("validation_item", "date"): "date",
     ("validation_competence", "date"): "date",
@@ -46,11 +47,8 @@ DATES = {
     ("bilan_cycle", "date_verrou"): "datetime",
     ("utilisateur", "locked_until"): "datetime",
 }
-_DATE_SQL = {
-    "date": "date({c}, '+0 days') IS NOT {c}",  # the modifier turns 02-30 into 03-01
-    "date or empty": "{c} <> '' AND date({c}, '+0 days') IS NOT {c}",
-    "datetime": "strftime('%Y-%m-%dT%H:%M:%S', {c}, '+0 seconds') IS NOT {c}",
-}
+_DATE_RE = {"date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+            "datetime": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")}
 _HASH = re.compile(r"pbkdf2_sha256\$([0-9]{1,12})\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=")
 
 
@@ -166,9 +164,6 @@ def _table_rules(version: int) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
                 bad.append(f"typeof({col}) NOT IN ({allowed})")
                 if kind == "text":
                     texts.append(col)
-                if (name, col) in DATES:
-                    bad.append(f"({col} IS NOT NULL AND "
-                               + _DATE_SQL[DATES[name, col]].format(c=col) + ")")
             bad += [f"({expr}) IS 0" for expr in _check_exprs(sql)]
             rules.append((name, " OR ".join(bad), tuple(texts)))
         return tuple(rules)
@@ -181,32 +176,54 @@ def check_values(conn: sqlite3.Connection, version: int) -> None:
     for table, bad, texts in _table_rules(version):
         row = conn.execute(f"SELECT rowid FROM {table} WHERE {bad} LIMIT 1").fetchone()
         if row is not None:
-            raise UserError(
-                f"Ce fichier d'école contient dans la table « {table} » une valeur que Cartable "
-                "n'écrit jamais (type, date ou valeur invalide) : il a été modifié en dehors de "
-                "Cartable ou endommagé. " + KEEP)
+            raise _bad_value(table)
         if texts:
             _check_utf8(conn, table, texts)
+        for col in texts:
+            if (table, col) in DATES:
+                _check_dates(conn, table, col, DATES[table, col])
     if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
         raise UserError("Ce fichier d'école contient des liens brisés (par exemple une décision "
                         "d'un élève qui n'existe pas) : il a été modifié en dehors de Cartable "
                         "ou endommagé. " + KEEP)
 
 
+def _bad_value(table: str) -> UserError:
+    return UserError(
+        f"Ce fichier d'école contient dans la table « {table} » une valeur que Cartable "
+        "n'écrit jamais (type, date ou valeur invalide) : il a été modifié en dehors de "
+        "Cartable ou endommagé. " + KEEP)
+
+
+def _check_dates(conn: sqlite3.Connection, table: str, column: str, kind: str) -> None:
+    """Every distinct value of a date column parses (a few hundred values at most)."""
+    pattern = _DATE_RE["datetime" if kind == "datetime" else "date"]
+    parse = datetime.datetime.fromisoformat if kind == "datetime" else datetime.date.fromisoformat
+    for (value,) in conn.execute(f"SELECT DISTINCT {column} FROM {table} "
+                                 f"WHERE {column} IS NOT NULL"):
+        if value == "" and kind == "date or empty":
+            continue
+        if not pattern.fullmatch(value):
+            raise _bad_value(table)
+        try:
+            parse(value)
+        except ValueError:
+            raise _bad_value(table) from None
+
+
 def _check_utf8(conn: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> None:
-    # Only values holding a byte >= 0x80 can be invalid UTF-8; SQLite's LIKE/GLOB cannot say
-    # which, so those (few: accented names) are decoded here.
-    cols = ", ".join(f"CAST({c} AS BLOB)" for c in columns)
-    for values in conn.execute(f"SELECT {cols} FROM {table}"):
-        for value in values:
-            if value is not None and not value.isascii():
-                try:
-                    value.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise UserError(
-                        f"Ce fichier d'école contient dans la table « {table} » un texte "
-                        "illisible (octets qui ne sont pas de l'UTF-8) : il est endommagé ou a "
-                        "été modifié en dehors de Cartable. " + KEEP) from None
+    # SQLite stores text as it is given; Python would fail on invalid UTF-8 only when a value
+    # is read (an export, a list). The whole column, joined in SQLite, is decoded at once.
+    joined = ", ".join(f"CAST(group_concat(CAST({c} AS BLOB), x'00') AS BLOB)" for c in columns)
+    for value in conn.execute(f"SELECT {joined} FROM {table}").fetchone():
+        if value is not None and not value.isascii():
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise UserError(
+                    f"Ce fichier d'école contient dans la table « {table} » un texte "
+                    "illisible (octets qui ne sont pas de l'UTF-8) : il est endommagé ou a "
+                    "été modifié en dehors de Cartable. " + KEEP) from None
 
 
 # -- accounts -------------------------------------------------------------------------------
@@ -262,5 +279,5 @@ def too_big(size: int) -> UserError:
     """The refusal of a school file of ``size`` bytes (over ``MAX_BYTES``)."""
     return UserError(
         f"Ce fichier d'école est trop volumineux ({size / 1024 / 1024:.0f} Mo ; Cartable "
-        f"accepte au plus {MAX_BYTES // 1024 // 1024} Mo, dix fois la taille d'une grande "
+        f"accepte au plus {MAX_BYTES // 1024 // 1024} Mo, plus de dix fois la taille d'une grande "
         "école) : ce n'est pas un fichier enregistré par Cartable. " + KEEP)
