@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from . import __version__, bilan, db, lsu_schema, socle2016
+from . import __version__, bilan, db, lsu_schema, socle2016, xml_limits
 from .accounts import CIVILITES
 from .errors import UserError
 from .identity import get_identity
@@ -282,7 +282,9 @@ def _parse(data: bytes):
         raise UserError(f"Le fichier dépasse la taille maximale de {MAX_BYTES // 2**20} Mo "
                         "pour un fichier LSU de bilans. Vérifiez que c'est le bon fichier.")
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True)
+        root = xml_limits.fromstring(data)
+    except xml_limits.Refused as exc:
+        raise UserError(ETRANGER.format(why=exc.why)) from None
     except defusedxml.DefusedXmlException:
         raise UserError("Le fichier contient une déclaration de type de document (DTD) ou des "
                         "entités : refusé par sécurité. Un fichier LSU n'en contient pas ; "

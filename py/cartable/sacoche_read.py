@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from . import referentiel, sacoche_zip
+from . import referentiel, sacoche_zip, xml_limits
 from .sacoche_export import MAX_INFO, SACOCHE_NAME_MAX, Decision
 
 MAX_NAME = 100  # characters in a nom or prénom
@@ -132,7 +132,9 @@ def _keep(target: dict[int, Decision], key: int, dec: Decision, what: str, warni
 def _parse(data: bytes):
     xml = sacoche_zip.extract_xml(data).lstrip(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     try:
-        root = SafeET.fromstring(xml, forbid_dtd=True)
+        root = xml_limits.fromstring(xml)
+    except xml_limits.Refused as exc:
+        raise sacoche_zip.refuse(exc.why + ".") from None
     except defusedxml.DefusedXmlException:
         raise sacoche_zip.refuse(
             "il contient une déclaration de type de document ou d'entités (DTD), refusée par "

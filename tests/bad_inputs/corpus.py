@@ -607,6 +607,18 @@ SACOCHE_CASES = [
     Case("sacoche-future-date", "sacoche", "une décision datée du 2999-01-01",
          lambda: sacoche_zip(xml_doc(eleve(competence(8, item(2111, date="2999-01-01"))))),
          "dans le futur", outcome=DECISIONS_SKIPPED),
+    Case("sacoche-unknown-encoding", "sacoche", "un XML qui déclare encoding=\"x-inconnu\"",
+         lambda: sacoche_zip(xml_doc(eleve()).replace(b"UTF-8", b"x-inconnu", 1)),
+         "il déclare l'encodage « x-inconnu »"),
+    Case("sacoche-utf7", "sacoche", "un XML qui déclare encoding=\"UTF-7\"",
+         lambda: sacoche_zip(xml_doc(eleve()).replace(b"UTF-8", b"UTF-7", 1)),
+         "il déclare l'encodage « UTF-7 »"),
+    Case("sacoche-rot13", "sacoche", "un XML qui déclare encoding=\"rot13\" (pas un encodage de "
+         "texte)", lambda: xml_doc(eleve()).replace(b"UTF-8", b"rot13", 1),
+         "il déclare l'encodage « rot13 »", filename="import_validations.xml"),
+    Case("sacoche-deep-nesting", "sacoche",
+         "un ZIP de 20 Ko dont le XML imbrique 3 millions d'éléments",
+         lambda: sacoche_zip(b"<sacoche>" + b"<a>" * 3_000_000), "imbriqués sur plus de 64"),
 ]
 
 SCHOOL_FILE_CASES = [
@@ -794,6 +806,12 @@ LSU_CASES = [
     Case("lsu-long-libelle", "lsu", "un libellé de classe de 51 caractères",
          lambda: lsu(('libelle="CE2-CM1 Mme LUCAS"', f'libelle="{"C" * 51}"')),
          "ne respecte pas le schéma LSU"),
+    Case("lsu-unknown-encoding", "lsu", "encoding=\"x-inconnu\" dans la déclaration XML",
+         lambda: lsu(('encoding="UTF-8"', 'encoding="x-inconnu"')),
+         "il déclare l'encodage « x-inconnu »"),
+    Case("lsu-deep-nesting", "lsu", "une synthèse qui imbrique 1 million d'éléments",
+         lambda: lsu(("autonomie.</synthese>", "autonomie." + "<b>" * 1_000_000
+                      + "</synthese>")), "imbriqués sur plus de 64"),
     Case("lsu-no-bilan", "lsu", "un fichier LSU sans <bilans-cycle>",
          lambda: lsu(("<bilans-cycle>", "<!--"), ("</bilans-cycle>", "-->")),
          "ne contient aucun bilan de fin de cycle 2"),
