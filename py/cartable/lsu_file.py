@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from . import __version__, bilan, db, lsu_schema, socle2016, xml_limits
+from . import __version__, bilan, db, lsu_schema, lsu_schema_fr, socle2016, xml_limits
 from .accounts import CIVILITES
 from .errors import UserError
 from .identity import get_identity
@@ -387,7 +387,7 @@ def read(data: bytes) -> list[FileBilan]:
     teachers = _people(root, f"{_Q}donnees/{_Q}enseignants/{_Q}enseignant")
     found = [_read_bilan(el, eleves, teachers)
              for el in root.iterfind(f"{_Q}donnees/{_Q}bilans-cycle/{_Q}bilan-cycle")]
-    errors = lsu_schema.errors(root)
+    errors = lsu_schema_fr.french_errors(root)
     if errors:
         raise UserError("Le fichier ne respecte pas le schéma LSU import-bilan-1d (version "
                         f"{SCHEMA_VERSION}) : {errors[0][:300]}. Il est refusé.")
