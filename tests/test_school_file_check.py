@@ -147,3 +147,37 @@ def test_reference_schemas_are_what_the_migrations_build(tmp_path):
     assert school_file_check.reference(0) == ()
     kinds = {e[0] for e in found}
     assert kinds == {"table", "index"}  # Cartable itself never makes a trigger or a view
+
+
+def test_a_malformed_lock_at_login_is_no_traceback(api):
+    """A lock Cartable did not write (the check of the file is bypassed here) locks nothing."""
+    add_user(api.db, "lin.roy", role="directeur")
+    api.db.execute("UPDATE utilisateur SET locked_until = 'bientôt', failed_logins = 2")
+    with pytest.raises(UserError, match="Identifiant ou mot de passe incorrect"):
+        call(api, "auth.login", {"login": "lin.roy", "password": "mauvais-mot"})
+    assert call(api, "auth.login", {"login": "lin.roy", "password": "password1"})["session"]
+    assert api.db.execute("SELECT locked_until FROM utilisateur").fetchone()[0] is None
+
+
+def test_a_database_error_is_said_in_french_and_changes_nothing(api):
+    """A trigger's RAISE (a trigger cannot come in with a file any more: made here by hand) or
+    any other error of SQLite itself: French, code "database", the change rolled back."""
+    add_user(api.db, "lin.roy", role="directeur")
+    d = login(api, "lin.roy")
+    api.db.execute("CREATE TRIGGER boom BEFORE UPDATE ON meta BEGIN "
+                   "SELECT RAISE(ABORT, 'boom'); END")
+    call(api, "school.update", {"nom": "École A"}, d)  # an INSERT: the trigger does not fire
+    with pytest.raises(UserError, match="la base de l'école a refusé") as err:
+        call(api, "school.update", {"nom": "École B"}, d)
+    assert err.value.details["code"] == "database" and "boom" not in str(err.value)
+    assert db.get_meta(api.db, "nom") == "École A"
+    reply = json.loads(run(_bridge_call(api, "school.update", {"nom": "École C"}, d)))
+    assert reply["ok"] is False and "detail" not in reply and "Erreur interne" not in reply["error"]
+
+
+async def _bridge_call(api, command, payload, token):
+    bridge._api, bridge._session = api, token
+    try:
+        return await bridge.call(command, json.dumps(payload))
+    finally:
+        bridge._api, bridge._session = None, None

@@ -187,15 +187,19 @@ class Api:
             if spec.role == "directeur" and not sess.is_director:
                 raise PermissionDenied("Cette action est réservée au directeur ou à la directrice.")
         conn, before = self.db, self.db.total_changes
-        result = spec.fn(self, payload, sess)
-        if inspect.isawaitable(result):
-            result = await result
-        # (A command that swapped the database itself, e.g. opening a school file, keeps the
-        # file's own last change.)
-        if self.db is conn and conn.total_changes != before and command not in NOT_SCHOOL_CHANGES:
-            from . import school_file_info  # with the commands, after start-up
+        try:
+            result = spec.fn(self, payload, sess)
+            if inspect.isawaitable(result):
+                result = await result
+            # (A command that swapped the database itself, e.g. opening a school file, keeps
+            # the file's own last change.)
+            if (self.db is conn and conn.total_changes != before
+                    and command not in NOT_SCHOOL_CHANGES):
+                from . import school_file_info  # with the commands, after start-up
 
-            school_file_info.touch(conn)
+                school_file_info.touch(conn)
+        except sqlite3.DatabaseError as exc:
+            raise database_refusal(exc) from exc
         return result
 
     # -- permissions shared by handlers ---------------------------------------------------
@@ -223,6 +227,20 @@ class Api:
                 "valider pour ses élèves. Demandez au directeur de vous l'attribuer."
             )
         return cid
+
+
+def database_refusal(exc: sqlite3.DatabaseError) -> UserError:
+    """The French answer to an error of the school database itself (``db.transaction`` has
+    rolled the command's change back)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        what = "la base de l'école a refusé cette modification (une règle de ses données)"
+    elif "decode" in str(exc).lower():
+        what = "la base de l'école contient un texte illisible (pas de l'UTF-8)"
+    else:
+        what = "la base de l'école n'a pas pu être lue ou écrite"
+    return UserError(f"L'opération n'a pas été faite : {what} ; la modification en cours a "
+                     "été annulée. Réessayez ; si l'erreur revient, enregistrez le fichier de "
+                     "l'école, rechargez la page et signalez-la.", code="database")
 
 
 def _load_commands(command: str | None = None) -> None:
