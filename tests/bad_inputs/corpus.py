@@ -111,6 +111,16 @@ def csv_with(*lines: str, encoding: str = "cp1252") -> bytes:
     return fixture_csv() + "".join(x + "\r\n" for x in lines).encode(encoding)
 
 
+def csv_shared_ine() -> bytes:
+    """The fixture extraction with an INE column: the INE of MERCIER Maël (line 2) also given
+    to LEGRAND Léa (line 3), two pupils of the school; the other lines without INE."""
+    lines = fixture_csv().decode("cp1252").split("\r\n")
+    ines = {1: "4400069897A", 2: "4400069897A"}
+    out = [x + (';"INE"' if i == 0 else f';"{ines.get(i, "")}"') if x else x
+           for i, x in enumerate(lines)]
+    return "\r\n".join(out).encode("cp1252")
+
+
 def csv_only(*lines: str, encoding: str = "cp1252") -> bytes:
     return "".join(x + "\r\n" for x in (HEADER, *lines)).encode(encoding)
 
@@ -423,6 +433,12 @@ CSV_CASES = [
          lambda: csv_with(fixture_line(2).replace('"CP";"CP A"', '"CE1";"CE1 B"')),
          "présent plusieurs fois dans le fichier", outcome=LINES_REJECTED,
          note="ambigu : l'élève existant n'est pas modifié"),
+    Case("csv-shared-ine", "csv",
+         "l'extraction avec une colonne INE : le même INE pour MERCIER Maël (ligne 2) et "
+         "LEGRAND Léa (ligne 3)", csv_shared_ine,
+         "conflit : le même INE « 4400069897A » est donné à des élèves différents "
+         "(MERCIER Maël (ligne 2), LEGRAND Léa (ligne 3))", outcome=LINES_REJECTED,
+         note="ni l'un ni l'autre n'est modifié ni désactivé"),
     Case("csv-absurd-niveau", "csv",
          "l'extraction + trois nouveaux élèves de niveau « CM9 », « Terminale » et « 99 »",
          lambda: csv_with(line("NOUVEAU", "Jean", "CM9"), line("NOUVEAU", "Paul", "Terminale"),
