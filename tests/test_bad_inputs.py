@@ -36,8 +36,8 @@ from cartable.api import Api, run
 from cartable.errors import UserError
 from cartable.sacoche_export import held_nom, held_prenom
 
-TODAY = datetime.date(2024, 6, 20)
-NOW = datetime.datetime(2024, 6, 20, 16, 5, 9)
+TODAY = datetime.date(2026, 6, 20)  # after the example LSU file's bilans (2026-06-12)
+NOW = datetime.datetime(2026, 6, 20, 16, 5, 9)
 DIRECTOR = {"login": "pau.martin", "password": "Directeur-2024"}
 TEACHER = {"login": "mar.dupuis", "password": "Maitresse-2024"}
 FAST = 1000  # PBKDF2 iterations while testing
@@ -68,7 +68,7 @@ def base_school(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         _patch_clock_and_hash(mp)
         a = Api(str(path))
-        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234A",
+        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234X",
                               "directeur": {"nom": "Martin", "prenom": "Paul",
                                             "password": DIRECTOR["password"]}})
         d = call(a, "auth.login", DIRECTOR)["session"]

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import db
+from . import _compat, db, session_idle
 from .errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
@@ -77,6 +77,7 @@ class Session:
     must_change_password: bool = False
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     state: dict = field(default_factory=dict)
+    last_seen: Any = field(default_factory=lambda: _compat.now())  # session_idle
 
     @property
     def is_director(self) -> bool:
@@ -98,6 +99,7 @@ class Api:
         self.path = path
         self.db: sqlite3.Connection = db.connect(path)
         self.sessions: dict[str, Session] = {}
+        self.kept_drafts: dict[int, dict] = {}  # user id -> draft of an expired session
         self._generation = 0  # how many times the file was replaced
 
     def close(self) -> None:
@@ -125,6 +127,7 @@ class Api:
         finally:
             self._generation += 1
             self.sessions.clear()
+            self.kept_drafts.clear()
 
     # -- sessions -------------------------------------------------------------------------
 
@@ -161,6 +164,10 @@ class Api:
             found = None  # logged out, or made up by the caller
         if found is None:
             raise UserError("Votre session a expiré. Reconnectez-vous.", code="session")
+        if session_idle.expired(found):
+            del self.sessions[found.token]
+            session_idle.keep_draft(self.kept_drafts, found)
+            raise UserError(session_idle.EXPIRED, code="session")
         return found
 
     # -- dispatch -------------------------------------------------------------------------

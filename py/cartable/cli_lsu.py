@@ -22,6 +22,9 @@ def add_parsers(sub) -> None:
     s = sub.add_parser("import-lsu", help="importer les bilans de fin de cycle 2 d'un fichier LSU")
     s.add_argument("file", metavar="FICHIER_XML")
     s.add_argument("--yes", action="store_true", help="appliquer (sinon : aperçu seulement)")
+    s.add_argument("--confirmer", action="append", metavar="INE", default=[],
+                   help="importer aussi le bilan de cet INE bien que les noms diffèrent de ceux "
+                        "de l'école (répétable)")
 
     s = sub.add_parser("export-lsu", help="écrire le fichier LSU des bilans de fin de cycle 2")
     s.add_argument("out_dir", metavar="DOSSIER", help="dossier où écrire le fichier XML")
@@ -53,13 +56,22 @@ def _ecole(args, school) -> int:
 
 def _import_lsu(args, school) -> int:
     data = cli_files.read(args.file)
-    result = school("lsu.import" if args.yes else "lsu.preview", {"data": data})
+    result = school("lsu.import" if args.yes else "lsu.preview",
+                    {"data": data, "confirmer": args.confirmer})
     for e in result["eleves"]:
         line = f"  {e['nom']} {e['prenom']} (INE {e['ine']}) : {e['statut']}"
         if e.get("raison"):
             line += f" — {e['raison']}"
+        for note in e.get("avertissements", []):
+            line += f" ({note})"
         print(line)
     print(result["message"])
+    pending = [e for e in result["eleves"] if e["statut"] == "à confirmer"]
+    if pending:
+        print("Non importés, noms différents de ceux de l'école (--confirmer INE pour importer) :")
+        for e in pending:
+            print(f"  INE {e['ine']} : {e['nom_fichier']} dans le fichier, {e['nom']} "
+                  f"{e['prenom']} dans l'école")
     if not args.yes:
         print("Rien n'a été modifié. Relancez avec --yes pour importer.")
     return 0

@@ -27,7 +27,17 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from . import __version__, bilan, db, lsu_schema, lsu_schema_fr, socle2016, xml_limits
+from . import (
+    __version__,
+    _compat,
+    bilan,
+    db,
+    lsu_caution,
+    lsu_schema,
+    lsu_schema_fr,
+    socle2016,
+    xml_limits,
+)
 from .accounts import CIVILITES
 from .errors import UserError
 from .identity import get_identity
@@ -373,6 +383,12 @@ def _valid_date(text: str) -> bool:
 
 def read(data: bytes) -> list[FileBilan]:
     """The file's bilans de fin de cycle 2, or UserError for a file that cannot be trusted."""
+    return read_root(data)[1]
+
+
+def read_root(data: bytes) -> tuple:
+    """``(root, bilans)``: the parsed file (for ``lsu_caution.check_school``) and ``read``'s
+    bilans."""
     root = _parse(data)
     eleves: dict[str, dict] = {}
     seen_ine: set[str] = set()
@@ -393,7 +409,7 @@ def read(data: bytes) -> list[FileBilan]:
                         f"{SCHEMA_VERSION}) : {errors[0][:300]}. Il est refusé.")
     if not found:
         raise UserError("Le fichier ne contient aucun bilan de fin de cycle 2 : rien à importer.")
-    return found
+    return root, found
 
 
 @dataclass
@@ -403,16 +419,44 @@ class Plan:
 
     def message(self, applied: bool) -> str:
         n = {s: sum(r["statut"] == s for r in self.reports)
-             for s in ("ajouté", "remplacé", "inchangé", "ignoré")}
+             for s in ("ajouté", "remplacé", "inchangé", "ignoré", "à confirmer")}
         verb = "importés" if applied else "à importer"
-        return (f"Bilans {verb} : {n['ajouté']} ajouté(s), {n['remplacé']} remplacé(s) ; "
+        text = (f"Bilans {verb} : {n['ajouté']} ajouté(s), {n['remplacé']} remplacé(s) ; "
                 f"{n['inchangé']} inchangé(s), {n['ignoré']} ignoré(s) (élève inconnu de "
-                "l'école).")
+                "l'école)")
+        if n["à confirmer"]:
+            text += (f" ; {plural(n['à confirmer'], 'bilan', 'bilans')} à confirmer (noms "
+                     "différents de ceux de l'école), non importé(s)")
+        return text + "."
 
 
-def plan_import(conn: sqlite3.Connection, data: bytes) -> Plan:
-    """Match the file's bilans to the school's pupils by INE and decide, per pupil."""
-    found = read(data)
+HIDDEN_REMOVED = ("caractères invisibles (de contrôle ou de sens d'écriture) retirés de la "
+                  "synthèse ou des noms des enseignants")
+
+
+def _cautious(conn: sqlite3.Connection, root, found: list[FileBilan]) -> list[list[str]]:
+    """``lsu_caution``'s checks (refusals) and cleaning: per bilan, what was removed."""
+    lsu_caution.check_school(conn, root)
+    today, notes = _compat.today(), []
+    for f in found:
+        who = _who({"nom": f.nom, "prenom": f.prenom}, f.ine)
+        lsu_caution.check_date(f.bilan.date_creation, who, today)
+        f.bilan.synthese, dirty = lsu_caution.clean(f.bilan.synthese)
+        for author in f.bilan.auteurs:
+            for key in ("nom", "prenom"):
+                author[key], changed = lsu_caution.clean(author[key])
+                dirty |= changed
+        if not f.bilan.synthese.strip():
+            raise UserError(f"Le bilan de {who} n'a pas de synthèse : LSU l'exige.")
+        notes.append([HIDDEN_REMOVED] if dirty else [])
+    return notes
+
+
+def plan_import(conn: sqlite3.Connection, data: bytes, confirmed=()) -> Plan:
+    """Match the file's bilans to the school's pupils by INE and decide, per pupil. A bilan
+    whose pupil names differ from ours is applied only if its INE is in ``confirmed``."""
+    root, found = read_root(data)
+    notes = _cautious(conn, root, found)
     by_ine: dict[str, sqlite3.Row] = {}
     for r in conn.execute(
         "SELECT e.id, e.nom, e.prenom, e.ine, c.nom AS classe FROM eleve e LEFT JOIN classe c "
@@ -421,26 +465,37 @@ def plan_import(conn: sqlite3.Connection, data: bytes) -> Plan:
         by_ine[r["ine"]] = r  # an active pupil (read last) wins over an inactive one
     ours = bilan.load(conn, [r["id"] for r in by_ine.values()])
     reports, writes = [], []
-    for f in found:
-        row = by_ine.get(f.ine)
-        report = {"ine": f.ine, "nom": f.nom, "prenom": f.prenom, "classe": None,
-                  "eleve_id": None, "date_creation": f.bilan.date_creation}
-        if row is None:
-            report.update(statut="ignoré", raison="aucun élève de l'école n'a cet INE")
-        else:
-            report.update(nom=row["nom"], prenom=row["prenom"], classe=row["classe"],
-                          eleve_id=row["id"])
-            f.bilan.eleve_id = row["id"]
-            mine = ours.get(row["id"])
-            if mine is not None and mine.date_creation >= f.bilan.date_creation:
-                day = datetime.date.fromisoformat(mine.date_creation).strftime("%d/%m/%Y")
-                report.update(statut="inchangé", raison=(
-                    f"le bilan de l'école (du {day}) est aussi récent ou plus récent"))
-            else:
-                report["statut"] = "ajouté" if mine is None else "remplacé"
-                writes.append(f.bilan)
+    for f, note in zip(found, notes, strict=True):
+        report = _report(f, by_ine.get(f.ine), ours, set(confirmed), writes)
+        if note:
+            report["avertissements"] = note
         reports.append(report)
     return Plan(reports, writes)
+
+
+def _report(f: FileBilan, row, ours: dict, confirmed: set, writes: list) -> dict:
+    report = {"ine": f.ine, "nom": f.nom, "prenom": f.prenom, "classe": None,
+              "eleve_id": None, "date_creation": f.bilan.date_creation}
+    if row is None:
+        report.update(statut="ignoré", raison="aucun élève de l'école n'a cet INE")
+        return report
+    report.update(nom=row["nom"], prenom=row["prenom"], classe=row["classe"],
+                  eleve_id=row["id"])
+    mine = ours.get(row["id"])
+    theirs = (lsu_caution.clean(f.nom)[0], lsu_caution.clean(f.prenom)[0])
+    if not lsu_caution.same_pupil((row["nom"], row["prenom"]), theirs) \
+            and f.ine not in confirmed:
+        report.update(statut="à confirmer", nom_fichier=" ".join(theirs),
+                      raison=lsu_caution.differ_reason((row["nom"], row["prenom"]), theirs))
+    elif mine is not None and mine.date_creation >= f.bilan.date_creation:
+        day = datetime.date.fromisoformat(mine.date_creation).strftime("%d/%m/%Y")
+        report.update(statut="inchangé", raison=(
+            f"le bilan de l'école (du {day}) est aussi récent ou plus récent"))
+    else:
+        f.bilan.eleve_id = row["id"]
+        report["statut"] = "ajouté" if mine is None else "remplacé"
+        writes.append(f.bilan)
+    return report
 
 
 def apply_import(conn: sqlite3.Connection, plan: Plan) -> None:

@@ -838,6 +838,12 @@ LSU_CASES = [
     Case("lsu-deep-nesting", "lsu", "une synthèse qui imbrique 1 million d'éléments",
          lambda: lsu(("autonomie.</synthese>", "autonomie." + "<b>" * 1_000_000
                       + "</synthese>")), "imbriqués sur plus de 64"),
+    Case("lsu-other-school", "lsu", "le fichier d'une autre école (établissement 0449999E)",
+         lambda: lsu(("<etablissement>0441234X<", "<etablissement>0449999E<")),
+         "établissement « 0449999E », pas de l'école (UAI 0441234X)"),
+    Case("lsu-future-date", "lsu", "date-creation=\"9999-12-31\"",
+         lambda: lsu(('date-creation="2026-06-12"', 'date-creation="9999-12-31"')),
+         "postérieure à aujourd'hui"),
     Case("lsu-no-bilan", "lsu", "un fichier LSU sans <bilans-cycle>",
          lambda: lsu(("<bilans-cycle>", "<!--"), ("</bilans-cycle>", "-->")),
          "ne contient aucun bilan de fin de cycle 2"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import accounts, recovery, school
+from .. import accounts, recovery, school, session_idle
 from ..api import command
 from ..errors import PermissionDenied
 
@@ -19,7 +19,11 @@ def _drop_sessions(api, user_id: int, keep: str | None = None) -> None:
 async def login(api, payload, session):
     row = await accounts.authenticate(api.db, payload.get("login"), payload.get("password"))
     new = api.open_session(row)
-    return {"session": new.token, "user": accounts.user_dict(row)}
+    result = {"session": new.token, "user": accounts.user_dict(row)}
+    kept = session_idle.take_draft(api.kept_drafts, row["id"])
+    if kept is not None:  # the unsaved grid of a session ended by inactivity
+        result["brouillon"] = kept
+    return result
 
 
 @command("auth.logout")
