@@ -181,3 +181,24 @@ async def _bridge_call(api, command, payload, token):
         return await bridge.call(command, json.dumps(payload))
     finally:
         bridge._api, bridge._session = None, None
+
+
+def test_describing_a_hostile_file_refuses_it_too(tmp_path):
+    a = _school_with_director(tmp_path)
+    d = login(a, "lin.roy", "Directrice-2024")
+    with pytest.raises(UserError, match="déclencheur « porte »"):
+        call(a, "school.describe_file", {"data": corpus.hostile(
+            corpus.TRIGGER_ON_FAILED_LOGINS)}, d)
+    a.close()
+
+
+def test_undecodable_text_in_the_open_database_is_a_french_refusal(tmp_path):
+    """Invalid UTF-8 cannot come in with a file any more (written here by hand): reading it
+    is still answered in French, not with sqlite3's OperationalError."""
+    a = _school_with_director(tmp_path)
+    d = login(a, "lin.roy", "Directrice-2024")
+    a.db.execute("UPDATE meta SET value = CAST(X'C3' AS TEXT) WHERE key = 'nom'")
+    with pytest.raises(UserError, match="texte illisible") as err:
+        call(a, "school.identity", {}, d)
+    assert err.value.details["code"] == "database"
+    a.close()

@@ -318,8 +318,9 @@ def _parse(data: bytes):
 def _people(root, path: str) -> dict[str, dict]:
     for e in root.iterfind(path):
         if e.get("civilite") not in CIVILITES:
-            raise UserError(f"La civilité « {str(e.get('civilite'))[:10]} » de {e.get('nom')} "
-                            f"{e.get('prenom')} est invalide : LSU n'accepte que M ou MME.")
+            who = f"{e.get('nom') or ''} {e.get('prenom') or ''}".strip()[:80] or "une personne"
+            raise UserError(f"La civilité « {str(e.get('civilite') or '')[:10]} » de {who} "
+                            "est invalide : LSU n'accepte que M ou MME.")
     return {e.get("id"): {"civilite": e.get("civilite") or "", "nom": e.get("nom") or "",
                           "prenom": e.get("prenom") or "", "utilisateur_id": None}
             for e in root.iterfind(path)}
