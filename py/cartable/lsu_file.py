@@ -310,16 +310,23 @@ def _parse(data: bytes):
             why=f"son espace de noms est « {ns[:80] or 'aucun'} » au lieu de « {NS} »"))
     if root.get("schemaVersion") != SCHEMA_VERSION:
         raise UserError(ETRANGER.format(why=f"sa version de schéma est « "
-                                        f"{str(root.get('schemaVersion'))[:20]} » au lieu de "
+                                        f"{_shown(root.get('schemaVersion'), 20)} » au lieu de "
                                         f"« {SCHEMA_VERSION} »"))
     return root
+
+
+def _shown(value, limit: int) -> str:
+    """An attribute read from the file, for a message: "absent" when missing, never None."""
+    if value is None:
+        return "absent"
+    return "".join(c if c.isprintable() else "?" for c in str(value))[:limit]
 
 
 def _people(root, path: str) -> dict[str, dict]:
     for e in root.iterfind(path):
         if e.get("civilite") not in CIVILITES:
             who = f"{e.get('nom') or ''} {e.get('prenom') or ''}".strip()[:80] or "une personne"
-            raise UserError(f"La civilité « {str(e.get('civilite') or '')[:10]} » de {who} "
+            raise UserError(f"La civilité « {_shown(e.get('civilite'), 10)} » de {who} "
                             "est invalide : LSU n'accepte que M ou MME.")
     return {e.get("id"): {"civilite": e.get("civilite") or "", "nom": e.get("nom") or "",
                           "prenom": e.get("prenom") or "", "utilisateur_id": None}
@@ -334,11 +341,11 @@ def _read_bilan(el, eleves: dict, teachers: dict) -> FileBilan:
     """One <bilan-cycle>, checked (French messages for the rules LSU states)."""
     e = eleves.get(el.get("eleve-ref"))
     if e is None:
-        raise UserError(f"Un bilan désigne l'élève « {str(el.get('eleve-ref'))[:40]} », absent "
+        raise UserError(f"Un bilan désigne l'élève « {_shown(el.get('eleve-ref'), 40)} », absent "
                         "de la liste des élèves du fichier : le fichier est incohérent.")
     who = _who(e, e["ine"])
     if el.get("cycle") != str(bilan.CYCLE):
-        raise UserError(f"Le bilan de {who} est un bilan de cycle « {str(el.get('cycle'))[:5]} » :"
+        raise UserError(f"Le bilan de {who} est un bilan de cycle « {_shown(el.get('cycle'), 5)} » :"
                         " seul le bilan de fin de cycle 2 est accepté.")
     domaines = el.findall(f"{_Q}socle/{_Q}domaine")
     if len(domaines) != len(socle2016.CODES):
@@ -349,10 +356,10 @@ def _read_bilan(el, eleves: dict, teachers: dict) -> FileBilan:
     for d in domaines:
         code, value = d.get("code"), d.get("positionnement")
         if code not in socle2016.BY_CODE or code in positions:
-            raise UserError(f"Le bilan de {who} contient la composante « {str(code)[:20]} », "
+            raise UserError(f"Le bilan de {who} contient la composante « {_shown(code, 20)} », "
                             "inconnue ou en double.")
         if value not in {"0", "1", "2", "3", "4"}:
-            raise UserError(f"Le positionnement « {str(value)[:20]} » de {who} (composante "
+            raise UserError(f"Le positionnement « {_shown(value, 20)} » de {who} (composante "
                             f"{socle2016.BY_CODE[code].court}) est invalide : de 0 à 4 attendu.")
         positions[code] = int(value)
     synthese = el.find(f"{_Q}synthese")
