@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, call, onde_ids_kept
 
-from cartable import accounts, lsu_schema
+from cartable import lsu_schema
 from cartable.api import Api
 
 PASSWORD = "Directrice-2026"
@@ -23,17 +23,17 @@ PASSWORD = "Directrice-2026"
 def make_school(path: Path) -> bytes:
     """The ONDE school with its identity for LSU, prepared in CPython (in a thread of its own:
     Playwright's event loop runs in the test's thread)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(accounts, "ITERATIONS", 1000)
-        a = Api(str(path))
-        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234X", "directeur": {
-            "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
-            "password": PASSWORD}})
-        d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
-        call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
-                                      "filename": "CSVExtraction.csv"}, d)
-        assert onde_ids_kept(a) == 143
-        a.close()
+    # Real hashes (600 000 iterations): the browser refuses a school file whose hashes use
+    # another count (school_file_check).
+    a = Api(str(path))
+    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234X", "directeur": {
+        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
+        "password": PASSWORD}})
+    d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
+    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
+                                  "filename": "CSVExtraction.csv"}, d)
+    assert onde_ids_kept(a) == 143
+    a.close()
     return path.read_bytes()
 
 
