@@ -23,10 +23,10 @@ HEADER = '"Nom Elève";"Prénom Elève";"Niveau";"Classe"'
 CHILD = r"""
 import json, resource, sys, tempfile, time
 sys.path.insert(0, sys.argv[1])
-from cartable import accounts
+from cartable.accounts import passwords
 from cartable.api import Api, run
 from cartable.errors import UserError
-accounts.ITERATIONS = 1000
+passwords.ITERATIONS = 1000
 import pandas  # loaded once per session in the app: not the file's cost
 data = sys.stdin.buffer.read()
 api = Api(tempfile.mkdtemp() + "/ecole.sqlite3")

@@ -138,7 +138,7 @@ def make_fresh(tmp: Path) -> Path:
 def make_schools(tmp: Path) -> dict:
     """fresh.sqlite3 (director only), school500.sqlite3 (+55 000 decisions), csv1500 bytes."""
     from cartable import api as api_module
-    from cartable import referentiel
+    from cartable.socle2008 import referentiel
 
     fresh = make_fresh(tmp)
     school = tmp / "school500.sqlite3"

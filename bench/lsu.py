@@ -45,8 +45,8 @@ CODES = ("CPD_FRA", "CPD_ETR", "CPD_SCI", "CPD_ART", "MET_APP", "FRM_CIT", "SYS_
 def make_school(path: Path) -> None:
     from cartable.api import Api, run
 
-    # Real hashes (accounts.ITERATIONS as it is): the browser refuses a school file whose
-    # hashes use another count (school_file_check).
+    # Real hashes (passwords.ITERATIONS as it is): the browser refuses a school file whose
+    # hashes use another count (school/file_check.py).
     a = Api(str(path))
     call = lambda c, p, s=None: run(a.handle(c, p, s))
     call("app.setup", {"nom": "École du banc d'essai", "uai": "0441234X", "directeur": {

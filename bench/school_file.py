@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The school file of a big school: its size (the limit of ``school_file_check.MAX_BYTES`` is
+"""The school file of a big school: its size (the limit of ``school/file_check.py``'s ``MAX_BYTES`` is
 chosen from it) and the cost of the checks a school file goes through when it is opened.
 
     python3 bench/school_file.py [--pupils 400] [--runs 7]
@@ -11,7 +11,7 @@ cycle 2 (synthèse of 1 500 characters, 8 positions, 2 authors) for every CE2 pu
 
 - the file's size;
 - ``db.connect`` of the file (what the worker does at start-up with the stored copy) with the
-  checks of ``school_file_check`` and without them (the checks replaced by a no-op), and the
+  checks of ``school/file_check.py`` and without them (the checks replaced by a no-op), and the
   checks alone; ``db.check_school_file`` of its bytes (what opening a file does first:
   ``integrity_check`` then the same checks).
 
@@ -37,8 +37,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from import_export import base_eleves_csv, make_fresh
 
-from cartable import accounts, db, referentiel, school_file_check
+from cartable import db
+from cartable.accounts import passwords
 from cartable.api import Api, run
+from cartable.school import file_check
+from cartable.socle2008 import referentiel
 
 CE2_SYNTHESE = ("Élève sérieux et appliqué, qui a progressé tout au long du cycle. " * 25)[:1500]
 COMPOSANTES = ("CPD_FRA", "CPD_ETR", "CPD_SCI", "CPD_ART", "MET_APP", "FRM_CIT", "SYS_NAT",
@@ -98,8 +101,8 @@ def main() -> int:
     parser.add_argument("--pupils", type=int, default=400)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    accounts.ITERATIONS = 1000  # only the 21 accounts' creation: the file's hashes are checked
-    accounts.OWN_ITERATIONS = 1000  # against the count they were made with
+    passwords.ITERATIONS = 1000  # only the 21 accounts' creation: the file's hashes are checked
+    passwords.OWN_ITERATIONS = 1000  # against the count they were made with
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         path = make_school(tmp, args.pupils)
@@ -116,17 +119,17 @@ def main() -> int:
             db.connect(str(copy)).close()
 
         with_checks = timed(open_close, args.runs)
-        real = school_file_check.check
-        school_file_check.check = lambda *a, **k: None
+        real = file_check.check
+        file_check.check = lambda *a, **k: None
         without = timed(open_close, args.runs)
-        school_file_check.check = real
+        file_check.check = real
         conn = db.connect(str(copy))
         checks = timed(lambda: real(conn, db.SCHEMA_VERSION, received=True), args.runs)
         conn.close()
         received = timed(lambda: db.check_school_file(data), args.runs)
     print(f"school of {args.pupils} pupils: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
     print(f"file size                       {len(data) / 1024 / 1024:6.2f} Mo "
-          f"(limit {school_file_check.MAX_BYTES // 1024 // 1024} Mo)")
+          f"(limit {file_check.MAX_BYTES // 1024 // 1024} Mo)")
     print(f"db.connect with the checks      {with_checks * 1000:6.1f} ms (median of {args.runs})")
     print(f"db.connect without the checks   {without * 1000:6.1f} ms")
     print(f"the checks alone                {checks * 1000:6.1f} ms")

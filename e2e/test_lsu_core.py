@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, call, onde_ids_kept
+from helpers import call
+from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, onde_ids_kept
 
-from cartable import lsu_schema
 from cartable.api import Api
+from cartable.lsu import lsu_schema
 
 PASSWORD = "Directrice-2026"
 
@@ -24,7 +25,7 @@ def make_school(path: Path) -> bytes:
     """The ONDE school with its identity for LSU, prepared in CPython (in a thread of its own:
     Playwright's event loop runs in the test's thread)."""
     # Real hashes (600 000 iterations): the browser refuses a school file whose hashes use
-    # another count (school_file_check).
+    # another count (school/file_check.py).
     a = Api(str(path))
     call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234X", "directeur": {
         "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from helpers import FAST
+from helpers import FAST, NOW, Clock, SchoolBuilder, patch_clock
 
-from cartable import accounts
+from cartable.accounts import passwords
 from cartable.api import Api
 
 
 @pytest.fixture(autouse=True)
 def fast_hash(monkeypatch):
     """Password hashing with FAST iterations (``monkeypatch.undo()`` gives the real count)."""
-    monkeypatch.setattr(accounts, "ITERATIONS", FAST)
+    monkeypatch.setattr(passwords, "ITERATIONS", FAST)
 
 
 @pytest.fixture
@@ -27,3 +27,16 @@ def api(tmp_path):
 def director(api):
     """The director's session as the command line opens it (``Api.director_session``)."""
     return api.director_session()
+
+
+@pytest.fixture
+def build(api) -> SchoolBuilder:
+    """The ``api`` school's builder: ``build.director()``, ``build.classe("CM2 A")``, …"""
+    return SchoolBuilder(api)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """A fixed clock for the core (``NOW``, 20 June 2024 16:05:09, unless the test sets it):
+    ``clock.set(...)``, ``clock.advance(seconds)``."""
+    return patch_clock(monkeypatch, NOW)

@@ -7,17 +7,13 @@ import io
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from cartable.api import Api, run
+from cartable.api import Api
 
 HERE = Path(__file__).parent
 ONDE_CSV = HERE / "fixtures/onde/CSVExtraction.csv"
 LSU_XML = HERE / "fixtures/lsu/exemple_bilans_cycle2.xml"
 NS = {"l": "urn:fr:edu:scolarite:lsun:bilans:import"}
 CE2 = "[CE2] CE2-CM1 Mme LUCAS"  # the CE2 part of ONDE class 45121, where the six pupils are
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
 
 
 def onde_rows() -> list[dict]:

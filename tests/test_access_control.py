@@ -24,9 +24,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import call
+from helpers import FAST, call, patch_clock
 
-from cartable import _compat, accounts, api, bridge
+from cartable import api, bridge
+from cartable.accounts import passwords as accounts_passwords
+from cartable.accounts import signin
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
 
@@ -35,7 +37,6 @@ CSV = (HERE / "fixtures/base_eleves/CSVExtraction.csv").read_bytes()
 SACOCHE_ZIP = (HERE / "fixtures/sacoche/import-sacoche_0_2012-06-15_10-30-00_1804289383.zip"
                ).read_bytes()
 NOW = datetime.datetime(2024, 6, 20, 16, 5, 9)
-FAST = 1000  # PBKDF2 iterations while testing
 
 DIRECTOR = {"login": "pau.martin", "password": "Directeur-2024"}
 MARIE = {"login": "mar.dupuis", "password": "Maitresse-2024"}
@@ -43,25 +44,9 @@ PIERRE = {"login": "pie.durand", "password": "Maitre-CM1-CM2"}
 LUC = {"login": "luc.petit", "password": "Remplacant-2024"}
 
 
-class Clock:
-    def __init__(self):
-        self.now = NOW
-
-    def advance(self, seconds: float) -> None:
-        self.now += datetime.timedelta(seconds=seconds)
-
-
-def _patch(mp: pytest.MonkeyPatch, clock: Clock) -> None:
-    mp.setattr(accounts, "ITERATIONS", FAST)
-    mp.setattr(_compat, "now", lambda: clock.now)
-    mp.setattr(_compat, "today", lambda: clock.now.date())
-
-
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    c = Clock()
-    _patch(monkeypatch, c)
-    return c
+def clock(clock):
+    return clock.set(NOW)
 
 
 def digest(path) -> str:
@@ -73,7 +58,8 @@ def digest(path) -> str:
 def base_school(tmp_path_factory):
     path = tmp_path_factory.mktemp("school") / "ecole.sqlite3"
     with pytest.MonkeyPatch.context() as mp:
-        _patch(mp, Clock())
+        mp.setattr(accounts_passwords, "ITERATIONS", FAST)
+        patch_clock(mp, NOW)
         a = Api(str(path))
         call(a, "app.setup", {"nom": "École Jules Ferry", "directeur": {
             "nom": "Martin", "prenom": "Paul", "password": DIRECTOR["password"]}})
@@ -372,7 +358,7 @@ def test_deactivated_account_cannot_log_in(school):
     # A wrong password does not reveal that the account exists and is deactivated.
     with pytest.raises(UserError) as exc:
         call(school, "auth.login", {**LUC, "password": "pas-le-bon"})
-    assert str(exc.value) == accounts.BAD_CREDENTIALS
+    assert str(exc.value) == signin.BAD_CREDENTIALS
 
 
 def test_deactivating_closes_open_sessions(school):
@@ -387,10 +373,10 @@ def test_deactivating_closes_open_sessions(school):
 
 def test_wrong_passwords_are_throttled(school, clock):
     wrong = {**MARIE, "password": "devinette"}
-    for _ in range(accounts.MAX_FAILURES - 1):
+    for _ in range(signin.MAX_FAILURES - 1):
         with pytest.raises(UserError) as exc:
             call(school, "auth.login", wrong)
-        assert str(exc.value) == accounts.BAD_CREDENTIALS
+        assert str(exc.value) == signin.BAD_CREDENTIALS
     with pytest.raises(UserError, match="Trop d'essais") as exc:
         call(school, "auth.login", wrong)
     assert "16:05:39" in str(exc.value) and "30 secondes" in str(exc.value)
@@ -415,7 +401,7 @@ def test_wrong_passwords_are_throttled(school, clock):
 
 
 def test_the_directors_account_is_throttled_too(school):
-    for _ in range(accounts.MAX_FAILURES):
+    for _ in range(signin.MAX_FAILURES):
         with pytest.raises(UserError):
             call(school, "auth.login", {**DIRECTOR, "password": "0000"})
     with pytest.raises(UserError, match="Trop d'essais"):
@@ -428,7 +414,7 @@ def test_unknown_login_gets_the_same_answer_as_a_wrong_password(school):
         with pytest.raises(UserError) as exc:
             call(school, "auth.login", payload)
         answers.add(str(exc.value))
-    assert answers == {accounts.BAD_CREDENTIALS}
+    assert answers == {signin.BAD_CREDENTIALS}
 
 
 # -- sessions -------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ import re
 import sqlite3
 
 import pytest
-from helpers import FAST, add_user, call, dump, login
+from helpers import FAST, SchoolBuilder, call, dump, login
 
-from cartable import _compat, accounts, db
+from cartable import db
+from cartable.accounts import logins, passwords, signin
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
 
@@ -17,12 +18,12 @@ from cartable.errors import PermissionDenied, UserError
 @pytest.fixture
 def api(tmp_path):
     a = Api(str(tmp_path / "ecole.sqlite3"))
-    conn = a.db
-    db.set_meta(conn, "nom", "École Jules Ferry")
-    conn.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (1, 18, 'CM2 A', 'CM2A')")
-    conn.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (2, 17, 'CM1 B', 'CM1B')")
-    add_user(conn, "dir", "directeur1", role="directeur", nom="MARTIN", prenom="Paul")
-    add_user(conn, "mar.dupuis", "professeur1")
+    build = SchoolBuilder(a)
+    db.set_meta(a.db, "nom", "École Jules Ferry")
+    build.classe("CM2 A", "CM2A", "CM2", id=1)
+    build.classe("CM1 B", "CM1B", "CM1", id=2)
+    build.director("dir", "directeur1", nom="MARTIN", prenom="Paul")
+    build.teacher("mar.dupuis", "professeur1")
     yield a
     a.close()
 
@@ -32,8 +33,8 @@ def api(tmp_path):
 
 def test_real_hash_uses_600000_iterations_and_matches_hashlib(monkeypatch):
     monkeypatch.undo()  # the real ITERATIONS
-    assert accounts.ITERATIONS >= 600_000
-    stored = run(accounts.hash_password("Mot2passe"))
+    assert passwords.ITERATIONS >= 600_000
+    stored = run(passwords.hash_password("Mot2passe"))
     algorithm, iterations, salt_b64, hash_b64 = stored.split("$")
     assert algorithm == "pbkdf2_sha256" and int(iterations) >= 600_000
     salt = base64.b64decode(salt_b64)
@@ -44,28 +45,28 @@ def test_real_hash_uses_600000_iterations_and_matches_hashlib(monkeypatch):
 
 
 def test_hash_is_salted_and_verify_reads_iterations_from_stored():
-    a, b = run(accounts.hash_password("secret123")), run(accounts.hash_password("secret123"))
+    a, b = run(passwords.hash_password("secret123")), run(passwords.hash_password("secret123"))
     assert a != b
     assert a.split("$")[1] == str(FAST)
-    assert run(accounts.verify_password("secret123", a))
-    assert not run(accounts.verify_password("secret124", a))
-    assert not run(accounts.verify_password("", a))
+    assert run(passwords.verify_password("secret123", a))
+    assert not run(passwords.verify_password("secret124", a))
+    assert not run(passwords.verify_password("", a))
 
 
 @pytest.mark.parametrize("stored", ["", "garbage", "md5$1$aa$bb", "pbkdf2_sha256$x$aa$bb",
                                     "pbkdf2_sha256$0$YQ==$YQ==", "pbkdf2_sha256$10$!!$YQ=="])
 def test_verify_rejects_malformed_stored_hash(stored):
-    assert run(accounts.verify_password("secret123", stored)) is False
+    assert run(passwords.verify_password("secret123", stored)) is False
 
 
 def test_generated_passwords_have_no_lookalikes_and_mix_letters_digits():
     for length in (3, 8, 12):
         for _ in range(300):
-            pw = accounts.generate_password(length)
+            pw = passwords.generate_password(length)
             assert len(pw) == max(8, length)
             assert not set(pw) & set("0Oo1lIi")
             assert re.search(r"[A-Za-z]", pw) and re.search(r"[0-9]", pw)
-            assert set(pw) <= set(accounts.PASSWORD_ALPHABET)
+            assert set(pw) <= set(passwords.PASSWORD_ALPHABET)
 
 
 # -- logins ---------------------------------------------------------------------------------
@@ -85,24 +86,24 @@ def test_generated_passwords_have_no_lookalikes_and_mix_letters_digits():
     ],
 )
 def test_generate_login(api, nom, prenom, login):
-    assert accounts.generate_login(api.db, nom, prenom) == login
+    assert logins.generate_login(api.db, nom, prenom) == login
 
 
-def test_generate_login_appends_smallest_free_number(api):
+def test_generate_login_appends_smallest_free_number(api, build):
     conn = api.db
-    add_user(conn, "tho.crespin", "xxxxxxxx")
-    assert accounts.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin1"
-    add_user(conn, "tho.crespin1", "xxxxxxxx")
-    assert accounts.generate_login(conn, "Crespin", "THOMAS") == "tho.crespin2"
-    add_user(conn, "tho.crespin3", "xxxxxxxx")
-    assert accounts.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin2"
-    add_user(conn, "tho.crespin2", "xxxxxxxx")
-    assert accounts.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin4"
+    build.teacher("tho.crespin", "xxxxxxxx")
+    assert logins.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin1"
+    build.teacher("tho.crespin1", "xxxxxxxx")
+    assert logins.generate_login(conn, "Crespin", "THOMAS") == "tho.crespin2"
+    build.teacher("tho.crespin3", "xxxxxxxx")
+    assert logins.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin2"
+    build.teacher("tho.crespin2", "xxxxxxxx")
+    assert logins.generate_login(conn, "CRESPIN", "Thomas") == "tho.crespin4"
 
 
 def test_generate_login_refuses_name_without_letters(api):
     with pytest.raises(UserError, match="aucune lettre"):
-        accounts.generate_login(api.db, "'- -'", "Jean")
+        logins.generate_login(api.db, "'- -'", "Jean")
 
 
 # -- login, activation, throttling ----------------------------------------------------------
@@ -129,7 +130,7 @@ def test_login_returns_token_and_user(api):
 def test_bad_credentials_get_one_generic_message(api, payload):
     with pytest.raises(UserError) as err:
         call(api, "auth.login", payload)
-    assert str(err.value) == accounts.BAD_CREDENTIALS
+    assert str(err.value) == signin.BAD_CREDENTIALS
 
 
 def test_deactivated_account_refused_with_its_own_message(api):
@@ -138,28 +139,27 @@ def test_deactivated_account_refused_with_its_own_message(api):
         login(api, "mar.dupuis", "professeur1")
     with pytest.raises(UserError) as err:  # a wrong password says nothing about the account
         login(api, "mar.dupuis", "nope-nope")
-    assert str(err.value) == accounts.BAD_CREDENTIALS
+    assert str(err.value) == signin.BAD_CREDENTIALS
 
 
-def test_throttling_locks_after_five_failures_with_growing_delay(api, monkeypatch):
-    clock = [datetime.datetime(2024, 6, 3, 14, 0, 0)]
-    monkeypatch.setattr(_compat, "now", lambda: clock[0])
+def test_throttling_locks_after_five_failures_with_growing_delay(api, clock):
+    clock.set(datetime.datetime(2024, 6, 3, 14, 0, 0))
     for _ in range(4):
         with pytest.raises(UserError, match="incorrect"):
             login(api, "mar.dupuis", "bad-password")
     with pytest.raises(UserError, match=r"Réessayez à 14:00:30 \(dans 30 secondes\)"):
         login(api, "mar.dupuis", "bad-password")
     # locked: even the right password is refused until then
-    clock[0] += datetime.timedelta(seconds=20)
+    clock.advance(20)
     with pytest.raises(UserError, match=r"14:00:30 \(dans 10 secondes\)"):
         login(api, "mar.dupuis", "professeur1")
-    clock[0] += datetime.timedelta(seconds=11)
+    clock.advance(11)
     with pytest.raises(UserError, match=r"dans 60 secondes"):  # 6th failure: 60 s
         login(api, "mar.dupuis", "bad-password")
-    clock[0] += datetime.timedelta(seconds=61)
+    clock.advance(61)
     with pytest.raises(UserError, match=r"dans 2 minutes"):  # 7th: 120 s
         login(api, "mar.dupuis", "bad-password")
-    clock[0] += datetime.timedelta(seconds=121)
+    clock.advance(121)
     login(api, "mar.dupuis", "professeur1")
     row = api.db.execute(
         "SELECT failed_logins, locked_until FROM utilisateur WHERE login = 'mar.dupuis'"
@@ -172,8 +172,8 @@ def test_throttling_locks_after_five_failures_with_growing_delay(api, monkeypatc
 
 
 def test_lock_delay_is_capped():
-    assert [accounts.lock_seconds(n) for n in (0, 4, 5, 6, 7)] == [0, 0, 30, 60, 120]
-    assert accounts.lock_seconds(50) == accounts.LOCK_MAX_SECONDS
+    assert [signin.lock_seconds(n) for n in (0, 4, 5, 6, 7)] == [0, 0, 30, 60, 120]
+    assert signin.lock_seconds(50) == signin.LOCK_MAX_SECONDS
 
 
 def test_first_login_activation(api):
@@ -268,14 +268,14 @@ def test_create_refuses_bad_input_and_changes_nothing(api, payload, message):
     assert dump(api) == before
 
 
-def test_update_reset_deactivate_delete(api):
+def test_update_reset_deactivate_delete(api, build):
     director = login(api, "dir", "directeur1")
     prof = login(api, "mar.dupuis", "professeur1")
     updated = call(api, "professeurs.update",
                    {"id": 2, "nom": "Dupuis-Morel", "prenom": "Marie", "login": "m.dupuis"},
                    director)
     assert updated["nom"] == "DUPUIS-MOREL" and updated["login"] == "m.dupuis"
-    assert api.sessions[prof].info == "DUPUIS-MOREL M."
+    assert api.sessions[prof].sacoche_signature == "DUPUIS-MOREL M."
     with pytest.raises(UserError, match="déjà utilisé"):
         call(api, "professeurs.update", {"id": 2, "nom": "A", "prenom": "B", "login": "dir"},
              director)
@@ -307,8 +307,8 @@ def test_update_reset_deactivate_delete(api):
     call(api, "affectations.set", {"professeur_id": 2, "classe_id": 1, "affecte": True},
          director)
     call(api, "affectations.set_principal", {"classe_id": 1, "professeur_id": 2}, director)
-    api.db.execute("INSERT INTO eleve (id, nom, prenom, classe_id) VALUES (1, 'A', 'B', 1)")
-    api.db.execute("INSERT INTO validation_item VALUES (1, 5, 1, '2024-06-01', 'DUPUIS M.')")
+    build.eleve("A", "B", 1, id=1)
+    build.item(1, 5, 1, "2024-06-01", "DUPUIS M.")
     assert call(api, "professeurs.delete", {"id": 2}, director) == {}
     assert call(api, "professeurs.list", session=director) == []
     assert api.db.execute("SELECT count(*) FROM affectation").fetchone()[0] == 0
@@ -398,8 +398,10 @@ def test_deactivated_teacher_cannot_become_principal(api):
 
 
 def test_unique_login_constraint_still_holds(api):
+    """The database itself refuses a second "dir" (not only check_login)."""
     with pytest.raises(sqlite3.IntegrityError):
-        add_user(api.db, "dir", "whatever1")
+        api.db.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
+                       "VALUES ('professeur', 'DUPUIS', 'Marie', 'dir', 'x')")
 
 
 def test_login_is_trimmed_and_case_insensitive_for_lower_case_logins(api):

@@ -52,13 +52,13 @@ def test_roles_in_api_md_match_the_code():
 
 
 def test_areas_name_the_module_of_every_command():
-    """api.AREAS says which module to import for a prefix: it must be right for every command."""
+    """Prefix ``x`` lives in commands/x.py: api.AREAS lists exactly the prefixes in use."""
     api._load_commands()
     for name, spec in api.COMMANDS.items():
-        module = spec.fn.__module__.rpartition(".")[2]
-        assert module in api.AREAS[name.partition(".")[0]], name
-    used = {m for modules in api.AREAS.values() for m in modules}
-    assert used == {spec.fn.__module__.rpartition(".")[2] for spec in api.COMMANDS.values()}
+        assert spec.fn.__module__ == f"cartable.commands.{name.partition('.')[0]}", name
+    assert sorted(api.AREAS) == sorted({n.partition(".")[0] for n in api.COMMANDS})
+    modules = Path(api.__file__).parent / "commands"
+    assert sorted(api.AREAS) == sorted(p.stem for p in modules.glob("*.py") if p.stem != "__init__")
 
 
 def test_the_first_screen_imports_neither_lsu_nor_sacoche_nor_pandas(tmp_path):
@@ -67,8 +67,9 @@ def test_the_first_screen_imports_neither_lsu_nor_sacoche_nor_pandas(tmp_path):
             "r = [api.run(bridge.call(c, '{}')) for c in ('app.status', 'ui.strings')]; "
             "assert all(json.loads(x)['ok'] for x in r), r; "
             "print(sorted(m for m in sys.modules if m.startswith(('cartable.lsu', "
-            "'cartable.sacoche', 'cartable.validation', 'cartable.base_eleves', 'pandas', "
-            "'xml.sax', 'urllib.request'))))")
+            "'cartable.sacoche', 'cartable.socle2008.grid', 'cartable.socle2008.decisions', "
+            "'cartable.socle2008.words', 'cartable.socle2008.attestation', "
+            "'cartable.base_eleves', 'pandas', 'xml.sax', 'urllib.request'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={"PYTHONPATH": str(Path(api.__file__).parents[1])}, check=True)
     assert out.stdout.strip() == "[]", out.stdout

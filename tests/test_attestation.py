@@ -8,50 +8,39 @@ assigned to the class (not professeur principal).
 from __future__ import annotations
 
 import pytest
+from helpers import SchoolBuilder, call
 
-from cartable import accounts, referentiel
-from cartable.api import Api, run
+from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
+from cartable.socle2008 import referentiel
 
 C1, C2, C3A = 8, 9, 10
 
 
 @pytest.fixture
-def api(tmp_path, monkeypatch):
+def api(tmp_path):
     """CM2 A (1): ZOLA Emma, MARTIN Léa, BERNARD Hugo, ANCIEN Jules (left); CM2 B (2): PETIT
     Noé. The director Sophie DURAND (Mme); mar.dupuis principal of CM2 A, tho.crespin merely
     assigned to it."""
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
     a = Api(str(tmp_path / "ecole.sqlite3"))
-    conn = a.db
-    conn.execute("INSERT INTO meta VALUES ('nom', 'École Jules Ferry'), ('uai', '0441234A')")
-    conn.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (1, 18, 'CM2 A', 'CM2A')")
-    conn.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (2, 18, 'CM2 B', 'CM2B')")
-    conn.executemany(
-        "INSERT INTO eleve (id, nom, prenom, classe_id, actif, date_naissance) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [(1, "ZOLA", "Emma", 1, 1, "2015-03-02"), (2, "MARTIN", "Léa", 1, 1, ""),
-         (3, "BERNARD", "Hugo", 1, 1, ""), (4, "ANCIEN", "Jules", 1, 0, ""),
-         (5, "PETIT", "Noé", 2, 1, "")])
-    hashed = run(accounts.hash_password("password1"))
-    for login, role, nom, prenom in (("dir", "directeur", "DURAND", "Sophie"),
-                                     ("mar.dupuis", "professeur", "DUPUIS", "Marie"),
-                                     ("tho.crespin", "professeur", "CRESPIN", "Thomas")):
-        conn.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-                     "VALUES (?, ?, ?, ?, ?)", (role, nom, prenom, login, hashed))
-    conn.execute("UPDATE utilisateur SET civilite = 'MME' WHERE role = 'directeur'")
-    conn.execute("INSERT INTO affectation VALUES (2, 1, 1)")
-    conn.execute("INSERT INTO affectation VALUES (3, 1, 0)")
-    conn.executemany("INSERT INTO validation_competence VALUES (?, ?, ?, ?, 'X')", [
-        (1, C1, 1, "2026-06-12"), (1, C2, 0, "2026-06-12"), (2, C3A, 1, "2026-05-02"),
-        (4, C1, 1, "2026-01-05"), (5, C1, 1, "2026-01-05")])
-    conn.execute("INSERT INTO validation_item VALUES (3, 1, 1, '2026-06-01', 'X')")
+    build = SchoolBuilder(a).letterhead("École Jules Ferry", "0441234A")
+    build.classe("CM2 A", "CM2A", id=1)
+    build.classe("CM2 B", "CM2B", id=2)
+    for eid, nom, prenom, classe, actif, naissance in (
+            (1, "ZOLA", "Emma", 1, 1, "2015-03-02"), (2, "MARTIN", "Léa", 1, 1, ""),
+            (3, "BERNARD", "Hugo", 1, 1, ""), (4, "ANCIEN", "Jules", 1, 0, ""),
+            (5, "PETIT", "Noé", 2, 1, "")):
+        build.eleve(nom, prenom, classe, id=eid, actif=actif, date_naissance=naissance)
+    build.director("dir", nom="DURAND", prenom="Sophie", civilite="MME")
+    build.assign(build.teacher("mar.dupuis"), 1, principal=True)
+    build.assign(build.teacher("tho.crespin", nom="CRESPIN", prenom="Thomas"), 1)
+    for eid, competence, etat, day in ((1, C1, 1, "2026-06-12"), (1, C2, 0, "2026-06-12"),
+                                       (2, C3A, 1, "2026-05-02"), (4, C1, 1, "2026-01-05"),
+                                       (5, C1, 1, "2026-01-05")):
+        build.competence(eid, competence, etat, day)
+    build.item(3, 1, 1, "2026-06-01")
     yield a
     a.close()
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
 
 
 def login(api, who):

@@ -29,24 +29,22 @@ from bad_inputs.corpus import (
     PUPIL_IGNORED,
     REFUSED,
 )
-from helpers import call
+from helpers import FAST, SchoolBuilder, call, patch_clock
 
-from cartable import _compat, accounts, bridge, db
+from cartable import bridge, db
+from cartable.accounts import passwords
 from cartable.api import Api, run
 from cartable.errors import UserError
-from cartable.sacoche_export import held_nom, held_prenom
+from cartable.sacoche.export import held_nom, held_prenom
 
-TODAY = datetime.date(2026, 6, 20)  # after the example LSU file's bilans (2026-06-12)
-NOW = datetime.datetime(2026, 6, 20, 16, 5, 9)
+NOW = datetime.datetime(2026, 6, 20, 16, 5, 9)  # after the example LSU file's bilans (06-12)
 DIRECTOR = {"login": "pau.martin", "password": "Directeur-2024"}
 TEACHER = {"login": "mar.dupuis", "password": "Maitresse-2024"}
-FAST = 1000  # PBKDF2 iterations while testing
 
 
 def _patch_clock_and_hash(mp: pytest.MonkeyPatch) -> None:
-    mp.setattr(accounts, "ITERATIONS", FAST)
-    mp.setattr(_compat, "today", lambda: TODAY)
-    mp.setattr(_compat, "now", lambda: NOW)
+    mp.setattr(passwords, "ITERATIONS", FAST)
+    patch_clock(mp, NOW)
 
 
 @pytest.fixture(autouse=True)
@@ -339,8 +337,7 @@ def test_accepted_text_is_stored_verbatim_and_exported_escaped(school, case):
     listed = call(school, "eleves.list", {"classe_id": row["classe_id"]}, school.director)
     assert case.stored in [e["prenom"] for e in listed]
     # The SACoche export escapes it, and an XML reader gets the same text back.
-    school.db.execute("INSERT INTO validation_item VALUES (?, 2111, 1, '2024-06-01', 'X.')",
-                      (row["id"],))
+    SchoolBuilder(school).item(row["id"], 2111, 1, "2024-06-01", "X.")
     export = call(school, "sacoche.export", {"classe_ids": [row["classe_id"]]}, school.director)
     with zipfile.ZipFile(io.BytesIO(export["data"])) as zf:
         xml = zf.read("import_validations.xml")

@@ -29,7 +29,8 @@ def run(coro):
     return in_thread(asyncio.run, coro)
 
 
-def call(command: str, payload=None) -> dict:
+def bridge_call(command: str, payload=None) -> dict:
+    """One command through the bridge's JSON door (not ``helpers.call``: JSON in and out)."""
     return json.loads(run(bridge.call(command, json.dumps(payload or {}))))
 
 
@@ -46,7 +47,7 @@ def b64(data: bytes) -> dict:
 
 
 def setup_director() -> str:
-    reply = call("app.setup", {"nom": "École du Centre", "uai": "0750001A",
+    reply = bridge_call("app.setup", {"nom": "École du Centre", "uai": "0750001A",
                                "directeur": {"nom": "Martin", "prenom": "Anne",
                                              "password": PASSWORD}})
     assert reply["ok"], reply
@@ -55,9 +56,9 @@ def setup_director() -> str:
 
 
 def test_reply_shapes(school):
-    ok = call("app.status")
+    ok = bridge_call("app.status")
     assert ok["ok"] is True and ok["changed"] is False and "result" in ok
-    err = call("pas.une.commande")
+    err = bridge_call("pas.une.commande")
     assert err == {"ok": False, "error": err["error"]}
     assert "Commande inconnue" in err["error"]
 
@@ -84,37 +85,37 @@ def test_bad_base64_is_a_french_error(school):
 
 def test_session_is_kept_and_forgotten(school):
     login = setup_director()
-    assert call("auth.whoami")["result"]["login"] == login  # creating the school logs in
-    assert call("auth.logout")["ok"]
-    assert call("auth.whoami")["ok"] is False
-    assert call("auth.login", {"login": login, "password": PASSWORD})["ok"]
-    me = call("auth.whoami")
+    assert bridge_call("auth.whoami")["result"]["login"] == login  # creating the school logs in
+    assert bridge_call("auth.logout")["ok"]
+    assert bridge_call("auth.whoami")["ok"] is False
+    assert bridge_call("auth.login", {"login": login, "password": PASSWORD})["ok"]
+    me = bridge_call("auth.whoami")
     assert me["ok"] and me["result"]["login"] == login
-    assert call("auth.logout")["ok"]
-    assert call("auth.whoami")["ok"] is False
+    assert bridge_call("auth.logout")["ok"]
+    assert bridge_call("auth.whoami")["ok"] is False
 
 
 def test_reset_with_the_code_de_secours_logs_the_director_in(school):
-    reply = call("app.setup", {"nom": "École du Centre", "directeur": {
+    reply = bridge_call("app.setup", {"nom": "École du Centre", "directeur": {
         "nom": "Martin", "prenom": "Anne", "login": "anne.martin", "password": PASSWORD}})
     code = reply["result"]["code_secours"]
-    reset = call("auth.reset_with_code", {"login": "anne.martin", "code": code,
+    reset = bridge_call("auth.reset_with_code", {"login": "anne.martin", "code": code,
                                           "new_password": "Oublie-puis-retrouve"})
     assert reset["ok"] and reset["changed"] is True
-    me = call("auth.whoami")
+    me = bridge_call("auth.whoami")
     assert me["ok"] and me["result"]["login"] == "anne.martin"
-    assert call("school.file_bytes")["ok"]  # the director's session, kept by the bridge
+    assert bridge_call("school.file_bytes")["ok"]  # the director's session, kept by the bridge
 
 
 def test_errors_say_which_field_they_are_about(school):
-    reply = call("app.setup", {"nom": "École", "uai": "12", "directeur": {
+    reply = bridge_call("app.setup", {"nom": "École", "uai": "12", "directeur": {
         "nom": "Martin", "prenom": "Anne", "password": PASSWORD}})
     assert reply["ok"] is False and reply["field"] == "uai" and "UAI" in reply["error"]
-    assert "field" not in call("pas.une.commande")
+    assert "field" not in bridge_call("pas.une.commande")
 
 
 def test_school_file_bytes(school):
-    reply = call("school.file_bytes")
+    reply = bridge_call("school.file_bytes")
     assert reply["ok"] and reply["changed"] is False
     result = reply["result"]
     assert result["filename"].startswith("ecole-cartable-")
@@ -124,12 +125,12 @@ def test_school_file_bytes(school):
 
 def test_school_file_is_the_directors_once_there_is_one(school):
     login = setup_director()
-    assert call("school.file_bytes")["ok"]  # logged in by the creation
-    call("auth.logout")
-    refused = call("school.file_bytes")
+    assert bridge_call("school.file_bytes")["ok"]  # logged in by the creation
+    bridge_call("auth.logout")
+    refused = bridge_call("school.file_bytes")
     assert refused["ok"] is False and "directeur" in refused["error"]
-    call("auth.login", {"login": login, "password": PASSWORD})
-    assert call("school.file_bytes")["ok"]
+    bridge_call("auth.login", {"login": login, "password": PASSWORD})
+    assert bridge_call("school.file_bytes")["ok"]
 
 
 def test_replace_file(school, tmp_path):
@@ -138,20 +139,20 @@ def test_replace_file(school, tmp_path):
     setup_director()
     data = other.read_bytes()
     in_thread(bridge.open, str(school))
-    assert call("app.status")["result"]["needs_setup"] is True
+    assert bridge_call("app.status")["result"]["needs_setup"] is True
 
-    reply = call("school.replace_file", {"data": b64(data)})
+    reply = bridge_call("school.replace_file", {"data": b64(data)})
     assert reply == {"ok": True, "result": {"replaced": True}, "changed": True}
-    assert call("app.status")["result"]["needs_setup"] is False
+    assert bridge_call("app.status")["result"]["needs_setup"] is False
 
 
 def test_replace_file_refuses_garbage_and_keeps_the_school(school):
     before = school.read_bytes()
     for payload in [{"data": b64(b"pas une base")}, {}]:
-        reply = call("school.replace_file", payload)
+        reply = bridge_call("school.replace_file", payload)
         assert reply["ok"] is False and "detail" not in reply, reply
     assert school.read_bytes() == before
-    assert call("app.status")["ok"]
+    assert bridge_call("app.status")["ok"]
 
 
 def test_try_open_reports_a_bad_file_in_french(tmp_path):

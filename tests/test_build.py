@@ -85,8 +85,9 @@ def test_app_wheel_carries_the_package_and_its_data():
         modules = {f"cartable/{p.relative_to(package).as_posix()}" for p in package.rglob("*.py")}
         assert modules <= names and "cartable/base_eleves/matching.py" in modules
         assert not any(n.startswith("buildtools") for n in names)
-        assert any(n.startswith("cartable/referentiel/") and n.endswith(".json") for n in names)
-        assert "cartable/schemas/import-bilan-1d.xsd" in names
+        assert any(n.startswith("cartable/socle2008/referentiel/") and n.endswith(".json")
+                   for n in names)
+        assert "cartable/lsu/schemas/import-bilan-1d.xsd" in names
         assert not any("__pycache__" in n for n in names)
         info = name.split("-py3")[0] + ".dist-info"
         metadata = z.read(f"{info}/METADATA").decode()

@@ -87,7 +87,7 @@ def test_import_base_eleves_needs_the_school(tmp_path, capsys):
     for argv in (["import-base-eleves", CSV], ["import-base-eleves", CSV, "--yes"]):
         code, out, err = run(capsys, "--db", db, *argv)
         assert code == 1 and out == ""
-        assert f"Le fichier d'école « {db} » n'existe pas" in err and "call app.setup" in err
+        assert f"Le fichier d'école « {db} » n'existe pas" in err and "nouvelle-ecole" in err
     assert not db.exists()
 
 
@@ -303,7 +303,7 @@ def test_call_school_file_bytes(school, tmp_path, capsys):
     code, out, err = run(capsys, "--db", copy, "call", "classes.list", "--json")
     assert code == 0 and len(json.loads(out)) == 9
     code, out, err = run(capsys, "--db", school, "call", "niveaux.list", "--out", copy)
-    assert code == 2 and "contient 0 fichier(s)" in err
+    assert code == 2 and "contient 0 fichier au lieu d'un" in err
 
 
 def test_call_school_replace_file(school, tmp_path, capsys):

@@ -8,9 +8,10 @@ import json
 import pytest
 from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, onde_ids_kept
 
-from cartable import accounts, lsu_schema
 from cartable.__main__ import main
+from cartable.accounts import passwords
 from cartable.api import Api
+from cartable.lsu import lsu_schema
 
 
 def run(capsys, *argv):
@@ -21,7 +22,7 @@ def run(capsys, *argv):
 
 @pytest.fixture
 def school(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
     db = tmp_path / "ecole.sqlite3"
     setup = {"nom": "École Jules Ferry", "directeur": {"nom": "Durand", "prenom": "Sophie",
                                                        "password": "Directrice-2026"}}

@@ -8,6 +8,7 @@ import sqlite3
 from importlib import resources
 
 import pytest
+from helpers import SchoolBuilder
 
 from cartable import collation
 from cartable.collation import name_key, primary_key, sort_key
@@ -128,18 +129,20 @@ def test_sqlite_collation_fr():
 
 
 def test_lists_of_pupils_teachers_and_classes_are_in_french_order(tmp_path, monkeypatch):
-    """Issue 10: ÇELIK no longer after VINCENT, Éloïse no longer after Zoé."""
-    from cartable import accounts, api
+    """French order: ÇELIK no longer after VINCENT, Éloïse no longer after Zoé."""
+    from cartable import api
+    from cartable.accounts import passwords
 
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
     a = api.Api(str(tmp_path / "ecole.sqlite3"))
     d = a.director_session()
+    build = SchoolBuilder(a)
     for cid, nom in ((1, "Zèbres"), (2, "Écureuils"), (3, "CM2 B")):
-        a.db.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (?, 18, ?, ?)",
-                     (cid, nom, f"C{cid}"))
+        build.classe(nom, f"C{cid}", "CM2", id=cid)
     pupils = [("VINCENT", "Zoé"), ("ÇELIK", "Ali"), ("EMERY", "Zoé"), ("ÉMERY", "Éloïse"),
               ("DA SILVA", "Rui"), ("D’ARTAGNAN", "Louis"), ("cœur", "Jeanne"), ("COZETTE", "Paul")]
-    a.db.executemany("INSERT INTO eleve (nom, prenom, classe_id) VALUES (?, ?, 1)", pupils)
+    for nom, prenom in pupils:
+        build.eleve(nom, prenom, 1)
     expected = [("ÇELIK", "Ali"), ("cœur", "Jeanne"), ("COZETTE", "Paul"), ("D’ARTAGNAN", "Louis"),
                 ("DA SILVA", "Rui"), ("EMERY", "Zoé"), ("ÉMERY", "Éloïse"), ("VINCENT", "Zoé")]
     listed = api.run(a.handle("eleves.list", {"classe_id": 1}, d))

@@ -1,4 +1,4 @@
-"""``cartable/_compat_pyodide.py`` really runs in Pyodide: a smoke test under Node.js.
+"""``cartable/_compat/pyodide.py`` really runs in Pyodide: a smoke test under Node.js.
 
 Pyodide 0.27.7 (the npm package ``build.py`` downloads into its cache) runs in Node.js, whose
 WebCrypto (``crypto.subtle``) and ``Date`` stand in for the browser's. ``cartable._compat``
@@ -72,7 +72,7 @@ def test_compat_pyodide_in_pyodide_under_node(pyodide_dir, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads((io_dir / "out.json").read_text())
     assert out["platform"] == "emscripten"
-    assert out["module"] == out["ensure_pandas"] == "cartable._compat_pyodide"
+    assert out["module"] == out["ensure_pandas"] == "cartable._compat.pyodide"
     assert out["digests"] == [
         hashlib.pbkdf2_hmac("sha256", b"Mot2passe", SALT, 1000, 32).hex(),
         hashlib.pbkdf2_hmac("sha256", "Clé-été 2024 ✓".encode(), SALT, 2, 32).hex(),

@@ -4,9 +4,9 @@ import hashlib
 import sqlite3
 
 import pytest
-from helpers import add_user
 
-from cartable import accounts, db
+from cartable import db
+from cartable.accounts import passwords, signin
 from cartable.api import run
 from cartable.errors import UserError
 
@@ -41,7 +41,9 @@ def test_reopening_changes_nothing(tmp_path):
 def test_check_school_file_accepts_a_cartable_file(tmp_path):
     path = new_school(tmp_path)
     conn = db.connect(str(path))
-    add_user(conn, "sop.durand", role="directeur")
+    hashed = run(passwords.hash_password("password1"))
+    with db.transaction(conn):
+        signin.insert_director(conn, "DURAND", "Sophie", "sop.durand", hashed)
     conn.close()
     assert db.check_school_file(path.read_bytes()) == db.SCHEMA_VERSION
 
@@ -152,7 +154,7 @@ def _version_1_school(path):
                  "VALUES (7, 'DUPONT', 'Léa', 1, 42)")
     conn.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
                  "VALUES ('directeur', 'DURAND', 'Sophie', 'sop.durand', ?)",
-                 (run(accounts.hash_password("password1")),))
+                 (run(passwords.hash_password("password1")),))
     conn.execute("INSERT INTO validation_item VALUES (7, 2111, 1, '2012-05-01', 'DURAND S.')")
     conn.close()
 

@@ -9,20 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import call
 
-from cartable import accounts
-from cartable.api import Api, run
+from cartable.accounts import passwords
+from cartable.api import Api
 
 CSV = (Path(__file__).parent / "fixtures/base_eleves/CSVExtraction.csv").read_bytes()
 
 
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
-
-
 @pytest.fixture
 def school(tmp_path, monkeypatch):
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
     a = Api(str(tmp_path / "ecole.sqlite3"))
     call(a, "app.setup", {"nom": "École", "directeur": {"nom": "Martin", "prenom": "Paul",
                                                         "password": "Directeur-1"}})

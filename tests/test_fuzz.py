@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lsu_helpers import LSU_XML, ONDE_CSV
 
-from cartable import _compat, accounts
+from cartable import _compat
+from cartable.accounts import passwords
 from cartable.api import Api, run
 from cartable.errors import UserError
 
@@ -42,7 +43,7 @@ def school_file(tmp_path_factory) -> Path:
     """The ONDE school (143 pupils with INE, UAI 0441234X), its director."""
     path = tmp_path_factory.mktemp("fuzz") / "ecole.sqlite3"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(accounts, "ITERATIONS", 1000)
+        mp.setattr(passwords, "ITERATIONS", 1000)
         a = Api(str(path))
         run(a.handle("app.setup", {"nom": "École Jules Ferry", "uai": "0441234X", "directeur": {
             "nom": "Durand", "prenom": "Sophie", "password": "Directrice-2026"}}))

@@ -11,12 +11,13 @@ import datetime
 import random
 
 import pytest
+from helpers import SchoolBuilder, call
 
-from cartable import _compat, accounts, referentiel, validation
-from cartable.api import Api, run
+from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
-from cartable.grid_words import short
-from cartable.validation import Draft, Layout, Target
+from cartable.socle2008 import grid, referentiel
+from cartable.socle2008.grid import Draft, Layout, Target
+from cartable.socle2008.words import short
 
 C1, C2 = 8, 9  # compétences 1 and 2 of palier 2
 FIRST = referentiel.get().competences[C1].domaines[0]  # "Dire"
@@ -24,27 +25,19 @@ ITEM = FIRST.items[0].id
 
 
 @pytest.fixture
-def api(tmp_path, monkeypatch):
+def api(tmp_path, clock):
     """Class 1 (CM2 A): Léa MARTIN (1), Hugo BERNARD (2), Emma ZOLA (3); the teacher
     mar.dupuis is its professeur principal."""
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
-    monkeypatch.setattr(_compat, "today", lambda: datetime.date(2026, 6, 12))
+    clock.set(datetime.date(2026, 6, 12))
     a = Api(str(tmp_path / "ecole.sqlite3"))
-    conn = a.db
-    conn.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (1, 18, 'CM2 A', 'CM2A')")
-    conn.executemany("INSERT INTO eleve (id, nom, prenom, classe_id) VALUES (?, ?, ?, 1)",
-                     [(1, "MARTIN", "Léa"), (2, "BERNARD", "Hugo"), (3, "ZOLA", "Emma")])
-    for login, role in (("dir", "directeur"), ("mar.dupuis", "professeur")):
-        conn.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-                     "VALUES (?, 'DUPUIS', 'Marie', ?, ?)",
-                     (role, login, run(accounts.hash_password("password1"))))
-    conn.execute("INSERT INTO affectation VALUES (2, 1, 1)")
+    build = SchoolBuilder(a)
+    build.classe("CM2 A", "CM2A", id=1)
+    for eid, nom, prenom in ((1, "MARTIN", "Léa"), (2, "BERNARD", "Hugo"), (3, "ZOLA", "Emma")):
+        build.eleve(nom, prenom, 1, id=eid)
+    build.director("dir", nom="DUPUIS", prenom="Marie")
+    build.assign(build.teacher("mar.dupuis"), 1, principal=True)
     yield a
     a.close()
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
 
 
 def login(api, who="mar.dupuis"):
@@ -119,7 +112,7 @@ def _targets(layout: Layout) -> list[Target]:
 
 def arrows_of(draft: Draft) -> dict:
     """Arrow states (an arrow absent from the dict is at its start state)."""
-    return {k: draft.arrows.get(k, validation.ARROW_START) for k in draft.layout.arrow_keys()}
+    return {k: draft.arrows.get(k, grid.ARROW_START) for k in draft.layout.arrow_keys()}
 
 
 def test_property_undoing_every_click_gives_back_the_grid_as_loaded():
@@ -143,10 +136,10 @@ def test_property_undoing_every_click_gives_back_the_grid_as_loaded():
 def test_undo_is_bounded():
     draft = _draft()
     cell = Target("cell", eleve_id=3, row_id=102)
-    for _ in range(validation.UNDO_LIMIT + 10):
+    for _ in range(grid.UNDO_LIMIT + 10):
         draft.click(cell)
-    assert len(draft.history) == validation.UNDO_LIMIT
-    for _ in range(validation.UNDO_LIMIT):
+    assert len(draft.history) == grid.UNDO_LIMIT
+    for _ in range(grid.UNDO_LIMIT):
         draft.undo()
     # back to the state after the first 10 clicks (10 % 3 = 1: validé), no further
     assert draft.cells.get((3, 102)) == 1 and draft.undo() == ({}, None)
@@ -202,9 +195,8 @@ def test_undo_and_preview_recheck_the_class(api):
 # -- what saving will lock ------------------------------------------------------------------
 
 
-def test_preview_lists_the_competences_that_saving_will_lock(api):
-    api.db.execute("INSERT INTO validation_competence VALUES (3, ?, 1, '2026-01-05', 'DIR')",
-                   (C2,))
+def test_preview_lists_the_competences_that_saving_will_lock(api, build):
+    build.competence(3, C2, 1, "2026-01-05", "DIR")
     token = login(api)
     open_grid(api, token, competence_id=None)
     empty = call(api, "validation.preview_save", {}, token)

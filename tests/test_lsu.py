@@ -7,11 +7,13 @@ import datetime
 from xml.etree import ElementTree as ET
 
 import pytest
-from lsu_helpers import CE2, LSU_XML, NS, ONDE_CSV, bilans_of, call, onde_ids_kept
+from helpers import call
+from lsu_helpers import CE2, LSU_XML, NS, ONDE_CSV, bilans_of, onde_ids_kept
 
-from cartable import _compat, accounts, lsu_schema, socle2016
+from cartable.accounts import passwords
 from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
+from cartable.lsu import lsu_schema, socle2016
 
 NOW = datetime.datetime(2026, 6, 20, 16, 5, 9)
 DIRECTOR = {"login": "sop.durand", "password": "Directrice-2026"}
@@ -19,10 +21,8 @@ TEACHER = {"login": "cla.lucas", "password": "Maitresse-2026"}
 
 
 @pytest.fixture(autouse=True)
-def fast_and_fixed(monkeypatch):
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
-    monkeypatch.setattr(_compat, "now", lambda: NOW)
-    monkeypatch.setattr(_compat, "today", lambda: NOW.date())
+def fixed(clock):
+    clock.set(NOW)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def base(tmp_path_factory):
     """The ONDE school (143 pupils, INE and class ids), a director and the CE2 teacher."""
     path = tmp_path_factory.mktemp("lsu") / "ecole.sqlite3"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(accounts, "ITERATIONS", 1000)
+        mp.setattr(passwords, "ITERATIONS", 1000)
         a = Api(str(path))
         call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234X", "directeur": {
             "nom": "Durand", "prenom": "Sophie", "password": DIRECTOR["password"]}})

@@ -1,18 +1,18 @@
-"""A cautious LSU import (``lsu_caution``, issue 18): another school's file, another pupil behind
+"""A cautious LSU import (``lsu/caution.py``, issue 18): another school's file, another pupil behind
 our INE, a date in the future, hidden characters — on the ONDE school of ``test_lsu``."""
 
 from __future__ import annotations
 
 import pytest
 import test_lsu
-from helpers import file_hash
-from lsu_helpers import LSU_XML, call
+from helpers import call, file_hash
+from lsu_helpers import LSU_XML
 
 from cartable.__main__ import main
 from cartable.errors import UserError
 
 # test_lsu's fixtures: its ONDE school (143 pupils with INE, UAI 0441234X) and clock
-base, school, fast_and_fixed = test_lsu.base, test_lsu.school, test_lsu.fast_and_fixed
+base, school, fixed = test_lsu.base, test_lsu.school, test_lsu.fixed
 
 OTHER_UAI = "0449999E"
 

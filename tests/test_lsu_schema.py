@@ -14,7 +14,7 @@ import re
 import pytest
 from lsu_helpers import LSU_XML
 
-from cartable import lsu_schema
+from cartable.lsu import lsu_schema
 
 VALID = LSU_XML.read_text("utf-8")
 SECOND_CLASS = '<classe id="CL2" id-be="45121" libelle="Autre"/>'

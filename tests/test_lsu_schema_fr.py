@@ -1,9 +1,10 @@
-"""The LSU schema checker's English said in French (``lsu_schema_fr``), naming the element."""
+"""The LSU schema checker's English said in French (``lsu/schema_fr.py``), naming the element."""
 
 import pytest
 from bad_inputs import corpus
 
-from cartable import lsu_schema_fr, xml_limits
+from cartable import xml_limits
+from cartable.lsu import schema_fr
 
 ENGLISH = ("Unexpected", "expected", "missing", "attribute ", "value", "None", "not allowed",
            "Invalid", "length")
@@ -25,10 +26,10 @@ CASES = [
 
 @pytest.mark.parametrize(("change", "expected"), CASES, ids=[c[1][:30] for c in CASES])
 def test_common_schema_errors_are_french_and_name_the_element(change, expected):
-    errors = lsu_schema_fr.french_errors(xml_limits.fromstring(corpus.lsu(change)))
+    errors = schema_fr.french_errors(xml_limits.fromstring(corpus.lsu(change)))
     assert errors and expected in errors[0], errors
     assert not any(word in e for e in errors for word in ENGLISH), errors
 
 
 def test_the_example_file_has_no_error():
-    assert lsu_schema_fr.french_errors(xml_limits.fromstring(corpus.lsu())) == []
+    assert schema_fr.french_errors(xml_limits.fromstring(corpus.lsu())) == []

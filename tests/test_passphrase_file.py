@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from cartable import accounts, school_file_info
+from cartable.accounts import passwords
 from cartable.api import Api, run
 from cartable.errors import UserError
+from cartable.school import file_info
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = ROOT / "web" / "ui" / "passphrase.js"
@@ -55,7 +56,7 @@ const fs = require("fs");
 
 @pytest.fixture
 def school_file(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
+    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
     api = Api(str(tmp_path / "ecole.sqlite3"))
     run(api.handle("app.setup", {"nom": "École du Port", "directeur": {
         "nom": "Le Goff", "prenom": "Anne", "password": "directrice1"}}))
@@ -91,12 +92,12 @@ def test_protect_round_trip_and_refusals(school_file, tmp_path):
 
     # The core recognises it and says what to do instead of "not a school file".
     with pytest.raises(UserError, match="protégé par une phrase de passe"):
-        school_file_info.describe_bytes(sealed)
+        file_info.describe_bytes(sealed)
 
 
 def test_passphrase_rule():
     """Tried: nothing, spaces, a number, 11 characters; 12 are enough."""
     for bad in (None, "   ", 123456789012, "onze-caract"):
         with pytest.raises(UserError):
-            school_file_info.check_passphrase(bad)
-    assert school_file_info.check_passphrase("douze-caract") == "douze-caract"
+            file_info.check_passphrase(bad)
+    assert file_info.check_passphrase("douze-caract") == "douze-caract"

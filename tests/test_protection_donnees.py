@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from cartable import accounts, protection_donnees
+from cartable.accounts import passwords
 from cartable.api import Api, run
+from cartable.school import protection_donnees
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_ITERATIONS = 600_000  # accounts.ITERATIONS as shipped (tests/conftest.py lowers it)
@@ -15,7 +16,7 @@ SHIPPED_ITERATIONS = 600_000  # accounts.ITERATIONS as shipped (tests/conftest.p
 @pytest.fixture(autouse=True)
 def shipped_iterations(monkeypatch):
     """The page states the shipped hashing cost, whatever the tests' speed-up."""
-    monkeypatch.setattr(accounts, "ITERATIONS", SHIPPED_ITERATIONS)
+    monkeypatch.setattr(passwords, "ITERATIONS", SHIPPED_ITERATIONS)
 
 
 def test_every_column_of_personal_tables_is_described(tmp_path):

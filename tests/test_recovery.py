@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import call
 
-from cartable import _compat, accounts, recovery
+from cartable.accounts import passwords, secours
 from cartable.api import Api, run
 from cartable.errors import PermissionDenied, UserError
 
-FAST = 1000
 NOW = datetime.datetime(2026, 11, 30, 8, 0, 0)
 CODE_RE = re.compile(r"[A-HJKMNP-Z2-9]{4}(-[A-HJKMNP-Z2-9]{4}){3}")
 SETUP = {"nom": "École Jules Ferry", "uai": "0441234A",
@@ -26,16 +26,9 @@ SETUP = {"nom": "École Jules Ferry", "uai": "0441234A",
                        "password": "Directrice-2026"}}
 
 
-class Clock:
-    now = NOW
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    monkeypatch.setattr(accounts, "ITERATIONS", FAST)
-    monkeypatch.setattr(_compat, "now", lambda: c.now)
-    return c
+def clock(clock):
+    return clock.set(NOW)
 
 
 @pytest.fixture
@@ -43,10 +36,6 @@ def api(tmp_path, clock):
     a = Api(str(tmp_path / "ecole.sqlite3"))
     yield a
     a.close()
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
 
 
 def dump(api):
@@ -106,7 +95,7 @@ def test_setup_returns_the_code_once_and_stores_only_its_hash(api):
     assert CODE_RE.fullmatch(code)
     row = director_row(api)
     assert row["recovery_hash"].startswith("pbkdf2_sha256$")
-    assert run(accounts.verify_password(code.replace("-", ""), row["recovery_hash"]))
+    assert run(passwords.verify_password(code.replace("-", ""), row["recovery_hash"]))
     text = dump(api)
     assert code not in text and code.replace("-", "") not in text
     me = call(api, "auth.whoami", session=token)
@@ -117,15 +106,15 @@ def test_setup_returns_the_code_once_and_stores_only_its_hash(api):
 
 
 def test_codes_are_random_readable_and_typed_loosely():
-    codes = {recovery.generate_code() for _ in range(200)}
+    codes = {secours.generate_code() for _ in range(200)}
     assert len(codes) == 200
     assert all(CODE_RE.fullmatch(c) for c in codes)
     assert not set("".join(codes)) & set("01OIL")
     code = "K7MP-3QXR-W9DT-H4NB"
-    assert recovery.normalise_code(" k7mp 3qxr-w9dt h4nb ") == "K7MP3QXRW9DTH4NB"
+    assert secours.normalise_code(" k7mp 3qxr-w9dt h4nb ") == "K7MP3QXRW9DTH4NB"
     for bad in ("K7MP-3QXR-W9DT", "K7MP-3QXR-W9DT-H4N0", "K7MP-3QXR-W9DT-H4NBX", None, 42):
-        assert recovery.normalise_code(bad) is None, bad
-    assert recovery.normalise_code(code) == "K7MP3QXRW9DTH4NB"
+        assert secours.normalise_code(bad) is None, bad
+    assert secours.normalise_code(code) == "K7MP3QXRW9DTH4NB"
 
 
 # -- Mon compte: every user changes their own password ---------------------------------------
@@ -202,7 +191,7 @@ def test_wrong_reset_changes_no_password(api, login, code):
                             ).fetchall()
     with pytest.raises(UserError) as err:
         reset(api, code, login=login)
-    assert err.value.message == recovery.BAD_CODE
+    assert err.value.message == secours.BAD_CODE
     assert "professeur qui a oublié son mot de passe" in err.value.message
     assert api.db.execute("SELECT login, password_hash, recovery_hash FROM utilisateur"
                           ).fetchall() == hashes

@@ -14,57 +14,43 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from helpers import NOW, SchoolBuilder, call_as_director
 
-from cartable import _compat, api, db, sacoche_export, sacoche_zip
+from cartable import api, db
 from cartable.errors import PermissionDenied, UserError
+from cartable.sacoche import container as sacoche_zip
+from cartable.sacoche import export as sacoche_export
 
 HERE = Path(__file__).parent
 FIXTURE_ZIP = HERE / "fixtures/sacoche/import-sacoche_0_2012-06-15_10-30-00_1804289383.zip"
 GOLDEN_XML = HERE / "golden/sacoche_export.xml"
-NOW = datetime.datetime(2024, 6, 20, 16, 5, 9)
-TODAY = datetime.date(2024, 6, 20)
 
 
 # -- helpers ------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def school(tmp_path, monkeypatch):
-    """An empty school (CM1 and CM2 classes) with a fixed clock."""
-    monkeypatch.setattr(_compat, "now", lambda: NOW)
-    monkeypatch.setattr(_compat, "today", lambda: TODAY)
+def school(tmp_path, clock):
+    """An empty school (CM1 and CM2 classes) with a fixed clock (helpers.NOW)."""
     a = api.Api(str(tmp_path / "ecole.sqlite3"))
-    a.db.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (1, 18, 'CM2 A', 'CM2A')")
-    a.db.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (2, 18, 'CM2 B', 'CM2B')")
-    a.db.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (3, 17, 'CM1', 'CM1')")
+    build = SchoolBuilder(a)
+    build.classe("CM2 A", "CM2A", "CM2", id=1)
+    build.classe("CM2 B", "CM2B", "CM2", id=2)
+    build.classe("CM1", "CM1", "CM1", id=3)
     yield a
     a.close()
 
 
-def call(a, command, payload=None, session=None):
-    return api.run(a.handle(command, payload or {}, session or a.director_session()))
-
-
 def add_eleve(a, nom, prenom, classe_id=1, sconet=0, actif=1) -> int:
-    cur = a.db.execute(
-        "INSERT INTO eleve (nom, prenom, classe_id, sconet_id, actif) VALUES (?, ?, ?, ?, ?)",
-        (nom, prenom, classe_id, sconet, actif),
-    )
-    return cur.lastrowid
+    return SchoolBuilder(a).eleve(nom, prenom, classe_id, actif=actif, sconet_id=sconet)
 
 
 def add_item(a, eid, item_id, etat=1, date="2024-06-01", info="DUPUIS M."):
-    a.db.execute(
-        "INSERT OR REPLACE INTO validation_item VALUES (?, ?, ?, ?, ?)",
-        (eid, item_id, etat, date, info),
-    )
+    SchoolBuilder(a).item(eid, item_id, etat, date, info)
 
 
 def add_comp(a, eid, comp_id, etat=1, date="2024-06-01", info="DUPUIS M."):
-    a.db.execute(
-        "INSERT OR REPLACE INTO validation_competence VALUES (?, ?, ?, ?, ?)",
-        (eid, comp_id, etat, date, info),
-    )
+    SchoolBuilder(a).competence(eid, comp_id, etat, date, info)
 
 
 def items_of(a, eid):
@@ -144,7 +130,7 @@ def small_school(a):
 def test_export_matches_golden_file(school, monkeypatch):
     monkeypatch.setattr(sacoche_export.secrets, "randbelow", lambda n: 42)
     small_school(school)
-    r = call(school, "sacoche.export", {})
+    r = call_as_director(school, "sacoche.export", {})
     assert r["filename"] == "import-sacoche_0_2024-06-20_16-05-09_42.zip"
     with zipfile.ZipFile(io.BytesIO(r["data"])) as zf:
         (info,) = zf.infolist()
@@ -194,13 +180,13 @@ def test_golden_file_is_the_documented_format():
 
 def test_export_regroupements(school):
     small_school(school)
-    by_class = call(school, "sacoche.export", {"classe_ids": [1]})
+    by_class = call_as_director(school, "sacoche.export", {"classe_ids": [1]})
     assert by_class["nb_eleves"] == 2  # D'ALMEIDA, ÉMERY (inactive PARTI not exported)
-    assert call(school, "sacoche.export", {"classe_ids": [1, "2"]})["nb_eleves"] == 3
-    assert call(school, "sacoche.export", {"niveau": "cm2"})["nb_eleves"] == 3
-    assert call(school, "sacoche.export", {"niveau": "CM1"})["nb_eleves"] == 1
-    assert call(school, "sacoche.export", {})["nb_eleves"] == 4
-    one = call(school, "sacoche.export", {"classe_ids": [2]})
+    assert call_as_director(school, "sacoche.export", {"classe_ids": [1, "2"]})["nb_eleves"] == 3
+    assert call_as_director(school, "sacoche.export", {"niveau": "cm2"})["nb_eleves"] == 3
+    assert call_as_director(school, "sacoche.export", {"niveau": "CM1"})["nb_eleves"] == 1
+    assert call_as_director(school, "sacoche.export", {})["nb_eleves"] == 4
+    one = call_as_director(school, "sacoche.export", {"classe_ids": [2]})
     assert one["note"] == (
         "1 élève n'a pas d'identifiant Sconet : c'est normal à l'école. Il est exporté avec "
         "l'identifiant 0 et le collège le retrouvera par son nom et prénom. Vous n'avez rien à "
@@ -210,7 +196,7 @@ def test_export_regroupements(school):
     with_id = add_eleve(school, "ZOLA", "Emile", classe_id=3, sconet=99)
     school.db.execute("DELETE FROM validation_item WHERE eleve_id != ?", (with_id,))
     add_item(school, with_id, 2111)
-    assert call(school, "sacoche.export", {"niveau": "CM1"})["note"] is None
+    assert call_as_director(school, "sacoche.export", {"niveau": "CM1"})["note"] is None
 
 
 @pytest.mark.parametrize(
@@ -229,13 +215,13 @@ def test_export_regroupements(school):
 def test_export_bad_regroupement(school, payload, message):
     small_school(school)
     with pytest.raises(UserError, match=message):
-        call(school, "sacoche.export", payload)
+        call_as_director(school, "sacoche.export", payload)
 
 
 def test_export_without_any_decision_is_refused(school):
     add_eleve(school, "MARTIN", "Jules")
     with pytest.raises(UserError, match="Aucune validation à exporter"):
-        call(school, "sacoche.export", {})
+        call_as_director(school, "sacoche.export", {})
 
 
 def test_export_escapes_and_reads_back_every_special_character(school):
@@ -260,18 +246,20 @@ def test_teacher_without_class_cannot_export_and_no_teacher_imports(school):
     school.sessions[teacher.token] = teacher  # as if logged in
     for cmd in ("sacoche.export", "sacoche.preview", "sacoche.import"):
         with pytest.raises(PermissionDenied):
-            call(school, cmd, {"data": b""}, session=teacher)
+            call_as_director(school, cmd, {"data": b""}, session=teacher)
 
 
 def test_export_of_a_large_school(school):
     """500 pupils x every palier-2 item decided (55 000 decisions): every one in the file, in
     SACoche's order. (Speed is measured in bench/import_export.py, medians against a baseline
     in the same run, not asserted here: the test machine's load makes wall clocks flaky.)"""
-    from cartable import referentiel
+    from cartable.socle2008 import referentiel
 
     item_ids = [i.id for c in referentiel.get().palier(2).competences for i in c.items]
     eleves = [(f"NOM{n:03d}", f"Prénom{n}", 1 + n % 2) for n in range(500)]
-    school.db.executemany("INSERT INTO eleve (nom, prenom, classe_id) VALUES (?, ?, ?)", eleves)
+    build = SchoolBuilder(school)
+    for nom, prenom, classe in eleves:
+        build.eleve(nom, prenom, classe)
     ids = [r[0] for r in school.db.execute("SELECT id FROM eleve")]
     with db.transaction(school.db):
         school.db.executemany(
@@ -300,22 +288,22 @@ def fixture_school(a) -> dict[tuple[str, str], int]:
     return ids
 
 
-def test_fixture_round_trip_is_byte_identical(school, monkeypatch):
-    monkeypatch.setattr(_compat, "today", lambda: datetime.date(2012, 6, 15))
+def test_fixture_round_trip_is_byte_identical(school, clock):
+    clock.set(datetime.date(2012, 6, 15))
     ids = fixture_school(school)
     assert len(ids) == 42
     data = FIXTURE_ZIP.read_bytes()
-    r = call(school, "sacoche.import", {"data": data, "filename": FIXTURE_ZIP.name})
+    r = call_as_director(school, "sacoche.import", {"data": data, "filename": FIXTURE_ZIP.name})
     assert r["nb_modifies"] == 42 and r["nb_validations"] == 4024
     assert {e["statut"] for e in r["eleves"]} == {"modifié"}
     louise = ids[("ANDRÉ", "Louise")]
     assert items_of(school, louise)[2112] == (0, "2012-06-15", "DUPUIS M.")
-    out = call(school, "sacoche.export", {})
+    out = call_as_director(school, "sacoche.export", {})
     assert (out["nb_competences"], out["nb_items"], out["nb_eleves"]) == (103, 3921, 42)
     with zipfile.ZipFile(io.BytesIO(out["data"])) as zf:
         assert zf.read("import_validations.xml") == fixture_xml()
     # importing the same file again changes nothing
-    again = call(school, "sacoche.import", {"data": data})
+    again = call_as_director(school, "sacoche.import", {"data": data})
     assert again["nb_inchanges"] == 42 and again["nb_validations"] == 0
     assert again["message"] == (
         "Import terminé : 0 élève modifié (0 validation), 42 inchangés, 0 ignoré."
@@ -329,7 +317,7 @@ def test_preview_writes_nothing_and_import_applies(school):
     eid = add_eleve(school, "MARTIN", "Jules")
     before = db_hash(school)
     data = xml_doc(eleve_xml())
-    p = call(school, "sacoche.preview", {"data": data, "filename": "x.xml"})
+    p = call_as_director(school, "sacoche.preview", {"data": data, "filename": "x.xml"})
     assert db_hash(school) == before
     assert p["eleves"] == [{"nom": "MARTIN", "prenom": "Jules", "sconet_id": 0, "id": eid,
                             "statut": "modifié", "code": "modifie", "nb": 1}]
@@ -337,7 +325,7 @@ def test_preview_writes_nothing_and_import_applies(school):
         "Aperçu de l'import : 1 élève modifié (1 validation), 0 inchangé, 0 ignoré. "
         "Rien n'est encore enregistré."
     )
-    r = call(school, "sacoche.import", {"data": data, "filename": "x.xml"})
+    r = call_as_director(school, "sacoche.import", {"data": data, "filename": "x.xml"})
     assert r["eleves"] == p["eleves"]
     assert items_of(school, eid) == {2111: (1, "2024-06-10", "DURAND P.")}
 
@@ -353,7 +341,7 @@ def test_merge_rule_only_a_later_date_replaces(school):
             + item_xml(2111, "2024-06-10") + item_xml(2112, "2024-06-10")
             + item_xml(2113, "2024-06-10") + item_xml(2114, "2024-06-10")  # 2114 absent: added
             + "</competence></palier>")
-    r = call(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
+    r = call_as_director(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
     assert r["eleves"][0]["nb"] == 3
     assert items_of(school, eid) == {
         2111: (0, "2024-06-10", "ANCIEN"),
@@ -385,7 +373,7 @@ def test_matching_by_sconet_then_by_name(school):
         eleve_xml("GUERIN", "Léa"),  # accents count: not GUÉRIN
     )
     add_eleve(school, "GUÉRIN", "Léa")
-    reports = call(school, "sacoche.import", {"data": data})["eleves"]
+    reports = call_as_director(school, "sacoche.import", {"data": data})["eleves"]
     got = [(r["statut"], r["id"], r.get("raison", "")) for r in reports]
     assert got[0] == ("modifié", by_id, "")
     assert got[1] == ("modifié", by_name, "")
@@ -396,19 +384,19 @@ def test_matching_by_sconet_then_by_name(school):
     assert got[6][0] == "ignoré" and got[7][0] == "ignoré"
     assert items_of(school, other_id) == {}
     # a file without Sconet id matches by name whatever the school's pupil has
-    r = call(school, "sacoche.import", {"data": xml_doc(eleve_xml("BERNARD", "Paul"))})
+    r = call_as_director(school, "sacoche.import", {"data": xml_doc(eleve_xml("BERNARD", "Paul"))})
     assert r["eleves"][0]["id"] == other_id
 
 
 def test_same_pupil_twice_in_the_file_is_ignored(school):
     eid = add_eleve(school, "MARTIN", "Jules", sconet=42)
     twice = xml_doc(eleve_xml(), eleve_xml("martin", "JULES"), eleve_xml("LEROY", "Ana"))
-    reports = call(school, "sacoche.import", {"data": twice})["eleves"]
+    reports = call_as_director(school, "sacoche.import", {"data": twice})["eleves"]
     assert [r["statut"] for r in reports] == ["ignoré", "ignoré", "ignoré"]
     assert "plusieurs fois dans le fichier (positions 1, 2)" in reports[0]["raison"]
     # once by Sconet id and once by name: both land on the same pupil
     both = xml_doc(eleve_xml(sconet=42), eleve_xml("MARTIN", "Jules"))
-    reports = call(school, "sacoche.import", {"data": both})["eleves"]
+    reports = call_as_director(school, "sacoche.import", {"data": both})["eleves"]
     assert all("même élève de l'école" in r["raison"] for r in reports)
     assert items_of(school, eid) == {}
 
@@ -416,7 +404,7 @@ def test_same_pupil_twice_in_the_file_is_ignored(school):
 def test_ambiguous_sconet_id(school):
     add_eleve(school, "A", "B", sconet=9)
     add_eleve(school, "C", "D", sconet=9)
-    r = call(school, "sacoche.preview", {"data": xml_doc(eleve_xml(sconet=9))})
+    r = call_as_director(school, "sacoche.preview", {"data": xml_doc(eleve_xml(sconet=9))})
     assert "2 élèves de l'école ont cet identifiant Sconet" in r["eleves"][0]["raison"]
 
 
@@ -444,7 +432,7 @@ def test_sacoche_defaults_and_decision_problems(school):
         + '<palier id="9"><competence id="8">' + item_xml(2111) + "</competence></palier>"
         + "<palier>" + item_xml(2111) + "</palier>"
     )
-    r = call(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
+    r = call_as_director(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
     report = r["eleves"][0]
     assert report["statut"] == "modifié" and report["nb"] == 3
     assert items_of(school, eid) == {
@@ -486,7 +474,7 @@ def test_sacoche_defaults_and_decision_problems(school):
 def test_pupil_level_problems_skip_the_pupil(school, eleve, reason):
     add_eleve(school, "MARTIN", "Jules")
     data = xml_doc(eleve, eleve_xml("LEROY", "Ana"))
-    r = call(school, "sacoche.preview", {"data": data})
+    r = call_as_director(school, "sacoche.preview", {"data": data})
     assert r["eleves"][0]["statut"] == "ignoré"
     assert reason in r["eleves"][0]["raison"]
     assert len(r["eleves"][0]["nom"]) <= 100
@@ -496,7 +484,7 @@ def test_pupil_level_problems_skip_the_pupil(school, eleve, reason):
 def test_pupil_without_valid_decision_is_unchanged(school):
     add_eleve(school, "MARTIN", "Jules")
     body = '<palier id="2"><competence id="8">' + item_xml(2111, etat="2") + "</competence></palier>"
-    r = call(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
+    r = call_as_director(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
     assert r["eleves"][0]["statut"] == "inchangé" and r["eleves"][0]["avertissements"]
 
 
@@ -562,7 +550,7 @@ def test_bad_file_is_refused_and_database_unchanged(school, name):
     before = db_hash(school)
     for cmd in ("sacoche.preview", "sacoche.import"):
         with pytest.raises(UserError, match=re.escape(message)) as err:
-            call(school, cmd, {"data": data, "filename": "f.zip"})
+            call_as_director(school, cmd, {"data": data, "filename": "f.zip"})
         assert "Choisissez le fichier" in str(err.value)
     assert db_hash(school) == before
 
@@ -573,13 +561,13 @@ def test_size_limits(school, monkeypatch):
     monkeypatch.setattr(sacoche_zip, "_CHUNK", 100)
     big = xml_doc(*[eleve_xml(f"NOM{n}", "Jules") for n in range(40)])
     with pytest.raises(UserError, match="taille maximale"):
-        call(school, "sacoche.preview", {"data": big})
+        call_as_director(school, "sacoche.preview", {"data": big})
     with pytest.raises(UserError, match="décompressé dépasse"):
-        call(school, "sacoche.preview", {"data": zip_of({"import_validations.xml": big})})
+        call_as_director(school, "sacoche.preview", {"data": zip_of({"import_validations.xml": big})})
     # the entry declares 10 bytes: refused while reading, whatever zipfile does with the lie
     lying = _zip_with_lying_size(big)
     with pytest.raises(UserError):
-        call(school, "sacoche.preview", {"data": lying})
+        call_as_director(school, "sacoche.preview", {"data": lying})
 
 
 def test_inflating_more_than_the_limit_is_stopped(monkeypatch):
@@ -615,40 +603,40 @@ def test_decisions_unknown_to_the_referentiel_are_not_exported(school):
     add_item(school, eid, 999_999)
     add_comp(school, eid, 999)
     with pytest.raises(UserError, match="Aucune validation à exporter"):
-        call(school, "sacoche.export", {})
+        call_as_director(school, "sacoche.export", {})
     add_item(school, eid, 2111)
-    assert call(school, "sacoche.export", {})["nb_items"] == 1
+    assert call_as_director(school, "sacoche.export", {})["nb_items"] == 1
 
 
 def test_bare_xml_with_bom_accepted_zip_needs_the_exact_entry_name(school):
     """As SACoche: a bare XML is read; a ZIP must hold ``import_validations.xml`` at its root.
     Tried: another name, the right name in a folder, another case."""
     eid = add_eleve(school, "MARTIN", "Jules")
-    r = call(school, "sacoche.preview", {"data": b"\xef\xbb\xbf\r\n" + GOOD_XML})
+    r = call_as_director(school, "sacoche.preview", {"data": b"\xef\xbb\xbf\r\n" + GOOD_XML})
     assert r["eleves"][0]["id"] == eid
     before = db_hash(school)
     for name in ("export/validations.xml", "validations.xml", "export/import_validations.xml",
                  "Import_Validations.XML"):
         for cmd in ("sacoche.preview", "sacoche.import"):
             with pytest.raises(UserError) as err:
-                call(school, cmd, {"data": zip_of({name: GOOD_XML})})
+                call_as_director(school, cmd, {"data": zip_of({name: GOOD_XML})})
             assert str(err.value).startswith(
                 "Ce fichier ne peut pas être importé : l'archive ZIP ne contient pas de fichier "
                 f"« import_validations.xml » (elle contient « {name} »). SACoche exige ce nom "
                 "exact, à la racine de l'archive")
     assert db_hash(school) == before
-    r = call(school, "sacoche.preview", {"data": zip_of({"import_validations.xml": GOOD_XML})})
+    r = call_as_director(school, "sacoche.preview", {"data": zip_of({"import_validations.xml": GOOD_XML})})
     assert r["eleves"][0]["statut"] == "modifié"
 
 
 @pytest.mark.parametrize("payload", [{}, {"data": "UEsDBA=="}, {"data": None}])
 def test_import_without_bytes(school, payload):
     with pytest.raises(UserError, match="Aucun fichier reçu"):
-        call(school, "sacoche.preview", payload)
+        call_as_director(school, "sacoche.preview", payload)
 
 
 def test_summary_message_uses_french_singular_for_one():
-    from cartable.sacoche_export import Export
+    from cartable.sacoche.export import Export
 
     one = Export("f.zip", b"", b"", nb_competences=0, nb_items=1, nb_eleves=1, nb_sans_sconet=0)
     assert one.message == (
@@ -671,7 +659,7 @@ def test_export_cuts_names_to_25_characters_and_says_so(school):
     exact = add_eleve(school, "X" * 25, "Exactement")  # 25: not cut
     add_item(school, eid, 2111)
     add_item(school, exact, 2111)
-    r = call(school, "sacoche.export", {})
+    r = call_as_director(school, "sacoche.export", {})
     xml = r["data"] and sacoche_export.build_xml(school.db, None)[0]
     assert b'nom="DE LA TOUR D\'AUVERGNE-LAU" prenom="Marie-Charlotte"' in xml
     assert r["noms_coupes"] == [{"id": eid, "nom": long_nom.lower(), "prenom": "marie-charlotte",
@@ -699,7 +687,7 @@ def test_a_cut_name_matches_the_longer_name_only_when_unique(school):
         eleve_xml("DURAND-DE-LA-FONTAINE-XYZ", "Léo"),
     ).replace(b"D'", b"D&apos;")
     before = db_hash(school)
-    reports = call(school, "sacoche.preview", {"data": data})["eleves"]
+    reports = call_as_director(school, "sacoche.preview", {"data": data})["eleves"]
     assert db_hash(school) == before
     assert reports[0]["id"] == tour and reports[0]["statut"] == "modifié"
     assert reports[0]["note"].startswith(
@@ -719,7 +707,7 @@ def test_info_is_decoded_a_second_time_as_sacoche_does(school):
     body = ('<palier id="2"><competence id="8">'
             + item_xml(2111, info="A &amp;amp; B") + item_xml(2112, info="&amp;lt;b&amp;gt;")
             + item_xml(2113, info="L&amp;#039;ÉCOLE") + "</competence></palier>")
-    call(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
+    call_as_director(school, "sacoche.import", {"data": xml_doc(eleve_xml(body=body))})
     assert {k: v[2] for k, v in items_of(school, eid).items()} == {
         2111: "A & B", 2112: "<b>", 2113: "L&#039;ÉCOLE"}  # ENT_COMPAT: &#039; stays
 
@@ -730,7 +718,7 @@ def test_a_name_cut_just_after_a_space_is_written_as_sacoche_holds_it_and_read_b
     xml = sacoche_export.build_xml(school.db, None)[0]
     assert b'nom="ABCDEFGHIJKLMNOPQRSTUVWX " prenom="L\xc3\xa9o"' in xml
     school.db.execute("DELETE FROM validation_item")
-    r = call(school, "sacoche.import", {"data": xml})
+    r = call_as_director(school, "sacoche.import", {"data": xml})
     assert r["eleves"][0]["id"] == eid
     assert r["eleves"][0]["nom_ecole"] == "ABCDEFGHIJKLMNOPQRSTUVWX YZ"
     assert items_of(school, eid) == {2111: (1, "2024-06-01", "DUPUIS M.")}

@@ -20,9 +20,11 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from helpers import call_as_director
 
-from cartable import _compat, api, sacoche_export
-from cartable.sacoche_read import html_decode
+from cartable import api
+from cartable.sacoche import export as sacoche_export
+from cartable.sacoche.read import html_decode
 
 HERE = Path(__file__).parent
 PUBLIC_CSV = HERE / "fixtures/base_eleves/CSVExtraction.csv"
@@ -31,22 +33,17 @@ EDGE = HERE / "fixtures/sacoche/edge"
 NOW = datetime.datetime(2012, 6, 15, 10, 30, 0)
 
 
-def call(a, command, payload=None):
-    return api.run(a.handle(command, payload or {}, a.director_session()))
-
-
 def build_school(path: Path, csv: Path, decisions: Path) -> api.Api:
     a = api.Api(str(path))
-    call(a, "base_eleves.apply", {"data": csv.read_bytes()})
-    r = call(a, "sacoche.import", {"data": decisions.read_bytes()})
+    call_as_director(a, "base_eleves.apply", {"data": csv.read_bytes()})
+    r = call_as_director(a, "sacoche.import", {"data": decisions.read_bytes()})
     assert r["nb_ignores"] == 0
     return a
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    monkeypatch.setattr(_compat, "now", lambda: NOW)
-    monkeypatch.setattr(_compat, "today", lambda: NOW.date())
+def clock(clock):
+    return clock.set(NOW)
 
 
 @pytest.fixture
@@ -104,7 +101,7 @@ def test_public_school_export_is_sacoches_file_byte_for_byte(public_school):
     with zipfile.ZipFile(PUBLIC_ZIP) as zf:
         sacoche = zf.read("import_validations.xml")
     for payload in ({}, {"niveau": "CM2"}):
-        reply = call(public_school, "sacoche.export", payload)
+        reply = call_as_director(public_school, "sacoche.export", payload)
         assert xml_of(reply) == sacoche
         assert (reply["nb_competences"], reply["nb_items"], reply["nb_eleves"]) == (103, 3921, 42)
     assert b"&#x27;" not in sacoche and b'nom="D\'ALMEIDA"' in sacoche  # the apostrophe as is
@@ -116,7 +113,7 @@ def test_public_school_export_is_sacoches_file_byte_for_byte(public_school):
 
 
 def test_edge_school_export_differs_from_sacoches_only_where_explained(edge_school):
-    ours = xml_of(call(edge_school, "sacoche.export", {})).decode().split("\r\n")
+    ours = xml_of(call_as_director(edge_school, "sacoche.export", {})).decode().split("\r\n")
     sacoche = (EDGE / "edge_sacoche_export.xml").read_bytes().decode().split("\r\n")
     assert len(ours) == len(sacoche) == 2298
     differ = [(n, a, b) for n, (a, b) in enumerate(zip(ours, sacoche), 1) if a != b]
@@ -136,7 +133,7 @@ def test_edge_school_no_decision_lost_from_cartable_to_sacoche(edge_school):
     """Cartable's file read as SACoche reads it holds every decision of the school, under the
     names SACoche holds (cut to 25 characters), in SACoche's order; and it is the same as what
     SACoche's own export of the school holds."""
-    reply = call(edge_school, "sacoche.export", {})
+    reply = call_as_director(edge_school, "sacoche.export", {})
     ours = as_sacoche_reads_it(xml_of(reply))
     sacoche = as_sacoche_reads_it((EDGE / "edge_sacoche_export.xml").read_bytes())
     assert ours == sacoche
@@ -160,7 +157,7 @@ def test_edge_school_no_decision_lost_from_sacoche_to_cartable(edge_school):
     before = school_decisions(edge_school)
     for table in ("validation_item", "validation_competence"):
         edge_school.db.execute(f"DELETE FROM {table}")
-    reply = call(edge_school, "sacoche.import",
+    reply = call_as_director(edge_school, "sacoche.import",
                  {"data": (EDGE / "edge_sacoche_export.xml").read_bytes()})
     assert (reply["nb_modifies"], reply["nb_ignores"], reply["nb_validations"]) == (17, 0, 312)
     assert school_decisions(edge_school) == before
@@ -173,7 +170,7 @@ def test_edge_school_no_decision_lost_from_sacoche_to_cartable(edge_school):
     assert re.match(r"nom coupé à 25 caractères par SACoche : reconnu comme DE LA TOUR "
                     r"D'AUVERGNE-LAURAGAIS Marie-Charlotte", tour["note"])
     # Importing it again changes nothing.
-    again = call(edge_school, "sacoche.import",
+    again = call_as_director(edge_school, "sacoche.import",
                  {"data": (EDGE / "edge_sacoche_export.xml").read_bytes()})
     assert again["nb_validations"] == 0 and again["nb_inchanges"] == 17
 

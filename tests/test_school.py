@@ -4,10 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import call, file_hash
+from helpers import SchoolBuilder, call, file_hash
 
-from cartable import __version__, accounts, base_eleves
-from cartable.api import run
+from cartable import __version__, base_eleves
 from cartable.errors import PermissionDenied, UserError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "base_eleves" / "CSVExtraction.csv"
@@ -22,9 +21,7 @@ def director(api):
 
 
 def add_teacher(api, login="mar.dupuis"):
-    hashed = run(accounts.hash_password("professeur1"))
-    api.db.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-                   "VALUES ('professeur', 'DUPUIS', 'Marie', ?, ?)", (login, hashed))
+    SchoolBuilder(api).teacher(login, "professeur1")
     return call(api, "auth.login", {"login": login, "password": "professeur1"})["session"]
 
 
@@ -34,7 +31,7 @@ def class_id(api, ref):
 
 def assign(api, login, ref, principal):
     uid = api.db.execute("SELECT id FROM utilisateur WHERE login = ?", (login,)).fetchone()[0]
-    api.db.execute("INSERT INTO affectation VALUES (?, ?, ?)", (uid, class_id(api, ref), principal))
+    SchoolBuilder(api).assign(uid, class_id(api, ref), principal=bool(principal))
 
 
 # -- status and setup -----------------------------------------------------------------------
@@ -256,9 +253,9 @@ def test_overview_follows_the_procedure(api, director):
     assign(api, "mar.dupuis", "CM2-CM2B", 1)
     cm2b = [r[0] for r in api.db.execute(
         "SELECT id FROM eleve WHERE classe_id = ?", (class_id(api, "CM2-CM2B"),))]
-    api.db.executemany("INSERT INTO validation_item VALUES (?, ?, ?, '2012-06-15', 'X')",
-                       [(cm2b[0], 2111, 1), (cm2b[0], 2112, 0), (cm2b[1], 2111, 1),
-                        (cm2b[1], 1, 1)])  # item 1 is palier 1: not counted for palier 2
+    for eid, item, etat in ((cm2b[0], 2111, 1), (cm2b[0], 2112, 0), (cm2b[1], 2111, 1),
+                            (cm2b[1], 1, 1)):  # item 1 is palier 1: not counted for palier 2
+        SchoolBuilder(api).item(eid, item, etat, "2012-06-15")
     o = call(api, "school.overview", {}, director)
     assert (o["nb_eleves"], o["nb_classes"], o["nb_professeurs"]) == (143, 9, 1)
     assert "CM2 B" not in o["classes_sans_principal"] and len(o["classes_sans_principal"]) == 8

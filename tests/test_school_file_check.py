@@ -1,4 +1,4 @@
-"""A school file is data, never code (``cartable.school_file_check``, issue 18): the hostile
+"""A school file is data, never code (``school/file_check.py``, issue 18): the hostile
 files of the corpus are refused too when they are the copy stored in the browser, opened at
 start-up (``bridge.try_open``) or by the command line; a WAL file keeps every change in its own
 bytes; a hash Cartable never writes sets no cost; the checks stay cheap on a big school."""
@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 from bad_inputs import corpus
-from helpers import add_user, call, login
+from helpers import call, login
 
-from cartable import _compat, accounts, bridge, db, school_file_check
+from cartable import _compat, bridge, db
 from cartable.__main__ import main
+from cartable.accounts import passwords
 from cartable.api import Api, run
 from cartable.errors import UserError
+from cartable.school import file_check
 
 HOSTILE = [c for c in corpus.SCHOOL_FILE_CASES if c.id in {
                "school-trigger-on-meta", "school-trigger-on-failed-logins",
@@ -105,7 +107,7 @@ def test_a_wal_file_is_opened_in_delete_mode_and_its_bytes_hold_every_change(tmp
     a.close()
 
 
-def test_a_hash_with_a_count_cartable_never_writes_costs_nothing(api, monkeypatch):
+def test_a_hash_with_a_count_cartable_never_writes_costs_nothing(api, build, monkeypatch):
     """A stored hash of 10⁹ iterations (the stored copy changed by hand): refused before any
     hashing, with the message of a wrong password."""
     counts = []
@@ -115,43 +117,43 @@ def test_a_hash_with_a_count_cartable_never_writes_costs_nothing(api, monkeypatc
         counts.append(iterations)
         return await real(password, salt, iterations)
 
-    add_user(api.db, "lin.roy", role="directeur")
+    build.director(login="lin.roy")
     api.db.execute("UPDATE utilisateur SET password_hash = ?", (corpus._PAD_HASH,))
     monkeypatch.setattr(_compat, "pbkdf2_sha256", counting)
     with pytest.raises(UserError, match="Identifiant ou mot de passe incorrect"):
         call(api, "auth.login", {"login": "lin.roy", "password": "password1"})
     assert counts == []
-    assert run(accounts.verify_password("x", "pbkdf2_sha256$0$AAAA$AAAA")) is False
+    assert run(passwords.verify_password("x", "pbkdf2_sha256$0$AAAA$AAAA")) is False
 
 
 def test_cartable_own_count_is_accepted_from_a_file(tmp_path, monkeypatch):
     """Files made with the real count (600 000) open while tests lower ITERATIONS."""
-    assert accounts.own_iterations(accounts.OWN_ITERATIONS)
-    assert accounts.own_iterations(accounts.ITERATIONS)
-    assert not accounts.own_iterations(10**9) and not accounts.own_iterations(0)
+    assert passwords.own_iterations(passwords.OWN_ITERATIONS)
+    assert passwords.own_iterations(passwords.ITERATIONS)
+    assert not passwords.own_iterations(10**9) and not passwords.own_iterations(0)
 
 
 def test_size_limit_chosen_from_a_big_school():
     """bench/school_file.py: a 400-pupil school with every decision is 2.5 Mo."""
-    assert school_file_check.MAX_BYTES == 40 * 1024 * 1024
-    message = str(school_file_check.too_big(41 * 1024 * 1024))
+    assert file_check.MAX_BYTES == 40 * 1024 * 1024
+    message = str(file_check.too_big(41 * 1024 * 1024))
     assert "41 Mo" in message and "au plus 40 Mo" in message
 
 
 def test_reference_schemas_are_what_the_migrations_build(tmp_path):
     path = tmp_path / "ecole.sqlite3"
     conn = db.connect(str(path))
-    found = school_file_check._schema(conn)
+    found = file_check._schema(conn)
     conn.close()
-    assert found == school_file_check.reference(db.SCHEMA_VERSION)
-    assert school_file_check.reference(0) == ()
+    assert found == file_check.reference(db.SCHEMA_VERSION)
+    assert file_check.reference(0) == ()
     kinds = {e[0] for e in found}
     assert kinds == {"table", "index"}  # Cartable itself never makes a trigger or a view
 
 
-def test_a_malformed_lock_at_login_is_no_traceback(api):
+def test_a_malformed_lock_at_login_is_no_traceback(api, build):
     """A lock Cartable did not write (the check of the file is bypassed here) locks nothing."""
-    add_user(api.db, "lin.roy", role="directeur")
+    build.director(login="lin.roy")
     api.db.execute("UPDATE utilisateur SET locked_until = 'bientôt', failed_logins = 2")
     with pytest.raises(UserError, match="Identifiant ou mot de passe incorrect"):
         call(api, "auth.login", {"login": "lin.roy", "password": "mauvais-mot"})
@@ -159,10 +161,10 @@ def test_a_malformed_lock_at_login_is_no_traceback(api):
     assert api.db.execute("SELECT locked_until FROM utilisateur").fetchone()[0] is None
 
 
-def test_a_database_error_is_said_in_french_and_changes_nothing(api):
+def test_a_database_error_is_said_in_french_and_changes_nothing(api, build):
     """A trigger's RAISE (a trigger cannot come in with a file any more: made here by hand) or
     any other error of SQLite itself: French, code "database", the change rolled back."""
-    add_user(api.db, "lin.roy", role="directeur")
+    build.director(login="lin.roy")
     d = login(api, "lin.roy")
     api.db.execute("CREATE TRIGGER boom BEFORE UPDATE ON meta BEGIN "
                    "SELECT RAISE(ABORT, 'boom'); END")

@@ -3,10 +3,12 @@
 from pathlib import Path
 
 import pytest
+from helpers import SchoolBuilder, call
 
-from cartable import accounts, school_file_info
-from cartable.api import Api, run
+from cartable.accounts import passwords
+from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
+from cartable.school import file_info
 
 SETUP = {"nom": "École Jules Ferry", "uai": "0441234a",
          "directeur": {"nom": "Martin", "prenom": "Paul", "password": "directeur1"}}
@@ -16,11 +18,7 @@ OTHER = {"nom": "École Louise Michel", "uai": "0449999z",
 
 @pytest.fixture(autouse=True)
 def fast_hash(monkeypatch):
-    monkeypatch.setattr(accounts, "ITERATIONS", 1000)
-
-
-def call(api, command, payload=None, session=None):
-    return run(api.handle(command, payload or {}, session))
+    monkeypatch.setattr(passwords, "ITERATIONS", 1000)
 
 
 def make(tmp_path: Path, name: str, setup=SETUP) -> tuple[Api, str]:
@@ -117,7 +115,7 @@ def test_bad_inputs_change_nothing(tmp_path):
 
 def test_describe_counts(tmp_path):
     api, _ = make(tmp_path, "a.sqlite3")
-    info = school_file_info.describe(api.db)
+    info = file_info.describe(api.db)
     assert info == {"nom": "École Jules Ferry", "uai": "0441234A",
                     "derniere_modification": info["derniere_modification"], "eleves": 0,
                     "classes": 0, "professeurs": 0, "validations": 0, "vide": False}
@@ -210,7 +208,5 @@ def test_before_automatic_saving_overwrites_a_file(tmp_path):
 
 
 def add_teacher(api):
-    hashed = run(accounts.hash_password("professeur1"))
-    api.db.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-                   "VALUES ('professeur', 'DUPUIS', 'Marie', 'mar.dupuis', ?)", (hashed,))
+    SchoolBuilder(api).teacher("mar.dupuis", "professeur1")
     return call(api, "auth.login", {"login": "mar.dupuis", "password": "professeur1"})["session"]

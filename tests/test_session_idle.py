@@ -1,5 +1,5 @@
 """Sessions end after 30 minutes without activity (issue 18: a shared classroom computer); the
-grid's unsaved draft is kept and given back at the user's next login (``session_idle``)."""
+grid's unsaved draft is kept and given back at the user's next login (``accounts/idle.py``)."""
 
 from __future__ import annotations
 
@@ -10,34 +10,15 @@ import pytest
 from bad_inputs import corpus
 from helpers import call, login
 
-from cartable import _compat, bridge, session_idle
+from cartable import bridge
+from cartable.accounts import idle
 from cartable.api import run
 from cartable.errors import UserError
-
-START = datetime.datetime(2026, 6, 12, 8, 30, 0)
-
-
-class Clock:
-    def __init__(self):
-        self.now = START
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now += datetime.timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    monkeypatch.setattr(_compat, "now", c)
-    monkeypatch.setattr(_compat, "today", lambda: c.now.date())
-    return c
 
 
 @pytest.fixture
 def school(api, clock):
+    clock.set(datetime.datetime(2026, 6, 12, 8, 30, 0))
     call(api, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
         "nom": "Roy", "prenom": "Lina", "password": "Directrice-2024"}})
     d = login(api, "lin.roy", "Directrice-2024")
@@ -59,9 +40,9 @@ def _grid_with_a_change(api, token) -> dict:
 def test_activity_keeps_the_session_and_30_idle_minutes_end_it(school, clock):
     token = login(school, "lin.roy", "Directrice-2024")
     for _ in range(4):  # two hours of work, a command every 29 minutes
-        clock.advance(minutes=29)
+        clock.advance(60 * 29)
         assert call(school, "auth.whoami", {}, token)["login"] == "lin.roy"
-    clock.advance(minutes=30)
+    clock.advance(60 * 30)
     with pytest.raises(UserError) as err:
         call(school, "auth.whoami", {}, token)
     assert err.value.details["code"] == "session"
@@ -74,7 +55,7 @@ def test_the_unsaved_draft_is_offered_back_at_the_next_login_only(school, clock)
     token = login(school, "lin.roy", "Directrice-2024")
     draft = _grid_with_a_change(school, token)
     assert draft and draft["cells"]
-    clock.advance(minutes=31)
+    clock.advance(60 * 31)
     with pytest.raises(UserError, match="sans activité"):
         call(school, "validation.save", {}, token)  # nothing saved by an expired session
     again = call(school, "auth.login", {"login": "lin.roy", "password": "Directrice-2024"})
@@ -89,7 +70,7 @@ def test_the_unsaved_draft_is_offered_back_at_the_next_login_only(school, clock)
 
 def test_a_session_without_changes_leaves_nothing_to_offer(school, clock):
     token = login(school, "lin.roy", "Directrice-2024")
-    clock.advance(minutes=45)
+    clock.advance(60 * 45)
     with pytest.raises(UserError, match="sans activité"):
         call(school, "classes.list", {}, token)
     assert "brouillon" not in call(school, "auth.login", {"login": "lin.roy",
@@ -102,7 +83,7 @@ def test_the_bridge_forgets_an_expired_session(school, clock, tmp_path):
         reply = json.loads(run(bridge.call("auth.login", json.dumps(
             {"login": "lin.roy", "password": "Directrice-2024"}))))
         assert reply["ok"], reply
-        clock.advance(minutes=session_idle.IDLE.seconds // 60)
+        clock.advance(60 * idle.IDLE.seconds // 60)
         reply = json.loads(run(bridge.call("classes.list", "{}")))
         assert reply["ok"] is False and reply["code"] == "session"
         assert "sans activité" in reply["error"]

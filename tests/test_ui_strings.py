@@ -1,5 +1,5 @@
-"""What the interface takes from the core instead of writing it itself (issue 8, "the UI holds
-no rule"): ui.strings, the import's field labels and counts, the SACoche report's codes."""
+"""What the interface takes from the core instead of writing it itself ("the UI holds no
+rule"): ui.strings, the import's field labels and counts, the SACoche report's codes."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from cartable import _compat, accounts, base_eleves, school
+from cartable import _compat, base_eleves
+from cartable.accounts import passwords
 from cartable.api import Api, run
 from cartable.commands import validation as validation_commands
 from cartable.errors import UserError
+from cartable.school import letterhead
 
 SHORT = (Path(__file__).parent / "fixtures" / "base_eleves" / "CSVExtraction.csv").read_bytes()
 
@@ -25,17 +27,17 @@ def api(tmp_path):
 
 def test_ui_strings_needs_no_login_and_says_the_core_rules(api):
     s = run(api.handle("ui.strings", {}))  # before any login, like the page at start-up
-    n = accounts.PASSWORD_MIN_LENGTH
+    n = passwords.PASSWORD_MIN_LENGTH
     assert s["password_min_length"] == n == 8
     assert s["password_hint"] == "Au moins 8 caractères."
     with pytest.raises(UserError, match=f"au moins {n} caractères"):
-        accounts.check_new_password("x" * (n - 1))
-    assert accounts.check_new_password("x" * n)
+        passwords.check_new_password("x" * (n - 1))
+    assert passwords.check_new_password("x" * n)
     assert s["default_palier_id"] in {p["id"] for p in run(api.handle(
         "paliers.list", {}, api.director_session()))}
     assert s["export_default_niveau"] == "CM2"
     assert s["uai_length"] == len("0441234X")
-    assert school.UAI_RE.fullmatch("0441234X") and not school.UAI_RE.fullmatch("0441234XY")
+    assert letterhead.UAI_RE.fullmatch("0441234X") and not letterhead.UAI_RE.fullmatch("0441234XY")
     assert s["locked_message"] == validation_commands.LOCKED  # the sentence click answers
     assert s["school_file_name"] == f"ecole-cartable-{_compat.today().isoformat()}.sqlite3"
 

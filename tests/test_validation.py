@@ -4,13 +4,15 @@ import datetime
 import random
 
 import pytest
-from helpers import add_user, call, dump, login
+from helpers import SchoolBuilder, call, dump, login
 
-from cartable import _compat, db, referentiel, validation
+from cartable import db
 from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
-from cartable.grid_words import short
-from cartable.validation import Layout, Target, apply_click, next_state
+from cartable.socle2008 import grid as socle2008_grid
+from cartable.socle2008 import referentiel
+from cartable.socle2008.grid import Layout, Target, apply_click, next_state
+from cartable.socle2008.words import short
 
 PALIER = 2
 C1 = 8  # compétence 1 of palier 2 (29 items, 6 domaines)
@@ -19,8 +21,8 @@ TODAY = datetime.date(2024, 6, 14)
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(_compat, "today", lambda: TODAY)
+def fixed_today(clock):
+    clock.set(TODAY)
 
 
 @pytest.fixture
@@ -28,19 +30,18 @@ def api(tmp_path):
     """Classes 1 (CM2 A: pupils 1-4 active, 5 inactive) and 2 (CM2 B: pupil 6).
     Teacher 2 is principal of class 1, teacher 3 merely assigned to class 1."""
     a = Api(str(tmp_path / "ecole.sqlite3"))
-    conn = a.db
-    conn.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (1, 18, 'CM2 A', 'CM2A')")
-    conn.execute("INSERT INTO classe (id, niveau_id, nom, ref) VALUES (2, 18, 'CM2 B', 'CM2B')")
+    build = SchoolBuilder(a)
+    build.classe("CM2 A", "CM2A", id=1)
+    build.classe("CM2 B", "CM2B", id=2)
     pupils = [(1, "MARTIN", "Léa", 1, 1), (2, "BERNARD", "Hugo", 1, 1), (3, "MARTIN", "Ali", 1, 1),
               (4, "ZOLA", "Emma", 1, 1), (5, "ANCIEN", "Jules", 1, 0), (6, "PETIT", "Noé", 2, 1)]
-    conn.executemany(
-        "INSERT INTO eleve (id, nom, prenom, classe_id, actif) VALUES (?, ?, ?, ?, ?)", pupils
-    )
-    add_user(conn, "dir", role="directeur", nom="MARTIN", prenom="Paul")
-    add_user(conn, "mar.dupuis")
-    add_user(conn, "tho.crespin", nom="CRESPIN", prenom="Thomas")
-    conn.execute("INSERT INTO affectation VALUES (2, 1, 1)")
-    conn.execute("INSERT INTO affectation VALUES (3, 1, 0)")
+    for eid, nom, prenom, classe, actif in pupils:
+        build.eleve(nom, prenom, classe, id=eid, actif=actif)
+    build.director("dir", nom="MARTIN", prenom="Paul")
+    marie = build.teacher("mar.dupuis")
+    thomas = build.teacher("tho.crespin", nom="CRESPIN", prenom="Thomas")
+    build.assign(marie, 1, principal=True)
+    build.assign(thomas, 1)
     yield a
     a.close()
 
@@ -69,7 +70,7 @@ ITEM = FIRST.items[0].id
 
 def test_cell_cycle_has_period_three():
     assert next_state(None) == 1 and next_state(1) == 0 and next_state(0) is None
-    for start in validation.STATES:
+    for start in socle2008_grid.STATES:
         assert next_state(next_state(next_state(start))) == start
         assert next_state(start) != start
 
@@ -179,9 +180,9 @@ def test_choices(api):
     assert [c["id"] for c in call(api, "validation.choices", session=assigned)["classes"]] == [1]
 
 
-def test_items_grid_order_and_content(api):
+def test_items_grid_order_and_content(api, build):
     teacher = login(api, "mar.dupuis")
-    api.db.execute(f"INSERT INTO validation_item VALUES (2, {ITEM}, 0, '2024-01-10', 'X Y.')")
+    build.item(2, ITEM, 0, "2024-01-10", "X Y.")
     g = grid(api, teacher, eleve_ids=[4, 3, 1, 2, 2])
     comp = referentiel.get().competences[C1]
     assert g["level"] == "items" and g["competence"] == {"id": C1, "ref": "1", "nom": comp.nom}
@@ -290,14 +291,13 @@ def test_click_results_and_aid(api):
             call(api, "validation.click", {"target": bad}, teacher)
 
 
-def test_arrow_on_a_full_grid_cycles_every_cell(api):
+def test_arrow_on_a_full_grid_cycles_every_cell(api, build):
     """A 30 x 29 domaine arrow, clicked 31 times: every cell follows validé / invalidé / effacé.
 
     Its speed is measured in the browser by bench/grid.py (never asserted here: a unit test
     on a shared machine would fail by load, not by code)."""
-    conn = api.db
-    conn.executemany("INSERT INTO eleve (id, nom, prenom, classe_id) VALUES (?, ?, 'X', 1)",
-                     [(100 + i, f"NOM{i:02}") for i in range(26)])
+    for i in range(26):
+        build.eleve(f"NOM{i:02}", "X", 1, id=100 + i)
     director = login(api, "dir")
     ids = [1, 2, 3, 4] + [100 + i for i in range(26)]
     g = grid(api, director, eleve_ids=ids)
@@ -325,12 +325,11 @@ def test_arrow_on_a_full_grid_cycles_every_cell(api):
 # -- save -----------------------------------------------------------------------------------
 
 
-def test_save_semantics(api, monkeypatch):
-    conn = api.db
+def test_save_semantics(api, monkeypatch, build):
     items_c1 = [i.id for i in referentiel.get().competences[C1].items]
     a, b, c, d = items_c1[:4]
-    conn.executemany("INSERT INTO validation_item VALUES (?, ?, ?, '2023-05-02', 'ANCIEN A.')",
-                     [(1, a, 1), (1, b, 0), (1, c, 1), (1, d, 1)])
+    for item, etat in ((a, 1), (b, 0), (c, 1), (d, 1)):
+        build.item(1, item, etat, "2023-05-02", "ANCIEN A.")
     teacher = login(api, "mar.dupuis")
     grid(api, teacher, eleve_ids=[1, 2])
     click(api, teacher, kind="cell", eleve_id=1, row_id=a)       # 1 -> 0 : modified
@@ -412,14 +411,14 @@ def test_discard(api):
 # -- compétences grid and lock --------------------------------------------------------------
 
 
-def test_competences_grid_aid_and_lock(api):
+def test_competences_grid_aid_and_lock(api, build):
     conn = api.db
     c1_items = [i.id for i in referentiel.get().competences[C1].items]
-    conn.executemany("INSERT INTO validation_item VALUES (1, ?, 1, '2024-01-01', '')",
-                     [(i,) for i in c1_items[:10]])
-    conn.execute(f"INSERT INTO validation_item VALUES (1, {c1_items[10]}, 0, '2024-01-01', '')")
-    conn.execute(f"INSERT INTO validation_competence VALUES (2, {C1}, 1, '2024-02-01', 'DIR')")
-    conn.execute(f"INSERT INTO validation_competence VALUES (2, {C2}, 0, '2024-02-01', 'DIR')")
+    for item in c1_items[:10]:
+        build.item(1, item, 1, "2024-01-01", "")
+    build.item(1, c1_items[10], 0, "2024-01-01", "")
+    build.competence(2, C1, 1, "2024-02-01", "DIR")
+    build.competence(2, C2, 0, "2024-02-01", "DIR")
     teacher = login(api, "mar.dupuis")
     g = grid(api, teacher, competence_id=None, eleve_ids=[1, 2])
     assert g["level"] == "competences" and g["competence"] is None
@@ -502,8 +501,8 @@ def test_restore_draft_rechecks_permissions_and_format(api):
             call(api, "validation.restore_draft", {"draft": bad}, director)
 
 
-def test_restore_draft_keeps_lock(api):
-    api.db.execute(f"INSERT INTO validation_competence VALUES (1, {C1}, 1, '2024-02-01', 'D')")
+def test_restore_draft_keeps_lock(api, build):
+    build.competence(1, C1, 1, "2024-02-01", "D")
     teacher = login(api, "mar.dupuis")
     plain = {"version": 1, "level": "competences", "palier_id": 2, "classe_id": 1,
              "competence_id": None, "eleve_ids": [1], "cells": {f"1:{C1}": None}, "arrows": {}}

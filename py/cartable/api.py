@@ -8,7 +8,7 @@ and handlers that touch pupils check the caller's classes with ``allowed_classes
 ``handle`` is a coroutine because password hashing in the browser is WebCrypto, which is
 asynchronous (see ``_compat``). In CPython, ``run(coro)`` drives it to completion.
 
-Handlers live in ``cartable/commands/<area>.py`` and register themselves with ``@command``;
+Handlers live in ``cartable/commands/<prefix>.py`` and register themselves with ``@command``;
 every command, payload and result is documented in ``docs/API.md``.
 """
 
@@ -22,24 +22,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import _compat, db, session_idle
-from .errors import PermissionDenied, UserError
+from cartable import _compat, db
+from cartable.accounts import idle
+from cartable.errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
-# The command modules (commands/*.py) that define each prefix's commands. A module is imported
-# with the first command of its prefix: the first screen imports only what it uses (lsu_file,
-# sacoche_*, base_eleves and validation are heavy). tests/test_api_docs.py checks this table.
-AREAS = {
-    "accounts": ("accounts",), "affectations": ("accounts",), "auth": ("accounts",),
-    "professeurs": ("accounts",),
-    "app": ("school",), "classes": ("school",), "eleves": ("school",), "niveaux": ("school",),
-    "paliers": ("school",), "referentiel": ("school",), "settings": ("school",),
-    "school": ("school", "school_file", "school_file_info"),
-    "base_eleves": ("base_eleves",), "validation": ("validation",), "sacoche": ("sacoche",),
-    "ui": ("ui",), "bilan": ("lsu",), "lsu": ("lsu",), "socle2016": ("lsu",),
-    "protection": ("protection",),
-}
-# Changes that are not the school's: they do not move its "last change" (school_file_info).
+# The command prefixes: prefix ``x`` (commands ``x.*``) lives in commands/x.py, imported with the
+# first command of its prefix, so that the first screen imports only what it uses (lsu, sacoche,
+# base_eleves and the grid are heavy). tests/test_api_docs.py checks that every command is where
+# its prefix says; a new prefix gets its module and a name here.
+AREAS = ("accounts", "affectations", "app", "auth", "base_eleves", "bilan", "classes", "eleves",
+         "lsu", "niveaux", "paliers", "professeurs", "protection", "referentiel", "sacoche",
+         "school", "settings", "socle2016", "ui", "validation")
+# Changes that are not the school's: they do not move its "last change" (school/file_info.py).
 NOT_SCHOOL_CHANGES = {"auth.login"}
 
 
@@ -77,17 +72,33 @@ class Session:
     must_change_password: bool = False
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     state: dict = field(default_factory=dict)
-    last_seen: Any = field(default_factory=lambda: _compat.now())  # session_idle
+    last_seen: Any = field(default_factory=lambda: _compat.now())  # accounts/idle.py
 
     @property
     def is_director(self) -> bool:
         return self.role == "directeur"
 
     @property
-    def info(self) -> str:
+    def sacoche_signature(self) -> str:
         """How a decision is signed in the SACoche file: "NOM P." (at most 25 characters)."""
         initial = self.prenom.strip()[:1].upper()
         return f"{self.nom.strip().upper()} {initial}.".strip()[:25]
+
+    # A grid being edited (the validation grid, the bilan) is a draft kept in ``state`` under
+    # its grid's name until it is saved or discarded.
+
+    def draft(self, grid: str, missing: str | None = None):
+        """The draft of ``grid``; None when there is none, or UserError(``missing``) if given."""
+        found = self.state.get(grid)
+        if found is None and missing is not None:
+            raise UserError(missing)
+        return found
+
+    def keep_draft(self, grid: str, draft) -> None:
+        self.state[grid] = draft
+
+    def drop_draft(self, grid: str) -> None:
+        self.state.pop(grid, None)
 
 
 # While a generated password has not been replaced, only these commands are allowed.
@@ -143,12 +154,17 @@ class Api:
         self.sessions[s.token] = s
         return s
 
+    def drop_sessions(self, user_id: int, keep: str | None = None) -> None:
+        """End the sessions of account ``user_id`` (but ``keep``, a token)."""
+        for token in [t for t, s in self.sessions.items() if s.user_id == user_id and t != keep]:
+            del self.sessions[token]
+
     def director_session(self) -> Session:
         """The command line acts as the school's director (the file itself is trusted)."""
-        row = self.db.execute(
-            "SELECT * FROM utilisateur WHERE role = 'directeur' AND actif = 1 ORDER BY id LIMIT 1"
-        ).fetchone()
-        if row is None:
+        from cartable.school import letterhead
+
+        row = letterhead.director(self.db)
+        if row is None or not row["actif"]:
             s = Session(0, "directeur", "", "DIRECTION", "")
             self.sessions[s.token] = s
             return s
@@ -164,10 +180,10 @@ class Api:
             found = None  # logged out, or made up by the caller
         if found is None:
             raise UserError("Votre session a expiré. Reconnectez-vous.", code="session")
-        if session_idle.expired(found):
+        if idle.expired(found):
             del self.sessions[found.token]
-            session_idle.keep_draft(self.kept_drafts, found)
-            raise UserError(session_idle.EXPIRED, code="session")
+            idle.keep_draft(self.kept_drafts, found)
+            raise UserError(idle.EXPIRED, code="session")
         return found
 
     # -- dispatch -------------------------------------------------------------------------
@@ -202,9 +218,9 @@ class Api:
             # the file's own last change.)
             if (self.db is conn and conn.total_changes != before
                     and command not in NOT_SCHOOL_CHANGES):
-                from . import school_file_info  # with the commands, after start-up
+                from cartable.school import file_info
 
-                school_file_info.touch(conn)
+                file_info.touch(conn)
         except sqlite3.DatabaseError as exc:
             raise database_refusal(exc) from exc
         return result
@@ -225,9 +241,9 @@ class Api:
 
     def require_classe(self, session: Session, classe_id: Any) -> int:
         """The id of an existing class whose pupils ``session`` may validate."""
-        from . import school
+        from cartable.school import roster
 
-        cid = school.classe_id(self.db, classe_id)
+        cid = roster.classe_id(self.db, classe_id)
         if cid not in self.allowed_classes(session):
             raise PermissionDenied(
                 "Vous n'êtes pas professeur principal de cette classe : vous ne pouvez pas "
@@ -251,10 +267,10 @@ def database_refusal(exc: sqlite3.DatabaseError) -> UserError:
 
 
 def _load_commands(command: str | None = None) -> None:
-    """Import the command modules of ``command``'s prefix; all of them for None or an unknown
+    """Import the command module of ``command``'s prefix; all of them for None or an unknown
     prefix. Cheap after the first time (sys.modules)."""
-    areas = AREAS.get(command.partition(".")[0]) if command else None
-    for area in areas or sorted({a for modules in AREAS.values() for a in modules}):
+    prefix = command.partition(".")[0] if command else None
+    for area in [prefix] if prefix in AREAS else AREAS:
         importlib.import_module(f"cartable.commands.{area}")
 
 

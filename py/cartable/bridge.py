@@ -1,6 +1,6 @@
 """The browser worker's door into the core: JSON strings in, JSON strings out.
 
-``web/worker.js`` calls, in Pyodide::
+``web/worker/python.js`` calls, in Pyodide::
 
     bridge.open("/home/pyodide/cartable.sqlite3")
     reply = await bridge.call("app.status", "{}")   # -> '{"ok": true, "result": ..., ...}'
@@ -27,9 +27,9 @@ import json
 import traceback
 from typing import Any
 
-from . import db, wire
-from .api import Api
-from .errors import UserError
+from cartable import db, wire
+from cartable.api import Api
+from cartable.errors import UserError
 
 _api: Api | None = None
 _session: str | None = None  # opaque token from auth.login

@@ -13,8 +13,9 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 
-from . import collation, school_file_check
-from .errors import UserError
+from cartable import collation
+from cartable.errors import UserError
+from cartable.school import file_check
 
 APPLICATION_ID = 0x43415254  # "CART"
 SCHEMA_VERSION = 2
@@ -223,8 +224,8 @@ def connect(path: str) -> sqlite3.Connection:
     """
     existed = os.path.exists(path) and os.path.getsize(path) > 0
     if existed:
-        if os.path.getsize(path) > school_file_check.MAX_BYTES:
-            raise school_file_check.too_big(os.path.getsize(path))
+        if os.path.getsize(path) > file_check.MAX_BYTES:
+            raise file_check.too_big(os.path.getsize(path))
         with open(path, "rb") as f:
             head = f.read(16)
         if head != b"SQLite format 3\x00":
@@ -235,7 +236,7 @@ def connect(path: str) -> sqlite3.Connection:
     try:
         version = _inspect(conn, empty_ok=not existed)
         # Data, never code: exactly Cartable's schema and values (also for the stored copy).
-        _checked(school_file_check.check, conn, version, received=False)
+        _checked(file_check.check, conn, version, received=False)
         # Every change in the main file itself (a WAL file would keep it in "-wal"), so that
         # the file's bytes (school.file_bytes, the browser's copy) always hold it.
         conn.execute("PRAGMA journal_mode = DELETE")
@@ -281,8 +282,8 @@ def check_school_file(data: bytes) -> int:
         raise UserError("Le fichier est vide. " + NOT_A_SCHOOL)
     if not data.startswith(b"SQLite format 3\x00"):
         raise UserError(NOT_A_SCHOOL)
-    if len(data) > school_file_check.MAX_BYTES:
-        raise school_file_check.too_big(len(data))
+    if len(data) > file_check.MAX_BYTES:
+        raise file_check.too_big(len(data))
     if _truncated(data):
         raise UserError(DAMAGED)
     with tempfile.TemporaryDirectory() as tmp:
@@ -298,7 +299,7 @@ def check_school_file(data: bytes) -> int:
                 raise UserError(DAMAGED) from exc
             if result != "ok":
                 raise UserError(DAMAGED)
-            _checked(school_file_check.check, conn, version, received=True)
+            _checked(file_check.check, conn, version, received=True)
         finally:
             conn.close()
     return version

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import UserError
+from cartable.errors import UserError
 
 
 def payload_int(value: Any, what: str) -> int:

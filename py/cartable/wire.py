@@ -1,7 +1,8 @@
 """The JSON wire form of command payloads and results: bytes as ``{"__bytes__": "<base64>"}``.
 
-Used by ``bridge`` (the browser worker's door; ``web/worker.js`` does the same on its side) and
-by the command line (``__main__``), which also reads ``{"__file__": "path"}`` in payloads.
+Used by ``bridge`` (the browser worker's door; ``web/worker/wire.js`` does the same on its
+side) and by the command line (``cli/call.py``), which also reads ``{"__file__": "path"}`` in
+payloads.
 """
 
 from __future__ import annotations

@@ -272,7 +272,8 @@ def school_file() -> bytes:
     """A small but real Cartable school file (schema created by ``cartable.db``), with its
     director."""
     _ensure_cartable_importable()
-    from cartable import accounts, db
+    from cartable import db
+    from cartable.accounts import passwords, signin
     from cartable.api import run
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -280,8 +281,8 @@ def school_file() -> bytes:
         conn = db.connect(path)
         with db.transaction(conn):
             db.set_meta(conn, "nom", "École Jules Ferry")
-            accounts.insert_director(conn, "ROY", "Lina", "lin.roy",
-                                     run(accounts.hash_password("Directrice-2024")))
+            signin.insert_director(conn, "ROY", "Lina", "lin.roy",
+                                     run(passwords.hash_password("Directrice-2024")))
             conn.execute("INSERT INTO classe (niveau_id, nom, ref) VALUES (18, 'CM2 B', 'CM2B')")
             conn.executemany(
                 "INSERT INTO eleve (nom, prenom, classe_id) VALUES (?, ?, 1)",

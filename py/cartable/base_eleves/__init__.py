@@ -1,4 +1,4 @@
-"""Import of the pupils from the Base-Élèves / ONDE "Extraction – format CSV" (SPEC §3).
+"""Import of the pupils from the Base-Élèves / ONDE "Extraction – format CSV".
 
 The file is read once (``parse``: bytes -> a ``Table``, pandas), then:
 
@@ -53,11 +53,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from .classes import REF_MAX
-from .columns import FIELD_LABELS, FIELDS, short_niveau
-from .csv_file import MAX_BYTES, Table, describe, parse
-from .matching import build_plan
-from .writing import write
+from cartable.base_eleves.classes import REF_MAX
+from cartable.base_eleves.columns import FIELD_LABELS, FIELDS, short_niveau
+from cartable.base_eleves.csv_file import MAX_BYTES, Table, describe, parse
+from cartable.base_eleves.matching import build_plan
+from cartable.base_eleves.writing import write
 
 __all__ = [
     "FIELDS",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from ..errors import UserError
-from ..text import clean, normalise
-from .columns import NAME_MAX
+from cartable.base_eleves.columns import NAME_MAX
+from cartable.errors import UserError
+from cartable.text import clean, normalise
 
 REF_MAX = 20
 

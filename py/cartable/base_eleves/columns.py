@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..errors import UserError
-from ..text import clean, normalise
+from cartable.errors import UserError
+from cartable.text import clean, normalise
 
 NAME_MAX = 60
 # The fields every file must have, then ONDE's optional ones (kept when the file has them).

@@ -10,9 +10,9 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from ..errors import UserError
-from ..text import clean
-from .columns import FIELDS, guess_mapping
+from cartable.base_eleves.columns import FIELDS, guess_mapping
+from cartable.errors import UserError
+from cartable.text import clean
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_LABEL = "5 Mo"

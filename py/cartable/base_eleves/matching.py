@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 
-from .. import collation
-from ..errors import UserError
-from ..text import normalise, plural
-from .classes import apply_choices, plan_classes, removed_classes_fate, source_classes
-from .columns import FIELDS, columns
-from .csv_file import SEPARATORS, Table, header_only
-from .pupils import drop_duplicates, read_pupils, records
+from cartable import collation
+from cartable.base_eleves.classes import (
+    apply_choices,
+    plan_classes,
+    removed_classes_fate,
+    source_classes,
+)
+from cartable.base_eleves.columns import FIELDS, columns
+from cartable.base_eleves.csv_file import SEPARATORS, Table, header_only
+from cartable.base_eleves.pupils import drop_duplicates, read_pupils, records
+from cartable.errors import UserError
+from cartable.text import normalise, plural
 
 # What a re-import may change on a matched pupil: (eleve column, file field, label shown).
 _IDENTITY = (("ine", "ine", "INE"), ("date_naissance", "naissance", "date de naissance"),

@@ -11,9 +11,9 @@ import functools
 import re
 from typing import Any
 
-from ..text import clean, normalise
-from .columns import FIELDS, NAME_MAX, short_niveau
-from .csv_file import Table
+from cartable.base_eleves.columns import FIELDS, NAME_MAX, short_niveau
+from cartable.base_eleves.csv_file import Table
+from cartable.text import clean, normalise
 
 INE = re.compile(r"[0-9A-Z]{11}")
 ID_ONDE = re.compile(r"0*[1-9][0-9]{0,8}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .. import db
+from cartable import db
 
 COUNTS = ("classes_ajoutees", "classes_renommees", "classes_supprimees", "eleves_ajoutes",
           "eleves_modifies", "eleves_desactives")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import secrets
 
-from .. import _compat, base_eleves
-from ..api import command
-from ..errors import UserError
+from cartable import _compat, base_eleves
+from cartable.api import command
+from cartable.errors import UserError
 
 _STATE = "base_eleves"
 EXPIRED = ("Le fichier n'est plus en mémoire (la page a été rechargée, ou l'import est déjà "

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import protection_donnees
-from ..api import command
+from cartable.api import command
+from cartable.school import protection_donnees
 
 
 @command("protection.texte", role="public")

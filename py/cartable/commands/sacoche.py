@@ -8,22 +8,16 @@ who imports it (two computers, one school).
 
 from __future__ import annotations
 
-from .. import _compat, sacoche_export, sacoche_import
-from ..api import command
-from ..errors import PermissionDenied, UserError
+from cartable import _compat
+from cartable.api import command
+from cartable.errors import PermissionDenied, UserError
+from cartable.sacoche import export as sacoche_export
+from cartable.sacoche import importer as sacoche_import
+from cartable.school import levels
 
 
 def _niveau_classes(api, ref) -> tuple[str, list[int]]:
-    if not isinstance(ref, str):
-        raise UserError("Niveau invalide : indiquez sa référence, par exemple « CM2 ».")
-    row = api.db.execute(
-        "SELECT id, ref FROM niveau WHERE upper(ref) = upper(?)", (ref.strip(),)
-    ).fetchone()
-    if row is None:
-        raise UserError(f"Le niveau « {ref[:20]} » n'existe pas. Indiquez par exemple CM1 ou CM2.")
-    ids = [r[0] for r in api.db.execute(
-        "SELECT id FROM classe WHERE niveau_id = ? ORDER BY id", (row["id"],))]
-    return row["ref"], ids
+    return levels.niveau_classes(api.db, ref)
 
 
 def _exportable(api, session, classe_id) -> int:

@@ -1,78 +1,54 @@
-"""API commands: school (see docs/API.md "School")."""
+"""API commands ``school.*``: the school's name and letterhead, the director's overview, and
+the school file itself (saved, described before it replaces the current school, opened) (see
+docs/API.md "School" and "School file").
+
+The file commands are the director's; while the school has no director account yet (first
+start, or restoring a saved file before creating the school), anyone may use them.
+"""
 
 from __future__ import annotations
 
-from .. import __version__, accounts, db, identity, recovery, referentiel, school
-from ..api import command
-from ..errors import PermissionDenied, UserError
-from ..payload import payload_int
+from cartable import _compat, db
+from cartable.api import command
+from cartable.errors import PermissionDenied, UserError
+from cartable.school import dashboard, file_info, letterhead
 
 
-def _person_name(value, what: str) -> str:
-    return accounts.clean_name(value, what, whose="du directeur ou de la directrice")
+def _before_writing(data: bytes, current: dict, file_name, session) -> dict:
+    """The file about to be overwritten by automatic saving (the director's)."""
+    if session is None or not session.is_director:
+        raise PermissionDenied("Cette action est réservée au directeur ou à la directrice.")
+    on_disk, unreadable = None, None
+    if data:
+        try:
+            on_disk = file_info.describe_bytes(data)
+        except UserError as e:
+            unreadable = str(e)
+    name = file_name if isinstance(file_name, str) else ""
+    return {"fichier": on_disk, "actuelle": current,
+            **file_info.compare_for_writing(on_disk, current, name, unreadable)}
 
 
-@command("app.status", role="public")
-def status(api, payload, session):
-    return {
-        "school": school.get_school(api.db),
-        "version": __version__,
-        "needs_setup": school.needs_setup(api.db),
-        "user": None if session is None else accounts.session_user(api.db, session),
-    }
-
-
-@command("app.setup", role="public")
-async def setup(api, payload, session):
-    """First start: the school's name and UAI, and the director's account."""
-    already = UserError(
-        "L'école est déjà créée. Connectez-vous avec le compte du directeur ou de la directrice."
-    )
-    if not school.needs_setup(api.db):
-        raise already
-    nom, uai = school.clean_school(payload.get("nom"), payload.get("uai"))
-    directeur = payload.get("directeur")
-    if not isinstance(directeur, dict):
-        raise UserError("Indiquez le nom, le prénom et le mot de passe du directeur ou de la "
-                        "directrice.")
-    d_nom = _person_name(directeur.get("nom"), "nom").upper()
-    d_prenom = _person_name(directeur.get("prenom"), "prénom")
-    d_civilite = accounts.clean_civilite(directeur.get("civilite"),
-                                         "du directeur ou de la directrice")
-    password = accounts.check_new_password(directeur.get("password"))
-    typed = directeur.get("login")
-    if typed is not None and not (isinstance(typed, str) and not typed.strip()):
-        login = accounts.check_login(api.db, typed)
-    else:
-        login = accounts.generate_login(api.db, d_nom, d_prenom)
-    hashed = await accounts.hash_password(password)
-    code = recovery.generate_code()
-    recovery_hash = await recovery.hash_code(code)
-    with db.transaction(api.db):
-        if not school.needs_setup(api.db):  # another setup finished while hashing
-            raise already
-        accounts.insert_director(api.db, d_nom, d_prenom, login, hashed, d_civilite,
-                                 recovery_hash)
-        school.write_school(api.db, nom, uai)
-    row = api.db.execute("SELECT * FROM utilisateur WHERE login = ?", (login,)).fetchone()
-    new = api.open_session(row)  # she just typed her password: logged in, no second hash
-    return {"login": login, "code_secours": code, "session": new.token,
-            "user": accounts.user_dict(row)}
+def _may_manage_file(api, session) -> bool:
+    """The director, or anyone while no director can sign in (first start, a restore)."""
+    if session is not None and session.is_director:
+        return True
+    return not letterhead.has_active_director(api.db)
 
 
 @command("school.update", role="directeur")
 def school_update(api, payload, session):
-    return school.update_school(api.db, payload.get("nom"), payload.get("uai"))
+    return letterhead.update_school(api.db, payload.get("nom"), payload.get("uai"))
 
 
 @command("school.identity", role="directeur")
 def school_identity(api, payload, session):
-    return identity.get_identity(api.db)
+    return letterhead.get_identity(api.db)
 
 
 @command("school.set_identity", role="directeur")
 def school_set_identity(api, payload, session):
-    result = identity.set_identity(api.db, payload)
+    result = letterhead.set_identity(api.db, payload)
     d = result["directeur"]
     for s in api.sessions.values():  # keep open sessions' names (decision signatures) true
         if d is not None and s.user_id == d["id"]:
@@ -80,66 +56,67 @@ def school_set_identity(api, payload, session):
     return result
 
 
-@command("settings.get", role="directeur")
-def settings_get(api, payload, session):
-    return school.get_settings(api.db)
-
-
-@command("settings.set", role="directeur")
-def settings_set(api, payload, session):
-    return school.set_settings(api.db, payload)
-
-
 @command("school.overview", role="directeur")
 def school_overview(api, payload, session):
-    return school.overview(api.db)
+    return dashboard.overview(api.db)
 
 
-@command("niveaux.list")
-def niveaux_list(api, payload, session):
-    return school.list_niveaux(api.db)
+@command("school.file_bytes", role="public")
+def file_bytes(api, payload, session):
+    if not _may_manage_file(api, session):
+        raise PermissionDenied(
+            "Seul le directeur ou la directrice peut enregistrer le fichier école.")
+    if api.db.in_transaction:
+        raise UserError("Une opération est en cours. Réessayez dans un instant.")
+    return {"filename": db.school_file_name(_compat.today()), "data": db.read_file(api.path)}
 
 
-@command("niveaux.set", role="directeur")
-def niveaux_set(api, payload, session):
-    return school.set_niveaux(api.db, payload.get("actifs"))
+@command("school.replace_file", role="public")
+def replace_file(api, payload, session):
+    if not _may_manage_file(api, session):
+        raise PermissionDenied(
+            "Seul le directeur ou la directrice peut ouvrir un autre fichier école.")
+    data = payload.get("data")
+    if not isinstance(data, (bytes, bytearray)):
+        raise UserError("Aucun fichier reçu. Choisissez le fichier école (.sqlite3) à ouvrir.")
+    api.replace_database(bytes(data))
+    return {"replaced": True}
 
 
-@command("paliers.list")
-def paliers_list(api, payload, session):
-    return school.list_paliers(api.db)
+@command("school.describe_file", role="public")
+def describe_file(api, payload, session):
+    """``{"data": bytes}`` -> ``{"fichier", "actuelle", "autre_ecole", "plus_ancien",
+    "confirmation"}``: both schools named (nom, UAI, last change, counts) and the French
+    confirmation to show before ``school.replace_file`` (None when the browser holds no school).
+
+    With ``"pour_ecrire": true`` (and ``"nom_fichier"``), the other way round: the file that
+    automatic saving is about to overwrite (director only; ``data`` may be empty) ->
+    ``{"fichier" or None, "actuelle", "autre_ecole", "plus_recent", "confirmation"}``.
+
+    Like opening a file: the director, or anyone while the school has no director yet."""
+    current = file_info.describe(api.db)
+    if not _may_manage_file(api, session):
+        raise PermissionDenied(
+            "Seul le directeur ou la directrice peut ouvrir un autre fichier école.")
+    data = payload.get("data")
+    if not isinstance(data, bytes):
+        raise UserError("Aucun fichier reçu. Choisissez le fichier école (.sqlite3) à ouvrir.")
+    if payload.get("pour_ecrire"):
+        return _before_writing(data, current, payload.get("nom_fichier"), session)
+    candidate = file_info.describe_bytes(data)
+    return {"fichier": candidate, "actuelle": current,
+            **file_info.compare(candidate, current)}
 
 
-@command("paliers.set", role="directeur")
-def paliers_set(api, payload, session):
-    return school.set_paliers(api.db, payload.get("actifs"))
+@command("school.check_passphrase", role="directeur")
+def check_passphrase(api, payload, session):
+    """``{"passphrase"}`` -> ``{"ok": true}`` when it may protect a school file (the browser then
+    encrypts the file itself, web/ui/passphrase.js); a French UserError otherwise."""
+    file_info.check_passphrase(payload.get("passphrase"))
+    return {"ok": True, "min": file_info.PASSPHRASE_MIN}
 
 
-@command("classes.list")
-def classes_list(api, payload, session):
-    return school.list_classes(api.db, api.allowed_classes(session))
-
-
-@command("eleves.list")
-def eleves_list(api, payload, session):
-    """Pupils of a class: the director sees all classes; a teacher the classes he or she is
-    assigned to or may validate."""
-    cid = school.classe_id(api.db, payload.get("classe_id"))
-    if not session.is_director:
-        assigned = accounts.is_assigned(api.db, session.user_id, cid)
-        if not assigned and cid not in api.allowed_classes(session):
-            raise PermissionDenied(
-                "Vous n'êtes pas affecté(e) à cette classe : vous ne pouvez pas voir ses élèves. "
-                "Demandez au directeur de vous l'attribuer."
-            )
-    return school.list_eleves(api.db, cid)
-
-
-@command("referentiel.get")
-def referentiel_get(api, payload, session):
-    palier_id = payload.get("palier_id")
-    if palier_id is not None:
-        palier_id = payload_int(palier_id, "palier")
-        if palier_id not in {p.id for p in referentiel.get().paliers}:
-            raise UserError(f"Palier inconnu : {palier_id}.")
-    return referentiel.get().as_json(palier_id)
+@command("school.saving_texts", role="public")
+def file_texts(api, payload, session):
+    """``{}`` -> the texts and reminder threshold for keeping the school file (docs/API.md)."""
+    return file_info.file_texts()

@@ -6,9 +6,11 @@ message about data) is written twice, in Python and in JavaScript (see docs/API.
 
 from __future__ import annotations
 
-from .. import _compat, accounts, school
-from ..api import command
-from ..errors import LOCKED
+from cartable import _compat, db
+from cartable.accounts import names, passwords
+from cartable.api import command
+from cartable.errors import LOCKED
+from cartable.school import letterhead
 
 # Palier 2 (fin de CM2): what an elementary school validates and sends to the collège.
 DEFAULT_PALIER_ID = 2
@@ -18,16 +20,16 @@ EXPORT_DEFAULT_NIVEAU = "CM2"
 
 @command("ui.strings", role="public")
 def strings(api, payload, session):
-    n = accounts.PASSWORD_MIN_LENGTH
+    n = passwords.PASSWORD_MIN_LENGTH
     return {
         "password_min_length": n,
         "password_hint": f"Au moins {n} caractères.",
-        "uai_length": school.UAI_LENGTH,
+        "uai_length": letterhead.UAI_LENGTH,
         "default_palier_id": DEFAULT_PALIER_ID,
         "export_default_niveau": EXPORT_DEFAULT_NIVEAU,
         "locked_message": LOCKED,
-        "school_file_name": school.file_name(_compat.today()),  # as school.file_bytes names it
+        "school_file_name": db.school_file_name(_compat.today()),  # as school.file_bytes names it
         # LSU's civilités (teachers' accounts, the director in Réglages); "" = not given
         "civilites": [{"valeur": "", "nom": "(non indiquée)"}]
-        + [{"valeur": c, "nom": accounts.CIVILITE_NOMS[c]} for c in accounts.CIVILITES],
+        + [{"valeur": c, "nom": names.CIVILITE_NOMS[c]} for c in names.CIVILITES],
     }

@@ -1,14 +1,17 @@
 """API commands: validation (see docs/API.md "Validation").
 
-The grid being edited is a ``validation.Draft`` kept in ``session.state["draft"]``.
+The grid being edited is a ``validation.Draft`` kept in the session (``Session.draft("draft")``).
 """
 
 from __future__ import annotations
 
-from .. import _compat, attestation, grid_words, school, validation
-from ..api import command
-from ..errors import LOCKED, PermissionDenied, UserError
-from ..payload import payload_int
+from cartable import _compat
+from cartable.api import command
+from cartable.errors import LOCKED, PermissionDenied, UserError
+from cartable.payload import payload_int
+from cartable.school import roster
+from cartable.socle2008 import attestation, decisions, words
+from cartable.socle2008 import grid as socle2008_grid
 
 NO_GRID = (
     "Aucun tableau de validation n'est ouvert. Choisissez une classe, des élèves et une "
@@ -16,33 +19,33 @@ NO_GRID = (
 )
 
 
-def _draft(session) -> validation.Draft:
-    draft = session.state.get("draft")
-    if draft is None:
-        raise UserError(NO_GRID)
-    return draft
+GRID = "draft"  # the session's draft of this grid (Session.draft)
 
 
-def _grid(draft: validation.Draft) -> dict:
+def _draft(session) -> socle2008_grid.Draft:
+    return session.draft(GRID, NO_GRID)
+
+
+def _grid(draft: socle2008_grid.Draft) -> dict:
     """The grid reply: the grid, each arrow's next action in words, what undo would do."""
-    return {**draft.grid(), "arrow_labels": grid_words.arrow_labels(draft),
-            "undo": grid_words.undo_info(draft)}
+    return {**draft.grid(), "arrow_labels": words.arrow_labels(draft),
+            "undo": words.undo_info(draft)}
 
 
-def _changes(draft: validation.Draft, cells: dict, arrow: str | None) -> dict:
+def _changes(draft: socle2008_grid.Draft, cells: dict, arrow: str | None) -> dict:
     """The reply to a click or an undo: only what changed."""
     return {
-        "cells": {validation.cell_key(k): v for k, v in cells.items()},
+        "cells": {socle2008_grid.cell_key(k): v for k, v in cells.items()},
         "arrows": {} if arrow is None else {arrow: draft.arrows.get(arrow,
-                                                                    validation.ARROW_START)},
-        "arrow_labels": {} if arrow is None else grid_words.arrow_labels(draft, [arrow]),
+                                                                    socle2008_grid.ARROW_START)},
+        "arrow_labels": {} if arrow is None else words.arrow_labels(draft, [arrow]),
         "aid": draft.aid({k[0] for k in cells}),
         "dirty": len(draft.dirty),
-        "undo": grid_words.undo_info(draft),
+        "undo": words.undo_info(draft),
     }
 
 
-def _build(api, session, payload, strict: bool) -> validation.Draft:
+def _build(api, session, payload, strict: bool) -> socle2008_grid.Draft:
     classe_id = api.require_classe(session, payload.get("classe_id"))
     palier_id = payload_int(payload.get("palier_id"), "palier")
     competence_id = payload.get("competence_id")
@@ -52,7 +55,7 @@ def _build(api, session, payload, strict: bool) -> validation.Draft:
     if not isinstance(raw, list):
         raise UserError("La liste des élèves est invalide. Cochez les élèves à afficher.")
     eleve_ids = list(dict.fromkeys(payload_int(e, "élève") for e in raw))
-    return validation.build_draft(
+    return decisions.build_draft(
         api.db, palier_id=palier_id, classe_id=classe_id, eleve_ids=eleve_ids,
         competence_id=competence_id, is_director=session.is_director, strict=strict,
     )
@@ -60,12 +63,12 @@ def _build(api, session, payload, strict: bool) -> validation.Draft:
 
 @command("validation.choices")
 def choices(api, payload, session):
-    paliers = validation.active_paliers(api.db)
-    classes = validation.classes_info(api.db, api.allowed_classes(session))
+    paliers = decisions.active_paliers(api.db)
+    classes = decisions.classes_info(api.db, api.allowed_classes(session))
     return {
         "paliers": paliers,
         "classes": classes,
-        "defaut": school.landing(api.db, classes, paliers, is_director=session.is_director,
+        "defaut": roster.landing(api.db, classes, paliers, is_director=session.is_director,
                                  user_id=session.user_id),
     }
 
@@ -75,7 +78,7 @@ def grid(api, payload, session):
     if "competence_id" not in payload:
         raise UserError("Choisissez une compétence (ou « Valider les compétences »).")
     draft = _build(api, session, payload, strict=True)
-    session.state["draft"] = draft
+    session.keep_draft(GRID, draft)
     return _grid(draft)
 
 
@@ -83,12 +86,12 @@ def grid(api, payload, session):
 def click(api, payload, session):
     draft = _draft(session)
     api.require_classe(session, draft.classe_id)
-    target = validation.parse_target(payload.get("target"))
+    target = socle2008_grid.parse_target(payload.get("target"))
     if not draft.layout.contains(target):
         raise UserError("Cette case n'est pas dans le tableau affiché. Rechargez le tableau.")
     if target.kind == "cell" and (target.eleve_id, target.row_id) in draft.locked:
         raise PermissionDenied(LOCKED)
-    changed = draft.click(target, grid_words.action_label(draft, target))
+    changed = draft.click(target, words.action_label(draft, target))
     return _changes(draft, changed, None if target.kind == "cell" else target.arrow)
 
 
@@ -108,7 +111,7 @@ def preview_save(api, payload, session):
     """Before "Enregistrer les validations": the compétences that saving will lock."""
     draft = _draft(session)
     api.require_classe(session, draft.classe_id)
-    return grid_words.save_preview(draft, session.is_director)
+    return words.save_preview(draft, session.is_director)
 
 
 @command("validation.save")
@@ -116,35 +119,35 @@ def save(api, payload, session):
     draft = _draft(session)
     api.require_classe(session, draft.classe_id)
     changed_pupils = sorted({k[0] for k in draft.dirty})
-    validation.class_pupils(api.db, draft.classe_id, changed_pupils, strict=True)
-    result = validation.save(
-        api.db, draft, info=session.info, today=_compat.today(),
+    decisions.class_pupils(api.db, draft.classe_id, changed_pupils, strict=True)
+    result = decisions.save(
+        api.db, draft, info=session.sacoche_signature, today=_compat.today(),
         is_director=session.is_director,
     )
     try:
-        fresh = validation.build_draft(
+        fresh = decisions.build_draft(
             api.db, palier_id=draft.palier_id, classe_id=draft.classe_id,
             eleve_ids=list(draft.layout.eleve_ids), competence_id=draft.competence_id,
             is_director=session.is_director, strict=False,
         )
     except UserError:  # saved, but the table cannot be shown again (e.g. pupils left)
-        session.state.pop("draft", None)
+        session.drop_draft(GRID)
         result["grid"] = None
         return result
-    session.state["draft"] = fresh
+    session.keep_draft(GRID, fresh)
     result["grid"] = _grid(fresh)
     return result
 
 
 @command("validation.discard")
 def discard(api, payload, session):
-    session.state.pop("draft", None)
+    session.drop_draft(GRID)
     return {}
 
 
 @command("validation.draft")
 def draft(api, payload, session):
-    current = session.state.get("draft")
+    current = session.draft(GRID)
     return None if current is None else current.to_plain()
 
 
@@ -157,8 +160,8 @@ def restore_draft(api, payload, session):
             "Affichez à nouveau le tableau."
         )
     draft = _build(api, session, plain, strict=False)
-    validation.restore(draft, plain)
-    session.state["draft"] = draft
+    socle2008_grid.restore(draft, plain)
+    session.keep_draft(GRID, draft)
     return _grid(draft)
 
 

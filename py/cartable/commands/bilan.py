@@ -1,0 +1,99 @@
+"""API commands ``bilan.*``: the bilan de fin de cycle 2 (see docs/API.md "LSU").
+
+The grid being edited is a ``bilan.Draft`` kept in the session (``Session.draft("bilan")``).
+"""
+
+from __future__ import annotations
+
+from cartable import _compat
+from cartable.api import command
+from cartable.errors import UserError
+from cartable.lsu import bilan, socle2016
+from cartable.payload import payload_int
+
+
+def _author(api, session) -> dict:
+    return bilan.author(api.db, session.user_id, session.nom, session.prenom)
+
+
+NO_GRID = ("Aucun bilan de fin de cycle n'est ouvert. Choisissez une classe de CE2, puis "
+           "« Afficher le bilan ».")
+
+
+GRID = "bilan"  # the session's draft of this grid (Session.draft)
+
+
+def _draft(api, session) -> bilan.Draft:
+    draft = session.draft(GRID, NO_GRID)
+    api.require_classe(session, draft.classe["id"])
+    return draft
+
+
+@command("bilan.choices")
+def choices(api, payload, session):
+    """CE2 classes whose bilans the caller may write (class teachers, the director)."""
+    return {"classes": bilan.ce2_classes(api.db, api.allowed_classes(session)),
+            "socle": socle2016.as_json()}
+
+
+@command("bilan.progress")
+def progress(api, payload, session):
+    return bilan.progress(api.db, api.allowed_classes(session))
+
+
+@command("bilan.grid")
+def grid(api, payload, session):
+    classe_id = api.require_classe(session, payload.get("classe_id"))
+    draft = bilan.build_draft(api.db, classe_id)
+    session.keep_draft(GRID, draft)
+    return draft.grid()
+
+
+@command("bilan.click")
+def click(api, payload, session):
+    draft = _draft(api, session)
+    target = payload.get("target")
+    if not isinstance(target, dict):
+        raise UserError("Case inconnue : rechargez le tableau.")
+    target = dict(target)
+    if target.get("eleve_id") is not None:
+        target["eleve_id"] = payload_int(target["eleve_id"], "élève")
+    changed = draft.click(target)
+    arrows = {}
+    if target.get("kind") in ("eleve", "composante"):
+        what = target["eleve_id"] if target["kind"] == "eleve" else target["code"]
+        key = bilan.arrow_key(target["kind"], what)
+        arrows[key] = draft.arrows[key]
+    pupils = {e for e, _ in changed}
+    return {"cells": {f"{e}:{c}": v for (e, c), v in changed.items()}, "arrows": arrows,
+            "etat": {str(e): draft.state(e) for e in pupils}, "dirty": len(draft.dirty())}
+
+
+@command("bilan.synthese")
+def synthese(api, payload, session):
+    draft = _draft(api, session)
+    return bilan.set_synthese(draft, payload_int(payload.get("eleve_id"), "élève"),
+                              payload.get("texte"))
+
+
+@command("bilan.save")
+def save(api, payload, session):
+    draft = _draft(api, session)
+    result = bilan.save(api.db, draft, _author(api, session), _compat.now())
+    fresh = bilan.build_draft(api.db, draft.classe["id"])
+    session.keep_draft(GRID, fresh)
+    result["grid"] = fresh.grid()
+    return result
+
+
+@command("bilan.discard")
+def discard(api, payload, session):
+    session.drop_draft(GRID)
+    return {}
+
+
+@command("bilan.print")
+def print_(api, payload, session):
+    """The bilans of a CE2 class as the families' printed page shows them."""
+    classe_id = api.require_classe(session, payload.get("classe_id"))
+    return bilan.printable(api.db, classe_id)

@@ -1,0 +1,42 @@
+"""docs/HOUSE.md names every Python module of the package (and the build tools) with its
+path, so that the map stays true when a module is added, moved or renamed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "py" / "cartable"
+HOUSE = (ROOT / "docs" / "HOUSE.md").read_text(encoding="utf-8")
+
+
+def named() -> set[str]:
+    """The paths HOUSE.md's maps name (the first word of their lines)."""
+    return {m.group(1) for m in re.finditer(r"(?m)^ {4,6}([a-z_0-9]\S*)", HOUSE)} | {
+        m.group(1) for m in re.finditer(r"(?m)^ {4,6}(_compat\S*|__\w+__\.py)", HOUSE)}
+
+
+def test_house_names_every_python_module():
+    names = named()
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if "__pycache__" in rel:
+            continue
+        if rel.endswith("/__init__.py") and rel[: -len("__init__.py")] in names:
+            continue  # a package named by its folder
+        if rel not in names:
+            missing.append(rel)
+    assert missing == [], f"docs/HOUSE.md does not name {missing}"
+
+
+def test_house_names_no_module_that_does_not_exist():
+    gone = sorted(n for n in named() if n.endswith(".py") and not (PACKAGE / n).exists())
+    assert gone == [], f"docs/HOUSE.md names modules that do not exist: {gone}"
+
+
+def test_house_names_the_build_tools():
+    for tool in (ROOT / "py" / "buildtools").iterdir():
+        if tool.suffix in (".py", ".js"):
+            assert tool.name in HOUSE, tool.name
