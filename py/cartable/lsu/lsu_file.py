@@ -438,6 +438,7 @@ def _cautious(conn: sqlite3.Connection, root, found: list[FileBilan]) -> list[li
     caution.check_school(conn, root)
     today, notes = _compat.today(), []
     for f in found:
+        f.nom, f.prenom = caution.clean(f.nom)[0], caution.clean(f.prenom)[0]  # as reported
         who = _who({"nom": f.nom, "prenom": f.prenom}, f.ine)
         caution.check_date(f.bilan.date_creation, who, today)
         f.bilan.synthese, dirty = caution.clean(f.bilan.synthese)
@@ -481,7 +482,7 @@ def _report(f: FileBilan, row, ours: dict, confirmed: set, writes: list) -> dict
     report.update(nom=row["nom"], prenom=row["prenom"], classe=row["classe"],
                   eleve_id=row["id"])
     mine = ours.get(row["id"])
-    theirs = (caution.clean(f.nom)[0], caution.clean(f.prenom)[0])
+    theirs = (f.nom, f.prenom)
     if not caution.same_pupil((row["nom"], row["prenom"]), theirs) \
             and f.ine not in confirmed:
         report.update(statut="à confirmer", nom_fichier=" ".join(theirs),
