@@ -45,6 +45,7 @@ def test_the_stored_copy_is_checked_at_start_up(case, tmp_path):
     assert reply["ok"] is False and "detail" not in reply, reply
     assert case.expect in reply["error"] or "format" in reply["error"], reply["error"]
     assert "Erreur interne" not in reply["error"]
+    assert "L'école enregistrée n'a pas été ouverte" in reply["error"], reply["error"]
     assert sha(path) == before
     with pytest.raises(UserError):
         Api(str(path))

@@ -37,6 +37,9 @@ KEEP = ("Le fichier n'a pas été ouvert : l'école actuelle est conservée tell
         "une copie du fichier enregistrée depuis Cartable (menu « Enregistrer le fichier de "
         "l'école »).")
 
+STORED = ("L'école enregistrée n'a pas été ouverte. Ouvrez une copie du fichier de l'école "
+          "enregistrée depuis Cartable (menu « Enregistrer le fichier de l'école »).")
+
 # Columns holding a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM:SS, as
 # ``isoformat(timespec="seconds")`` writes it); '' allowed where the column's default is ''.
 DATES = {
@@ -242,9 +245,9 @@ def check_accounts(conn: sqlite3.Connection, version: int, received: bool) -> No
             if m is None or not passwords.own_iterations(int(m.group(1))):
                 raise UserError(
                     f"Le mot de passe ou le code de secours du compte « {_shown(login)} » "
-                    "n'est pas enregistré comme "
-                    f"Cartable le fait (PBKDF2-SHA256, {passwords.OWN_ITERATIONS} itérations) : ce "
-                    "fichier a été modifié en dehors de Cartable. " + KEEP)
+                    "n'est pas enregistré comme Cartable le fait (PBKDF2-SHA256, "
+                    f"{passwords.OWN_ITERATIONS} itérations) : ce fichier a été modifié en "
+                    "dehors de Cartable. " + KEEP)
     directors = [r for r in rows if r[0] == "directeur"]
     if not rows and not received:
         return  # the stored copy of a school not created yet
@@ -261,18 +264,21 @@ def check_accounts(conn: sqlite3.Connection, version: int, received: bool) -> No
 
 
 def check(conn: sqlite3.Connection, version: int, received: bool) -> None:
-    """Every check of this module on an opened school file (before any migration)."""
-    check_schema(conn, version)
-    if version == 0:
-        if received:
-            check_accounts_empty()
-        return
-    check_values(conn, version)
-    check_accounts(conn, version, received)
-
-
-def check_accounts_empty() -> None:
-    raise UserError("Ce fichier d'école est vide : aucune école n'y a été créée. " + KEEP)
+    """Every check of this module on an opened school file (before any migration).
+    ``received``: a file being opened (else the stored copy, opened at start-up)."""
+    try:
+        check_schema(conn, version)
+        if version == 0:  # an empty file (no table): only a school not created yet
+            if received:
+                raise UserError("Ce fichier d'école est vide : aucune école n'y a été créée. "
+                                + KEEP)
+            return
+        check_values(conn, version)
+        check_accounts(conn, version, received)
+    except UserError as exc:
+        if received or not exc.message.endswith(KEEP):
+            raise
+        raise UserError(exc.message[:-len(KEEP)] + STORED, **exc.details) from None
 
 
 def too_big(size: int) -> UserError:
