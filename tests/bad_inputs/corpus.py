@@ -644,7 +644,7 @@ SACOCHE_CASES = [
          "texte)", lambda: xml_doc(eleve()).replace(b"UTF-8", b"rot13", 1),
          "il déclare l'encodage « rot13 »", filename="import_validations.xml"),
     Case("sacoche-deep-nesting", "sacoche",
-         "un ZIP de 20 Ko dont le XML imbrique 3 millions d'éléments",
+         "un ZIP de 9 Ko dont le XML imbrique 3 millions d'éléments (9 Mo)",
          lambda: sacoche_zip(b"<sacoche>" + b"<a>" * 3_000_000), "imbriqués sur plus de 64"),
 ]
 
@@ -832,7 +832,7 @@ LSU_CASES = [
          "La civilité « Mlle » de LUCAS Claire est invalide"),
     Case("lsu-long-libelle", "lsu", "un libellé de classe de 51 caractères",
          lambda: lsu(('libelle="CE2-CM1 Mme LUCAS"', f'libelle="{"C" * 51}"')),
-         "ne respecte pas le schéma LSU"),
+         "de l'attribut « libelle » de <classe> dépasse 50 caractères"),
     Case("lsu-unknown-encoding", "lsu", "encoding=\"x-inconnu\" dans la déclaration XML",
          lambda: lsu(('encoding="UTF-8"', 'encoding="x-inconnu"')),
          "il déclare l'encodage « x-inconnu »"),
