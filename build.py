@@ -18,9 +18,15 @@ Steps (each one says what it does):
 3. pre-compile the standard library and every wheel to ``.pyc`` with Pyodide's own
    interpreter, run under Node.js (start-up ~40% faster);
 4. embed every binary as a classic script ``assets/NAME.js`` (gzip + base64), because a page
-   opened from ``file://`` may load ``<script src>`` but may not ``fetch`` files;
-5. write ``index.html`` (with a Content-Security-Policy that allows no network at all), the
-   boot scripts and the UI files.
+   opened from ``file://`` may load ``<script src>`` but may not ``fetch`` files. At start-up
+   the worker imports the pure-Python wheels (the app's, defusedxml) from the wheel file itself,
+   a zip on ``sys.path`` (not unpacked); only sqlite3's wheel is unpacked (its ``.so``);
+5. bundle ``web/`` (ES modules) with esbuild into three classic scripts: ``boot.js``,
+   ``app.js`` (each with its ``.map``) and the worker (``assets/worker.js.js``, a string the
+   page starts the worker from). esbuild comes from ``web/node_modules`` (``npm ci`` from
+   ``web/package-lock.json``, run by ``.ci/setup``; its binary's sha256 is pinned here);
+6. write ``index.html`` (with a Content-Security-Policy that allows no network at all) and copy
+   the style sheets.
 
 Any hash mismatch stops the build with a clear message: nothing unverified is shipped.
 """
@@ -91,14 +97,14 @@ CORE_FILES = [
     "python_stdlib.zip",
     "pyodide-lock.json",
 ]
-# Pyodide packages shipped in dist, by when the browser loads them. Start-up ones are
-# unpacked by the worker itself (unpackArchive: faster than loadPackage); later ones are
-# loaded with pyodide.loadPackage once the app is ready.
+# Pyodide packages shipped in dist, by when the browser loads them. Start-up ones are put in
+# place by the worker itself (sqlite3's unpacked with unpackArchive, for its .so: faster than
+# loadPackage); later ones are loaded with pyodide.loadPackage once the app is ready.
 STARTUP_PACKAGES = ["sqlite3"]
 LATER_PACKAGES = ["pandas", "micropip"]  # loaded in the background once the app is ready
-EXTRA_WHEELS = ["defusedxml-0.7.1-py2.py3-none-any.whl"]  # pure Python, unpacked at start-up
+EXTRA_WHEELS = ["defusedxml-0.7.1-py2.py3-none-any.whl"]  # pure Python, imported from its zip at start-up
 # Pure Python, embedded as group "ondemand": never loaded at start-up; micropip installs them
-# when an LSU file is read or written (py/cartable/_compat.py XMLSCHEMA_WHEELS, same list).
+# when an LSU file is read or written (py/cartable/_compat/__init__.py XMLSCHEMA_WHEELS, same list).
 ON_DEMAND_WHEELS = ["elementpath-5.1.4-py3-none-any.whl", "xmlschema-4.3.2-py3-none-any.whl"]
 
 # No network at all: no connect-src, scripts only from the folder itself and from the Blob
@@ -365,18 +371,7 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
         size = embed(assets, name, data, cache)
         files.append({"name": name, "script": f"assets/{name}.js", "size": size, "group": group})
     files.sort(key=lambda f: f["group"] != "startup")
-    # The web bundles (web/bundle.txt). The worker's source goes in as a string that the page
-    # turns into a Blob-URL worker at once.
-    bundles = read_manifest()
-    for name in bundles:
-        text, source_map = bundle(name, bundles[name])
-        if name == "worker.js":
-            worker = json.dumps(text)
-            (assets / "worker.js.js").write_text(f"self.__CARTABLE_WORKER__ = {worker};\n",
-                                                 encoding="utf-8")
-        else:
-            (out / name).write_text(text, encoding="utf-8")
-            (out / f"{name}.map").write_text(source_map, encoding="utf-8")
+    write_bundles(out, assets)
 
     config = {
         "version": app_wheel.split("-")[1],
@@ -384,7 +379,8 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
         "python": PYTHON_VERSION,
         "files": files,
         "laterPackages": LATER_PACKAGES,
-        # Unpacked into site-packages at start-up, in this order.
+        # Put in place at start-up, in this order: pure-Python wheels on sys.path as zips,
+        # the others unpacked into site-packages (web/worker/startup.js).
         "wheels": [f["name"] for f in files
                    if f["group"] == "startup" and f["name"].endswith(".whl")],
     }
@@ -400,10 +396,21 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
         shutil.copy2(web_file(name, "build.py's COPIED list"), out / name)
 
 
-# -- 5. the web files: bundles and copies ----------------------------------------------------
+# -- 5. the web files: bundles (esbuild) and copies ------------------------------------------
 
-MANIFEST = "bundle.txt"  # in web/: which files make each bundle, in order (see that file)
 COPIED = ["boot.css", "app.css", "fit.css", "attestation.css"]  # web files copied as they are (index.html: see write_dist)
+
+# The three bundles: output -> entry point (web/...). Each is one classic script (IIFE): a page
+# opened from file:// cannot load ES modules. worker.js goes into assets/worker.js.js as the
+# string the page starts the worker from.
+BUNDLES = {"boot.js": "boot/main.js", "worker.js": "worker/main.js", "app.js": "ui/main.js"}
+# esbuild, pinned by web/package-lock.json (npm's integrity hashes) and, for the binary that
+# build.py runs, by its sha256 here: platform -> (npm package, sha256 of its bin/esbuild).
+ESBUILD_VERSION = "0.28.2"
+ESBUILD_BINARIES = {("linux", "x86_64"): (
+    "@esbuild/linux-x64", "e1698a3d5c6c0798fee4fd3b5cc816651f460c63d390a7a26ea4beb0b1884100")}
+ESBUILD_TARGET = "es2020"
+NODE_MODULES = WEB / "node_modules"  # npm ci in web/ (.ci/setup); never copied into dist
 
 
 def web_file(name: str, listed_in: str) -> Path:
@@ -415,60 +422,84 @@ def web_file(name: str, listed_in: str) -> Path:
     return path
 
 
-def read_manifest() -> dict[str, list[str]]:
-    """``web/bundle.txt``: output name -> source files (relative to web/), in order.
-
-    Every ``.js`` file under web/ must be listed once (a screen added but not listed would
-    silently be missing from the app)."""
-    bundles: dict[str, list[str]] = {}
-    current = None
-    for number, raw in enumerate(web_file(MANIFEST, "build.py").read_text("utf-8").splitlines(), 1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = bundles.setdefault(line[1:-1], [])
-        elif current is None:
-            raise BuildError(f"web/{MANIFEST}:{number}: a file before any [bundle.js] header")
-        else:
-            web_file(line, f"web/{MANIFEST} (line {number})")
-            current.append(line)
-    listed = [f for files in bundles.values() for f in files]
-    twice = sorted({f for f in listed if listed.count(f) > 1})
-    unlisted = sorted(p.relative_to(WEB).as_posix() for p in WEB.rglob("*.js")
-                      if p.relative_to(WEB).as_posix() not in listed)
-    if twice or unlisted:
-        raise BuildError(f"web/{MANIFEST} must list every .js file of web/ once: "
-                         f"listed twice: {twice or 'none'}; not listed: {unlisted or 'none'}.")
-    return bundles
+def esbuild_binary() -> Path:
+    """The esbuild executable installed in web/node_modules (``npm ci`` by .ci/setup), checked
+    against the version and the sha256 pinned here."""
+    if not (NODE_MODULES / "esbuild" / "package.json").is_file():
+        raise BuildError("web/node_modules/esbuild is missing: run bash .ci/setup (it runs "
+                         "npm ci in web/, from web/package-lock.json).")
+    version = json.loads((NODE_MODULES / "esbuild" / "package.json").read_text("utf-8"))["version"]
+    if version != ESBUILD_VERSION:
+        raise BuildError(f"web/node_modules has esbuild {version}, build.py pins "
+                         f"{ESBUILD_VERSION}: run bash .ci/setup again (npm ci in web/).")
+    platform = (sys.platform, os.uname().machine if hasattr(os, "uname") else "")
+    package, digest = ESBUILD_BINARIES.get(platform) or (None, None)
+    if package is None:
+        raise BuildError(f"no pinned esbuild binary for {' '.join(platform)}: add its npm "
+                         "package and sha256 to ESBUILD_BINARIES in build.py.")
+    binary = NODE_MODULES / package / "bin" / "esbuild"
+    got = sha256_file(binary) if binary.is_file() else "(missing: run bash .ci/setup)"
+    if got != digest:
+        raise BuildError(f"sha256 mismatch for web/node_modules/{package}/bin/esbuild:\n"
+                         f"  expected {digest}\n  got      {got}\nRefusing to build with an "
+                         "unverified esbuild. Run rm -rf web/node_modules && bash .ci/setup; if "
+                         "it persists, web/package-lock.json or the pin in build.py is wrong.")
+    return binary
 
 
-def bundle(name: str, files: list[str]) -> tuple[str, str]:
-    """One classic script from ``files`` (an ordered concatenation, strict mode) and its
-    source map. Each file keeps its names inside one namespace (see web/bundle.txt).
+def bundle(name: str, entry: str, out: Path, binary: Path) -> tuple[str, dict, list[str]]:
+    """esbuild's bundle ``name`` from ``web/ENTRY``: (the script, its source map with sources
+    named web/..., the web files it holds). Any esbuild warning fails the build."""
+    web_file(entry, "build.py's BUNDLES")
+    target = out / name
+    done = subprocess.run(
+        [str(binary), str(WEB / entry), "--bundle", "--format=iife", f"--target={ESBUILD_TARGET}",
+         "--charset=utf8", "--sourcemap=external", "--sources-content=true",
+         f"--metafile={target}.meta.json", f"--outfile={target}", "--log-level=warning",
+         "--color=false", "--legal-comments=none",
+         (f"--banner:js=/* Cartable {name}: built by build.py with esbuild from web/{entry}; "
+          'do not edit. */\n"use strict";')],
+        cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or done.stderr.strip():
+        raise BuildError(f"esbuild refused web/{entry} (or warned):\n{done.stderr.strip()}")
+    source_map = json.loads(Path(f"{target}.map").read_text("utf-8"))
+    source_map["sources"] = [f"web/{(target.parent / s).resolve().relative_to(WEB).as_posix()}"
+                             for s in source_map["sources"]]
+    source_map["file"] = name
+    inputs = json.loads(Path(f"{target}.meta.json").read_text("utf-8"))["inputs"]
+    files = [(ROOT / i).resolve().relative_to(WEB).as_posix() for i in inputs]
+    return target.read_text("utf-8"), source_map, files
 
-    Each file starts with a marker comment ``// ==== web/FILE ====``. A browser names a whole
-    script after its last ``//# sourceURL=`` comment, so per-file ``sourceURL`` markers would
-    all be named after the last file: the bundle ends with its own ``//# sourceURL=NAME``, and
-    its source map (one section per file, sources included) shows every file under its own
-    name and line numbers in the developer tools (not loaded by the page itself)."""
-    parts = [f"/* Cartable {name}: built by build.py from web/{MANIFEST}, do not edit. */",
-             '"use strict";']
-    sections = []
-    for file in files:
-        text = (WEB / file).read_text(encoding="utf-8").rstrip("\n")
-        parts.append(f"// ==== web/{file} ====")
-        lines = text.split("\n")
-        sections.append({"offset": {"line": len(parts), "column": 0}, "map": {
-            "version": 3, "sources": [f"web/{file}"], "sourcesContent": [text + "\n"],
-            "names": [], "mappings": ";".join(["AAAA"] + ["AACA"] * (len(lines) - 1))}})
-        parts += lines
-    parts.append(f"//# sourceURL={name}")
-    if name != "worker.js":  # the worker starts from a Blob URL: no map file next to it
-        parts.append(f"//# sourceMappingURL={name}.map")
-    parts.append("")
-    source_map = json.dumps({"version": 3, "file": name, "sections": sections})
-    return "\n".join(parts), source_map
+
+def write_bundles(out: Path, assets: Path) -> None:
+    """boot.js and app.js (each with its linked ``.map``, sources included) in ``out``; the
+    worker as the string ``self.__CARTABLE_WORKER__`` in ``assets/worker.js.js``, its map
+    inline (it starts from a Blob URL: nothing next to it to link to). Every ``.js`` file of
+    web/ must be in a bundle (a screen that main.js does not import would silently be
+    missing from the app)."""
+    binary = esbuild_binary()
+    bundled = set()
+    with tempfile.TemporaryDirectory(prefix="cartable-esbuild-") as tmp:
+        for name, entry in BUNDLES.items():
+            text, source_map, files = bundle(name, entry, Path(tmp), binary)
+            bundled.update(files)
+            text = text.rstrip("\n").removesuffix(f"//# sourceMappingURL={name}.map").rstrip("\n")
+            map_json = json.dumps(source_map, ensure_ascii=False)
+            if name == "worker.js":
+                inline = base64.b64encode(map_json.encode("utf-8")).decode("ascii")
+                text += ("\n//# sourceURL=worker.js\n//# sourceMappingURL=data:application/json;"
+                         f"charset=utf-8;base64,{inline}\n")
+                (assets / "worker.js.js").write_text(
+                    f"self.__CARTABLE_WORKER__ = {json.dumps(text)};\n", encoding="utf-8")
+            else:
+                (out / name).write_text(f"{text}\n//# sourceMappingURL={name}.map\n", "utf-8")
+                (out / f"{name}.map").write_text(map_json, encoding="utf-8")
+    sources = {p.relative_to(WEB).as_posix() for p in WEB.rglob("*.js")
+               if p.relative_to(WEB).parts[0] != "node_modules"}
+    missing = sorted(sources - bundled)
+    if missing:
+        raise BuildError(f"web files in no bundle: {', '.join(missing)}: import each from its "
+                         "bundle's entry point (a screen: from web/ui/main.js), or remove it.")
 
 
 def replace_dist(new: Path) -> None:

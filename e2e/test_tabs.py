@@ -141,8 +141,10 @@ def test_second_tab_waits_takes_over_with_the_latest_save(first, second, e2e, tm
     assert refused["code"] == "other-tab", refused
     assert "autre onglet" in refused["error"] and "«\xa0Reprendre ici\xa0»" in refused["error"]
     worker = first.workers[0]  # even a command or a save reaching the worker directly
-    worker.evaluate("() => call(9999, 'school.update', {nom: 'Écrasée', uai: null})")
-    assert worker.evaluate("() => persist()") is True  # the last earlier save, nothing new
+    worker.evaluate(
+        "() => CartableWorker.call(9999, 'school.update', {nom: 'Écrasée', uai: null})")
+    # the last earlier save, nothing new
+    assert worker.evaluate("() => CartableWorker.persist()") is True
     first.wait_for_timeout(300)
     assert e2e.idb_get(second) == before
 

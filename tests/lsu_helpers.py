@@ -53,3 +53,60 @@ def bilans_of(xml: bytes) -> dict[str, dict]:
             "synthese": b.find("l:synthese", NS).text,
         }
     return out
+
+
+LIVRET_XML = HERE / "fixtures/lsu/exemple_bilans_periodiques.xml"
+FIXTURE_PERIODS = ["2025-09-01:2025-11-28", "2025-12-01:2026-03-06", "2026-03-09:2026-07-04"]
+
+
+def _rubrique(x, elements) -> tuple:
+    return (x.get("code-domaine"), [elements[r] for r in (x.get("element-programme-refs")
+                                                          or "").split()],
+            x.get("positionnement"), x.get("non-evalue"))
+
+
+def periodic_of(xml: bytes) -> dict[str, dict]:
+    """The bilans périodiques of an LSU file by INE, every reference resolved (éléments as
+    libellés, authors as people, the period as its attributes, the class's parcours communs)."""
+    root = ET.fromstring(xml)
+    d = "l:donnees/"
+    eleves = {e.get("id"): e for e in root.iterfind(d + "l:eleves/l:eleve", NS)}
+    people = {e.get("id"): (e.get("civilite"), e.get("nom"), e.get("prenom"))
+              for e in root.iterfind(d + "l:enseignants/l:enseignant", NS)}
+    directors = {e.get("id"): (e.get("civilite"), e.get("nom"), e.get("prenom"))
+                 for e in root.iterfind(d + "l:directeurs/l:directeur", NS)}
+    periods = {p.get("id"): tuple(p.get(a) for a in ("millesime", "indice", "nb-periodes",
+                                                     "date-debut", "date-fin"))
+               for p in root.iterfind(d + "l:periodes/l:periode", NS)}
+    elements = {e.get("id"): e.get("libelle")
+                for e in root.iterfind(d + "l:elements-programme/l:element-programme", NS)}
+    classes = {c.get("id"): c.get("id-be") for c in root.iterfind(d + "l:classes/l:classe", NS)}
+    communs = {(pc.get("periode-ref"), pc.get("classe-ref")):
+               [(p.get("code"), p.text) for p in pc.iterfind("l:parcours", NS)]
+               for pc in root.iterfind(d + "l:parcours-communs/l:parcours-commun", NS)}
+    out = {}
+    for b in root.iterfind(d + "l:bilans-periodiques/l:bilan-periodique", NS):
+        e = eleves[b.get("eleve-ref")]
+        acquis = {}  # by code (the example's own order is not always the domaines')
+        for a in b.iterfind("l:liste-acquis/l:acquis", NS):
+            appr = a.find("l:appreciation", NS)
+            acquis[a.get("code-domaine")] = (
+                _rubrique(a, elements), None if appr is None else appr.text,
+                [_rubrique(s, elements) for s in a.iterfind("l:sous-domaines/l:sous-domaine", NS)])
+        out[e.get("ine")] = {
+            "eleve": (e.get("nom"), e.get("prenom"), classes[e.get("classe-ref")]),
+            "periode": periods[b.get("periode-ref")],
+            "dates": tuple(b.get(a) for a in ("date-creation", "date-scolarite", "date-verrou")),
+            "auteurs": [people[r] for r in b.get("enseignant-refs").split()],
+            "directeur": directors[b.get("directeur-ref")],
+            "acquis": acquis,
+            "parcours": [(p.get("code"), p.text) for p in b.iterfind(
+                "l:liste-parcours/l:parcours", NS)],
+            "modalites": [(m.get("code"), [c.text for c in m]) for m in b.iterfind(
+                "l:modalites-accompagnement/l:modalite-accompagnement", NS)],
+            "appreciation": b.find("l:appreciation-generale", NS).text,
+            "socle": [(x.get("code"), x.get("positionnement"))
+                      for x in b.iterfind("l:socle/l:domaine", NS)],
+            "communs": communs.get((b.get("periode-ref"), e.get("classe-ref")), []),
+        }
+    return out

@@ -297,6 +297,7 @@ DIRECTOR_PAYLOADS = {
     "lsu.export": {},
     "lsu.preview": {"data": b"<lsun-bilans/>"},
     "lsu.import": {"data": b"<lsun-bilans/>"},
+    "periodes.set": {"periodes": [["2025-09-01", "2026-01-30"], ["2026-02-02", "2026-07-04"]]},
 }
 
 

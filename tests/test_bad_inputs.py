@@ -66,7 +66,7 @@ def base_school(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         _patch_clock_and_hash(mp)
         a = Api(str(path))
-        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234X",
+        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": corpus.SCHOOL_UAI,
                               "directeur": {"nom": "Martin", "prenom": "Paul",
                                             "password": DIRECTOR["password"]}})
         d = call(a, "auth.login", DIRECTOR)["session"]
@@ -89,6 +89,11 @@ def base_school(tmp_path_factory) -> Path:
         saved = call(a, "validation.save", {}, t)
         assert saved["ajoutees"] + saved["modifiees"] > 0
         assert a.db.execute("SELECT count(*) FROM eleve").fetchone()[0] == 143
+        call(a, "periodes.set", {"periodes": corpus.LIVRET_PERIODS}, d)
+        with a.db:
+            for (nom, prenom), ine in corpus.LIVRET_INE.items():
+                assert a.db.execute("UPDATE eleve SET ine = ? WHERE nom = ? AND prenom = ?",
+                                    (ine, nom, prenom)).rowcount == 1
         a.close()
     return path
 
@@ -291,6 +296,13 @@ def test_harness_sees_an_lsu_import_that_writes(school):
     assert digest(school.path) != before
 
 
+def test_harness_sees_a_livret_import_that_writes(school):
+    before = digest(school.path)
+    seen = run_lsu(school, corpus.livret())
+    assert seen["import"]["nb_importes"] == 2 and seen["import"]["nb_ignores"] == 3
+    assert digest(school.path) != before
+
+
 def test_harness_sees_a_school_file_that_replaces(school):
     other = corpus.school_file()
     assert db.check_school_file(other) == db.SCHEMA_VERSION
@@ -367,7 +379,10 @@ def test_corpus_has_the_required_cases():
                      "school-truncated-half", "lsu-xxe", "lsu-dtd", "lsu-too-big",
                      "lsu-other-namespace", "lsu-other-root", "lsu-position-7",
                      "lsu-duplicate-ine", "lsu-missing-synthese", "lsu-7-domaines",
-                     "lsu-9-domaines"):
+                     "lsu-9-domaines", "livret-unknown-period", "livret-other-cycle-domaine",
+                     "livret-position-5", "livret-undefined-element", "livret-long-generale",
+                     "livret-long-appreciation", "livret-long-element", "livret-long-parcours",
+                     "livret-duplicate-bilan", "livret-two-acquis"):
         assert required in ids, required
 
 

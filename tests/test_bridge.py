@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cartable import bridge, wire
+from cartable import bridge, db, wire
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PASSWORD = "Cartable-2024-solide!"
@@ -179,5 +179,5 @@ def test_check_file_only_reads_and_answers_in_french(tmp_path):
     setup_director()
     in_thread(bridge.close)
     before = good.read_bytes()
-    assert json.loads(in_thread(bridge.check_file, str(good))) == {"ok": True, "version": 2}
+    assert json.loads(in_thread(bridge.check_file, str(good))) == {"ok": True, "version": db.SCHEMA_VERSION}
     assert good.read_bytes() == before

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import importlib.util
 import io
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -126,49 +128,120 @@ def test_on_demand_wheels_are_pinned_and_known_to_the_python_side():
         assert f"{name.split('-')[0]}=={version}" in (ROOT / "pyproject.toml").read_text()
 
 
-def _web(tmp_path, manifest: str, files: dict[str, str]) -> Path:
+def _web(tmp_path, files: dict[str, str]) -> Path:
     web = tmp_path / "web"
-    for name, text in {"bundle.txt": manifest, **files}.items():
+    for name, text in files.items():
         (web / name).parent.mkdir(parents=True, exist_ok=True)
         (web / name).write_text(text, encoding="utf-8")
     return web
 
 
-def test_bundles_follow_the_manifest_in_order(tmp_path, monkeypatch):
-    monkeypatch.setattr(build, "WEB", _web(tmp_path, "# comment\n[app.js]\nb.js\nui/a.js  # note\n",
-                                           {"b.js": "const B = 1;\n", "ui/a.js": "const A = B;"}))
-    bundles = build.read_manifest()
-    assert bundles == {"app.js": ["b.js", "ui/a.js"]}
-    text, source_map = build.bundle("app.js", bundles["app.js"])
-    assert text.index("const B = 1;") < text.index("const A = B;")
-    assert text.startswith("/* Cartable app.js") and '"use strict";' in text
-    assert "// ==== web/ui/a.js ====" in text and text.endswith("//# sourceMappingURL=app.js.map\n")
-    sections = json.loads(source_map)["sections"]
-    lines = text.split("\n")
-    for section, first in zip(sections, ["const B = 1;", "const A = B;"]):
-        assert lines[section["offset"]["line"]] == first  # each file's first line, mapped
-    assert sections[1]["map"]["sources"] == ["web/ui/a.js"]
+@pytest.fixture
+def esbuild_installed():
+    if not (build.NODE_MODULES / "esbuild").is_dir():
+        pytest.fail("web/node_modules is missing: run bash .ci/setup")
 
 
-def test_a_listed_file_that_is_missing_fails_the_build(tmp_path, monkeypatch):
-    monkeypatch.setattr(build, "WEB", _web(tmp_path, "[app.js]\nui/screens/gone.js\n", {}))
-    with pytest.raises(build.BuildError, match=r"web/ui/screens/gone.js is missing, but "
-                                               r"web/bundle.txt \(line 2\) lists it"):
-        build.read_manifest()
+SMALL_WEB = {
+    "shared/words.js": 'export const HELLO = "Bonjour";\nexport function shout(s) { return s + " !"; }\n',
+    "ui/main.js": 'import { HELLO, shout } from "../shared/words.js";\nwindow.said = shout(HELLO);\n',
+    "boot/main.js": 'import { HELLO } from "../shared/words.js";\nwindow.boot = HELLO;\n',
+    "worker/main.js": 'import { shout } from "../shared/words.js";\nself.onmessage = () => shout("x");\n',
+}
 
 
-def test_a_js_file_not_in_the_manifest_fails_the_build(tmp_path, monkeypatch):
-    monkeypatch.setattr(build, "WEB", _web(tmp_path, "[app.js]\na.js\na.js\n",
-                                           {"a.js": "", "ui/screens/new.js": ""}))
-    with pytest.raises(build.BuildError, match=r"listed twice: \['a.js'\]; "
-                                               r"not listed: \['ui/screens/new.js'\]"):
-        build.read_manifest()
-    monkeypatch.setattr(build, "WEB", _web(tmp_path / "2", "a.js\n", {"a.js": ""}))
-    with pytest.raises(build.BuildError, match="before any"):
-        build.read_manifest()
+def _bundle_small_web(tmp_path, monkeypatch, files):
+    monkeypatch.setattr(build, "WEB", _web(tmp_path, files))
+    out = tmp_path / "out"
+    (out / "assets").mkdir(parents=True)
+    build.write_bundles(out, out / "assets")
+    return out
+
+
+def test_bundles_are_classic_scripts_with_their_source_maps(tmp_path, monkeypatch,
+                                                            esbuild_installed):
+    out = _bundle_small_web(tmp_path, monkeypatch, SMALL_WEB)
+    app = (out / "app.js").read_text("utf-8")
+    assert app.startswith("/* Cartable app.js: built by build.py with esbuild from web/ui/main.js")
+    assert '"use strict";\n(() => {' in app  # one IIFE: no ES module syntax left
+    assert "import " not in app and "export " not in app
+    assert app.index('"Bonjour"') < app.index("window.said")
+    assert app.endswith("//# sourceMappingURL=app.js.map\n")
+    source_map = json.loads((out / "app.js.map").read_text("utf-8"))
+    assert source_map["file"] == "app.js"
+    assert source_map["sources"] == ["web/shared/words.js", "web/ui/main.js"]
+    assert source_map["sourcesContent"][0] == SMALL_WEB["shared/words.js"]
+    assert (out / "boot.js").read_text("utf-8").endswith("//# sourceMappingURL=boot.js.map\n")
+    # The worker: a string for a Blob URL, its map inline.
+    worker_js = (out / "assets" / "worker.js.js").read_text("utf-8")
+    prefix = "self.__CARTABLE_WORKER__ = "
+    assert worker_js.startswith(prefix)
+    worker = json.loads(worker_js[len(prefix):].rstrip().rstrip(";"))
+    assert "self.onmessage" in worker and "//# sourceURL=worker.js" in worker
+    inline = worker.rsplit("base64,", 1)[1].strip()
+    assert json.loads(base64.b64decode(inline))["sources"] == ["web/shared/words.js",
+                                                               "web/worker/main.js"]
+    assert not (out / "worker.js").exists() and not (out / "assets" / "worker.js.map").exists()
+    assert not list(out.rglob("*.meta.json"))
+
+
+def test_a_js_file_in_no_bundle_fails_the_build(tmp_path, monkeypatch, esbuild_installed):
+    files = {**SMALL_WEB, "ui/screens/new.js": 'console.log("never imported");\n'}
+    with pytest.raises(build.BuildError, match=r"web files in no bundle: ui/screens/new.js: "
+                                               r"import each .* web/ui/main.js"):
+        _bundle_small_web(tmp_path, monkeypatch, files)
+
+
+def test_an_esbuild_warning_fails_the_build(tmp_path, monkeypatch, esbuild_installed):
+    files = {**SMALL_WEB, "ui/main.js": 'import { GONE } from "../shared/words.js";\n'
+                                        "window.x = GONE;\n"}
+    with pytest.raises(build.BuildError, match=r"(?s)esbuild refused web/ui/main.js.*GONE"):
+        _bundle_small_web(tmp_path, monkeypatch, files)
+    files = {**SMALL_WEB, "ui/main.js": 'import "./missing.js";\n'}
+    with pytest.raises(build.BuildError, match=r"(?s)esbuild refused.*missing.js"):
+        _bundle_small_web(tmp_path / "2", monkeypatch, files)
+
+
+def test_esbuild_is_pinned(tmp_path, monkeypatch, esbuild_installed):
+    lock = json.loads((ROOT / "web" / "package-lock.json").read_text("utf-8"))
+    packages = lock["packages"]
+    assert packages["node_modules/esbuild"]["version"] == build.ESBUILD_VERSION
+    for name, (package, digest) in build.ESBUILD_BINARIES.items():
+        assert packages[f"node_modules/{package}"]["version"] == build.ESBUILD_VERSION
+        assert packages[f"node_modules/{package}"]["integrity"].startswith("sha512-")
+        assert len(digest) == 64 and int(digest, 16) >= 0, name
+    manifest = json.loads((ROOT / "web" / "package.json").read_text("utf-8"))
+    assert manifest["devDependencies"] == {"esbuild": build.ESBUILD_VERSION, "acorn": "8.19.0",
+                                           "acorn-walk": "8.3.5"}
+    assert build.esbuild_binary().is_file()
+    platform, (package, _digest) = next(iter(build.ESBUILD_BINARIES.items()))
+    monkeypatch.setitem(build.ESBUILD_BINARIES, platform, (package, "0" * 64))
+    with pytest.raises(build.BuildError, match="sha256 mismatch for web/node_modules/@esbuild/.*/bin/esbuild"):
+        build.esbuild_binary()
+
+
+def test_missing_node_modules_says_to_run_setup(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "NODE_MODULES", tmp_path / "node_modules")
+    with pytest.raises(build.BuildError, match=r"web/node_modules/esbuild is missing: run "
+                                               r"bash .ci/setup"):
+        build.esbuild_binary()
+
+
+def test_every_web_file_is_an_es_module():
+    """No shared global scope: each file says what it imports and exports."""
+    web = ROOT / "web"
+    assert not (web / "bundle.txt").exists()
+    files = [p for p in web.rglob("*.js") if p.relative_to(web).parts[0] != "node_modules"]
+    assert len(files) > 40
+    for path in files:
+        text = path.read_text("utf-8")
+        assert "module.exports" not in text and "typeof module" not in text, path
+        assert re.search(r"^(import|export) ", text, re.MULTILINE), path
+        assert not re.search(r"^const \w+ = \(\(\) => \{", text, re.MULTILINE), path  # no namespace IIFE
+    assert "node_modules" in (ROOT / ".gitignore").read_text()
 
 
 def test_a_copied_web_file_that_is_missing_fails_the_build(tmp_path, monkeypatch):
-    monkeypatch.setattr(build, "WEB", _web(tmp_path, "", {}))
+    monkeypatch.setattr(build, "WEB", _web(tmp_path, {}))
     with pytest.raises(build.BuildError, match=r"web/app.css is missing, but build.py's COPIED"):
         build.web_file("app.css", "build.py's COPIED list")

@@ -159,12 +159,12 @@ def _version_1_school(path):
     conn.close()
 
 
-def test_version_1_file_is_upgraded_to_2_keeping_everything(tmp_path):
+def test_version_1_file_is_upgraded_to_the_current_version_keeping_everything(tmp_path):
     path = tmp_path / "v1.sqlite3"
     _version_1_school(path)
     assert db.check_school_file(path.read_bytes()) == 1
     conn = db.connect(str(path))
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2 == db.SCHEMA_VERSION
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3 == db.SCHEMA_VERSION
     pupil = dict(conn.execute("SELECT * FROM eleve").fetchone())
     assert pupil == {"id": 7, "nom": "DUPONT", "prenom": "Léa", "classe_id": 1, "actif": 1,
                      "sconet_id": 42, "ine": "", "date_naissance": "", "sexe": ""}
@@ -189,4 +189,53 @@ def test_version_1_file_is_upgraded_to_2_keeping_everything(tmp_path):
             conn.execute(bad)
     conn.execute("DELETE FROM bilan_cycle")
     assert conn.execute("SELECT count(*) FROM bilan_position").fetchone()[0] == 0
+    conn.close()
+
+
+def _version_2_school(path):
+    """A school file as version 2 wrote it: a class, a pupil with INE, a bilan de cycle."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    db.MIGRATIONS[0](conn)
+    db.MIGRATIONS[1](conn)
+    conn.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO classe (id, niveau_id, nom, ref, id_onde) "
+                 "VALUES (1, 16, 'CE2 A', 'CE2A', 45121)")
+    conn.execute("INSERT INTO eleve (id, nom, prenom, classe_id, ine) "
+                 "VALUES (7, 'NICOLAS', 'Jérôme', 1, '4400069897A')")
+    conn.execute("INSERT INTO bilan_cycle VALUES (7, 2, '2025', 'Bien.', '2026-06-12', "
+                 "'2026-06-19T17:30:00', 'saisie')")
+    conn.execute("INSERT INTO bilan_position VALUES (7, 2, 'CPD_FRA', 4)")
+    conn.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
+                 "VALUES ('directeur', 'DURAND', 'Sophie', 'sop.durand', ?)",
+                 (run(passwords.hash_password("password1")),))  # a school file has its director
+    conn.close()
+
+
+def test_version_2_file_is_upgraded_to_3_keeping_everything(tmp_path):
+    path = tmp_path / "v2.sqlite3"
+    _version_2_school(path)
+    before = {t: [tuple(r) for r in sqlite3.connect(path).execute(f"SELECT * FROM {t}")]
+              for t in ("classe", "eleve", "bilan_cycle", "bilan_position", "niveau")}
+    assert db.check_school_file(path.read_bytes()) == 2
+    conn = db.connect(str(path))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    for table, rows in before.items():
+        assert [tuple(r) for r in conn.execute(f"SELECT * FROM {table}")] == rows, table
+    # the livret's tables exist, empty, and enforce their rules
+    for table in ("periode", "livret_element", "livret_parcours", "bilan_periodique",
+                  "bilan_periodique_acquis", "bilan_periodique_extra", "bilan_periodique_auteur"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+    conn.execute("INSERT INTO periode VALUES (1, '2025', 1, '2025-09-01', '2025-11-28')")
+    conn.execute("INSERT INTO bilan_periodique VALUES (7, 1, 'Bien.', '2025-11-27', "
+                 "'2025-11-28T18:00:00', '2025-09-01', 'saisie')")
+    conn.execute("INSERT INTO bilan_periodique_acquis VALUES (7, 1, 'EPS-RAC', 3, NULL, '')")
+    for bad in ("INSERT INTO bilan_periodique_acquis VALUES (7, 1, 'FRA-LEC', 5, NULL, '')",
+                "INSERT INTO periode VALUES (2, '2025', 1, '2025-12-01', '2026-03-06')",
+                "INSERT INTO bilan_periodique_extra VALUES (7, 1, 'autre', 'X', '')",
+                "INSERT INTO bilan_periodique VALUES (7, 9, '', '', '', '', 'saisie')"):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(bad)
+    conn.execute("DELETE FROM bilan_periodique")
+    assert conn.execute("SELECT count(*) FROM bilan_periodique_acquis").fetchone()[0] == 0
     conn.close()

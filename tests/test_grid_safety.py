@@ -238,3 +238,22 @@ def test_items_never_lock(api):
     click(api, token, kind="domaine", domaine_id=FIRST.id)
     preview = call(api, "validation.preview_save", {}, token)
     assert preview["a_verrouiller"] == [] and preview["changements"] == 3 * len(FIRST.items)
+
+
+def test_every_grid_reply_carries_its_sentences_for_the_callers_role(api):
+    """The page shows the core's help, lock sentence and locked-cell words (socle2008.words)."""
+    teacher, director = login(api), login(api, "dir")
+    items = open_grid(api, teacher)["textes"]
+    assert items["aide"].startswith("Un clic sur une case la fait passer de ? à ✓, puis ✗")
+    assert items["verrou"] is None  # items are never locked
+    assert items["verrouille"] == "verrouillé"
+    assert items["verrouille_titre"] == "verrouillé : seul le directeur peut annuler cette validation"
+    mine = open_grid(api, teacher, competence_id=None)["textes"]["verrou"]
+    theirs = open_grid(api, director, competence_id=None)["textes"]["verrou"]
+    assert "seul le directeur peut annuler" in mine and "vous pouvez annuler" in theirs
+    click(api, director, kind="cell", eleve_id=1, row_id=C1)
+    saved = call(api, "validation.save", {}, director)["grid"]
+    assert saved["textes"]["verrou"] == theirs
+    plain = call(api, "validation.draft", {}, director)
+    restored = call(api, "validation.restore_draft", {"draft": plain}, director)
+    assert restored["textes"]["verrou"] == theirs

@@ -12,14 +12,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from lsu_helpers import LSU_XML
+from lsu_helpers import LIVRET_XML, LSU_XML
 
 from cartable.lsu import lsu_schema
 
 VALID = LSU_XML.read_text("utf-8")
+PERIODIC = LIVRET_XML.read_text("utf-8")
 SECOND_CLASS = '<classe id="CL2" id-be="45121" libelle="Autre"/>'
+_CIT = "<parcours code=\"PAR_CIT\">Élection des délégués et premier conseil d'élèves.</parcours>"
+_ART = '<parcours code="PAR_ART">Maël a présenté sa peinture au musée.</parcours>'
 
-# (constraint broken, the change) -- each change is applied once, on its first occurrence
+# (constraint broken, the change) -- each change is applied once, on its first occurrence; the
+# bilans de cycle's constraints on the cycle 2 example, the others on the periodic example
 BROKEN = {
     "eleve-ine-unique": ('ine="4400070910B"', 'ine="4400069897A"'),
     "classe-id-be-unique": ("</classes>", SECOND_CLASS + "</classes>"),
@@ -29,34 +33,59 @@ BROKEN = {
     "bilan-eleve-ref": ('eleve-ref="EL4400070910B"', 'eleve-ref="CL45121"'),
     "bilan-directeur-ref": ('directeur-ref="DIR1"', 'directeur-ref="ENS1"'),
 }
+BROKEN_PERIODIC = {
+    "bilan-periodique-unique": ('eleve-ref="EL4400001013B" periode-ref',
+                                'eleve-ref="EL4400000000A" periode-ref'),
+    "periode-unique": ('indice="2"', 'indice="1"'),
+    "element-libelle-unique": ('libelle="Lire un album seul"',
+                               'libelle="Écrire une phrase dictée"'),
+    "parcours-commun-unique": ('classe-ref="CL45121">', 'classe-ref="CL45100">'),
+    "parcours-commun-classe-ref": ('classe-ref="CL45121">', 'classe-ref="DIR1">'),
+    "parcours-commun-periode-ref": ('periode-ref="P202513" classe-ref="CL45121"',
+                                    'periode-ref="ENS1" classe-ref="CL45121"'),
+    "bilan-periodique-periode-ref": ('periode-ref="P202513" enseignant-refs',
+                                     'periode-ref="ENS1" enseignant-refs'),
+    "bilan-periodique-eleve-ref": ('eleve-ref="EL4400000000A" periode-ref',
+                                   'eleve-ref="CL45100" periode-ref'),
+    "bilan-periodique-directeur-ref": ('directeur-ref="DIR1">', 'directeur-ref="ENS1">'),
+    "parcours-commun-code-unique": (_CIT, _CIT * 2),
+    "socle-periodique-code-unique": ('code="CPD_ETR"', 'code="CPD_FRA"'),
+    "acquis-domaine-unique": ('<acquis code-domaine="EPS-RAC"', '<acquis code-domaine="FRA-RAC"'),
+    "sous-domaine-code-unique": ('code-domaine="FRA-LEC" element-programme-refs="EPc1d1dc5a629f"',
+                                 'code-domaine="FRA-LGO" element-programme-refs="EPc1d1dc5a629f"'),
+    "parcours-code-unique": (_ART, _ART * 2),
+    "modalite-code-unique": ("</modalite-accompagnement>",
+                             '</modalite-accompagnement><modalite-accompagnement code="PPRE"/>'),
+}
+KEYS = {"classe-id", "eleve-id", "directeur-id", "periode-id"}
 
 
 def broken(name: str) -> bytes:
-    old, new = BROKEN[name]
-    assert old in VALID
-    return VALID.replace(old, new, 1).encode("utf-8")
+    text, (old, new) = (VALID, BROKEN[name]) if name in BROKEN else (PERIODIC,
+                                                                     BROKEN_PERIODIC[name])
+    assert old in text
+    return text.replace(old, new, 1).encode("utf-8")
 
 
 def test_the_xsd_identity_constraints_are_all_read():
-    found = {(i.kind, i.name, i.owner) for i in lsu_schema.identities()}
-    assert found == {
-        ("unique", "classe-id-be-unique", "donnees"), ("unique", "eleve-ine-unique", "donnees"),
-        ("unique", "bilan-cycle-unique", "donnees"), ("key", "classe-id", "donnees"),
-        ("keyref", "eleve-classe-ref", "donnees"), ("key", "eleve-id", "donnees"),
-        ("keyref", "bilan-eleve-ref", "donnees"), ("key", "directeur-id", "donnees"),
-        ("keyref", "bilan-directeur-ref", "donnees"), ("unique", "domaine-code-unique", "socle"),
-    }
-    assert set(BROKEN) == {i.name for i in lsu_schema.identities() if i.kind != "key"}
+    found = {i.name: (i.kind, i.owner) for i in lsu_schema.identities()}
+    assert set(found) == set(BROKEN) | set(BROKEN_PERIODIC) | KEYS
+    assert {n for n, (kind, _) in found.items() if kind == "key"} == KEYS
+    assert found["domaine-code-unique"] == ("unique", "bilan-cycle")
+    assert found["acquis-domaine-unique"] == ("unique", "liste-acquis")
+    assert found["socle-periodique-code-unique"] == ("unique", "bilan-periodique")
+    assert found["bilan-periodique-unique"] == ("unique", "donnees")
     bare = lsu_schema.schema(identities=False)
-    assert not bare.identities and len(lsu_schema.schema().identities) == 10
+    assert not bare.identities and len(lsu_schema.schema().identities) == len(found) == 26
 
 
 def test_a_valid_file_passes_both_ways():
-    assert lsu_schema.errors(VALID.encode()) == []
-    assert lsu_schema.export_errors(VALID.encode()) == []
+    for text in (VALID, PERIODIC):
+        assert lsu_schema.errors(text.encode()) == []
+        assert lsu_schema.export_errors(text.encode()) == []
 
 
-@pytest.mark.parametrize("name", sorted(BROKEN))
+@pytest.mark.parametrize("name", sorted(BROKEN) + sorted(BROKEN_PERIODIC))
 def test_each_broken_constraint_is_refused_both_ways(name):
     data = broken(name)
     whole = lsu_schema.errors(data)
@@ -80,7 +109,17 @@ def test_an_xpath_form_it_does_not_understand_is_an_error(monkeypatch):
     monkeypatch.setattr(lsu_schema, "xsd_text", lambda: text)
     lsu_schema.identities.cache_clear()
     try:
-        with pytest.raises(ValueError, match="domaine-code-unique"):
+        with pytest.raises(ValueError, match="code-unique"):
             lsu_schema.identities()
     finally:
         lsu_schema.identities.cache_clear()
+
+
+def test_values_are_compared_as_typed_values():
+    """Another application may write 045121 for 45121: the same class id for the schema."""
+    data = VALID.replace("</classes>", '<classe id="CL2" id-be="045121" libelle="Autre"/>'
+                         "</classes>", 1).encode()
+    assert lsu_schema.errors(data) and lsu_schema.export_errors(data)
+    assert lsu_schema.attribute_kinds()["id-be"] == "integer"
+    assert lsu_schema.attribute_kinds()["eleve-ref"] == "token"
+    assert "libelle" not in lsu_schema.attribute_kinds()

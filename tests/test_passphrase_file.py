@@ -21,10 +21,13 @@ from cartable.school import file_info
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = ROOT / "web" / "ui" / "passphrase.js"
 
+# An ES module (web/package.json: "type": "module"), imported by its file URL; the script's
+# own arguments follow "--" (process.argv[1] onwards, as with `node -e`).
 SCRIPT = r"""
-const P = require(process.argv[1]);
-const fs = require("fs");
-(async () => {
+import fs from "node:fs";
+import { pathToFileURL } from "node:url";
+const P = await import(pathToFileURL(process.argv[1]).href);
+{
   const plain = new Uint8Array(fs.readFileSync(process.argv[2]));
   const phrase = "Le cartable de l'école Été";
   const sealed = await P.protect(plain, phrase);
@@ -50,7 +53,7 @@ const fs = require("fs");
     out.counts[n] = await fails(copy, phrase);
   }
   process.stdout.write(JSON.stringify(out));
-})();
+}
 """
 
 
@@ -69,7 +72,7 @@ def test_protect_round_trip_and_refusals(school_file, tmp_path):
     if node is None:
         pytest.fail("node is missing: run .ci/setup")
     sealed_path = tmp_path / "ecole-protegee.sqlite3"
-    done = subprocess.run([node, "-e", SCRIPT, str(MODULE), str(school_file), str(sealed_path)],
+    done = subprocess.run([node, "--input-type=module", "-e", SCRIPT, str(MODULE), str(school_file), str(sealed_path)],
                           capture_output=True, text=True, check=True, timeout=120)
     out = json.loads(done.stdout)
     assert out["protected"] is True and out["plainProtected"] is False

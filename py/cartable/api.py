@@ -32,8 +32,8 @@ ROLES = ("public", "any", "directeur")
 # base_eleves and the grid are heavy). tests/test_api_docs.py checks that every command is where
 # its prefix says; a new prefix gets its module and a name here.
 AREAS = ("accounts", "affectations", "app", "auth", "base_eleves", "bilan", "classes", "eleves",
-         "lsu", "niveaux", "paliers", "professeurs", "protection", "referentiel", "sacoche",
-         "school", "settings", "socle2016", "ui", "validation")
+         "livret", "lsu", "niveaux", "paliers", "periodes", "professeurs", "protection",
+         "referentiel", "sacoche", "school", "settings", "socle2016", "ui", "validation")
 # Changes that are not the school's: they do not move its "last change" (school/file_info.py).
 NOT_SCHOOL_CHANGES = {"auth.login"}
 

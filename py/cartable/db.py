@@ -18,7 +18,7 @@ from cartable.errors import UserError
 from cartable.school import file_check
 
 APPLICATION_ID = 0x43415254  # "CART"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # SACoche's niveaux (id, ref, nom, ordre). CP..CM2 are active by default in a new school.
 NIVEAUX = [
@@ -166,6 +166,89 @@ CREATE TABLE bilan_auteur (
 """
 
 
+# Version 3 (2026-12): the livret scolaire (bilans périodiques, LIVRET.md). The school year's
+# periods, each class's éléments de programme and parcours communs per period, each pupil's
+# bilan per period. Codes are LSU's (lsu/domaines.py).
+SCHEMA_V3 = """
+-- the periods of a school year (millesime: its first calendar year), indice 1..n in date order
+CREATE TABLE periode (
+    id         INTEGER PRIMARY KEY,
+    millesime  TEXT NOT NULL,
+    indice     INTEGER NOT NULL CHECK (indice BETWEEN 1 AND 5),
+    date_debut TEXT NOT NULL,
+    date_fin   TEXT NOT NULL,
+    UNIQUE (millesime, indice)
+);
+-- a class's éléments de programme travaillés per period and rubrique (sous-domaine, or domaine
+-- without sous-domaines), in order
+CREATE TABLE livret_element (
+    classe_id  INTEGER NOT NULL REFERENCES classe(id) ON DELETE CASCADE,
+    periode_id INTEGER NOT NULL REFERENCES periode(id),
+    code       TEXT NOT NULL,
+    rang       INTEGER NOT NULL,
+    libelle    TEXT NOT NULL,
+    PRIMARY KEY (classe_id, periode_id, code, rang)
+);
+-- a class's projets per period and parcours code (PAR_CIT, PAR_ART, PAR_SAN)
+CREATE TABLE livret_parcours (
+    classe_id  INTEGER NOT NULL REFERENCES classe(id) ON DELETE CASCADE,
+    periode_id INTEGER NOT NULL REFERENCES periode(id),
+    code       TEXT NOT NULL,
+    texte      TEXT NOT NULL,
+    PRIMARY KEY (classe_id, periode_id, code)
+);
+-- a pupil's bilan périodique; dates as in bilan_cycle, date_scolarite YYYY-MM-DD or ''
+CREATE TABLE bilan_periodique (
+    eleve_id       INTEGER NOT NULL REFERENCES eleve(id) ON DELETE CASCADE,
+    periode_id     INTEGER NOT NULL REFERENCES periode(id),
+    appreciation   TEXT NOT NULL DEFAULT '',
+    date_creation  TEXT NOT NULL,
+    date_verrou    TEXT NOT NULL,
+    date_scolarite TEXT NOT NULL DEFAULT '',
+    origine        TEXT NOT NULL CHECK (origine IN ('saisie', 'import')),
+    PRIMARY KEY (eleve_id, periode_id)
+);
+-- per rubrique or domaine: position 1..4, 0 = non évalué, NULL = none; elements: the pupil's
+-- own éléments (a JSON list of libellés) or NULL for the class's; appreciation on a domaine
+CREATE TABLE bilan_periodique_acquis (
+    eleve_id     INTEGER NOT NULL,
+    periode_id   INTEGER NOT NULL,
+    code         TEXT NOT NULL,
+    position     INTEGER CHECK (position BETWEEN 0 AND 4),
+    elements     TEXT,
+    appreciation TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (eleve_id, periode_id, code),
+    FOREIGN KEY (eleve_id, periode_id) REFERENCES bilan_periodique(eleve_id, periode_id)
+        ON DELETE CASCADE
+);
+-- kind: 'parcours' (code PAR_*, texte the comment), 'modalite' (code PAP..UPE2A, texte the
+-- PPRE's complement or ''), 'socle' (code CPD_FRA.., texte the position 0..4)
+CREATE TABLE bilan_periodique_extra (
+    eleve_id   INTEGER NOT NULL,
+    periode_id INTEGER NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('parcours', 'modalite', 'socle')),
+    code       TEXT NOT NULL,
+    texte      TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (eleve_id, periode_id, kind, code),
+    FOREIGN KEY (eleve_id, periode_id) REFERENCES bilan_periodique(eleve_id, periode_id)
+        ON DELETE CASCADE
+);
+-- authors, as bilan_auteur
+CREATE TABLE bilan_periodique_auteur (
+    eleve_id       INTEGER NOT NULL,
+    periode_id     INTEGER NOT NULL,
+    rang           INTEGER NOT NULL,
+    utilisateur_id INTEGER REFERENCES utilisateur(id) ON DELETE SET NULL,
+    civilite       TEXT NOT NULL DEFAULT '' CHECK (civilite IN ('', 'M', 'MME')),
+    nom            TEXT NOT NULL,
+    prenom         TEXT NOT NULL,
+    PRIMARY KEY (eleve_id, periode_id, rang),
+    FOREIGN KEY (eleve_id, periode_id) REFERENCES bilan_periodique(eleve_id, periode_id)
+        ON DELETE CASCADE
+)
+"""
+
+
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
     # Not executescript(): it would COMMIT the surrounding transaction.
     for statement in script.split(";\n"):
@@ -177,8 +260,12 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     _run_script(conn, SCHEMA_V2)
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    _run_script(conn, SCHEMA_V3)
+
+
 # MIGRATIONS[n] upgrades a database from user_version n to n + 1.
-MIGRATIONS = [_migrate_0_to_1, _migrate_1_to_2]
+MIGRATIONS = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 NOT_A_SCHOOL = (

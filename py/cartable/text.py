@@ -25,13 +25,12 @@ def normalise(text: str) -> str:
     return " ".join(_NOT_ALNUM.sub(" ", text).split())
 
 
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-
-
 def xml_escape(text: str) -> str:
     """Text or attribute value for XML: ``& < > "`` escaped, the apostrophe kept as is.
-    (Not xml.sax.saxutils: it imports urllib.request, http.client and email.)"""
-    return text.translate(_XML_ESCAPES)
+    (Not xml.sax.saxutils: it imports urllib.request, http.client and email. Not str.translate
+    with a dict either: a Python lookup per character, 10 times slower on a livret's texts.)"""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
+        '"', "&quot;")
 
 
 def clean(text: str) -> str:

@@ -45,6 +45,12 @@ FIXTURES = HERE.parent / "fixtures"
 FIXTURE_CSV = FIXTURES / "base_eleves" / "CSVExtraction.csv"
 FIXTURE_ZIP = FIXTURES / "sacoche" / "import-sacoche_0_2012-06-15_10-30-00_1804289383.zip"
 FIXTURE_LSU = FIXTURES / "lsu" / "exemple_bilans_cycle2.xml"
+FIXTURE_LIVRET = FIXTURES / "lsu" / "exemple_bilans_periodiques.xml"
+# The school of the bad-input tests has these periods, and these INE for two of its pupils
+# (the fixture extraction has no INE), so that the periodic cases reach the school's rules.
+LIVRET_PERIODS = [["2025-09-01", "2025-11-28"], ["2025-12-01", "2026-03-06"],
+                  ["2026-03-09", "2026-07-04"]]
+LIVRET_INE = {("MERCIER", "Maël"): "4400000000A", ("NICOLAS", "Jérôme"): "4400069897A"}
 
 # Where the user sees the message.
 REFUSED = "refusé"  # UserError: the whole file is refused, nothing written
@@ -708,11 +714,11 @@ SCHOOL_FILE_CASES = [
          lambda: hostile("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
                          "SELECT 'directeur', 'X', 'Y', 'autre', password_hash FROM utilisateur"),
          "a 2 comptes de directeur"),
-    Case("school-user-version-0", "school_file", "user_version 0 sur les tables du format 2",
+    Case("school-user-version-0", "school_file", "user_version 0 sur les tables du format actuel",
          lambda: hostile("PRAGMA user_version = 0"), "indique le format 0"),
-    Case("school-user-version-1", "school_file", "user_version 1 sur les tables du format 2",
+    Case("school-user-version-1", "school_file", "user_version 1 sur les tables du format actuel",
          lambda: hostile("PRAGMA user_version = 1"),
-         "indique le format 1 mais ses tables sont celles du format 2"),
+         "indique le format 1 mais ses tables sont celles du format "),
     Case("school-user-version-negative", "school_file", "user_version −1",
          lambda: hostile("PRAGMA user_version = -1"), "format invalide (-1)"),
     Case("school-bad-date", "school_file", "une décision datée « 2024-13-45 »",
@@ -746,9 +752,14 @@ SCHOOL_FILE_CASES = [
 # -- LSU helpers: the example file, changed -------------------------------------------------
 
 
+SCHOOL_UAI = "0441234C"  # the UAI of the school the tests import into (the livret example's)
+
+
 def lsu(*changes: tuple[str, str], count: int = 1, prolog: str = "") -> bytes:
-    """The LSU example with each (old, new) replaced ``count`` times (-1: all)."""
-    text = FIXTURE_LSU.read_text(encoding="utf-8")
+    """The LSU example, as the school's own file (its <etablissement> made ``SCHOOL_UAI``), with
+    each (old, new) replaced ``count`` times (-1: all)."""
+    text = FIXTURE_LSU.read_text(encoding="utf-8").replace(
+        "<etablissement>0441234X<", f"<etablissement>{SCHOOL_UAI}<")
     for old, new in changes:
         assert old in text, old
         text = text.replace(old, new, count)
@@ -840,8 +851,8 @@ LSU_CASES = [
          lambda: lsu(("autonomie.</synthese>", "autonomie." + "<b>" * 1_000_000
                       + "</synthese>")), "imbriqués sur plus de 64"),
     Case("lsu-other-school", "lsu", "le fichier d'une autre école (établissement 0449999E)",
-         lambda: lsu(("<etablissement>0441234X<", "<etablissement>0449999E<")),
-         "établissement « 0449999E », pas de l'école (UAI 0441234X)"),
+         lambda: lsu((f"<etablissement>{SCHOOL_UAI}<", "<etablissement>0449999E<")),
+         f"établissement « 0449999E », pas de l'école (UAI {SCHOOL_UAI})"),
     Case("lsu-future-date", "lsu", "date-creation=\"9999-12-31\"",
          lambda: lsu(('date-creation="2026-06-12"', 'date-creation="9999-12-31"')),
          "postérieure à aujourd'hui"),
@@ -850,7 +861,81 @@ LSU_CASES = [
          "ne contient aucun bilan de fin de cycle 2"),
 ]
 
-CASES = CSV_CASES + SACOCHE_CASES + SCHOOL_FILE_CASES + LSU_CASES
+
+
+def livret(*changes: tuple[str, str], count: int = 1) -> bytes:
+    """The example of bilans périodiques with each (old, new) replaced ``count`` times."""
+    text = FIXTURE_LIVRET.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, count)
+    return text.encode("utf-8")
+
+
+_GENERALE = "<appreciation-generale>Un très bon début d'année en CP.</appreciation-generale>"
+_EMC = "<appreciation>Maël respecte les règles de vie de la classe.</appreciation>"
+_PPRE = "<complement-ppre>Lecture : deux séances par semaine en petit groupe.</complement-ppre>"
+_PARCOURS = '<parcours code="PAR_ART">Maël a présenté sa peinture au musée.</parcours>'
+
+LIVRET_CASES = [
+    Case("livret-unknown-period", "lsu", "bilans du trimestre 1 finissant le 21/11/2025, "
+         "l'école le finit le 28/11/2025",
+         lambda: livret(('date-fin="2025-11-28"', 'date-fin="2025-11-21"')),
+         "n'est pas une période de l'école"),
+    Case("livret-other-cycle-domaine", "lsu", "« Sciences et technologie » (cycle 3) dans le "
+         "bilan d'un élève de CE2",
+         lambda: livret(('<acquis code-domaine="LGV-RAC" element-programme-refs="EP0045aaeb1a75"',
+                         '<acquis code-domaine="STC-RAC" element-programme-refs="EP0045aaeb1a75"')),
+         "(STC-RAC), qui n'est pas du cycle 2"),
+    Case("livret-sous-domaine-elsewhere", "lsu", "le sous-domaine FRA-LEC dans le domaine "
+         "Mathématiques",
+         lambda: livret(('code-domaine="MAT-NBC"', 'code-domaine="FRA-LEC"')),
+         "auquel il n'appartient pas"),
+    Case("livret-position-5", "lsu", "positionnement=\"5\" sur un sous-domaine",
+         lambda: livret(('positionnement="4"', 'positionnement="5"')),
+         "Le positionnement « 5 » de MERCIER Maël (Nombres et calcul) est invalide : de 1 à 4"),
+    Case("livret-position-0", "lsu", "positionnement=\"0\" (0 n'est pas un positionnement "
+         "périodique)", lambda: livret(('positionnement="2"', 'positionnement="0"')),
+         "de 1 à 4 attendu (ou non évalué)"),
+    Case("livret-undefined-element", "lsu", "un élément de programme désigné mais absent de "
+         "<elements-programme>",
+         lambda: livret(('element-programme-refs="EPa6ca1b51b603"',
+                         'element-programme-refs="EPinconnu"')),
+         "désigne l'élément de programme « EPinconnu », absent"),
+    Case("livret-long-generale", "lsu", "une appréciation générale de 1 501 caractères",
+         lambda: livret((_GENERALE, f"<appreciation-generale>{'a' * 1501}</appreciation-generale>")),
+         "L'appréciation générale de MERCIER Maël compte 1501 caractères : LSU en accepte au "
+         "plus 1500"),
+    Case("livret-long-appreciation", "lsu", "une appréciation de domaine de 601 caractères",
+         lambda: livret((_EMC, f"<appreciation>{'a' * 601}</appreciation>")),
+         "compte 601 caractères : LSU en accepte au plus 600"),
+    Case("livret-long-element", "lsu", "un élément de programme de 301 caractères",
+         lambda: livret(('libelle="Lire un album seul"', f'libelle="{"L" * 301}"')),
+         "compte 301 caractères : LSU en accepte au plus 300"),
+    Case("livret-long-parcours", "lsu", "un commentaire de parcours de 601 caractères",
+         lambda: livret((_PARCOURS, f'<parcours code="PAR_ART">{"p" * 601}</parcours>')),
+         "Le commentaire du parcours d'éducation artistique et culturelle de MERCIER Maël "
+         "compte 601 caractères"),
+    Case("livret-long-ppre", "lsu", "un complément de PPRE de 601 caractères",
+         lambda: livret((_PPRE, f"<complement-ppre>{'c' * 601}</complement-ppre>")),
+         "Le complément du PPRE de LEGRAND Léa compte 601 caractères"),
+    Case("livret-blank-generale", "lsu", "une appréciation générale faite d'espaces",
+         lambda: livret((_GENERALE, "<appreciation-generale>   </appreciation-generale>")),
+         "L'appréciation générale de MERCIER Maël est vide"),
+    Case("livret-duplicate-bilan", "lsu", "deux bilans de MERCIER Maël pour le trimestre 1",
+         lambda: livret(('eleve-ref="EL4400001013B" periode-ref',
+                         'eleve-ref="EL4400000000A" periode-ref')),
+         "deux bilans de MERCIER Maël pour la même période"),
+    Case("livret-two-acquis", "lsu", "deux acquis « Français » dans un bilan",
+         lambda: livret(('<acquis code-domaine="EPS-RAC"', '<acquis code-domaine="FRA-RAC"')),
+         "contient deux fois le domaine « Français »"),
+    Case("livret-unknown-modalite", "lsu", "une modalité d'accompagnement « SEGPA »",
+         lambda: livret(('<modalite-accompagnement code="PPRE">',
+                         '<modalite-accompagnement code="SEGPA">')),
+         "« SEGPA », inconnue ou en double"),
+]
+
+CASES = CSV_CASES + SACOCHE_CASES + SCHOOL_FILE_CASES + LSU_CASES + LIVRET_CASES
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
 
 
@@ -874,7 +959,9 @@ How a file goes in:
 - **school_file** — `db.check_school_file(bytes)`, then the bridge's `school.replace_file`
   ("Ouvrir un fichier d'école");
 - **lsu** — `lsu.preview` → `lsu.import` (the LSU bilans file, built from
-  `tests/fixtures/lsu/exemple_bilans_cycle2.xml`).
+  `tests/fixtures/lsu/exemple_bilans_cycle2.xml`, or for the `livret-…` cases from
+  `tests/fixtures/lsu/exemple_bilans_periodiques.xml`; the school has that example's periods
+  and the INE of MERCIER Maël (CP) and NICOLAS Jérôme (CE2)).
 
 Outcomes:
 

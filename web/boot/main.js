@@ -1,51 +1,57 @@
-/* Start: check the folder and the browser, start the worker and send it the start-up files;
- * then, if this tab is the active one (boot/tabs.js), let the worker open the school. */
-(() => {
-  const { root, config } = Boot;
-  const { fail } = BootLoading;
+/* boot.js's entry point: check the folder and the browser, start the worker and send it the
+ * start-up files; then, if this tab is the active one (boot/tabs.js), let the worker open the
+ * school. Importing api.js defines window.Cartable, the API app.js uses. */
+import { TO_WORKER } from "../shared/protocol.js";
+import { Boot } from "./state.js";
+import * as BootLoading from "./loading.js";
+import { fail } from "./loading.js";
+import * as BootLink from "./link.js";
+import * as BootTabs from "./tabs.js";
+import "./api.js";
 
-  function armTimer() {
-    clearTimeout(Boot.timer);
-    Boot.startedAt = performance.now();
-    Boot.timer = setTimeout(() => fail(
-      `Le démarrage a pris trop de temps (plus de ${Math.round(Boot.timeoutMs / 1000)} ` +
-      "secondes) : un fichier de Cartable manque ou est abîmé, ou ce navigateur ne convient " +
-      "pas."), Boot.timeoutMs);
-  }
+const { root, config } = Boot;
 
-  /** Start the worker and send it the start-up files, before the one-tab check: Python loads
-   * meanwhile (README, "Start-up"). The worker touches no school data until `open`. */
-  function prepare() {
-    armTimer();
-    const startup = config.files.filter((f) => f.group === "startup");
-    let done = 0;
-    BootLoading.files(0, startup.reduce((sum, f) => sum + f.size, 0));
-    try {
-      BootLink.startWorker({ otherTabMessage: BootTabs.OTHER_TAB });
-    } catch (e) {
-      fail(e.message, e.stack);
-      return false;
-    }
-    Promise.all(startup.map((f) => BootLink.sendAsset(f.name).then(() => {
-      done += f.size;
-      BootLoading.files(done);
-    }))).catch((e) => fail(e.message, e.stack));
-    return true;
-  }
+function armTimer() {
+  clearTimeout(Boot.timer);
+  Boot.startedAt = performance.now();
+  Boot.timer = setTimeout(() => fail(
+    `Le démarrage a pris trop de temps (plus de ${Math.round(Boot.timeoutMs / 1000)} ` +
+    "secondes) : un fichier de Cartable manque ou est abîmé, ou ce navigateur ne convient " +
+    "pas."), Boot.timeoutMs);
+}
 
-  /** This tab is the active one: the worker may read and open the school. */
-  function start() {
-    if (Boot.failed || (!Boot.worker && !prepare())) return; // stopped while another tab was active
-    armTimer();
-    root.dataset.state = "loading";
-    Boot.worker.postMessage({ type: "open" });
+/** Start the worker and send it the start-up files, before the one-tab check: Python loads
+ * meanwhile (README, "Start-up"). The worker touches no school data until `open`. */
+function prepare() {
+  armTimer();
+  const startup = config.files.filter((f) => f.group === "startup");
+  let done = 0;
+  BootLoading.files(0, startup.reduce((sum, f) => sum + f.size, 0));
+  try {
+    BootLink.startWorker({ otherTabMessage: BootTabs.OTHER_TAB });
+  } catch (e) {
+    fail(e.message, e.stack);
+    return false;
   }
+  Promise.all(startup.map((f) => BootLink.sendAsset(f.name).then(() => {
+    done += f.size;
+    BootLoading.files(done);
+  }))).catch((e) => fail(e.message, e.stack));
+  return true;
+}
 
-  if (!config || !Array.isArray(config.files)) {
-    fail("Le fichier assets/config.js est introuvable : le dossier de Cartable est incomplet.");
-  } else if (typeof WebAssembly !== "object" || typeof DecompressionStream !== "function") {
-    fail("Ce navigateur est trop ancien pour Cartable.");
-  } else if (prepare()) {
-    BootTabs.begin(start);
-  }
-})();
+/** This tab is the active one: the worker may read and open the school. */
+function start() {
+  if (Boot.failed || (!Boot.worker && !prepare())) return; // stopped while another tab was active
+  armTimer();
+  root.dataset.state = "loading";
+  Boot.worker.postMessage({ type: TO_WORKER.OPEN });
+}
+
+if (!config || !Array.isArray(config.files)) {
+  fail("Le fichier assets/config.js est introuvable : le dossier de Cartable est incomplet.");
+} else if (typeof WebAssembly !== "object" || typeof DecompressionStream !== "function") {
+  fail("Ce navigateur est trop ancien pour Cartable.");
+} else if (prepare()) {
+  BootTabs.begin(start);
+}

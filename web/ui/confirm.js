@@ -1,30 +1,29 @@
 /* A confirmation dialog (a modal <dialog>): Confirm.ask({title, message, items, ok, cancel})
  * resolves to true when the user confirms, false when he or she goes back (button, Échap).
  * The texts come from the caller (the core's words for anything about data). */
-const Confirm = (() => {
-  const { el, append, button } = Dom;
+import { el, append, button, nextId } from "../shared/dom.js";
 
-  function ask({ title, message, items, ok, cancel, id }) {
-    return new Promise((resolve) => {
-      const titleId = Dom.nextId("dialogue-titre");
-      const dialog = el("dialog", { class: "dialogue", id: id || null, "aria-labelledby": titleId });
-      const list = items && items.length
-        ? el("ul", { class: "dialogue-liste" }, items.map((text) => el("li", { text })))
-        : null;
-      let answer = false;
-      const yes = button(ok, () => { answer = true; dialog.close(); }, { class: "principal", id: "dialogue-confirmer" });
-      const no = button(cancel, () => dialog.close(), { class: "secondaire", id: "dialogue-annuler" });
-      append(dialog, [el("h2", { id: titleId, text: title }), message ? el("p", { text: message }) : null,
-        list, el("div", { class: "actions" }, yes, no)]);
-      dialog.addEventListener("close", () => {
-        dialog.remove();
-        resolve(answer);
-      });
-      document.body.appendChild(dialog);
-      dialog.showModal();
-      no.focus(); // the safe choice first: Entrée does not lock by mistake
+
+function ask({ title, message, items, ok, cancel, id }) {
+  return new Promise((resolve) => {
+    const titleId = nextId("dialogue-titre");
+    const dialog = el("dialog", { class: "dialogue", id: id || null, "aria-labelledby": titleId });
+    const list = items && items.length
+      ? el("ul", { class: "dialogue-liste" }, items.map((text) => el("li", { text })))
+      : null;
+    let answer = false;
+    const yes = button(ok, () => { answer = true; dialog.close(); }, { class: "principal", id: "dialogue-confirmer" });
+    const no = button(cancel, () => dialog.close(), { class: "secondaire", id: "dialogue-annuler" });
+    append(dialog, [el("h2", { id: titleId, text: title }), message ? el("p", { text: message }) : null,
+      list, el("div", { class: "actions" }, yes, no)]);
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      resolve(answer);
     });
-  }
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    no.focus(); // the safe choice first: Entrée does not lock by mistake
+  });
+}
 
-  return { ask };
-})();
+export { ask };

@@ -1,7 +1,7 @@
 /* The shell: application state, the frame (header, menu, message areas), navigation between
  * screens, messages / notices / busy indicator, and the leave guard.
  *
- * Screens register themselves (one file each in ui/screens/, listed in web/bundle.txt):
+ * Screens register themselves (one file each in ui/screens/, imported by ui/main.js):
  *
  *   Shell.screen({id, label, roles, order, render(section, opts)})   a screen of the menu
  *   Shell.screen({id, title, simple: true, render(card, opts)})       a screen without menu
@@ -14,295 +14,307 @@
  * It renders what the Python core returns (through window.Cartable, provided by boot.js) and
  * holds no rule of its own.
  */
-const Shell = (() => {
-  const { el, append, clear, button } = Dom;
+import { el, append, clear, button, heading } from "../shared/dom.js";
 
-  const state = {
-    status: null, // app.status result
-    user: null, // logged-in user
-    view: null, // current screen id
-    leaveGuard: null, // () -> bool: may we leave the current screen?
-    unsaved: null, // () -> message while leaving the page would lose work, else null
-    validation: null, // selection kept between grids (palier, classe, élèves)
-    strings: {}, // ui.strings: the core's rules and texts for the interface
-    busyCount: 0,
+const state = {
+  status: null, // app.status result
+  user: null, // logged-in user
+  view: null, // current screen id
+  leaveGuard: null, // () -> bool: may we leave the current screen?
+  validation: null, // selection kept between grids (palier, classe, élèves)
+  strings: {}, // ui.strings: the core's rules and texts for the interface
+  busyCount: 0,
+};
+const dom = {}; // root, header, banners, nav, main, alerts, notices, busy, content
+const screens = new Map();
+const leaving = []; // onLeave: each () -> message while leaving the page would lose work, else null
+const hooks = { enter: [], logout: [], start: [] };
+
+// -- registry ---------------------------------------------------------------------------
+
+function screen(spec) {
+  if (!spec || !spec.id || typeof spec.render !== "function") {
+    throw new Error("Shell.screen: id and render are required");
+  }
+  if (screens.has(spec.id)) throw new Error(`Shell.screen: ${spec.id} registered twice`);
+  screens.set(spec.id, { roles: [], order: 0, ...spec });
+}
+
+function menuFor(user) {
+  const role = user && user.role;
+  return [...screens.values()]
+    .filter((s) => !s.simple && s.roles.includes(role))
+    .sort((a, b) => a.order - b.order);
+}
+
+function label(id) {
+  const s = screens.get(id);
+  return s ? s.label : id;
+}
+
+/** Register `unsaved` (() -> a message while closing or reloading the page would lose work,
+ *  else null), asked by the page's leave guard with every other one; returns the function
+ *  that unregisters it. */
+function onLeave(unsaved) {
+  leaving.push(unsaved);
+  return () => {
+    const i = leaving.indexOf(unsaved);
+    if (i >= 0) leaving.splice(i, 1);
   };
-  const dom = {}; // root, header, banners, nav, main, alerts, notices, busy, content
-  const screens = new Map();
-  const hooks = { enter: [], logout: [], start: [] };
+}
 
-  // -- registry ---------------------------------------------------------------------------
-
-  function screen(spec) {
-    if (!spec || !spec.id || typeof spec.render !== "function") {
-      throw new Error("Shell.screen: id and render are required");
-    }
-    if (screens.has(spec.id)) throw new Error(`Shell.screen: ${spec.id} registered twice`);
-    screens.set(spec.id, { roles: [], order: 0, ...spec });
+/** The first registered `unsaved` message, or null when leaving loses nothing. */
+function unsavedMessage() {
+  for (const unsaved of leaving) {
+    const message = unsaved();
+    if (message) return message;
   }
+  return null;
+}
 
-  function menuFor(user) {
-    const role = user && user.role;
-    return [...screens.values()]
-      .filter((s) => !s.simple && s.roles.includes(role))
-      .sort((a, b) => a.order - b.order);
+/** Run fn(arg) for each listener of `name` ("enter", "logout", "start"). */
+function on(name, fn) { hooks[name].push(fn); }
+function fire(name, arg) { for (const fn of hooks[name]) fn(arg); }
+
+// -- frame ------------------------------------------------------------------------------
+
+function buildFrame() {
+  const root = document.getElementById("app");
+  clear(root);
+  dom.root = root;
+  dom.skip = el("a", { class: "evitement", href: "#contenu", text: "Aller au contenu" });
+  dom.header = el("header", { class: "entete" });
+  dom.banners = el("div", { class: "bandeaux" });
+  dom.nav = el("nav", { class: "menu", "aria-label": "Menu principal" });
+  dom.alerts = el("div", { class: "alertes", role: "alert", "aria-live": "assertive" });
+  dom.notices = el("div", { class: "messages", role: "status", "aria-live": "polite" });
+  dom.busy = el("div", { class: "occupe", role: "status", "aria-live": "polite", hidden: true });
+  dom.content = el("div", { class: "contenu" });
+  dom.main = el("main", { id: "contenu", tabindex: "-1" }, dom.alerts, dom.notices, dom.busy,
+    dom.content);
+  dom.body = el("div", { class: "corps" }, dom.nav, dom.main);
+  append(root, [dom.skip, dom.header, dom.banners, dom.body]);
+}
+
+function renderHeader() {
+  clear(dom.header);
+  const school = state.status && state.status.school;
+  const title = el("div", { class: "titre" },
+    el("span", { class: "nom-appli", text: "Cartable" }),
+    school ? el("span", { class: "nom-ecole",
+      text: school.nom + (school.uai ? ` (${school.uai})` : "") }) : null);
+  let who = null;
+  if (state.user) {
+    const role = state.user.role === "directeur" ? "direction" : "professeur";
+    who = el("div", { class: "utilisateur" },
+      el("span", { class: "connecte",
+        text: `Connecté : ${state.user.prenom} ${state.user.nom} (${role})` }),
+      button("Se déconnecter", logout, { class: "secondaire", id: "deconnexion" }));
   }
+  append(dom.header, [title, who]);
+}
 
-  function label(id) {
-    const s = screens.get(id);
-    return s ? s.label : id;
+// -- alerts, notices, busy --------------------------------------------------------------
+
+function closable(kind, message, closeLabel) {
+  const box = el("div", { class: `alerte ${kind}` },
+    el("span", { class: "alerte-texte", text: message }),
+    button("Fermer", () => box.remove(), { class: "fermer", "aria-label": closeLabel }));
+  return box;
+}
+
+function showError(err) {
+  const message = err && err.message ? err.message : String(err);
+  console.error(err);
+  const box = closable("erreur", message, "Fermer ce message d'erreur");
+  dom.alerts.appendChild(box);
+  box.scrollIntoView({ block: "nearest" });
+  if (err && (err.code === "session" || err.code === "login") && state.user) {
+    state.user = null;
+    state.leaveGuard = null;
+    open("connexion");
   }
+}
 
-  /** Run fn(arg) for each listener of `name` ("enter", "logout", "start"). */
-  function on(name, fn) { hooks[name].push(fn); }
-  function fire(name, arg) { for (const fn of hooks[name]) fn(arg); }
+function showNotice(message, kind) {
+  const box = closable(kind || "succes", message, "Fermer ce message");
+  dom.notices.appendChild(box);
+  return box;
+}
 
-  // -- frame ------------------------------------------------------------------------------
+function clearMessages() {
+  clear(dom.alerts);
+  clear(dom.notices);
+}
 
-  function buildFrame() {
-    const root = document.getElementById("app");
-    clear(root);
-    dom.root = root;
-    dom.skip = el("a", { class: "evitement", href: "#contenu", text: "Aller au contenu" });
-    dom.header = el("header", { class: "entete" });
-    dom.banners = el("div", { class: "bandeaux" });
-    dom.nav = el("nav", { class: "menu", "aria-label": "Menu principal" });
-    dom.alerts = el("div", { class: "alertes", role: "alert", "aria-live": "assertive" });
-    dom.notices = el("div", { class: "messages", role: "status", "aria-live": "polite" });
-    dom.busy = el("div", { class: "occupe", role: "status", "aria-live": "polite", hidden: true });
-    dom.content = el("div", { class: "contenu" });
-    dom.main = el("main", { id: "contenu", tabindex: "-1" }, dom.alerts, dom.notices, dom.busy,
-      dom.content);
-    dom.body = el("div", { class: "corps" }, dom.nav, dom.main);
-    append(root, [dom.skip, dom.header, dom.banners, dom.body]);
+function setBusy(on, text) {
+  state.busyCount = Math.max(0, state.busyCount + (on ? 1 : -1));
+  if (state.busyCount > 0) {
+    dom.busy.hidden = false;
+    if (text) dom.busy.textContent = text;
+    else if (!dom.busy.textContent) dom.busy.textContent = "Traitement en cours…";
+    dom.main.setAttribute("aria-busy", "true");
+  } else {
+    dom.busy.hidden = true;
+    dom.busy.textContent = "";
+    dom.main.removeAttribute("aria-busy");
   }
+}
 
-  function renderHeader() {
-    clear(dom.header);
-    const school = state.status && state.status.school;
-    const title = el("div", { class: "titre" },
-      el("span", { class: "nom-appli", text: "Cartable" }),
-      school ? el("span", { class: "nom-ecole",
-        text: school.nom + (school.uai ? ` (${school.uai})` : "") }) : null);
-    let who = null;
-    if (state.user) {
-      const role = state.user.role === "directeur" ? "direction" : "professeur";
-      who = el("div", { class: "utilisateur" },
-        el("span", { class: "connecte",
-          text: `Connecté : ${state.user.prenom} ${state.user.nom} (${role})` }),
-        button("Se déconnecter", logout, { class: "secondaire", id: "deconnexion" }));
-    }
-    append(dom.header, [title, who]);
+function setBusyText(text) {
+  if (state.busyCount > 0) dom.busy.textContent = text;
+}
+
+/** Run fn() (returning a promise) with the button disabled and the busy indicator shown.
+ *  Errors are shown in the alert area; resolves to fn's result or undefined on error. */
+async function busy(btn, text, fn) {
+  if (btn) {
+    btn.disabled = true;
+    btn.setAttribute("aria-busy", "true");
   }
-
-  // -- alerts, notices, busy --------------------------------------------------------------
-
-  function closable(kind, message, closeLabel) {
-    const box = el("div", { class: `alerte ${kind}` },
-      el("span", { class: "alerte-texte", text: message }),
-      button("Fermer", () => box.remove(), { class: "fermer", "aria-label": closeLabel }));
-    return box;
-  }
-
-  function showError(err) {
-    const message = err && err.message ? err.message : String(err);
-    console.error(err);
-    const box = closable("erreur", message, "Fermer ce message d'erreur");
-    dom.alerts.appendChild(box);
-    box.scrollIntoView({ block: "nearest" });
-    if (err && (err.code === "session" || err.code === "login") && state.user) {
-      state.user = null;
-      state.leaveGuard = null;
-      open("connexion");
-    }
-  }
-
-  function showNotice(message, kind) {
-    const box = closable(kind || "succes", message, "Fermer ce message");
-    dom.notices.appendChild(box);
-    return box;
-  }
-
-  function clearMessages() {
-    clear(dom.alerts);
-    clear(dom.notices);
-  }
-
-  function setBusy(on, text) {
-    state.busyCount = Math.max(0, state.busyCount + (on ? 1 : -1));
-    if (state.busyCount > 0) {
-      dom.busy.hidden = false;
-      if (text) dom.busy.textContent = text;
-      else if (!dom.busy.textContent) dom.busy.textContent = "Traitement en cours…";
-      dom.main.setAttribute("aria-busy", "true");
-    } else {
-      dom.busy.hidden = true;
-      dom.busy.textContent = "";
-      dom.main.removeAttribute("aria-busy");
-    }
-  }
-
-  function setBusyText(text) {
-    if (state.busyCount > 0) dom.busy.textContent = text;
-  }
-
-  /** Run fn() (returning a promise) with the button disabled and the busy indicator shown.
-   *  Errors are shown in the alert area; resolves to fn's result or undefined on error. */
-  async function busy(btn, text, fn) {
+  setBusy(true, text);
+  try {
+    return await fn();
+  } catch (e) {
+    showError(e);
+    return undefined;
+  } finally {
     if (btn) {
-      btn.disabled = true;
-      btn.setAttribute("aria-busy", "true");
+      btn.disabled = false;
+      btn.removeAttribute("aria-busy");
     }
-    setBusy(true, text);
-    try {
-      return await fn();
-    } catch (e) {
-      showError(e);
-      return undefined;
-    } finally {
-      if (btn) {
-        btn.disabled = false;
-        btn.removeAttribute("aria-busy");
-      }
-      setBusy(false);
+    setBusy(false);
+  }
+}
+
+function call(command, payload) {
+  return window.Cartable.call(command, payload || {});
+}
+
+// -- start, status, simple screens ------------------------------------------------------
+
+async function start() {
+  buildFrame();
+  fire("start");
+  window.addEventListener("beforeunload", (e) => {
+    const message = state.unsaved && state.unsaved();
+    if (message) {
+      e.preventDefault();
+      e.returnValue = message;
+      return message;
     }
-  }
-
-  function call(command, payload) {
-    return window.Cartable.call(command, payload || {});
-  }
-
-  // -- start, status, simple screens ------------------------------------------------------
-
-  async function start() {
+    return undefined;
+  });
+  try {
+    state.strings = await call("ui.strings");
+    await refreshStatus();
+    if (state.status.needs_setup) open("creation");
+    else if (state.status.user && !state.status.user.must_change_password) enterApp(state.status.user);
+    else open("connexion");
+    performance.mark("cartable:screen"); // the first screen is shown (bench/startup.py)
+  } catch (e) {
     buildFrame();
-    fire("start");
-    window.addEventListener("beforeunload", (e) => {
-      const message = state.unsaved && state.unsaved();
-      if (message) {
-        e.preventDefault();
-        e.returnValue = message;
-        return message;
-      }
-      return undefined;
-    });
-    try {
-      state.strings = await call("ui.strings");
-      await refreshStatus();
-      if (state.status.needs_setup) open("creation");
-      else if (state.status.user && !state.status.user.must_change_password) enterApp(state.status.user);
-      else open("connexion");
-      performance.mark("cartable:screen"); // the first screen is shown (bench/startup.py)
-    } catch (e) {
-      buildFrame();
-      showError(e);
-    }
+    showError(e);
   }
+}
 
-  async function refreshStatus() {
-    state.status = await call("app.status");
-    renderHeader();
-    return state.status;
-  }
+async function refreshStatus() {
+  state.status = await call("app.status");
+  renderHeader();
+  return state.status;
+}
 
-  /** Show the simple screen `id` (no menu): its render(card, opts) fills a card. */
-  function open(id, opts) {
-    const spec = screens.get(id);
-    state.view = id;
-    state.leaveGuard = null;
-    dom.root.className = `ecran-simple ecran-${id}`;
-    clear(dom.nav);
-    dom.nav.hidden = true;
-    clear(dom.notices);
-    clear(dom.content);
-    renderHeader();
-    const card = el("section", { class: "carte" }, Dom.heading(spec.title));
-    dom.content.appendChild(card);
-    run(() => spec.render(card, opts || {}));
-  }
+/** Show the simple screen `id` (no menu): its render(card, opts) fills a card. */
+function open(id, opts) {
+  const spec = screens.get(id);
+  state.view = id;
+  state.leaveGuard = null;
+  dom.root.className = `ecran-simple ecran-${id}`;
+  clear(dom.nav);
+  dom.nav.hidden = true;
+  clear(dom.notices);
+  clear(dom.content);
+  renderHeader();
+  const card = el("section", { class: "carte" }, heading(spec.title));
+  dom.content.appendChild(card);
+  run(() => spec.render(card, opts || {}));
+}
 
-  async function logout() {
-    if (!mayLeave()) return;
-    await busy(document.getElementById("deconnexion"), "Déconnexion…", async () => {
-      await call("auth.logout").catch(() => { /* already logged out */ });
-      state.user = null;
-      state.validation = null;
-      clearMessages();
-      fire("logout");
-      await refreshStatus();
-      open("connexion", { message: "Vous êtes déconnecté(e)." });
-    });
-  }
-
-  // -- the main frame with its menu -------------------------------------------------------
-
-  function isDirector() {
-    return !!(state.user && state.user.role === "directeur");
-  }
-
-  function enterApp(user) {
-    state.user = user;
+async function logout() {
+  if (!mayLeave()) return;
+  await busy(document.getElementById("deconnexion"), "Déconnexion…", async () => {
+    await call("auth.logout").catch(() => { /* already logged out */ });
+    state.user = null;
     state.validation = null;
-    dom.root.className = "ecran-appli";
-    renderHeader();
-    renderNav();
-    dom.nav.hidden = false;
-    const first = menuFor(user)[0];
-    go(first ? first.id : null, { force: true });
-    fire("enter", user);
+    clearMessages();
+    fire("logout");
+    await refreshStatus();
+    open("connexion", { message: "Vous êtes déconnecté(e)." });
+  });
+}
+
+// -- the main frame with its menu -------------------------------------------------------
+
+function isDirector() {
+  return !!(state.user && state.user.role === "directeur");
+}
+
+function enterApp(user) {
+  state.user = user;
+  state.validation = null;
+  dom.root.className = "ecran-appli";
+  renderHeader();
+  renderNav();
+  dom.nav.hidden = false;
+  const first = menuFor(user)[0];
+  go(first ? first.id : null, { force: true });
+  fire("enter", user);
+}
+
+function renderNav() {
+  clear(dom.nav);
+  const list = el("ul");
+  for (const s of menuFor(state.user)) {
+    const b = button(s.label, () => go(s.id), { class: "lien-menu", "data-vue": s.id });
+    if (state.view === s.id) b.setAttribute("aria-current", "page");
+    list.appendChild(el("li", {}, b));
   }
+  dom.nav.appendChild(list);
+}
 
-  function renderNav() {
-    clear(dom.nav);
-    const list = el("ul");
-    for (const s of menuFor(state.user)) {
-      const b = button(s.label, () => go(s.id), { class: "lien-menu", "data-vue": s.id });
-      if (state.view === s.id) b.setAttribute("aria-current", "page");
-      list.appendChild(el("li", {}, b));
-    }
-    dom.nav.appendChild(list);
+function mayLeave() {
+  return !(state.leaveGuard && !state.leaveGuard());
+}
+
+/** Show menu screen `id`. opts: force (skip the leave guard), keepMessages, noFocus, and
+ *  anything the screen reads (e.g. {grid} for the validation screens). */
+function go(id, opts = {}) {
+  if (!opts.force && !mayLeave()) return;
+  const spec = screens.get(id);
+  state.leaveGuard = null;
+  state.view = id;
+  document.body.classList.remove("avec-fiche");
+  renderNav();
+  if (!opts.keepMessages) clearMessages();
+  clear(dom.content);
+  const section = el("section", { class: `vue vue-${id}` });
+  dom.content.appendChild(section);
+  if (spec) run(() => spec.render(section, opts));
+  const h2 = section.querySelector("h2");
+  if (h2 && !opts.noFocus) h2.focus();
+}
+
+function run(render) {
+  let result;
+  try {
+    result = render();
+  } catch (e) {
+    result = Promise.reject(e);
   }
+  Promise.resolve(result).catch(showError);
+}
 
-  function mayLeave() {
-    return !(state.leaveGuard && !state.leaveGuard());
-  }
-
-  /** Show menu screen `id`. opts: force (skip the leave guard), keepMessages, noFocus, and
-   *  anything the screen reads (e.g. {grid} for the validation screens). */
-  function go(id, opts = {}) {
-    if (!opts.force && !mayLeave()) return;
-    const spec = screens.get(id);
-    state.leaveGuard = null;
-    state.view = id;
-    document.body.classList.remove("avec-fiche");
-    renderNav();
-    if (!opts.keepMessages) clearMessages();
-    clear(dom.content);
-    const section = el("section", { class: `vue vue-${id}` });
-    dom.content.appendChild(section);
-    if (spec) run(() => spec.render(section, opts));
-    const h2 = section.querySelector("h2");
-    if (h2 && !opts.noFocus) h2.focus();
-  }
-
-  function run(render) {
-    let result;
-    try {
-      result = render();
-    } catch (e) {
-      result = Promise.reject(e);
-    }
-    Promise.resolve(result).catch(showError);
-  }
-
-  return {
-    state, dom, screen, label, on, call, busy, setBusyText, showError, showNotice,
-    clearMessages, start, refreshStatus, open, go, enterApp, isDirector, mayLeave, renderHeader,
-  };
-})();
-
-window.CartableApp = {
-  start: Shell.start,
-  // For tests and debugging: the current screen id.
-  currentView: () => Shell.state.view,
+export {
+  state, dom, screen, label, on, onLeave, call, busy, setBusyText, showError, showNotice,
+  clearMessages, start, refreshStatus, open, go, enterApp, isDirector, mayLeave, renderHeader,
 };

@@ -1,74 +1,58 @@
-/* Cartable worker: runs Pyodide and the Python core, off the page's main thread.
+/* The worker's entry point (assets/worker.js.js): runs Pyodide and the Python core, off the
+ * page's main thread.
  *
  * boot/link.js creates this classic worker from a Blob URL (a page opened from file:// may not
- * start a worker from a file, nor fetch files). The page loads the embedded assets
- * (assets/NAME.js, gzip + base64) with <script> tags and posts them here; a wrapped fetch()
- * serves them to Pyodide by file name, waiting for those that have not arrived yet.
- *
- * Messages from the page:  {type: "init", config} | {type: "open"} | {type: "asset", name, b64}
- *                          | {type: "call", id, command, payload} | {type: "pandas"}
- *                          | {type: "recover", id, action: "download"|"open"|"new", data}
- *                          | {type: "rescue", id} | {type: "stop", id, now}
- * Messages to the page:    {type: "progress", step, label} | {type: "ready"}
- *                          | {type: "error", message, detail} | {type: "want", name}
- *                          | {type: "result", id, ok, result, error, code, field, detail}
- *                          | {type: "pandas-ready"} | {type: "pandas-error", message}
- *                          | {type: "persist-error", message, detail} | {type: "persist-ok"}
- *                          | {type: "recovery", reason, detail, size} | {type: "mark", what, at}
- *
- * "recover" and "rescue" answer with a "result" like "call" (result: {filename, data} for
- * downloads); a successful "recover" open/new is followed by "ready".
- *
- * "stop" (another tab takes over, see boot/tabs.js): from then on every "call" is refused; the
- * calls received before it still run and are saved, then nothing is ever written to IndexedDB
- * again, and only then the "result" of "stop" is sent (the other tab may read IndexedDB from
- * then on). With `now` (the other tab did not wait), nothing more is written at all.
- *
- * Files (web/bundle.txt, [worker.js]; one global scope, the worker's own): wire.js (the bytes
- * codec), assets.js (embedded files, fetch), store.js (IndexedDB), python.js (start-up, the
- * command queue, pandas), recovery.js, main.js (this: the messages).
+ * start a worker from a file, nor fetch files). The messages, both ways, are listed in
+ * web/shared/protocol.js. Modules: state.js (the worker's state, one object), assets.js (the
+ * embedded files, fetch), store.js (IndexedDB), commands.js (the command queue), startup.js
+ * (start-up steps, pandas), damaged.js (a damaged database), main.js (this: the messages).
  */
+import { TO_PAGE, TO_WORKER } from "../shared/protocol.js";
+import { worker } from "./state.js";
+import { receiveAsset } from "./assets.js";
+import { call, control, memoryFile } from "./commands.js";
+import { persist } from "./store.js";
+import { loadPandas, openAllowedNow, start } from "./startup.js";
+import { repair } from "./damaged.js";
+
+const HANDLERS = {
+  [TO_WORKER.INIT]: (msg) => {
+    worker.config = msg.config;
+    start().catch((e) => {
+      console.error("Cartable: start-up failed", e);
+      self.postMessage({
+        type: TO_PAGE.ERROR,
+        message: "Cartable n'a pas pu démarrer dans ce navigateur.",
+        detail: String(e && e.stack || e),
+      });
+    });
+  },
+  [TO_WORKER.OPEN]: () => openAllowedNow(), // this tab is the active one: read and open the school
+  [TO_WORKER.ASSET]: (msg) => receiveAsset(msg.name, msg.b64),
+  [TO_WORKER.CALL]: (msg) => call(msg.id, msg.command, msg.payload),
+  [TO_WORKER.PANDAS]: () => loadPandas(),
+  // From the damaged-database screen, before "ready" (a download opens nothing).
+  [TO_WORKER.REPAIR]: (msg) => control(msg.id, () => repair(msg.action, msg.data),
+    msg.action !== "download"),
+  // The raw database file, while saving in the browser fails.
+  [TO_WORKER.MEMORY_FILE]: (msg) => control(msg.id, memoryFile),
+  // Another tab takes over (protocol.js): refuse calls, finish what was asked, then stop.
+  [TO_WORKER.STOP]: (msg) => {
+    worker.refuseCalls = true;
+    if (msg.now) worker.stopped = true;
+    control(msg.id, async () => {
+      await worker.saving;
+      worker.stopped = true;
+      return { stopped: true };
+    });
+  },
+};
 
 self.onmessage = (event) => {
-  const msg = event.data;
-  switch (msg.type) {
-    case "init":
-      config = msg.config;
-      boot().catch((e) => {
-        console.error("Cartable: start-up failed", e);
-        self.postMessage({
-          type: "error",
-          message: "Cartable n'a pas pu démarrer dans ce navigateur.",
-          detail: String(e && e.stack || e),
-        });
-      });
-      break;
-    case "open": // this tab is the active one: read and open the school
-      allowOpen();
-      break;
-    case "asset":
-      slot(msg.name).resolve(msg.b64);
-      break;
-    case "call":
-      call(msg.id, msg.command, msg.payload);
-      break;
-    case "pandas":
-      loadPandas();
-      break;
-    case "recover": // from the recovery screen, before "ready"
-      control(msg.id, () => recover(msg.action, msg.data), true);
-      break;
-    case "rescue": // the raw database file, while saving in the browser fails
-      control(msg.id, rescue);
-      break;
-    case "stop": // another tab takes over (see the top of this file)
-      refuseCalls = true;
-      if (msg.now) stopped = true;
-      control(msg.id, async () => {
-        await saving;
-        stopped = true;
-        return { stopped: true };
-      });
-      break;
-  }
+  const handler = HANDLERS[event.data.type];
+  if (handler) handler(event.data);
 };
+
+// For tests and debugging (e2e/test_tabs.py: a command or a save reaching the worker directly,
+// after another tab took over): the worker's own entry points and its state.
+self.CartableWorker = { call, persist, state: worker };

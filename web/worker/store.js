@@ -1,20 +1,22 @@
-/* IndexedDB: the school database survives reloads. */
+/* IndexedDB: the school database survives reloads.
+ *
+ * Every save is ONE transaction writing the whole database file under IDB_KEY: IndexedDB
+ * commits a transaction entirely or not at all, so a reload, a crash or a full disk in the
+ * middle leaves the previous file or the new one, never a mix nor an empty store. Saves run
+ * one after the other, in the order they were asked for: the latest always wins.
+ *
+ * If the stored file cannot be opened at start-up, the database is "damaged" (damaged.js): the
+ * worker keeps the stored bytes untouched (nothing writes IDB_KEY until the user chooses, on
+ * the page's damaged-database screen, to open a school file or to start a new school) and can
+ * hand them to the page for download.
+ */
+import { TO_PAGE } from "../shared/protocol.js";
+import { worker } from "./state.js";
 
-const DB_PATH = "/home/pyodide/cartable.sqlite3";
+export const DB_PATH = "/home/pyodide/cartable.sqlite3";
 const IDB_NAME = "cartable"; // all file:// pages share one storage origin: prefix names
 const IDB_STORE = "files";
-const IDB_KEY = "school.sqlite3";
-// -- IndexedDB: the school database survives reloads ----------------------------------------
-//
-// Every save is ONE transaction writing the whole database file under IDB_KEY: IndexedDB
-// commits a transaction entirely or not at all, so a reload, a crash or a full disk in the
-// middle leaves the previous file or the new one, never a mix nor an empty store. Saves run
-// one after the other, in the order they were asked for: the latest always wins.
-//
-// If the stored file cannot be opened at start-up, the worker enters "recovery": it keeps the
-// stored bytes untouched (nothing writes IDB_KEY until the user chooses, on the page's
-// recovery screen, to open a school file or to start a new school) and can hand them to the
-// page for download.
+export const IDB_KEY = "school.sqlite3";
 
 function idbOpen() {
   return new Promise((resolve, reject) => {
@@ -27,7 +29,7 @@ function idbOpen() {
 }
 
 /** The stored school file: {value} (undefined when none), {unavailable} or {readError}. */
-async function idbReadSchool() {
+export async function idbReadSchool() {
   let db;
   try {
     db = await idbOpen();
@@ -54,7 +56,7 @@ async function idbReadSchool() {
 async function idbWrite(entries) {
   const db = await idbOpen();
   try {
-    if (stopped) return; // another tab took over meanwhile ("stop" with `now`)
+    if (worker.stopped) return; // another tab took over meanwhile ("stop" with `now`)
     await new Promise((resolve, reject) => {
       const tx = db.transaction(IDB_STORE, "readwrite", { durability: "strict" });
       tx.oncomplete = () => resolve();
@@ -72,8 +74,8 @@ async function idbWrite(entries) {
   }
 }
 
-/** The bytes of a stored value, or null if it is not a file (then `rescue` is what it is). */
-async function storedBytes(value) {
+/** The bytes of a stored value, or null if it is not a file (then `unreadable` is its text). */
+export async function storedBytes(value) {
   if (value instanceof Uint8Array) return { bytes: value };
   if (value instanceof ArrayBuffer) return { bytes: new Uint8Array(value) };
   if (ArrayBuffer.isView(value)) {
@@ -88,48 +90,42 @@ async function storedBytes(value) {
   } catch (e) {
     text = String(value);
   }
-  return { bytes: null, rescue: new TextEncoder().encode(String(text)) };
+  return { bytes: null, unreadable: new TextEncoder().encode(String(text)) };
 }
 
-function localDate() {
+export function localDate() {
   const d = new Date();
   const pad = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-let persistFailed = false; // the last save failed: the page shows a warning until one succeeds
-let pendingBackup = null;  // [key, bytes] of unreadable data to keep, written with the next save
-let recovery = null;       // {bytes} while the stored file cannot be opened (see above)
-let refuseCalls = false;   // another tab is taking over: no new command runs
-let stopped = false;       // another tab took over: nothing is written to IndexedDB any more
-
-// Saves run one after the other, each with the bytes of the moment it was asked for.
-let saving = Promise.resolve(true);
-function persist() {
-  if (recovery) return saving; // never write over the unreadable file before the user chose
-  if (stopped) return saving; // another tab has the school now
-  const bytes = pyodide.FS.readFile(DB_PATH);
-  saving = saving.then(() => save(bytes));
-  return saving;
+/** Save the database file now (after the saves already asked, each with the bytes of the
+ *  moment it was asked for); resolves true when it was written. */
+export function persist() {
+  if (worker.damaged) return worker.saving; // never write over the unreadable file before the user chose
+  if (worker.stopped) return worker.saving; // another tab has the school now
+  const bytes = worker.pyodide.FS.readFile(DB_PATH);
+  worker.saving = worker.saving.then(() => save(bytes));
+  return worker.saving;
 }
 
 async function save(bytes) {
-  if (stopped) return false; // asked before a "stop" with `now`: dropped
+  if (worker.stopped) return false; // asked before a "stop" with `now`: dropped
   const entries = [[IDB_KEY, bytes]];
-  if (pendingBackup) entries.push(pendingBackup);
+  if (worker.pendingBackup) entries.push(worker.pendingBackup);
   try {
     await idbWrite(entries);
   } catch (e) {
     console.error("Cartable: could not save the database in IndexedDB", e);
-    persistFailed = true;
-    self.postMessage({ type: "persist-error", message: persistMessage(e),
+    worker.persistFailed = true;
+    self.postMessage({ type: TO_PAGE.PERSIST_ERROR, message: persistMessage(e),
                        detail: String(e && e.stack || e) });
     return false;
   }
-  pendingBackup = null;
-  if (persistFailed) {
-    persistFailed = false;
-    self.postMessage({ type: "persist-ok" });
+  worker.pendingBackup = null;
+  if (worker.persistFailed) {
+    worker.persistFailed = false;
+    self.postMessage({ type: TO_PAGE.PERSIST_OK });
   }
   return true;
 }
@@ -152,4 +148,3 @@ function persistMessage(e) {
     why + "). Elles sont encore dans cette page : téléchargez le fichier de l'école et " +
     "gardez-le (clé USB, disque) avant de fermer la page, " + advice;
 }
-

@@ -1,4 +1,5 @@
-"""Command-line actions for LSU (``python -m cartable --db F ecole|import-lsu|export-lsu``):
+"""Command-line actions for LSU (``python -m cartable --db F ecole|import-lsu|export-lsu``,
+``periodes`` in ``cli/periodes.py``):
 the school's identity for LSU, the LSU file imported and exported, through API commands
 (``school.identity``, ``lsu.*``) whose replies are printed."""
 
@@ -30,6 +31,14 @@ def _export_arguments(s) -> None:
     s.add_argument("out_dir", metavar="DOSSIER", help="dossier où écrire le fichier XML")
     s.add_argument("--classe", action="append", metavar="NOM",
                    help="exporter cette classe (nom, référence ou libellé ONDE ; répétable)")
+    s.add_argument("--periode", type=int, metavar="N",
+                   help="les bilans périodiques de la période N (sans : les bilans de fin de "
+                        "cycle 2)")
+    s.add_argument("--millesime", metavar="AAAA",
+                   help="avec --periode : l'année de la rentrée (par défaut la plus récente "
+                        "qui a des périodes)")
+    s.add_argument("--bilans-cycle", action="store_true",
+                   help="avec --periode : ajouter au fichier les bilans de fin de cycle 2")
 
 
 @action("ecole", "identité de l'école pour LSU (UAI, directeur)", _ecole_arguments)
@@ -60,7 +69,7 @@ def _ecole(args, school) -> int:
     return 0
 
 
-@action("import-lsu", "importer les bilans de fin de cycle 2 d'un fichier LSU",
+@action("import-lsu", "importer les bilans (de fin de cycle 2, périodiques) d'un fichier LSU",
         _import_arguments)
 def import_lsu(args) -> int:
     data = files.read(args.file)
@@ -72,7 +81,10 @@ def _import_lsu(school, data: bytes, yes: bool, confirmed: list[str]) -> int:
     result = school("lsu.import" if yes else "lsu.preview",
                     {"data": data, "confirmer": confirmed})
     for e in result["eleves"]:
-        line = f"  {e['nom']} {e['prenom']} (INE {e['ine']}) : {e['statut']}"
+        line = f"  {e['nom']} {e['prenom']} (INE {e['ine']})"
+        if e.get("periode"):
+            line += f", {e['periode']}"
+        line += f" : {e['statut']}"
         if e.get("raison"):
             line += f" — {e['raison']}"
         for note in e.get("avertissements", []):
@@ -100,14 +112,22 @@ def _print_preflight(report: dict) -> None:
             print(f"  {e['nom']} {e['prenom']} ({e['classe']}) : {' ; '.join(e['problemes'])}")
 
 
-@action("export-lsu", "écrire le fichier LSU des bilans de fin de cycle 2", _export_arguments)
+@action("export-lsu", "écrire le fichier LSU (bilans de fin de cycle 2 ou bilans périodiques)",
+        _export_arguments)
 def export_lsu(args) -> int:
     with School(args.db) as school:
         return _export_lsu(args, school)
 
 
 def _export_lsu(args, school) -> int:
-    payload = {"classes": args.classe} if args.classe else {}
+    payload: dict = {"classes": args.classe} if args.classe else {}
+    if args.periode is not None:
+        payload.update(periode=args.periode, bilans_cycle=args.bilans_cycle)
+        if args.millesime is not None:
+            payload["millesime"] = args.millesime
+    elif args.millesime is not None or args.bilans_cycle:
+        raise UserError("--millesime et --bilans-cycle vont avec --periode N (les bilans "
+                        "périodiques de la période N).")
     try:
         result = school("lsu.export", payload)
     except UserError as exc:
@@ -117,6 +137,9 @@ def _export_lsu(args, school) -> int:
     files.write_into(args.out_dir, result["filename"], result["data"])
     print(result["message"])
     _print_preflight(result["preflight"])
+    if "bilans_cycle" in result["preflight"]:
+        print("Bilans de fin de cycle 2 :")
+        _print_preflight(result["preflight"]["bilans_cycle"])
     print(f"Fichier écrit : {result['filename']}")
     return 0
 

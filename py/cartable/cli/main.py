@@ -12,9 +12,14 @@ actions (``registry.ACTIONS``), and the exit status.
     ecole [--uai UAI] [--nom NOM] [--directeur-civilite M|MME] [--directeur-nom NOM]
           [--directeur-prenom PRENOM]
                                      the school's identity for LSU (printed; changed if given)
+    periodes [DEBUT:FIN …]           the school year's periods set (ISO dates, in order) and
+                                     printed; without dates, those set printed
     import-lsu FILE.xml [--yes]      per-pupil report (and, with --yes, import) of LSU bilans
-    export-lsu OUT_DIR [--classe NOM …]
-                                     write the LSU file (bilans de fin de cycle 2) into OUT_DIR
+                                     (bilans de fin de cycle 2 and bilans périodiques)
+    export-lsu OUT_DIR [--classe NOM …] [--periode N [--millesime AAAA] [--bilans-cycle]]
+                                     write the LSU file into OUT_DIR: the bilans de fin de
+                                     cycle 2, or with --periode the bilans périodiques of
+                                     period N
     call COMMAND [JSON] [--json] [--out FILE]
                                      any API command; in the JSON payload,
                                      {"__bytes__": "<base64>"} or {"__file__": "path"} give bytes;
@@ -33,7 +38,7 @@ import argparse
 import sys
 
 # The action modules register themselves (@action) when imported; their order is --help's.
-from cartable.cli import base_eleves, call, lsu, sacoche, school  # noqa: F401
+from cartable.cli import base_eleves, call, lsu, periodes, sacoche, school  # noqa: F401
 from cartable.cli.registry import ACTIONS, CliError
 from cartable.errors import UserError
 
@@ -54,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 
 # The order of ``--help`` (tests/test_cli_nouvelle_ecole.py checks it lists every action).
 ORDER = ("nouvelle-ecole", "import-base-eleves", "import-sacoche", "export-sacoche", "ecole",
-         "import-lsu", "export-lsu", "call")
+         "periodes", "import-lsu", "export-lsu", "call")
 
 
 def main(argv: list[str] | None = None) -> int:

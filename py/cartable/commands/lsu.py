@@ -6,13 +6,15 @@ from cartable import _compat
 from cartable.api import command
 from cartable.errors import UserError
 from cartable.lsu import lsu_file
+from cartable.payload import payload_int
 
 
 def _result(plan, applied: bool) -> dict:
-    return {"eleves": plan.reports, "message": plan.message(applied),
-            "nb_importes": len(plan.writes),
-            "nb_ignores": sum(r["statut"] == "ignoré" for r in plan.reports),
-            "nb_a_confirmer": sum(r["statut"] == "à confirmer" for r in plan.reports)}
+    reports = plan.all_reports  # bilans de cycle, then bilans périodiques
+    return {"eleves": reports, "message": plan.message(applied),
+            "nb_importes": plan.nb_writes,
+            "nb_ignores": sum(r["statut"] == "ignoré" for r in reports),
+            "nb_a_confirmer": sum(r["statut"] == "à confirmer" for r in reports)}
 
 
 async def _plan(api, payload):
@@ -46,20 +48,56 @@ def _classe_ids(api, payload, session) -> list[int] | None:
 
 @command("lsu.classes", role="directeur")
 def lsu_classes(api, payload, session):
-    """The classes an export can choose from: those with CE2 pupils or saved bilans."""
+    """The classes an export can choose from: those with CE2 pupils or saved bilans; with a
+    period (as ``lsu.export``), the classes of CP to CM2 and their bilans of that period."""
+    periode = _periode(api, payload)
+    if periode is not None:
+        from cartable.lsu import livret_export
+
+        return livret_export.export_classes(api.db, periode)
     return lsu_file.export_classes(api.db)
+
+
+def _periode(api, payload):
+    """The period of a bilans périodiques export: ``periode_id``, or ``periode`` (its indice)
+    with ``millesime`` (default: the most recent school year with periods); None without."""
+    from cartable.lsu import periodes
+
+    if payload.get("periode_id") is not None:
+        return periodes.get(api.db, payload_int(payload["periode_id"], "période"))
+    if payload.get("periode") is None:
+        return None
+    millesime = payload.get("millesime")
+    if millesime is not None and not (isinstance(millesime, (str, int))
+                                      and str(millesime).isdigit() and len(str(millesime)) == 4):
+        raise UserError(f"Millésime « {str(millesime)[:10]} » invalide : l'année de la rentrée "
+                        "est attendue (par exemple 2025 pour 2025-2026).")
+    return periodes.find(api.db, None if millesime is None else str(millesime),
+                         payload_int(payload["periode"], "période"))
 
 
 @command("lsu.preflight", role="directeur")
 def preflight(api, payload, session):
+    periode = _periode(api, payload)
+    if periode is not None:
+        from cartable.lsu import livret_export
+
+        return livret_export.preflight(api.db, periode, _classe_ids(api, payload, session))
     return lsu_file.preflight(api.db, _classe_ids(api, payload, session))
 
 
 @command("lsu.export", role="directeur")
 async def export(api, payload, session):
+    periode = _periode(api, payload)
     classe_ids = _classe_ids(api, payload, session)
     await _compat.ensure_xmlschema()
-    result = lsu_file.export(api.db, classe_ids, _compat.now())
+    if periode is not None:
+        from cartable.lsu import livret_export
+
+        result = livret_export.export(api.db, periode, classe_ids, _compat.now(),
+                                      with_cycle=bool(payload.get("bilans_cycle")))
+    else:
+        result = lsu_file.export(api.db, classe_ids, _compat.now())
     return {"filename": result.filename, "data": result.data, "message": result.message,
             "preflight": result.preflight}
 

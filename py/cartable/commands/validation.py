@@ -26,10 +26,12 @@ def _draft(session) -> socle2008_grid.Draft:
     return session.draft(GRID, NO_GRID)
 
 
-def _grid(draft: socle2008_grid.Draft) -> dict:
-    """The grid reply: the grid, each arrow's next action in words, what undo would do."""
+def _grid(draft: socle2008_grid.Draft, is_director: bool) -> dict:
+    """The grid reply: the grid, each arrow's next action in words, what undo would do, and
+    the grid's sentences for the caller (``textes``)."""
     return {**draft.grid(), "arrow_labels": words.arrow_labels(draft),
-            "undo": words.undo_info(draft)}
+            "undo": words.undo_info(draft),
+            "textes": words.grid_texts(draft, is_director)}
 
 
 def _changes(draft: socle2008_grid.Draft, cells: dict, arrow: str | None) -> dict:
@@ -79,7 +81,7 @@ def grid(api, payload, session):
         raise UserError("Choisissez une compétence (ou « Valider les compétences »).")
     draft = _build(api, session, payload, strict=True)
     session.keep_draft(GRID, draft)
-    return _grid(draft)
+    return _grid(draft, session.is_director)
 
 
 @command("validation.click")
@@ -135,7 +137,7 @@ def save(api, payload, session):
         result["grid"] = None
         return result
     session.keep_draft(GRID, fresh)
-    result["grid"] = _grid(fresh)
+    result["grid"] = _grid(fresh, session.is_director)
     return result
 
 
@@ -162,7 +164,7 @@ def restore_draft(api, payload, session):
     draft = _build(api, session, plain, strict=False)
     socle2008_grid.restore(draft, plain)
     session.keep_draft(GRID, draft)
-    return _grid(draft)
+    return _grid(draft, session.is_director)
 
 
 @command("validation.attestation")

@@ -13,8 +13,13 @@ rule of the schema (positions out of 0–4, not exactly the 8 composantes, a dup
 missing synthèse, …). A bilan replaces the school's only when its ``date-creation`` is later;
 pupils unknown to the school are ignored and listed.
 
-The schema and its two checks (the whole schema on the files we read, a faster equivalent on the
-files we write) are in ``lsu_schema``.
+The same file carries the livret's bilans périodiques: ``read_all`` hands its periodic part to
+``lsu.livret_import`` and ``plan_import`` / ``apply_import`` plan and write both kinds together;
+the periodic export is ``lsu.livret_export`` (which writes the bilans de cycle with
+``cycle_lines`` when both go in one file).
+
+The schema and its checks are in ``lsu_schema`` (the two-part check on every file read or
+written; the whole schema is the tests' judge).
 """
 
 from __future__ import annotations
@@ -149,13 +154,18 @@ def _check_pupil(p: Pupil, ines: dict[str, int]) -> None:
                                "(Professeurs ou Réglages)")
 
 
-def preflight(conn: sqlite3.Connection, classe_ids: list[int] | None) -> dict:
-    """What LSU would refuse, per pupil, before exporting."""
+def checked_pupils(conn: sqlite3.Connection, classe_ids: list[int] | None) -> list[Pupil]:
+    """The pupils of the export, each with his ``problemes``."""
     pupils = _pupils(conn, classe_ids)
     ines: dict[str, int] = {}
     for p in pupils:
         _check_pupil(p, ines)
-    return _preflight_json(conn, pupils)
+    return pupils
+
+
+def preflight(conn: sqlite3.Connection, classe_ids: list[int] | None) -> dict:
+    """What LSU would refuse, per pupil, before exporting."""
+    return _preflight_json(conn, checked_pupils(conn, classe_ids))
 
 
 def _preflight_json(conn: sqlite3.Connection, pupils: list[Pupil]) -> dict:
@@ -207,17 +217,22 @@ def build_xml(conn: sqlite3.Connection, pupils: list[Pupil]) -> bytes:
             for (c, n, pr), ref in teachers.items()]
     out += ["  </enseignants>", "  <bilans-cycle>"]
     for p in pupils:
-        b = p.bilan
         refs = " ".join(dict.fromkeys(teachers[(a["civilite"], a["nom"], a["prenom"])]
-                                      for a in b.auteurs))
-        out.append(f"   <bilan-cycle {_attrs(eleve_ref=f'EL{p.ine}', cycle=bilan.CYCLE, millesime=b.millesime, enseignant_refs=refs, date_creation=b.date_creation, date_verrou=b.date_verrou, directeur_ref='DIR1')}>")
-        out.append("    <socle>")
-        out += [f'     <domaine code="{c}" positionnement="{b.positions[c]}"/>'
-                for c in socle2016.CODES]
-        out += ["    </socle>", f"    <synthese>{xml_escape(b.synthese)}</synthese>",
-                "   </bilan-cycle>"]
+                                      for a in p.bilan.auteurs))
+        out += cycle_lines(p, refs)
     out += ["  </bilans-cycle>", " </donnees>", "</lsun-bilans>", ""]
     return "\n".join(out).encode("utf-8")
+
+
+def cycle_lines(p: Pupil, refs: str) -> list[str]:
+    """One <bilan-cycle> (also written by lsu.livret_export beside bilans périodiques)."""
+    b = p.bilan
+    out = [f"   <bilan-cycle {_attrs(eleve_ref=f'EL{p.ine}', cycle=bilan.CYCLE, millesime=b.millesime, enseignant_refs=refs, date_creation=b.date_creation, date_verrou=b.date_verrou, directeur_ref='DIR1')}>",
+           "    <socle>"]
+    out += [f'     <domaine code="{c}" positionnement="{b.positions[c]}"/>'
+            for c in socle2016.CODES]
+    return out + ["    </socle>", f"    <synthese>{xml_escape(b.synthese)}</synthese>",
+                  "   </bilan-cycle>"]
 
 
 @dataclass
@@ -382,12 +397,20 @@ def _valid_date(text: str) -> bool:
 
 def read(data: bytes) -> list[FileBilan]:
     """The file's bilans de fin de cycle 2, or UserError for a file that cannot be trusted."""
-    return read_root(data)[1]
+    return read_all(data)[0]
 
 
-def read_root(data: bytes) -> tuple:
-    """``(root, bilans)``: the parsed file (for ``caution.check_school``) and ``read``'s
-    bilans."""
+def read_all(data: bytes):
+    """The file's bilans de fin de cycle 2 and its bilans périodiques (``lsu.livret_import``),
+    or UserError for a file that cannot be trusted."""
+    return _read(data)[1:]
+
+
+def _read(data: bytes):
+    """``(root, bilans de fin de cycle 2, bilans périodiques)``: ``read_all`` and the parsed
+    file (for ``caution.check_school``)."""
+    from cartable.lsu import livret_import
+
     root = _parse(data)
     eleves: dict[str, dict] = {}
     seen_ine: set[str] = set()
@@ -402,19 +425,22 @@ def read_root(data: bytes) -> tuple:
     teachers = _people(root, f"{_Q}donnees/{_Q}enseignants/{_Q}enseignant")
     found = [_read_bilan(el, eleves, teachers)
              for el in root.iterfind(f"{_Q}donnees/{_Q}bilans-cycle/{_Q}bilan-cycle")]
+    periodic = livret_import.read(root, eleves, teachers)
     errors = schema_fr.french_errors(root)
     if errors:
         raise UserError("Le fichier ne respecte pas le schéma LSU import-bilan-1d (version "
                         f"{SCHEMA_VERSION}) : {errors[0][:300]}. Il est refusé.")
-    if not found:
-        raise UserError("Le fichier ne contient aucun bilan de fin de cycle 2 : rien à importer.")
-    return root, found
+    if not found and not periodic.bilans:
+        raise UserError("Le fichier ne contient aucun bilan de fin de cycle 2 ni aucun bilan "
+                        "périodique : rien à importer.")
+    return root, found, periodic
 
 
 @dataclass
 class Plan:
     reports: list[dict]
     writes: list[bilan.Bilan]
+    periodic: object = None  # lsu.livret_import.Plan
 
     def message(self, applied: bool) -> str:
         n = {s: sum(r["statut"] == s for r in self.reports)
@@ -426,7 +452,19 @@ class Plan:
         if n["à confirmer"]:
             text += (f" ; {plural(n['à confirmer'], 'bilan', 'bilans')} à confirmer (noms "
                      "différents de ceux de l'école), non importé(s)")
-        return text + "."
+        text += "."
+        if self.periodic is None or not self.periodic.reports:
+            return text
+        other = self.periodic.message(applied)
+        return other if not self.reports else f"{text} {other}"
+
+    @property
+    def all_reports(self) -> list[dict]:
+        return self.reports + (self.periodic.reports if self.periodic else [])
+
+    @property
+    def nb_writes(self) -> int:
+        return len(self.writes) + (len(self.periodic.writes) if self.periodic else 0)
 
 
 HIDDEN_REMOVED = ("caractères invisibles (de contrôle ou de sens d'écriture) retirés de la "
@@ -454,8 +492,11 @@ def _cautious(conn: sqlite3.Connection, root, found: list[FileBilan]) -> list[li
 
 def plan_import(conn: sqlite3.Connection, data: bytes, confirmed=()) -> Plan:
     """Match the file's bilans to the school's pupils by INE and decide, per pupil. A bilan
-    whose pupil names differ from ours is applied only if its INE is in ``confirmed``."""
-    root, found = read_root(data)
+    de fin de cycle 2 whose pupil names differ from ours is applied only if its INE is in
+    ``confirmed``. The file is first the school's own (``caution.check_school``)."""
+    from cartable.lsu import livret_import
+
+    root, found, periodic = _read(data)
     notes = _cautious(conn, root, found)
     by_ine: dict[str, sqlite3.Row] = {}
     for r in conn.execute(
@@ -470,12 +511,13 @@ def plan_import(conn: sqlite3.Connection, data: bytes, confirmed=()) -> Plan:
         if note:
             report["avertissements"] = note
         reports.append(report)
-    return Plan(reports, writes)
+    return Plan(reports, writes, livret_import.plan(conn, periodic))
 
 
 def _report(f: FileBilan, row, ours: dict, confirmed: set, writes: list) -> dict:
     report = {"ine": f.ine, "nom": f.nom, "prenom": f.prenom, "classe": None,
-              "eleve_id": None, "date_creation": f.bilan.date_creation}
+              "eleve_id": None, "date_creation": f.bilan.date_creation,
+              "bilan": "fin de cycle 2"}
     if row is None:
         report.update(statut="ignoré", raison="aucun élève de l'école n'a cet INE")
         return report
@@ -499,6 +541,10 @@ def _report(f: FileBilan, row, ours: dict, confirmed: set, writes: list) -> dict
 
 
 def apply_import(conn: sqlite3.Connection, plan: Plan) -> None:
+    from cartable.lsu import livret_import
+
     with db.transaction(conn):
         for b in plan.writes:
             bilan.write(conn, b)
+        if plan.periodic is not None:
+            livret_import.apply(conn, plan.periodic)

@@ -72,5 +72,8 @@ def french(error) -> str:
 
 
 def french_errors(root) -> list[str]:
-    """Where ``root`` (a parsed LSU file) breaks the whole schema, in French."""
-    return [french(e) for e in lsu_schema.schema().iter_errors(root)]
+    """Where ``root`` (a parsed LSU file) breaks the whole schema, in French: as
+    ``lsu_schema.fast_errors``, the structure by xmlschema (translated here), then the identity
+    constraints (``lsu_schema.identity_errors``, French already)."""
+    found = [french(e) for e in lsu_schema.schema(identities=False).iter_errors(root)]
+    return found or lsu_schema.identity_errors(root)

@@ -16,7 +16,8 @@ TITLE = "Protection des données personnelles — Cartable"
 
 # Every column of the tables holding personal data, in words ("" = technical, not personal).
 # The other tables (a test checks that there are no more): the school's own description.
-SCHOOL_TABLES = ("meta", "niveau", "palier", "classe", "affectation")
+SCHOOL_TABLES = ("meta", "niveau", "palier", "classe", "affectation", "periode",
+                 "livret_element", "livret_parcours")
 FIELDS = {
     "eleve": {
         "id": "", "nom": "nom", "prenom": "prénom", "classe_id": "classe",
@@ -50,6 +51,27 @@ FIELDS = {
         "eleve_id": "élève", "cycle": "cycle", "rang": "", "utilisateur_id": "compte",
         "civilite": "civilité", "nom": "nom", "prenom": "prénom",
     },
+    "bilan_periodique": {
+        "eleve_id": "élève", "periode_id": "période", "appreciation": "appréciation générale",
+        "date_creation": "date du bilan", "date_verrou": "date de verrouillage",
+        "date_scolarite": "date de début de scolarité dans la période",
+        "origine": "saisi dans Cartable ou importé",
+    },
+    "bilan_periodique_acquis": {
+        "eleve_id": "élève", "periode_id": "période", "code": "domaine",
+        "position": "positionnement (1 à 4, ou non évalué)",
+        "elements": "éléments de programme propres à l'élève",
+        "appreciation": "appréciation du domaine",
+    },
+    "bilan_periodique_extra": {
+        "eleve_id": "élève", "periode_id": "période", "kind": "",
+        "code": "parcours, modalité d'accompagnement ou composante du socle",
+        "texte": "commentaire du parcours, complément du PPRE ou positionnement sur le socle",
+    },
+    "bilan_periodique_auteur": {
+        "eleve_id": "élève", "periode_id": "période", "rang": "", "utilisateur_id": "compte",
+        "civilite": "civilité", "nom": "nom", "prenom": "prénom",
+    },
     "validation_competence": {
         "eleve_id": "élève", "competence_id": "compétence du socle",
         "etat": "validée ou invalidée", "date": "date de la décision",
@@ -60,6 +82,28 @@ FIELDS = {
 
 def _fields(table: str) -> str:
     return ", ".join(w for w in FIELDS[table].values() if w) + "."
+
+
+def _donnees() -> dict:
+    """The section "Données concernées": every personal field, table by table."""
+    return {"titre": "Données concernées", "paragraphes": [
+        ("Cartable ne contient rien d'autre que ce qui suit : ni adresse, ni responsables "
+        "légaux, ni photo. Les appréciations écrites sont celles du livret scolaire. Les "
+        "modalités d'accompagnement du livret (PAP, PAI, PPRE, PPS, RASED, ULIS, UPE2A) "
+        "indiquent qu'un élève bénéficie d'un dispositif, parfois lié à sa santé ou à un "
+        "handicap (PAI, PPS) : seul le nom du dispositif est enregistré, jamais le "
+        "contenu du projet.")], "liste": [
+        "Élèves : " + _fields("eleve"),
+        "Décisions sur les items : " + _fields("validation_item"),
+        "Décisions sur les compétences : " + _fields("validation_competence"),
+        "Bilan de fin de cycle 2 (LSU) : " + _fields("bilan_cycle") + " Par composante : "
+        + _fields("bilan_position") + " Auteurs du bilan : " + _fields("bilan_auteur"),
+        "Livret scolaire, bilans périodiques (LSU) : " + _fields("bilan_periodique")
+        + " Par domaine : " + _fields("bilan_periodique_acquis") + " Parcours, modalités "
+        "et socle : " + _fields("bilan_periodique_extra") + " Auteurs du bilan : "
+        + _fields("bilan_periodique_auteur"),
+        "Personnels (directeur, professeurs) : " + _fields("utilisateur"),
+        "L'école : nom, numéro UAI, classes et niveaux, professeurs de chaque classe."]}
 
 
 def sections() -> list[dict]:
@@ -74,16 +118,7 @@ def sections() -> list[dict]:
             "traitements tenu par l'autorité académique. Le responsable du traitement et la "
             "base légale (mission de service public d'enseignement) sont à confirmer avec le "
             "délégué à la protection des données (DPO) de l'académie.")], "liste": []},
-        {"titre": "Données concernées", "paragraphes": [
-            ("Cartable ne contient rien d'autre que ce qui suit : ni adresse, ni responsables "
-            "légaux, ni photo, ni appréciation écrite, ni donnée de santé.")], "liste": [
-            "Élèves : " + _fields("eleve"),
-            "Décisions sur les items : " + _fields("validation_item"),
-            "Décisions sur les compétences : " + _fields("validation_competence"),
-            "Bilan de fin de cycle 2 (LSU) : " + _fields("bilan_cycle") + " Par composante : "
-            + _fields("bilan_position") + " Auteurs du bilan : " + _fields("bilan_auteur"),
-            "Personnels (directeur, professeurs) : " + _fields("utilisateur"),
-            "L'école : nom, numéro UAI, classes et niveaux, professeurs de chaque classe."]},
+        _donnees(),
         {"titre": "Où sont les données", "paragraphes": [], "liste": [
             ("Dans ce navigateur, sur cet ordinateur : le stockage du navigateur (IndexedDB, "
             "base « cartable ») dans le profil de la session de l'ordinateur. Rien n'est "
@@ -98,7 +133,8 @@ def sections() -> list[dict]:
             "quitter l'ordinateur."),
             ("Dans les fichiers SACoche exportés (décisions, nom et prénom des élèves) que le "
             "directeur remet pour l'import dans SACoche, et dans les fichiers LSU exportés "
-            "(bilans de fin de cycle 2) qu'il importe dans le Livret scolaire unique.")]},
+            "(bilans de fin de cycle 2, bilans périodiques) qu'il importe dans le Livret scolaire "
+            "unique.")]},
         {"titre": "Qui peut lire les données", "paragraphes": [], "liste": [
             ("Dans Cartable : le directeur ou la directrice voit toute l'école ; un professeur "
             "ne voit et ne valide que les élèves de ses classes. Chacun se connecte avec son "

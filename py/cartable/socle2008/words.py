@@ -22,6 +22,35 @@ LOCK_MESSAGE_DIRECTOR = (
 )
 
 
+# The grid's own sentences, sent with every grid reply (``grid_texts``) for the page to show.
+HELP = (
+    "Un clic sur une case la fait passer de ? à ✓, puis ✗, puis ?. Les flèches règlent toute "
+    "une colonne, une ligne ou tout le domaine (1er clic : tout valider, 2e : tout invalider, "
+    "3e : tout effacer). Au clavier : flèches pour se déplacer, Espace ou Entrée pour changer."
+)
+LOCK_HELP_DIRECTOR = (
+    "Une compétence validée est verrouillée pour les professeurs ; vous pouvez annuler une "
+    "validation en cliquant sur la case."
+)
+LOCK_HELP_TEACHER = (
+    "Une compétence validée est verrouillée (« verrouillé ») : seul le directeur peut annuler "
+    "cette validation."
+)
+LOCKED_WORD = "verrouillé"
+LOCKED_TOOLTIP = "verrouillé : seul le directeur peut annuler cette validation"
+
+
+def grid_texts(draft: Draft, is_director: bool) -> dict:
+    """``{"aide", "verrou", "verrouille", "verrouille_titre"}``: the click cycle's help, the
+    lock sentence for the caller's role (compétences only, else None), and the word and
+    tooltip of a locked cell."""
+    lock = None
+    if draft.level == COMPETENCES:
+        lock = LOCK_HELP_DIRECTOR if is_director else LOCK_HELP_TEACHER
+    return {"aide": HELP, "verrou": lock, "verrouille": LOCKED_WORD,
+            "verrouille_titre": LOCKED_TOOLTIP}
+
+
 def short(text: str) -> str:
     return text if len(text) <= NAME_MAX else text[:NAME_MAX - 1].rstrip() + "…"
 

@@ -1,74 +1,74 @@
 /* Accueil (director): the steps to validate the socle, each with where the school stands. */
-(() => {
-  const { el, append, button } = Dom;
-  const { plural } = Format;
+import { el, append, button, heading } from "../../shared/dom.js";
+import { plural } from "../format.js";
+import * as Shell from "../shell.js";
 
-  function progress(o) {
-    return o.paliers.map((p) => {
-      const text = `${p.nom} : ${p.nb_eleves === 0
-        ? `aucun élève de ${p.niveau}.`
-        : `${p.pourcentage} % des items décidés pour ${plural(p.nb_eleves, "élève", "élèves")} de ${p.niveau} (${plural(p.valides, "item validé", "items validés")}, ${plural(p.decisions - p.valides, "invalidé", "invalidés")}).`}`;
-      return el("div", { class: "avancement" },
-        el("progress", { max: String(Math.max(p.total, 1)), value: String(p.decisions), "aria-label": p.nom }),
-        el("span", { text }));
-    });
-  }
 
-  function bilanProgress(b) {
-    if (!b || !b.nb_eleves) return [];
-    return [el("div", { class: "avancement", id: "avancement-bilans" },
-      el("progress", { max: String(b.nb_eleves), value: String(b.nb_complets), "aria-label": "Bilans de fin de cycle 2" }),
-      el("span", { text: `${b.pourcentage} % des bilans complets (${b.nb_complets} sur ${plural(b.nb_eleves, "élève", "élèves")} de CE2).` }))];
-  }
-
-  /** [screen, what to do, done (true/false/null = no status), status text, extra nodes]. */
-  function steps(o) {
-    const classes = plural(o.nb_classes, "classe", "classes");
-    const sansPP = o.classes_sans_principal;
-    return [
-      ["niveaux", "Choisir les niveaux de l'école.", o.niveaux.length > 0,
-        o.niveaux.length ? o.niveaux.join(", ") : "aucun niveau choisi"],
-      ["paliers", "Choisir les paliers du socle utilisés (palier 1 et palier 2).", o.paliers.length > 0,
-        o.paliers.length ? o.paliers.map((p) => p.nom).join(", ") : "aucun palier choisi"],
-      ["import", "Importer les élèves depuis l'extraction CSV de Base-Élèves / ONDE.", o.nb_eleves > 0,
-        o.nb_eleves ? `${plural(o.nb_eleves, "élève", "élèves")} dans ${classes}` : "aucun élève"],
-      ["professeurs", "Créer les comptes des professeurs.", o.nb_professeurs > 0,
-        o.nb_professeurs ? plural(o.nb_professeurs, "professeur", "professeurs") : "aucun professeur"],
-      ["affectations", "Attribuer les classes aux professeurs et désigner les professeurs principaux.",
-        o.nb_classes > 0 && sansPP.length === 0,
-        sansPP.length ? `${plural(sansPP.length, "classe", "classes")} sans professeur principal (${sansPP.join(", ")})`
-          : (o.nb_classes ? "chaque classe a son professeur principal" : "pas encore de classe")],
-      ["items", "Valider les items (vous-même ou les professeurs principaux).", null, "", progress(o)],
-      ["competences", "Valider les compétences.", null, ""],
-      ["echanges", "Exporter le fichier des validations pour le collège (SACoche).", null, ""],
-      ["bilan", "Remplir les bilans de fin de cycle 2 des élèves de CE2 (8 composantes, synthèse).",
-        null, "", bilanProgress(o.bilans)],
-      ["lsu", "Exporter les bilans de fin de cycle 2 vers le Livret Scolaire Unique (LSU).", null, ""],
-      ["fichier", "Enregistrer régulièrement le fichier de l'école (sauvegarde).", null, ""],
-    ];
-  }
-
-  Shell.screen({
-    id: "accueil",
-    label: "Accueil",
-    roles: ["directeur"],
-    order: 10,
-    async render(section) {
-      append(section, Dom.heading("Accueil"));
-      append(section, el("p", { text: "Les étapes pour valider le socle commun (palier 2, fin CM2) et transmettre le fichier au collège :" }));
-      const ol = el("ol", { class: "etapes-accueil" });
-      section.appendChild(ol);
-      const o = await Shell.call("school.overview");
-      o.bilans = await Shell.call("bilan.progress");
-      for (const [id, what, done, status, extra] of steps(o)) {
-        const li = el("li", { class: done === true ? "fait" : (done === false ? "a-faire" : "") },
-          button(Shell.label(id), () => Shell.go(id), { class: "lien" }), ` — ${what}`);
-        if (done !== null) {
-          li.appendChild(el("span", { class: "etat-etape", text: done ? `✓ ${status}` : `À faire : ${status}` }));
-        }
-        append(li, extra || []);
-        ol.appendChild(li);
-      }
-    },
+function progress(o) {
+  return o.paliers.map((p) => {
+    const text = `${p.nom} : ${p.nb_eleves === 0
+      ? `aucun élève de ${p.niveau}.`
+      : `${p.pourcentage} % des items décidés pour ${plural(p.nb_eleves, "élève", "élèves")} de ${p.niveau} (${plural(p.valides, "item validé", "items validés")}, ${plural(p.decisions - p.valides, "invalidé", "invalidés")}).`}`;
+    return el("div", { class: "avancement" },
+      el("progress", { max: String(Math.max(p.total, 1)), value: String(p.decisions), "aria-label": p.nom }),
+      el("span", { text }));
   });
-})();
+}
+
+function bilanProgress(b) {
+  if (!b || !b.nb_eleves) return [];
+  return [el("div", { class: "avancement", id: "avancement-bilans" },
+    el("progress", { max: String(b.nb_eleves), value: String(b.nb_complets), "aria-label": "Bilans de fin de cycle 2" }),
+    el("span", { text: `${b.pourcentage} % des bilans complets (${b.nb_complets} sur ${plural(b.nb_eleves, "élève", "élèves")} de CE2).` }))];
+}
+
+/** [screen, what to do, done (true/false/null = no status), status text, extra nodes]. */
+function steps(o) {
+  const classes = plural(o.nb_classes, "classe", "classes");
+  const sansPP = o.classes_sans_principal;
+  return [
+    ["niveaux", "Choisir les niveaux de l'école.", o.niveaux.length > 0,
+      o.niveaux.length ? o.niveaux.join(", ") : "aucun niveau choisi"],
+    ["paliers", "Choisir les paliers du socle utilisés (palier 1 et palier 2).", o.paliers.length > 0,
+      o.paliers.length ? o.paliers.map((p) => p.nom).join(", ") : "aucun palier choisi"],
+    ["import", "Importer les élèves depuis l'extraction CSV de Base-Élèves / ONDE.", o.nb_eleves > 0,
+      o.nb_eleves ? `${plural(o.nb_eleves, "élève", "élèves")} dans ${classes}` : "aucun élève"],
+    ["professeurs", "Créer les comptes des professeurs.", o.nb_professeurs > 0,
+      o.nb_professeurs ? plural(o.nb_professeurs, "professeur", "professeurs") : "aucun professeur"],
+    ["affectations", "Attribuer les classes aux professeurs et désigner les professeurs principaux.",
+      o.nb_classes > 0 && sansPP.length === 0,
+      sansPP.length ? `${plural(sansPP.length, "classe", "classes")} sans professeur principal (${sansPP.join(", ")})`
+        : (o.nb_classes ? "chaque classe a son professeur principal" : "pas encore de classe")],
+    ["items", "Valider les items (vous-même ou les professeurs principaux).", null, "", progress(o)],
+    ["competences", "Valider les compétences.", null, ""],
+    ["echanges", "Exporter le fichier des validations pour le collège (SACoche).", null, ""],
+    ["bilan", "Remplir les bilans de fin de cycle 2 des élèves de CE2 (8 composantes, synthèse).",
+      null, "", bilanProgress(o.bilans)],
+    ["lsu", "Exporter les bilans de fin de cycle 2 vers le Livret Scolaire Unique (LSU).", null, ""],
+    ["fichier", "Enregistrer régulièrement le fichier de l'école (sauvegarde).", null, ""],
+  ];
+}
+
+Shell.screen({
+  id: "accueil",
+  label: "Accueil",
+  roles: ["directeur"],
+  order: 10,
+  async render(section) {
+    append(section, heading("Accueil"));
+    append(section, el("p", { text: "Les étapes pour valider le socle commun (palier 2, fin CM2) et transmettre le fichier au collège :" }));
+    const ol = el("ol", { class: "etapes-accueil" });
+    section.appendChild(ol);
+    const o = await Shell.call("school.overview");
+    o.bilans = await Shell.call("bilan.progress");
+    for (const [id, what, done, status, extra] of steps(o)) {
+      const li = el("li", { class: done === true ? "fait" : (done === false ? "a-faire" : "") },
+        button(Shell.label(id), () => Shell.go(id), { class: "lien" }), ` — ${what}`);
+      if (done !== null) {
+        li.appendChild(el("span", { class: "etat-etape", text: done ? `✓ ${status}` : `À faire : ${status}` }));
+      }
+      append(li, extra || []);
+      ol.appendChild(li);
+    }
+  },
+});

@@ -2,173 +2,174 @@
  * pupil on the 8 composantes (cells, arrows per pupil and per composante), write the synthèses,
  * save; print the families' bilans. Rules (positions, cycle, limit, messages) come from the core.
  */
-(() => {
-  const { el, append, clear, button } = Dom;
-  const { plural } = Format;
-  const { call, busy, showError, showNotice } = Shell;
-  let current = null; // the grid being edited
+import { el, append, clear, button, heading } from "../../shared/dom.js";
+import { plural } from "../format.js";
+import * as Shell from "../shell.js";
+import * as BilanTable from "../bilan/table.js";
+import * as BilanPrint from "../bilan/print.js";
 
-  Shell.on("logout", () => { current = null; });
-  const unsavedBefore = Shell.state.unsaved;
-  Shell.state.unsaved = () => (dirtyCount() ? "Des bilans ne sont pas enregistrés."
-    : (unsavedBefore ? unsavedBefore() : null));
+const { call, busy, showError, showNotice } = Shell;
+let current = null; // the grid being edited
 
-  function dirtyCount() {
-    return current ? current.grid.dirty : 0;
+Shell.on("logout", () => { current = null; });
+Shell.onLeave(() => (dirtyCount() ? "Des bilans ne sont pas enregistrés." : null));
+
+function dirtyCount() {
+  return current ? current.grid.dirty : 0;
+}
+
+function leaveGuard() {
+  if (!dirtyCount()) {
+    current = null;
+    return true;
   }
-
-  function leaveGuard() {
-    if (!dirtyCount()) {
-      current = null;
-      return true;
-    }
-    if (window.confirm(`Des bilans ne sont pas enregistrés (${plural(dirtyCount(), "élève", "élèves")}). Quitter sans enregistrer ?`)) {
-      call("bilan.discard").catch(() => {});
-      current = null;
-      return true;
-    }
-    return false;
+  if (window.confirm(`Des bilans ne sont pas enregistrés (${plural(dirtyCount(), "élève", "élèves")}). Quitter sans enregistrer ?`)) {
+    call("bilan.discard").catch(() => {});
+    current = null;
+    return true;
   }
+  return false;
+}
 
-  /** Merge a click's (or a synthèse's) reply into the grid and repaint what changed. */
-  function applyResult(g, r) {
-    for (const [key, value] of Object.entries(r.cells || {})) {
-      if (value === null) delete g.grid.cells[key];
-      else g.grid.cells[key] = value;
-      g.view.paintCell(key);
-    }
-    for (const [key, value] of Object.entries(r.arrows || {})) {
-      g.grid.arrows[key] = value;
-      g.view.paintArrow(key);
-    }
-    for (const [id, etat] of Object.entries(r.etat || {})) {
+/** Merge a click's (or a synthèse's) reply into the grid and repaint what changed. */
+function applyResult(g, r) {
+  for (const [key, value] of Object.entries(r.cells || {})) {
+    if (value === null) delete g.grid.cells[key];
+    else g.grid.cells[key] = value;
+    g.view.paintCell(key);
+  }
+  for (const [key, value] of Object.entries(r.arrows || {})) {
+    g.grid.arrows[key] = value;
+    g.view.paintArrow(key);
+  }
+  if (r.eleve_id !== undefined && r.etat) { // one pupil's state (a synthèse)
+    g.grid.etat[r.eleve_id] = r.etat;
+    g.view.paintPupil(r.eleve_id);
+  } else {
+    for (const [id, etat] of Object.entries(r.etat || {})) { // {eleve_id: state} (a click)
       g.grid.etat[id] = etat;
       g.view.paintPupil(id);
     }
-    if (r.eleve_id !== undefined && r.etat) {
-      g.grid.etat[r.eleve_id] = r.etat;
-      g.view.paintPupil(r.eleve_id);
+  }
+  g.grid.dirty = r.dirty;
+  updateStatus(g);
+}
+
+/** Calls go to the core one after the other, in order. */
+function send(g, command, payload, undo) {
+  g.pending += 1;
+  g.view.node.classList.add("en-cours");
+  g.queue = g.queue.then(async () => {
+    try {
+      applyResult(g, await call(command, payload));
+    } catch (e) {
+      if (undo) undo();
+      showError(e);
     }
-    g.grid.dirty = r.dirty;
-    updateStatus(g);
-  }
-
-  /** Calls go to the core one after the other, in order. */
-  function send(g, command, payload, undo) {
-    g.pending += 1;
-    g.view.node.classList.add("en-cours");
-    g.queue = g.queue.then(async () => {
-      try {
-        applyResult(g, await call(command, payload));
-      } catch (e) {
-        if (undo) undo();
-        showError(e);
-      }
-      g.pending -= 1;
-      if (!g.pending) g.view.node.classList.remove("en-cours");
-    });
-    return g.queue;
-  }
-
-  function clickCell(g, td) {
-    const key = td.getAttribute("data-key");
-    // Optimistic paint, in the order of the core's positions; the reply repaints from the core.
-    const before = g.grid.cells[key];
-    const cycle = [undefined, ...g.grid.socle.positions.map((p) => p.valeur)];
-    const next = cycle[(cycle.indexOf(before) + 1) % cycle.length];
-    if (next === undefined) delete g.grid.cells[key];
-    else g.grid.cells[key] = next;
-    g.view.paintCell(key);
-    if (before === undefined) delete g.grid.cells[key];
-    else g.grid.cells[key] = before;
-    send(g, "bilan.click", { target: { kind: "cell", eleve_id: td._eleve.id, code: td._composante.code } },
-      () => g.view.paintCell(key));
-  }
-
-  function updateStatus(g) {
-    const etats = Object.values(g.grid.etat);
-    const complets = etats.filter((e) => e.complet).length;
-    const dirty = g.grid.dirty;
-    g.status.classList.toggle("a-enregistrer", dirty > 0);
-    g.status.textContent = `${dirty > 0 ? `${plural(dirty, "élève modifié non enregistré", "élèves modifiés non enregistrés")}.` : "Tout est enregistré."} Bilans complets : ${complets} sur ${etats.length}.`;
-  }
-
-  function mountGrid(section, grid) {
-    const g = { grid, queue: Promise.resolve(), pending: 0 };
-    current = g;
-    Shell.state.leaveGuard = leaveGuard;
-    g.status = el("p", { class: "etat-brouillon", id: "etat-bilan", "aria-live": "polite" });
-    g.saveBtn = button("Enregistrer les bilans", () => save(g), { class: "principal", id: "enregistrer-bilans" });
-    const back = button("Changer de classe", () => { if (leaveGuard()) Shell.go("bilan", { force: true }); },
-      { class: "secondaire" });
-    const print = button("Imprimer les bilans (familles)", () => BilanPrint.show(grid.classe.id),
-      { class: "secondaire", id: "imprimer-bilans" });
-    const legend = el("p", { class: "legende" },
-      ...grid.socle.positions.map((p) => el("span", { class: `pastille pos-${p.valeur}`, text: `${p.court} ${p.nom}` })),
-      ` Un clic sur une case la fait passer d'une position à la suivante (puis « ${grid.socle.non_positionne} »). `,
-      "Les flèches règlent toute la ligne d'un élève ou toute une composante. Au clavier : flèches pour se déplacer, Espace ou Entrée pour changer.");
-    g.wrap = el("div", { class: "grille-defilement" });
-    append(section, [el("p", { class: "sous-titre" }, el("strong", { text: `Classe ${grid.classe.nom}` })),
-      legend, el("div", { class: "actions barre-grille" }, back, g.saveBtn, print, g.status), g.wrap]);
-    build(g);
-  }
-
-  function build(g) {
-    const old = g.view && g.view.node;
-    g.view = BilanTable.create(g.grid, {
-      onCell: (td) => clickCell(g, td),
-      onArrow: (b) => send(g, "bilan.click", { target: b._target }),
-      onSynthese: (id, area) => send(g, "bilan.synthese", { eleve_id: Number(id), texte: area.value }),
-    });
-    if (old) g.wrap.replaceChild(g.view.node, old);
-    else g.wrap.appendChild(g.view.node);
-    updateStatus(g);
-  }
-
-  function save(g) {
-    busy(g.saveBtn, "Enregistrement des bilans…", async () => {
-      await g.queue;
-      const r = await call("bilan.save");
-      g.grid = r.grid;
-      build(g);
-      Shell.clearMessages();
-      showNotice(r.message);
-    });
-  }
-
-  async function choose(section) {
-    const choices = await call("bilan.choices");
-    if (!choices.classes.length) {
-      section.appendChild(el("p", { class: "aide", text: Shell.isDirector()
-        ? "Aucune classe de CE2 : importez les élèves (extraction ONDE) pour remplir les bilans de fin de cycle 2."
-        : "Vous n'êtes professeur principal d'aucune classe de CE2 : le directeur peut vous en attribuer une." }));
-      return;
-    }
-    const list = el("ul", { class: "choix-classes" });
-    for (const c of choices.classes) {
-      const b = button(`${c.nom} (${plural(c.nb_eleves, "élève", "élèves")})`, () => {
-        busy(b, "Ouverture du bilan…", async () => {
-          const grid = await call("bilan.grid", { classe_id: c.id });
-          clear(section);
-          append(section, Dom.heading("Bilan de fin de cycle 2"));
-          mountGrid(section, grid);
-        });
-      }, { class: "lien", "data-classe": c.id });
-      list.appendChild(el("li", {}, b));
-    }
-    append(section, [el("p", { text: "Choisissez une classe de CE2 :" }), list]);
-  }
-
-  Shell.screen({
-    id: "bilan",
-    label: "Bilan fin de cycle 2",
-    roles: ["directeur", "professeur"],
-    order: 75,
-    async render(section) {
-      current = null;
-      append(section, Dom.heading("Bilan de fin de cycle 2"));
-      section.appendChild(el("p", { class: "aide", text: "Pour chaque élève de CE2 : un positionnement sur chacune des 8 composantes du socle commun et une synthèse, transmis au Livret Scolaire Unique (LSU) par le directeur." }));
-      await choose(section);
-    },
+    g.pending -= 1;
+    if (!g.pending) g.view.node.classList.remove("en-cours");
   });
-})();
+  return g.queue;
+}
+
+function clickCell(g, td) {
+  const key = td.getAttribute("data-key");
+  // Optimistic paint, in the order of the core's positions; the reply repaints from the core.
+  const before = g.grid.cells[key];
+  const cycle = [undefined, ...g.grid.socle.positions.map((p) => p.valeur)];
+  const next = cycle[(cycle.indexOf(before) + 1) % cycle.length];
+  if (next === undefined) delete g.grid.cells[key];
+  else g.grid.cells[key] = next;
+  g.view.paintCell(key);
+  if (before === undefined) delete g.grid.cells[key];
+  else g.grid.cells[key] = before;
+  send(g, "bilan.click", { target: { kind: "cell", eleve_id: td._eleve.id, code: td._composante.code } },
+    () => g.view.paintCell(key));
+}
+
+function updateStatus(g) {
+  const etats = Object.values(g.grid.etat);
+  const complets = etats.filter((e) => e.complet).length;
+  const dirty = g.grid.dirty;
+  g.status.classList.toggle("a-enregistrer", dirty > 0);
+  g.status.textContent = `${dirty > 0 ? `${plural(dirty, "élève modifié non enregistré", "élèves modifiés non enregistrés")}.` : "Tout est enregistré."} Bilans complets : ${complets} sur ${etats.length}.`;
+}
+
+function mountGrid(section, grid) {
+  const g = { grid, queue: Promise.resolve(), pending: 0 };
+  current = g;
+  Shell.state.leaveGuard = leaveGuard;
+  g.status = el("p", { class: "etat-brouillon", id: "etat-bilan", "aria-live": "polite" });
+  g.saveBtn = button("Enregistrer les bilans", () => save(g), { class: "principal", id: "enregistrer-bilans" });
+  const back = button("Changer de classe", () => { if (leaveGuard()) Shell.go("bilan", { force: true }); },
+    { class: "secondaire" });
+  const print = button("Imprimer les bilans (familles)", () => BilanPrint.show(grid.classe.id),
+    { class: "secondaire", id: "imprimer-bilans" });
+  const legend = el("p", { class: "legende" },
+    ...grid.socle.positions.map((p) => el("span", { class: `pastille pos-${p.valeur}`, text: `${p.court} ${p.nom}` })),
+    ` Un clic sur une case la fait passer d'une position à la suivante (puis « ${grid.socle.non_positionne} »). `,
+    "Les flèches règlent toute la ligne d'un élève ou toute une composante. Au clavier : flèches pour se déplacer, Espace ou Entrée pour changer.");
+  g.wrap = el("div", { class: "grille-defilement" });
+  append(section, [el("p", { class: "sous-titre" }, el("strong", { text: `Classe ${grid.classe.nom}` })),
+    legend, el("div", { class: "actions barre-grille" }, back, g.saveBtn, print, g.status), g.wrap]);
+  build(g);
+}
+
+function build(g) {
+  const old = g.view && g.view.node;
+  g.view = BilanTable.create(g.grid, {
+    onCell: (td) => clickCell(g, td),
+    onArrow: (b) => send(g, "bilan.click", { target: b._target }),
+    onSynthese: (id, area) => send(g, "bilan.synthese", { eleve_id: Number(id), texte: area.value }),
+  });
+  if (old) g.wrap.replaceChild(g.view.node, old);
+  else g.wrap.appendChild(g.view.node);
+  updateStatus(g);
+}
+
+function save(g) {
+  busy(g.saveBtn, "Enregistrement des bilans…", async () => {
+    await g.queue;
+    const r = await call("bilan.save");
+    g.grid = r.grid;
+    build(g);
+    Shell.clearMessages();
+    showNotice(r.message);
+  });
+}
+
+async function choose(section) {
+  const choices = await call("bilan.choices");
+  if (!choices.classes.length) {
+    section.appendChild(el("p", { class: "aide", text: Shell.isDirector()
+      ? "Aucune classe de CE2 : importez les élèves (extraction ONDE) pour remplir les bilans de fin de cycle 2."
+      : "Vous n'êtes professeur principal d'aucune classe de CE2 : le directeur peut vous en attribuer une." }));
+    return;
+  }
+  const list = el("ul", { class: "choix-classes" });
+  for (const c of choices.classes) {
+    const b = button(`${c.nom} (${plural(c.nb_eleves, "élève", "élèves")})`, () => {
+      busy(b, "Ouverture du bilan…", async () => {
+        const grid = await call("bilan.grid", { classe_id: c.id });
+        clear(section);
+        append(section, heading("Bilan de fin de cycle 2"));
+        mountGrid(section, grid);
+      });
+    }, { class: "lien", "data-classe": c.id });
+    list.appendChild(el("li", {}, b));
+  }
+  append(section, [el("p", { text: "Choisissez une classe de CE2 :" }), list]);
+}
+
+Shell.screen({
+  id: "bilan",
+  label: "Bilan fin de cycle 2",
+  roles: ["directeur", "professeur"],
+  order: 75,
+  async render(section) {
+    current = null;
+    append(section, heading("Bilan de fin de cycle 2"));
+    section.appendChild(el("p", { class: "aide", text: "Pour chaque élève de CE2 : un positionnement sur chacune des 8 composantes du socle commun et une synthèse, transmis au Livret Scolaire Unique (LSU) par le directeur." }));
+    await choose(section);
+  },
+});

@@ -1,88 +1,87 @@
 /* Importer les élèves (director): the five-step wizard around base_eleves.read / plan / apply.
  *
- * The wizard keeps the file (bytes from the file picker, see ImportSteps.step1) and the
+ * The wizard keeps the file (bytes from the file picker, see step1 in import_steps.js) and the
  * core's replies between steps; each step's screen is in import_steps.js. Nothing is written
  * before the last step's confirmation (base_eleves.apply).
  */
-const ImportWizard = (() => {
-  const { el, append, clear, button } = Dom;
-  const STEPS = ["Récupération du fichier", "Extraction des données", "Classes", "Élèves", "Confirmation"];
+import { el, append, clear, button, heading } from "../../shared/dom.js";
+import * as Shell from "../shell.js";
+import { STEP_SCREENS } from "./import_steps.js";
 
-  /** A wizard on `section`: its state (step, file, read, mapping, plan, classes, done), the
-   *  step list, the step body and the navigation buttons. */
-  function create(section) {
-    const stepsNav = el("ol", { class: "etapes", "aria-label": "Étapes de l'import" });
-    const body = el("div", { class: "etape" });
-    const actions = el("div", { class: "actions navigation-etapes" });
-    append(section, [stepsNav, body, actions]);
-    const wiz = {
-      step: 1, file: null, read: null, mapping: null, plan: null, classes: {}, done: null,
-      body, actions,
-      render() { render(wiz, stepsNav); },
-      goTo(step) { wiz.step = step; wiz.render(); },
-      nav(prevOk, nextLabel, nextFn, nextDisabled) { return nav(wiz, prevOk, nextLabel, nextFn, nextDisabled); },
-      /** The payload of plan / apply: the file (or the token of the file the core kept when
-       *  it read it), the column choice, and `extra`. */
-      payload(extra) {
-        const token = wiz.read && wiz.read.token;
-        const p = token ? { token } : { data: wiz.file.data, filename: wiz.file.name };
-        if (wiz.mapping) p.mapping = wiz.mapping;
-        return { ...p, ...extra };
-      },
-      waitPandas() {
-        Shell.setBusyText("Chargement du module d'import (quelques secondes)…");
-        return window.Cartable.whenPandas();
-      },
-    };
-    return wiz;
-  }
+const STEPS = ["Récupération du fichier", "Extraction des données", "Classes", "Élèves", "Confirmation"];
 
-  function render(wiz, stepsNav) {
-    clear(stepsNav);
-    STEPS.forEach((name, i) => {
-      const n = i + 1;
-      const li = el("li", { class: n === wiz.step ? "en-cours" : (n < wiz.step ? "faite" : "") },
-        el("span", { class: "numero", text: String(n) }), ` ${name}`);
-      if (n === wiz.step) li.setAttribute("aria-current", "step");
-      stepsNav.appendChild(li);
-    });
-    clear(wiz.body);
-    clear(wiz.actions);
-    wiz.body.appendChild(el("h3", { text: `Étape ${wiz.step} — ${STEPS[wiz.step - 1]}`, tabindex: "-1" }));
-    ImportSteps[wiz.step](wiz);
-    const h3 = wiz.body.querySelector("h3");
-    if (h3) h3.focus();
-  }
-
-  function nav(wiz, prevOk, nextLabel, nextFn, nextDisabled) {
-    if (prevOk) {
-      wiz.actions.appendChild(button("Précédent", () => wiz.goTo(wiz.step - 1), { class: "secondaire" }));
-    }
-    if (!nextLabel) return null;
-    const next = button(nextLabel, () => nextFn(next),
-      { class: "principal", disabled: !!nextDisabled, id: "etape-suivante" });
-    wiz.actions.appendChild(next);
-    return next;
-  }
-
-  Shell.screen({
-    id: "import",
-    label: "Importer les élèves",
-    roles: ["directeur"],
-    order: 40,
-    render(section) {
-      append(section, Dom.heading("Importer les élèves"));
-      append(section, el("p", { text: "Source : l'« Extraction – format CSV » de tous les élèves de l'école, depuis Base-Élèves ou ONDE. Rien n'est modifié avant la confirmation de la dernière étape." }));
-      const wiz = create(section);
-      Shell.state.leaveGuard = () => {
-        if (wiz.file && !wiz.done) {
-          return window.confirm("L'import des élèves n'est pas terminé : rien n'a encore été modifié. Quitter l'assistant ?");
-        }
-        return true;
-      };
-      wiz.render();
+/** A wizard on `section`: its state (step, file, read, mapping, plan, classes, done), the
+ *  step list, the step body and the navigation buttons. */
+function create(section) {
+  const stepsNav = el("ol", { class: "etapes", "aria-label": "Étapes de l'import" });
+  const body = el("div", { class: "etape" });
+  const actions = el("div", { class: "actions navigation-etapes" });
+  append(section, [stepsNav, body, actions]);
+  const wiz = {
+    step: 1, file: null, read: null, mapping: null, plan: null, classes: {}, done: null,
+    body, actions,
+    render() { render(wiz, stepsNav); },
+    goTo(step) { wiz.step = step; wiz.render(); },
+    nav(prevOk, nextLabel, nextFn, nextDisabled) { return nav(wiz, prevOk, nextLabel, nextFn, nextDisabled); },
+    /** The payload of plan / apply: the file (or the token of the file the core kept when
+     *  it read it), the column choice, and `extra`. */
+    payload(extra) {
+      const token = wiz.read && wiz.read.token;
+      const p = token ? { token } : { data: wiz.file.data, filename: wiz.file.name };
+      if (wiz.mapping) p.mapping = wiz.mapping;
+      return { ...p, ...extra };
     },
-  });
+    waitPandas() {
+      Shell.setBusyText("Chargement du module d'import (quelques secondes)…");
+      return window.Cartable.whenPandas();
+    },
+  };
+  return wiz;
+}
 
-  return { create };
-})();
+function render(wiz, stepsNav) {
+  clear(stepsNav);
+  STEPS.forEach((name, i) => {
+    const n = i + 1;
+    const li = el("li", { class: n === wiz.step ? "en-cours" : (n < wiz.step ? "faite" : "") },
+      el("span", { class: "numero", text: String(n) }), ` ${name}`);
+    if (n === wiz.step) li.setAttribute("aria-current", "step");
+    stepsNav.appendChild(li);
+  });
+  clear(wiz.body);
+  clear(wiz.actions);
+  wiz.body.appendChild(el("h3", { text: `Étape ${wiz.step} — ${STEPS[wiz.step - 1]}`, tabindex: "-1" }));
+  STEP_SCREENS[wiz.step](wiz);
+  const h3 = wiz.body.querySelector("h3");
+  if (h3) h3.focus();
+}
+
+function nav(wiz, prevOk, nextLabel, nextFn, nextDisabled) {
+  if (prevOk) {
+    wiz.actions.appendChild(button("Précédent", () => wiz.goTo(wiz.step - 1), { class: "secondaire" }));
+  }
+  if (!nextLabel) return null;
+  const next = button(nextLabel, () => nextFn(next),
+    { class: "principal", disabled: !!nextDisabled, id: "etape-suivante" });
+  wiz.actions.appendChild(next);
+  return next;
+}
+
+Shell.screen({
+  id: "import",
+  label: "Importer les élèves",
+  roles: ["directeur"],
+  order: 40,
+  render(section) {
+    append(section, heading("Importer les élèves"));
+    append(section, el("p", { text: "Source : l'« Extraction – format CSV » de tous les élèves de l'école, depuis Base-Élèves ou ONDE. Rien n'est modifié avant la confirmation de la dernière étape." }));
+    const wiz = create(section);
+    Shell.state.leaveGuard = () => {
+      if (wiz.file && !wiz.done) {
+        return window.confirm("L'import des élèves n'est pas terminé : rien n'a encore été modifié. Quitter l'assistant ?");
+      }
+      return true;
+    };
+    wiz.render();
+  },
+});

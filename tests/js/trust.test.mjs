@@ -1,10 +1,9 @@
 // French order on screen (web/ui/format.js) and the grid model's words and undo state
 // (web/ui/grid/model.js): no DOM.
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const Format = require("../../web/ui/format.js");
-const GridModel = require("../../web/ui/grid/model.js");
+import test from "node:test";
+import assert from "node:assert/strict";
+import * as Format from "../../web/ui/format.js";
+import * as GridModel from "../../web/ui/grid/model.js";
 
 test("names sort in French order, not by code point", () => {
   const people = [["ZOLA", "Émile"], ["ÇELIK", "Ayşe"], ["VINCENT", "Zoé"], ["ÉMERY", "Éloïse"],

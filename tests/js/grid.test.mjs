@@ -1,9 +1,8 @@
 // The validation grid's model and keyboard (web/ui/grid/model.js, keys.js): no DOM.
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const GridModel = require("../../web/ui/grid/model.js");
-const GridKeys = require("../../web/ui/grid/keys.js");
+import test from "node:test";
+import assert from "node:assert/strict";
+import * as GridModel from "../../web/ui/grid/model.js";
+import * as GridKeys from "../../web/ui/grid/keys.js";
 
 // A grid reply as validation.grid sends it: 2 pupils x 2 items, one decision stored.
 function gridReply() {

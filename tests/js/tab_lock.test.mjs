@@ -1,9 +1,8 @@
 // One tab at a time, the heartbeat's rules (web/boot/lock.js) with a shared fake storage and
 // clock: two tabs of the same browser profile.
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const TabLock = require("../../web/boot/lock.js");
+import test from "node:test";
+import assert from "node:assert/strict";
+import * as TabLock from "../../web/boot/lock.js";
 
 function profile() {
   const data = new Map();

@@ -1,8 +1,7 @@
-// The worker's wire codec (web/worker/wire.js): bytes as {"__bytes__": base64}, both ways.
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const Wire = require("../../web/worker/wire.js");
+// The worker's wire codec (web/shared/wire.js): bytes as {"__bytes__": base64}, both ways.
+import test from "node:test";
+import assert from "node:assert/strict";
+import * as Wire from "../../web/shared/wire.js";
 
 test("bytes become {__bytes__: base64} at any depth, other values are unchanged", () => {
   const payload = { data: new Uint8Array([0, 1, 2, 250, 255]), filename: "a.csv",

@@ -1,0 +1,126 @@
+/* The damaged-database screen: the school database stored in this browser cannot be opened
+ * (its ids keep their first French name, "recuperation-…", and <html data-state="recovery">).
+ *
+ * Built here (not in index.html) because it is needed before app.js starts. It offers to
+ * download the stored bytes, to open a school file, or to start a new school (confirmed);
+ * the worker writes nothing over the stored bytes before that choice. */
+import { el, download } from "../shared/dom.js";
+import { TO_WORKER } from "../shared/protocol.js";
+import { Boot } from "./state.js";
+import * as BootLoading from "./loading.js";
+import * as BootLink from "./link.js";
+
+const { root, $ } = Boot;
+
+/** The status line, the buttons, and act(label, work): run `work` with buttons disabled. */
+function controls() {
+  const status = el("p", { id: "recuperation-etat", class: "boot-recovery-status", role: "status", "aria-live": "polite" });
+  const buttons = [];
+  const say = (text, isError) => {
+    status.textContent = text;
+    status.classList.toggle("boot-recovery-error", !!isError);
+  };
+  const button = (id, label, cls, onClick) => {
+    const b = el("button", { type: "button", id, class: cls, text: label });
+    b.addEventListener("click", onClick);
+    buttons.push(b);
+    return b;
+  };
+  const act = (label, work) => {
+    const busy = (on) => { for (const b of buttons) b.disabled = on; };
+    busy(true);
+    say(label);
+    return work().then((r) => { busy(false); return r; }, (e) => {
+      busy(false);
+      say(e.message, true);
+    });
+  };
+  return { status, say, button, act };
+}
+
+function downloadChoice(ui, size) {
+  const button = ui.button("recuperation-telecharger", "Télécharger ces données (copie de secours)", "boot-button",
+    () => ui.act("Préparation de la copie de secours…", async () => {
+      const r = await BootLink.request(TO_WORKER.REPAIR, { action: "download" });
+      download(r.data, r.filename, "application/octet-stream");
+      ui.say(`La copie de secours « ${r.filename} » a été téléchargée. Gardez-la : ` +
+        "un spécialiste pourra peut-être en récupérer une partie.");
+    }));
+  if (!size) button.disabled = true;
+  return button;
+}
+
+function openChoice(ui) {
+  const input = el("input", { type: "file", id: "recuperation-fichier", hidden: true,
+    accept: ".sqlite3,.sqlite,.db,application/octet-stream,application/vnd.sqlite3" });
+  input.addEventListener("change", () => {
+    const file = input.files && input.files[0];
+    input.value = "";
+    if (!file) return;
+    ui.act(`Ouverture de « ${file.name} »…`, async () => BootLink.request(TO_WORKER.REPAIR,
+      { action: "open", data: new Uint8Array(await file.arrayBuffer()) }));
+  });
+  const open = ui.button("recuperation-ouvrir", "Ouvrir un fichier d'école…", "boot-button", () => input.click());
+  return { open, input };
+}
+
+function newSchoolChoice(ui) {
+  const confirmBox = el("div", { id: "recuperation-confirmation", class: "boot-recovery-confirm", role: "alertdialog",
+    "aria-labelledby": "recuperation-confirmation-texte", hidden: true });
+  const fresh = ui.button("recuperation-nouvelle", "Commencer une nouvelle école", "boot-button boot-danger", () => {
+    confirmBox.hidden = false;
+    $("recuperation-confirmer").focus();
+  });
+  confirmBox.append(
+    el("p", { id: "recuperation-confirmation-texte", text: "Vous allez commencer une école " +
+      "vide : configuration, comptes, élèves et validations seront à refaire (ou à " +
+      "reprendre d'un fichier d'école). Les données illisibles seront mises de côté dans ce " +
+      "navigateur, pas effacées. Avez-vous téléchargé la copie de secours ?" }),
+    ui.button("recuperation-confirmer", "Oui, commencer une nouvelle école", "boot-button boot-danger", () => {
+      confirmBox.hidden = true;
+      ui.act("Création d'une nouvelle école…", () => BootLink.request(TO_WORKER.REPAIR, { action: "new" }));
+    }),
+    ui.button("recuperation-annuler", "Annuler", "boot-button boot-secondary", () => {
+      confirmBox.hidden = true;
+      fresh.focus();
+    }));
+  return { fresh, confirmBox };
+}
+
+/** Show the screen for the worker's "damaged" message {reason, detail, size}. */
+function show(msg) {
+  if (Boot.failed || Boot.deactivated) return;
+  clearTimeout(Boot.timer); // the user takes the time needed to choose
+  BootLoading.stop();
+  $("boot").hidden = true;
+  root.dataset.state = "recovery";
+  const ui = controls();
+  const downloadButton = downloadChoice(ui, msg.size);
+  const { open, input } = openChoice(ui);
+  const { fresh, confirmBox } = newSchoolChoice(ui);
+  const size = msg.size ? ` (${(msg.size / 1024).toFixed(0)} Ko)` : "";
+  const screen = el("div", { id: "boot-recovery", class: "boot boot-recovery", role: "alert" },
+    el("h1", { class: "boot-title", text: "Les données de l'école sont illisibles" }),
+    el("p", { class: "boot-error-text", text: "Les données de l'école enregistrées dans " +
+      `ce navigateur${size} sont illisibles : elles ont peut-être été abîmées (arrêt ` +
+      "brutal de l'ordinateur, disque plein, nettoyage du navigateur…). Cartable ne les a " +
+      "pas modifiées et ne les remplacera pas sans votre accord." }),
+    el("p", { class: "boot-recovery-reason", text: `Détail : ${msg.reason || ""}` }),
+    el("h2", { class: "boot-recovery-question", text: "Que voulez-vous faire ?" }),
+    el("ol", { class: "boot-recovery-choices" },
+      el("li", {}, downloadButton, el("p", { text: "Gardez une copie de ces données " +
+        "(sur une clé USB, par exemple) avant toute autre chose." })),
+      el("li", {}, open, input, el("p", { text: "Si vous avez enregistré le fichier de " +
+        "l'école (ecole-cartable-….sqlite3), ouvrez-le : il remplace les données illisibles " +
+        "et l'école repart de ce fichier." })),
+      el("li", {}, fresh, el("p", { text: "Seulement si vous n'avez aucun fichier de " +
+        "l'école : l'école repart de zéro." }), confirmBox)),
+    ui.status,
+    el("details", { class: "boot-error-details" },
+      el("summary", { text: "Détails techniques" }),
+      el("pre", { text: msg.detail || "" })));
+  document.body.insertBefore(screen, $("app"));
+  (msg.size ? downloadButton : open).focus();
+}
+
+export { show };
