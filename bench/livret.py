@@ -47,7 +47,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DIST, INDEX, ROOT, ensure_built, open_ready_page
+from _common import DIST, INDEX, ROOT, ensure_built, new_context, open_ready_page
+from _common import browser as launcher
 
 sys.path.insert(0, str(ROOT / "py"))
 
@@ -262,9 +263,7 @@ WORKER = r"""async ({runs}) => {
 
 
 def _ready_at(page) -> float:
-    page.wait_for_selector('html[data-state="ready"], html[data-state="error"]',
-                           state="attached", timeout=TIMEOUT)
-    if page.evaluate("document.documentElement.dataset.state") != "ready":
+    if launcher.wait_state(page, TIMEOUT) != "ready":
         raise SystemExit("the app did not start (data-state=error)")
     return page.evaluate("performance.getEntriesByName('cartable:ready')[0].startTime") / 1000
 
@@ -291,9 +290,9 @@ PUT_FIRST_FORMAT = r"""async ({b64}) => {
 
 
 def _page(browser, url: str):
-    page = browser.new_context(offline=True).new_page()
+    page = new_context(browser).new_page()
     page.set_default_timeout(TIMEOUT)
-    page.goto(url)
+    launcher.open_app(page, url)
     _ready_at(page)
     return page
 

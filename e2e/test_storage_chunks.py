@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,14 @@ DROP_CHUNK = """async (key) => {
 }"""
 
 
+_THREAD = ThreadPoolExecutor(1)  # asyncio.run outside Playwright's event loop
+
+
 def make_school(path: Path, pupils: int) -> bytes:
+    return _THREAD.submit(_make_school, path, pupils).result()
+
+
+def _make_school(path: Path, pupils: int) -> bytes:
     from cartable import api, db
 
     school = api.Api(str(path))
