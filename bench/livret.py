@@ -327,6 +327,48 @@ def store_runs(path: Path, runs: int) -> dict:
     return out
 
 
+PRINT = r"""async () => {
+  const t0 = performance.now();
+  document.getElementById("imprimer-livrets").click();
+  const pages = () => document.querySelectorAll("#impression-livrets .page-livret").length;
+  await new Promise((ok, ko) => { const check = () => {
+    if (document.getElementById("impression-livrets") && pages() > 0) ok();
+    else if (performance.now() - t0 > 120000) ko(new Error("no printable livret shown"));
+    else requestAnimationFrame(check); }; check(); });
+  const dom = (performance.now() - t0) / 1000;
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const n = pages();
+  document.getElementById("fermer-impression").click();
+  return [dom, (performance.now() - t0) / 1000, n];
+}"""
+
+
+def print_runs(path: Path, runs: int) -> dict:
+    """The printable livrets of class 1 (25 pupils), period 1, opened from the Livret screen."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = open_ready_page(p, TIMEOUT)
+        page.evaluate(LOAD, {"b64": base64.b64encode(path.read_bytes()).decode()})
+        page.reload()
+        _ready_at(page)
+        page.get_by_label("Identifiant").fill(LOGIN)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.click('nav.menu button[data-vue="livret"]')
+        page.locator("#livret-classe").select_option(value="1")
+        page.locator("#livret-periode").select_option(index=0)
+        page.click("#ouvrir-livret")
+        page.wait_for_selector("#grille-livret")
+        out = {"dom": [], "frame": []}
+        for _ in range(runs):
+            dom, frame, out["pages"] = page.evaluate(PRINT)
+            out["dom"].append(dom)
+            out["frame"].append(frame)
+        browser.close()
+    return out
+
+
 def print_store(label: str, size: int, out: dict) -> None:
     chunks = "" if out.get("chunks") is None else f"; chunks written by the last save: {out['chunks']}"
     print(f"\n{label}: school file {size / 2**20:.1f} Mo (wasm memory after the saves: "
@@ -365,18 +407,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--build", action="store_true")
-    parser.add_argument("--only", choices=("core", "store"), help="one half of the measures")
+    parser.add_argument("--only", choices=("core", "store", "print"), help="one part of the measures")
     args = parser.parse_args()
     ensure_built(args.build)
     with tempfile.TemporaryDirectory() as tmp:
         path, path3 = Path(tmp) / "ecole.sqlite3", Path(tmp) / "ecole-3-ans.sqlite3"
         make_school(path)
         size = path.stat().st_size
-        if args.only != "store":
+        if args.only in (None, "core"):
             browser = browser_runs(path, args.runs)
             cpython = cpython_runs(path, args.runs)
             print_core(size, browser, cpython)
-        if args.only != "core":
+        if args.only in (None, "print"):
+            out = print_runs(path, args.runs)
+            print(f"printable livrets of a class, period 1 ({out['pages']} pages), goal 2 s: "
+                  f"shown {ms(out['dom'])}, next frame rendered {ms(out['frame'])}")
+        if args.only in (None, "store"):
             print_store("one year", size, store_runs(path, args.runs * 4))
             make_school(path3, tuple(YEARS))
             print_store("three years", path3.stat().st_size, store_runs(path3, args.runs * 4))
