@@ -83,13 +83,13 @@ def test_saving_26_cells_is_26_changes_and_the_reminder_says_so(api):
 def test_other_changes_are_not_work_but_the_status_says_the_school_changed(api, clock):
     token = login(api, "dir")
     call(api, "school.file_bytes", {}, token)
-    clock.set(datetime.datetime(2026, 12, 1, 21, 0))
+    clock.set(datetime.datetime(2026, 12, 1, 20, 40))  # (within the session's 30 idle minutes)
     call(api, "school.update", {"nom": "École Jules Ferry II"}, token)
     s = state(api, token)
     assert s["modifications"] == 0 and s["rappel"] is None and s["rappeler"] is False
     assert s["etat"] == ("Fichier de l'école enregistré pour la dernière fois le 01/12/2026 à "
                          "20 h 14. L'école a changé depuis (élèves, comptes ou réglages, dernière "
-                         "modification le 01/12/2026 à 21 h 00) : enregistrez-le à nouveau.")
+                         "modification le 01/12/2026 à 20 h 40) : enregistrez-le à nouveau.")
 
 
 def test_the_file_handed_out_carries_its_save_time_and_nothing_unsaved(api, tmp_path, clock):
@@ -126,7 +126,7 @@ def test_an_opened_file_has_nothing_unsaved_and_keeps_its_own_save_time(api, tmp
     click_cells(api, token, 5)
     call(api, "validation.save", {}, token)
     assert state(api, token)["modifications"] == 5
-    clock.set(datetime.datetime(2026, 12, 2, 8, 0))
+    clock.set(datetime.datetime(2026, 12, 1, 20, 30))
     call(api, "school.replace_file", {"data": saved}, token)
     token = login(api, "dir")
     s = state(api, token)
