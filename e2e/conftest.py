@@ -98,11 +98,26 @@ def browser(dist):
             context = unguarded(*args, **kwargs)
             if _current:
                 _current[-1].attach(context)
+            new_page = context.new_page
+            context.new_page = lambda *a, **k: leave_without_saving(new_page(*a, **k))
             return context
 
         browser.new_context = guarded_context
         yield browser
         browser.close()
+
+
+LOGOUT_QUESTION = "#rappel-deconnexion"
+
+
+def leave_without_saving(page):
+    """A director logging out with decisions or bilans not in a saved school file is asked first
+    (web/ui/keeper.js: save, leave without saving, or stay). Tests about something else leave
+    without saving, as before; a test about that question removes this handler first:
+    ``page.remove_locator_handler(page.locator(LOGOUT_QUESTION))``."""
+    page.add_locator_handler(page.locator(LOGOUT_QUESTION),
+                             lambda: page.locator("#deconnexion-sans-enregistrer").click())
+    return page
 
 
 @pytest.fixture

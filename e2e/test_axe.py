@@ -5,7 +5,8 @@ screen of the director's menu and of a CE2/CM2 teacher's menu, each grid shown (
 the compétences grid and its lock confirmation, the bilan de fin de cycle 2 grid, the livret's
 table, éléments and printed pages) and the five steps of the import wizard (up to its
 confirmation, nothing imported, then the question when it is chosen again), the item grid with
-its menu unfolded. axe-core 4.14.1 comes from ``e2e/node_modules``
+its menu unfolded; the dialog showing what a school file holds before it is opened, and the one
+asking before the director logs out with decisions not saved. axe-core 4.14.1 comes from ``e2e/node_modules``
 (``e2e/package-lock.json``). The page's CSP refuses an injected ``<script>``
 (``page.add_script_tag``: "Executing inline script violates … script-src"), so axe's source is
 evaluated through Playwright (the debugger protocol, which the CSP does not govern) and runs
@@ -23,6 +24,9 @@ import pytest
 expect = pytest.importorskip("playwright.sync_api").expect
 
 from grid_helpers import login, open_competence_1
+from test_trust_file import make_school
+
+from cartable.socle2008 import referentiel
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -156,6 +160,36 @@ def lock_dialog(page, audit: Audit) -> None:
     expect(dialog).to_be_hidden(timeout=TIMEOUT)
 
 
+def opening_dialog(page, audit: Audit, tmp_path: Path) -> None:
+    """What a school file holds, shown before it is opened; cancelled, the storage stays empty."""
+    page.set_input_files("#ouvrir-fichier-ecole", str(make_school(tmp_path / "ecole.sqlite3")))
+    dialog = page.locator("#confirmer-ouverture")
+    expect(dialog).to_be_visible(timeout=TIMEOUT)
+    audit("création de l'école: ouvrir un fichier, confirmation", settled=False)
+    dialog.get_by_role("button", name="Annuler").click()
+    expect(dialog).to_have_count(0, timeout=TIMEOUT)
+
+
+def logout_dialog(page, audit: Audit) -> None:
+    """A decision saved and the school file not: logging out asks first; left without saving."""
+    item = referentiel.get().competences[8].domaines[0].items[0].id
+    page.evaluate("""async (item) => {
+      const C = window.Cartable;
+      const classe = (await C.call("classes.list", {})).find((c) => c.nom === "CM2 A");
+      const eleve = (await C.call("eleves.list", {classe_id: classe.id}))[0];
+      await C.call("validation.grid", {palier_id: 2, classe_id: classe.id, eleve_ids: [eleve.id],
+                                       competence_id: 8});
+      await C.call("validation.click", {target: {kind: "cell", eleve_id: eleve.id, row_id: item}});
+      await C.call("validation.save", {});
+    }""", item)
+    page.remove_locator_handler(page.locator("#rappel-deconnexion"))  # conftest's: looked at here
+    page.click("#deconnexion")
+    dialog = page.locator("#rappel-deconnexion")
+    expect(dialog).to_be_visible(timeout=TIMEOUT)
+    audit("directeur: déconnexion, fichier de l'école pas à jour", settled=False)
+    dialog.get_by_role("button", name="Se déconnecter sans enregistrer").click()
+
+
 def import_steps(page, audit: Audit, who: str, tmp_path: Path) -> None:
     """The wizard's five steps, up to its confirmation (nothing is imported)."""
     csv = tmp_path / "extraction.csv"
@@ -184,6 +218,7 @@ def test_no_wcag_violation_on_any_screen(page, e2e, tmp_path):
     assert e2e.wait_state(page) == "ready"
     expect(page.locator(".ecran-creation h2")).to_be_visible(timeout=TIMEOUT)
     audit("création de l'école")
+    opening_dialog(page, audit, tmp_path)
     teacher = page.evaluate(PREPARE, {"csv": CSV, "password": PASSWORD, "teacher": TEACHER})
     assert teacher == TEACHER["login"]
     page.evaluate("() => window.CartableApp.start()")
@@ -197,7 +232,10 @@ def test_no_wcag_violation_on_any_screen(page, e2e, tmp_path):
         assert len(vues) >= (12 if who == "directeur" else 4), vues
         for vue in vues:
             visit(page, audit, who, vue, tmp_path)
-        page.click("#deconnexion")
+        if who == "directeur":
+            logout_dialog(page, audit)
+        else:
+            page.click("#deconnexion")
         expect(page.locator(".ecran-connexion h2")).to_be_visible(timeout=TIMEOUT)
 
     print(f"axe-core 4.14.1 on {len(audit.screens)} screens: {', '.join(audit.screens)}")

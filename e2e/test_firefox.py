@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -57,7 +58,8 @@ def dump(path: str) -> dict:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         rows = {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}"))) for t in tables}
-    rows["meta"] = [r for r in rows["meta"] if r[0] != "derniere_modification"]
+    rows["meta"] = [r for r in rows["meta"]
+                    if r[0] not in ("derniere_modification", "dernier_enregistrement")]
     return rows
 
 
@@ -69,12 +71,12 @@ def test_firefox_smoke(dist, tmp_path):
     # ... and the app made none.
     assert out["bad_requests"] == []
 
-    assert out["first_run_title"] == "Première ouverture : créer l'école"
+    assert out["first_run_title"] == "Bienvenue dans Cartable"
     assert "École Jean Macé" in out["header"]
     # Reload: the school is still there.
     assert out["reload_needs_setup"] is False
     assert out["reload_school"]["nom"] == "École Jean Macé"
-    assert out["reload_school"]["uai"] == "0441234X"
+    assert out["reload_school"]["uai"] == "0441234C"
     # The CSV import.
     assert "143 élèves ajoutés" in out["import_report"]
     assert out["import_errors"] == []
@@ -91,24 +93,45 @@ def test_firefox_smoke(dist, tmp_path):
     assert etat == "1"
     assert f"{nom} {prenom}".upper() in " ".join(out["grid_pupil"].split()).upper()
 
-    # The school file downloaded from Firefox is a real school database.
-    with sqlite3.connect(out["downloads"]["school"]) as conn:
-        assert conn.execute("SELECT count(*) FROM eleve").fetchone()[0] == 143
+    # Two downloads of the school file the same day, one decision between them: two names to
+    # the minute, and the notice names the newer one as Firefox saved it.
+    first, second = Path(out["downloads"]["school_first"]), Path(out["downloads"]["school"])
+    assert re.fullmatch(r"ecole-cartable-\d{4}-\d\d-\d\d-\d\dh\d\d\.sqlite3", second.name), second
+    assert first.name[:25] == second.name[:25] and first.name != second.name  # same day
+    assert out["second_saved"] == 1
+    notice = out["school_notices"][1]
+    assert f"« {second.name} » a été téléchargé" in notice and "« (1) »" in notice, notice
+    for path, decisions in ((first, 1), (second, 2)):
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("SELECT count(*) FROM eleve").fetchone()[0] == 143
+            assert conn.execute("SELECT count(*) FROM validation_item").fetchone()[0] == decisions
+            saved = dict(conn.execute("SELECT key, value FROM meta"))
+        assert saved["modifications_non_enregistrees"] == "0"
+        stamp = path.name[len("ecole-cartable-"):-len(".sqlite3")]
+        assert saved["dernier_enregistrement"][:16] == stamp[:10] + "T" + stamp[11:].replace("h", ":")
 
-    # The Fichier screen says when the file was saved, and what Firefox does with the folder.
+    # The Fichier screen says when the file was saved, the work since, and what Firefox does.
     assert "jamais été enregistré" in out["file_state_before"]
+    assert out["file_state_between"].endswith("1 décision ou bilan modifié depuis."), out
     assert "enregistré pour la dernière fois le" in out["file_state_after"]
-    assert "modification" not in out["file_state_after"]
+    assert out["file_state_after"].endswith("Rien n'a changé depuis."), out
     assert "emplacement exact du dossier" in out["firefox_note"]
     assert out["auto_save_offered"] is False  # no File System Access API in Firefox
 
     # The moved folder: Firefox gives the copy an empty storage (the reason for all this) ...
     assert out["moved_needs_setup"] is True
+    # ... the newer file, shown before it is opened ...
+    assert out["moved_confirmation"] == [
+        f"Fichier : {second.name}", "École : École Jean Macé", "UAI : 0441234C",
+        out["moved_confirmation"][3], "Élèves : 143 élèves",
+        "Décisions (items et compétences) : 2 décisions", "Bilans : 0 bilan"]
+    assert out["moved_confirmation"][3].startswith("Dernière modification : le ")
     # ... and the school opened from its file is the same school, nothing lost.
-    assert "École Jean Macé (0441234X)" in out["moved_header"]
+    assert "École Jean Macé (0441234C)" in out["moved_header"]
     assert out["moved_overview"]["nb_eleves"] == 143
     assert dump(out["downloads"]["moved_school"]) == dump(out["downloads"]["school"])
-    for name in ("firefox-fichier", "firefox-premiere-ouverture", "firefox-dossier-deplace"):
+    for name in ("firefox-fichier", "firefox-premiere-ouverture", "firefox-ouvrir-confirmation",
+                 "firefox-dossier-deplace"):
         shutil.copy(tmp_path / f"{name}.png", ARTIFACTS / f"{name}.png")
 
     # Startup in Firefox.

@@ -1,9 +1,9 @@
 """The school file is the copy that lasts (issue 10), in Chromium at 1366x768.
 
-- the first-run screen opens a school file (no confirmation: nothing would be lost);
+- the first-run screen opens a school file (its contents shown and confirmed first);
 - opening an older copy, or another school, over a school asks a confirmation naming both
   (dismissed: nothing changes; accepted: the file's school, login screen);
-- the Fichier screen says when the file was last saved and how many changes since;
+- the Fichier screen says when the file was last saved and how many decisions changed since;
 - a passphrase-protected download; erasing Cartable's data (only its own keys and databases);
   opening the protected file asks the phrase, a wrong one changes nothing;
 - automatic saving through the File System Access API; before its first write in a page, a file
@@ -30,6 +30,7 @@ import pytest
 expect = pytest.importorskip("playwright.sync_api").expect
 
 from cartable import api as core
+from cartable.socle2008 import referentiel
 
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2012"
@@ -75,6 +76,15 @@ def wait_dialogs(page, dialogs: list, n: int) -> None:
         page.wait_for_timeout(200)
 
 
+def confirm_open(page) -> str:
+    """The dialog that always shows what an opened school file holds: confirmed."""
+    asked = page.locator("#confirmer-ouverture")
+    expect(asked).to_be_visible(timeout=TIMEOUT)
+    text = asked.inner_text()
+    asked.get_by_role("button", name="Ouvrir cette école").click()
+    return text
+
+
 def login(page, user="direction", password=PASSWORD):
     expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
     page.get_by_label("Identifiant").fill(user)
@@ -98,9 +108,9 @@ def screen(page, e2e):
 
 def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tmp_path):
     page = screen
-    a_old = make_school(tmp_path / "a-ancien.sqlite3", "École Jules Ferry", "0441234X",
+    a_old = make_school(tmp_path / "a-ancien.sqlite3", "École Jules Ferry", "0441234C",
                         "2026-09-01T10:15:00", pupils=3)
-    b = make_school(tmp_path / "b.sqlite3", "École Louise Michel", "0449999Z",
+    b = make_school(tmp_path / "b.sqlite3", "École Louise Michel", "0449999E",
                     "2026-10-05T16:40:00", pupils=5)
 
     # First run: "Ouvrir un fichier d'école" beside "Créer l'école", and the Firefox note.
@@ -109,41 +119,43 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
     expect(page.get_by_role("button", name="Créer l'école")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("#note-firefox-creation")).to_contain_text("Dans Firefox", timeout=TIMEOUT)
     e2e.screenshot(page, "fichier-01-premiere-ouverture")
-    dialogs = []
+    asked = page.locator("#confirmer-ouverture")
 
-    def dismiss(d):
-        dialogs.append(d.message)
-        d.dismiss()
+    def answer(button: str) -> str:
+        expect(asked).to_be_visible(timeout=TIMEOUT)
+        text = asked.inner_text()
+        asked.get_by_role("button", name=button).click()
+        expect(asked).to_have_count(0, timeout=TIMEOUT)
+        return text
 
-    def accept(d):
-        dialogs.append(d.message)
-        d.accept()
-
-    page.on("dialog", dismiss)
     page.set_input_files("#ouvrir-fichier-ecole", str(a_old))
-    login(page)  # the login screen came without any confirmation: nothing to lose
-    assert dialogs == []
+    shown = answer("Ouvrir cette école")  # even on an empty browser: what the file holds
+    assert "École : École Jules Ferry" in shown and "Élèves : 3 élèves" in shown, shown
+    login(page)
     expect(page.locator(".entete")).to_contain_text("École Jules Ferry", timeout=TIMEOUT)
     assert e2e.call(page, "school.overview")["nb_eleves"] == 3
 
-    # A change: the Fichier screen says the file has not been saved since.
-    e2e.call(page, "school.update", "{nom: 'École Jules Ferry', uai: '0441234X'}")
+    # A change: the Fichier screen says the file has not been saved.
+    e2e.call(page, "school.update", "{nom: 'École Jules Ferry', uai: '0441234C'}")
     e2e.call(page, "niveaux.set", "{actifs: ['CE1', 'CM2']}")
     menu(page, "fichier")
-    expect(page.locator("#etat-fichier")).to_contain_text("modification", timeout=TIMEOUT)
+    expect(page.locator("#etat-fichier")).to_contain_text("jamais été enregistré", timeout=TIMEOUT)
     expect(page.locator("#note-firefox")).to_contain_text("emplacement exact du dossier", timeout=TIMEOUT)
     e2e.screenshot(page, "fichier-02-ecran-fichier")
 
-    # The core's number of changes without a saved file brings a one-click reminder.
+    # The core's number of decisions changed without a saved file brings a one-click reminder.
     every = e2e.call(page, "school.saving_texts")["rappel_modifications"]
-    done = page.evaluate("JSON.parse(localStorage.getItem('cartable.fichier')).modifications")
-    assert 0 < done < every
+    e2e.call(page, "validation.grid", "{palier_id: 2, classe_id: 1, eleve_ids: [1, 2, 3], "
+             "competence_id: 8}")
+    rows = [i.id for d in referentiel.get().competences[8].domaines for i in d.items]
     reminder = page.locator(".bandeau-fichier")
-    for i in range(every - done):
+    for n in range(every):
         assert reminder.count() == 0
-        e2e.call(page, "niveaux.set", "{actifs: ['CE1', 'CM2']}" if i % 2 else "{actifs: ['CM2']}")
-    expect(reminder).to_contain_text(f"{every} modifications depuis le dernier enregistrement",
-                                     timeout=TIMEOUT)
+        e2e.call(page, "validation.click", f"{{target: {{kind: 'cell', eleve_id: {n % 3 + 1}, "
+                 f"row_id: {rows[n // 3]}}}}}")
+        e2e.call(page, "validation.save")
+    expect(reminder).to_contain_text(f"{every} décisions ou bilans modifiés et le fichier de "
+                                     "l'école n'a encore jamais été enregistré", timeout=TIMEOUT)
     e2e.screenshot(page, "fichier-02b-rappel")
     with page.expect_download() as saved:
         reminder.get_by_role("button", name="Enregistrer le fichier de l'école").click()
@@ -152,30 +164,28 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
     menu(page, "fichier")
     expect(page.locator("#etat-fichier")).to_contain_text("enregistré pour la dernière fois le",
                                                           timeout=TIMEOUT)
-    expect(page.locator("#etat-fichier")).not_to_contain_text("modification", timeout=TIMEOUT)
+    expect(page.locator("#etat-fichier")).to_contain_text("Rien n'a changé depuis", timeout=TIMEOUT)
     e2e.call(page, "niveaux.set", "{actifs: ['CE1', 'CM2']}")
 
     # The older copy of the same school: the confirmation names both; dismissed, nothing moves.
     page.set_input_files(".vue-fichier input[type=file]:not(#ouvrir-fichier-ecole)", str(a_old))
     page.click("#ouvrir-fichier")
+    text = answer("Annuler")
     expect(page.locator(".vue-fichier")).to_be_visible(timeout=TIMEOUT)
-    wait_dialogs(page, dialogs, 1)
-    page.wait_for_timeout(300)  # a second dialog would come now
-    assert len(dialogs) == 1, dialogs
-    text = dialogs[0]
-    assert text.count("« École Jules Ferry » (UAI 0441234X)") == 2, text
-    assert "01/09/2026 à 10 h 15" in text and "plus ancien" in text, text
+    assert "École : École Jules Ferry" in text and "UAI : 0441234C" in text, text
+    assert "« École Jules Ferry » (UAI 0441234C)" in text, text  # the current school
+    assert "01/09/2026 à 10 h 15" in text, text
+    assert "plus ancien" in text, text
     assert [n["ref"] for n in e2e.call(page, "niveaux.list") if n["actif"]] == ["CE1", "CM2"]
 
     # Another school: named as such; accepted, the file's school is there.
-    page.remove_listener("dialog", dismiss)
-    page.on("dialog", accept)
     page.set_input_files(".vue-fichier input[type=file]:not(#ouvrir-fichier-ecole)", str(b))
     page.click("#ouvrir-fichier")
+    other = answer("Ouvrir cette école")
     expect(page.locator(".ecran-connexion")).to_contain_text("École Louise Michel", timeout=TIMEOUT)
-    other = dialogs[-1]
-    assert "« École Louise Michel » (UAI 0449999Z)" in other and "05/10/2026 à 16 h 40" in other
-    assert "« École Jules Ferry » (UAI 0441234X)" in other and "pas la même école" in other
+    assert "École : École Louise Michel" in other and "UAI : 0449999E" in other, other
+    assert "05/10/2026 à 16 h 40" in other, other
+    assert "« École Jules Ferry » (UAI 0441234C)" in other and "pas la même école" in other
     e2e.screenshot(page, "fichier-03-autre-ecole-ouverte")
     login(page)
     assert e2e.call(page, "school.overview")["nb_eleves"] == 5
@@ -186,6 +196,7 @@ def test_protected_file_erase_and_reopen(screen, e2e, tmp_path):
     source = make_school(tmp_path / "a.sqlite3", "École du Port", "0291111A",
                          "2026-09-01T08:00:00", pupils=4)
     page.set_input_files("#ouvrir-fichier-ecole", str(source))
+    confirm_open(page)
     login(page)
 
     # Download the file protected by a passphrase (too short first: the core's French rule).
@@ -238,6 +249,7 @@ def test_protected_file_erase_and_reopen(screen, e2e, tmp_path):
     e2e.screenshot(page, "fichier-06-phrase-incorrecte")
     page.fill("#phrase-ouverture", PHRASE)
     page.get_by_role("button", name="Ouvrir le fichier protégé").click()
+    assert "École : École du Port" in confirm_open(page)
     login(page)
     assert e2e.call(page, "school.overview")["nb_eleves"] == 4
 
@@ -309,6 +321,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     source = make_school(tmp_path / "a.sqlite3", "École Jean Jaurès", "0351234B",
                          "2026-09-01T08:00:00", pupils=2)
     page.set_input_files("#ouvrir-fichier-ecole", str(source))
+    confirm_open(page)
     login(page)
     menu(page, "fichier")
     page.click("#choisir-fichier-auto")
@@ -348,7 +361,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
 
     # The file was changed elsewhere (here: another school's file in its place): the next start
     # asks before overwriting it, naming both; refused, the file stays as it is.
-    other = make_school(tmp_path / "autre.sqlite3", "École Victor Hugo", "0359999C",
+    other = make_school(tmp_path / "autre.sqlite3", "École Victor Hugo", "0359999D",
                         "2026-10-01T09:00:00")
     store["last"] = base64.b64encode(other.read_bytes()).decode()
     page.reload()
@@ -366,7 +379,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
                      name="Reprendre l'enregistrement automatique dans ecole.sqlite3").click()
     wait_dialogs(page, dialogs, 1)
     assert len(dialogs) == 1, dialogs
-    assert "« ecole.sqlite3 » contient l'école « École Victor Hugo » (UAI 0359999C)" in dialogs[0]
+    assert "« ecole.sqlite3 » contient l'école « École Victor Hugo » (UAI 0359999D)" in dialogs[0]
     assert "« École Jean Jaurès (élémentaire) » (UAI 0351234B)" in dialogs[0]
     assert "pas la même école" in dialogs[0]
     e2e.screenshot(page, "fichier-09-ecraser-refuse")

@@ -43,6 +43,14 @@ def context(browser):
 def test_every_screen_fits_at_200_percent_zoom(page, e2e):
     page.set_default_timeout(TIMEOUT)
     assert e2e.wait_state(page) == "ready"
+    # The first screen: its two ways (open a school file, create the school) one above the other.
+    opening = page.locator(".premiere-ouverture-fichier")
+    expect(opening).to_be_visible()
+    expect(page.locator(".voie-creation")).to_be_visible()
+    assert page.evaluate(OVERFLOW) <= 1, "first screen: the page scrolls sideways at 200 %"
+    a, b = opening.bounding_box(), page.locator(".voie-creation").bounding_box()
+    assert a["y"] + a["height"] <= b["y"], (a, b)
+    e2e.screenshot(page, "zoom-200-premier-ecran")
     assert page.evaluate(PREPARE, {"csv": CSV, "password": PASSWORD})
     page.reload()
     assert e2e.wait_state(page) == "ready"

@@ -269,6 +269,7 @@ def test_the_director_imports_the_file_a_teacher_exported(school):
 # A plausible payload for every director-only command: refused before looking at it.
 DIRECTOR_PAYLOADS = {
     "school.overview": {},
+    "school.saving_state": {},
     "affectations.list": {},
     "affectations.set": {"professeur_id": 2, "classe_id": 1, "affecte": True},
     "affectations.set_principal": {"classe_id": 1, "professeur_id": None},

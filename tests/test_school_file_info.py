@@ -85,14 +85,27 @@ def test_another_school_is_named_as_such(tmp_path):
     other.close()
 
 
-def test_empty_browser_needs_no_confirmation_and_no_login(tmp_path):
+def test_empty_browser_still_shows_what_the_file_holds_and_asks(tmp_path):
+    """A moved folder (empty storage): no school would be replaced, but the director must see
+    which school and which date she is opening (no login needed: no director yet)."""
     source, _ = make(tmp_path, "a.sqlite3")
+    set_stamp(source, "2026-12-01T20:14:00")
     data = Path(source.path).read_bytes()
     empty = Api(str(tmp_path / "vide.sqlite3"))
-    reply = call(empty, "school.describe_file", {"data": data})
+    reply = call(empty, "school.describe_file",
+                 {"data": data, "nom_fichier": "ecole-cartable-2026-12-01-20h14(1).sqlite3"})
     assert reply["actuelle"]["vide"] is True
-    assert reply["confirmation"] is None
     assert reply["fichier"]["nom"] == "École Jules Ferry"
+    assert reply["titre"] == "Ouvrir ce fichier d'école ?"
+    assert reply["contenu"] == ["Fichier : ecole-cartable-2026-12-01-20h14(1).sqlite3",
+                                "École : École Jules Ferry", "UAI : 0441234A",
+                                "Dernière modification : le 01/12/2026 à 20 h 14",
+                                "Élèves : 0 élève", "Décisions (items et compétences) : 0 décision",
+                                "Bilans : 0 bilan"]
+    assert reply["confirmation"].startswith(
+        "Le fichier « ecole-cartable-2026-12-01-20h14(1).sqlite3 » contient l'école "
+        "« École Jules Ferry » (UAI 0441234A), dernière modification le 01/12/2026 à 20 h 14")
+    assert reply["confirmation"].endswith("Ouvrir cette école dans ce navigateur ?")
     source.close()
     empty.close()
 
@@ -117,8 +130,9 @@ def test_describe_counts(tmp_path):
     api, _ = make(tmp_path, "a.sqlite3")
     info = file_info.describe(api.db)
     assert info == {"nom": "École Jules Ferry", "uai": "0441234A",
-                    "derniere_modification": info["derniere_modification"], "eleves": 0,
-                    "classes": 0, "professeurs": 0, "validations": 0, "vide": False}
+                    "derniere_modification": info["derniere_modification"],
+                    "dernier_enregistrement": None, "eleves": 0, "classes": 0,
+                    "professeurs": 0, "validations": 0, "bilans": 0, "vide": False}
     api.close()
 
 
@@ -130,7 +144,7 @@ def test_file_texts_are_french_and_public(tmp_path):
     assert "Firefox" in texts["firefox"] and "emplacement" in texts["firefox"]
     assert texts["auto_reprendre"].format(nom="ecole.sqlite3") == \
         "Reprendre l'enregistrement automatique dans ecole.sqlite3"
-    assert "{n}" in texts["rappel"] and "{quand}" in texts["dernier"]
+    assert texts["deconnexion_titre"] == "Le fichier de l'école n'est pas à jour"
     assert texts["phrase_aide"].startswith("Au moins 12 caractères")
 
 

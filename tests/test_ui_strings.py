@@ -4,6 +4,7 @@ rule"): ui.strings, the import's field labels and counts, the SACoche report's c
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,8 @@ def test_ui_strings_needs_no_login_and_says_the_core_rules(api):
     assert s["uai_length"] == len("0441234X")
     assert letterhead.UAI_RE.fullmatch("0441234X") and not letterhead.UAI_RE.fullmatch("0441234XY")
     assert s["locked_message"] == validation_commands.LOCKED  # the sentence click answers
-    assert s["school_file_name"] == f"ecole-cartable-{_compat.today().isoformat()}.sqlite3"
+    assert re.fullmatch(rf"ecole-cartable-{_compat.today().isoformat()}-\d\dh\d\d\.sqlite3",
+                        s["school_file_name"])
 
 
 def test_read_says_the_field_labels_the_core_uses_in_its_messages(api):
@@ -81,7 +83,10 @@ def test_sacoche_report_codes_are_ascii_next_to_the_french_statut(api):
     assert r["nb_ignores"] == 1
 
 
-def test_file_name_is_the_day_s():
+def test_file_name_is_unique_to_the_minute():
     from cartable import db
 
-    assert db.school_file_name(datetime.date(2012, 6, 15)) == "ecole-cartable-2012-06-15.sqlite3"
+    assert db.school_file_name(datetime.datetime(2012, 6, 15, 9, 5, 59)) == \
+        "ecole-cartable-2012-06-15-09h05.sqlite3"
+    assert db.school_file_name(datetime.datetime(2012, 6, 15, 20, 14)) != \
+        db.school_file_name(datetime.datetime(2012, 6, 15, 20, 15))

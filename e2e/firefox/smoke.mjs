@@ -26,7 +26,7 @@ const DIST = resolve(distArg);
 const WORK = resolve(workArg);
 const CSV = resolve(csvArg);
 const SCHOOL = "École Jean Macé";
-const UAI = "0441234X";
+const UAI = "0441234C";
 const PASSWORD = "Directrice-2013";
 const TIMEOUT = 60000;
 const out = { steps: [], downloads: {}, bad_requests: [], ready_seconds: [] };
@@ -203,14 +203,52 @@ async function exportSacoche(page, ff) {
   out.downloads.sacoche = file;
 }
 
+async function downloadSchoolFile(page, ff) {
+  await menu(page, "fichier");
+  await page.waitForSelector("#enregistrer-fichier", { timeout: TIMEOUT });
+  const file = await download(ff, () => page.click("#enregistrer-fichier"));
+  await waitText(page, "#etat-fichier", "enregistré pour la dernière fois");
+  await waitText(page, ".messages .alerte.succes", "a été téléchargé");
+  const notice = await page.$$eval(".messages .alerte.succes", (els) => els.at(-1).textContent);
+  return { file, notice };
+}
+
+/** One more decision (the next item of the saved cell's pupil), saved: the school changed. */
+async function oneMoreDecision(page) {
+  return page.evaluate(async (key) => {
+    const [eleve, row] = key.split(":").map(Number);
+    const classe = (await Cartable.call("classes.list", {})).find((c) => c.nom.startsWith("CM2 B"));
+    const grid = await Cartable.call("validation.grid", { palier_id: 2, classe_id: classe.id,
+      eleve_ids: [eleve], competence_id: 8 });
+    const rows = grid.domaines.flatMap((d) => d.rows.map((r) => r.id));
+    const next = rows.find((r) => r !== row);
+    await Cartable.call("validation.click", { target: { kind: "cell", eleve_id: eleve, row_id: next } });
+    return Cartable.call("validation.save", {});
+  }, out.grid_key);
+}
+
+async function nextMinute() {
+  const minute = () => Math.floor(Date.now() / 60000);
+  const now = minute();
+  while (minute() === now) await sleep(250);
+}
+
 async function saveSchoolFile(page, ff) {
   await menu(page, "fichier");
   await page.waitForSelector("#enregistrer-fichier", { timeout: TIMEOUT });
   const before = await text(page, "#etat-fichier");
-  out.downloads.school = await download(ff, () => page.click("#enregistrer-fichier"));
-  await waitText(page, "#etat-fichier", "enregistré pour la dernière fois");
+  const first = await downloadSchoolFile(page, ff);
+  const saved = await oneMoreDecision(page);
+  await menu(page, "fichier");
+  const between = await text(page, "#etat-fichier");
+  await nextMinute(); // later the same day
+  const second = await downloadSchoolFile(page, ff);
+  out.downloads.school_first = first.file;
+  out.downloads.school = second.file;
   await page.screenshot({ path: join(WORK, "firefox-fichier.png"), fullPage: true });
-  step("school-file-saved", { file_state_before: before, file_state_after: await text(page, "#etat-fichier"),
+  step("school-file-saved", { file_state_before: before, file_state_between: between,
+    file_state_after: await text(page, "#etat-fichier"), second_saved: saved.ajoutees,
+    school_notices: [first.notice, second.notice],
     firefox_note: await text(page, "#note-firefox"), auto_save_offered: !!(await page.$("#choisir-fichier-auto")) });
 }
 
@@ -228,6 +266,11 @@ async function movedFolder(ff, user) {
     await page.screenshot({ path: join(WORK, "firefox-premiere-ouverture.png") });
     const input = await page.waitForSelector("#ouvrir-fichier-ecole", { timeout: TIMEOUT });
     await input.uploadFile(out.downloads.school);
+    await page.waitForSelector("#confirmer-ouverture li", { timeout: TIMEOUT });
+    const shown = await page.$$eval("#confirmer-ouverture li", (els) => els.map((e) => e.textContent));
+    await page.screenshot({ path: join(WORK, "firefox-ouvrir-confirmation.png") });
+    step("moved-asked", { moved_confirmation: shown });
+    await page.click("#dialogue-confirmer");
     await page.waitForSelector(".ecran-connexion h2", { timeout: TIMEOUT });
     await login(page, user);
     const after = await page.evaluate(() => Cartable.call("school.overview", {}));

@@ -35,7 +35,7 @@ AREAS = ("accounts", "affectations", "app", "auth", "base_eleves", "bilan", "cla
          "livret", "lsu", "niveaux", "paliers", "periodes", "professeurs", "protection",
          "referentiel", "sacoche", "school", "settings", "socle2016", "ui", "validation")
 # Changes that are not the school's: they do not move its "last change" (school/file_info.py).
-NOT_SCHOOL_CHANGES = {"auth.login"}
+NOT_SCHOOL_CHANGES = {"auth.login", "school.file_bytes"}  # file_bytes: only its save time
 
 
 @dataclass

@@ -334,6 +334,7 @@ def connect(path: str) -> sqlite3.Connection:
                     step(conn)
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        _watch_work(conn)
     except BaseException:
         conn.close()
         raise
@@ -355,9 +356,46 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def school_file_name(day) -> str:
-    """The name offered when the school file of ``day`` (a date) is downloaded."""
-    return f"ecole-cartable-{day.isoformat()}.sqlite3"
+def school_file_name(moment) -> str:
+    """The name offered when the school file is downloaded at ``moment`` (a datetime):
+    ``ecole-cartable-AAAA-MM-JJ-HHhMM.sqlite3``, unique to the minute, so that two downloads of
+    the same day are not told apart only by the « (1) » a browser may add."""
+    return f"ecole-cartable-{moment:%Y-%m-%d-%Hh%M}.sqlite3"
+
+
+# The work a person would lose: each decision (an item or a compétence validated) and each
+# bilan (de fin de cycle, périodique) written by a command is noted once in the connection's
+# TEMP table ``travail`` (a bilan rewritten as delete + insert is one change);
+# school/file_info.py ``touch`` adds them to the count of changes since the file was saved.
+_WORK = [("validation_item", "'item'", "item_id"),
+         ("validation_competence", "'competence'", "competence_id"),
+         ("bilan_cycle", "'bilan_cycle'", "cycle"),
+         ("bilan_periodique", "'bilan_periodique'", "periode_id")]
+
+
+def _watch_work(conn: sqlite3.Connection) -> None:
+    """TEMP triggers: they live in this connection only, never in the school file. (No unique
+    key and no INSERT OR IGNORE: an outer UPSERT's conflict handling would override the
+    trigger's; NOT EXISTS keeps one row per decision or bilan.)"""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS travail (quoi TEXT NOT NULL, "
+                 "eleve_id INTEGER NOT NULL, cle INTEGER NOT NULL)")
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.travail_cle ON travail (quoi, eleve_id, cle)")
+    for table, what, key in _WORK:
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            conn.execute(
+                f"CREATE TEMP TRIGGER IF NOT EXISTS travail_{table}_{event.lower()} AFTER "
+                f"{event} ON main.{table} BEGIN INSERT INTO travail SELECT {what}, "
+                f"{row}.eleve_id, {row}.{key} WHERE NOT EXISTS (SELECT 1 FROM travail WHERE "
+                f"quoi = {what} AND eleve_id = {row}.eleve_id AND cle = {row}.{key}); END")
+
+
+def take_work(conn: sqlite3.Connection) -> int:
+    """The decisions and bilans written since the last call (inside the caller's
+    transaction), forgotten once counted."""
+    n = conn.execute("SELECT count(*) FROM temp.travail").fetchone()[0]
+    if n:
+        conn.execute("DELETE FROM temp.travail")
+    return n
 
 
 def check_school_file(data: bytes) -> int:

@@ -6,27 +6,26 @@
  *   (Cartable.onChange) the file is rewritten while the director is logged in. At the next
  *   start the browser asks permission again: one click on "Reprendre l'enregistrement
  *   automatique dans NOM" (the banner shown when the director logs in).
- * - Elsewhere (Firefox): the screens say when the school file was last saved; every time the
- *   core's number of changes (school.saving_texts) is reached, and when the director logs in with
- *   that many changes unsaved (teachers' work, say), a banner offers a one-click download.
- *
- * localStorage "cartable.fichier" = {enregistre: ISO date-time of the last save or opening,
- * modifications: changes since, nom: the auto-saved file's name}.
+ * - Elsewhere (Firefox): the core counts the work not yet in a saved file (the decisions and
+ *   bilans changed since the last save, school.saving_state, one number for every screen); each
+ *   time it reaches a multiple of the core's threshold, when the director logs in with that
+ *   many unsaved (teachers' work, say), a banner offers a one-click download; logging out with
+ *   unsaved work asks first (save, leave without saving, or stay).
+ * The save time is the core's too (in the school file itself): "last saved" means saved.
  *
  *   Keeper.supported            File System Access available
  *   Keeper.statusBlock()        the "where is the school file" block (Fichier screen)
- *   Keeper.firstRunBlock(card)  the first-run screen's "Ouvrir un fichier d'école" part
- *   Keeper.download()           download the school file now (and record it)
- *   Keeper.opened(name)         a school file was just opened: nothing unsaved
+ *   Keeper.firstRunBlock()      the first screen's « Vous avez déjà une école ? » half
+ *   Keeper.download()           download the school file now
+ *   Keeper.refresh()            ask the core's count again (after another download of the file)
  *   Keeper.savingTexts()        the core's texts about saving (school.saving_texts), once loaded
  */
-import { el, append, button } from "../shared/dom.js";
-import { plural } from "./format.js";
+import { el, button } from "../shared/dom.js";
 import * as Shell from "./shell.js";
 import * as SchoolOpen from "./school_open.js";
+import * as Confirm from "./confirm.js";
 import { downloadSchoolFile } from "./school_download.js";
 
-const RECORD = "cartable.fichier";
 const HANDLES = "cartable-fichier";
 const supported = typeof window.showSaveFilePicker === "function";
 let texts = null; // school.saving_texts
@@ -39,29 +38,15 @@ let again = false; // another change arrived while writing
 let banner = null;
 const listeners = new Set(); // re-render callbacks of visible status blocks
 
-// -- the record ---------------------------------------------------------------------------
+// -- the core's count ------------------------------------------------------------------
 
-function record() {
-  try {
-    return JSON.parse(localStorage.getItem(RECORD) || "null") || { modifications: 0 };
-  } catch (e) {
-    return { modifications: 0 };
-  }
-}
+let fileState = null; // school.saving_state: the work unsaved, the save time, the sentences
 
-function setRecord(r) {
-  try { localStorage.setItem(RECORD, JSON.stringify(r)); } catch (e) { /* full: shown elsewhere */ }
+/** Ask the core again (the director's only); re-renders the visible status blocks. */
+async function refreshState() {
+  fileState = Shell.isDirector() ? await Shell.call("school.saving_state") : null;
   for (const fn of listeners) fn();
-}
-
-function saved(name) {
-  setRecord({ enregistre: new Date().toISOString(), modifications: 0, nom: name || null });
-}
-
-function when(iso) {
-  const d = new Date(iso);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `le ${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} à ${pad(d.getHours())} h ${pad(d.getMinutes())}`;
+  return fileState;
 }
 
 const fill = (text, values) => text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
@@ -120,7 +105,7 @@ async function writeNow() {
   const w = await handle.createWritable();
   await w.write(r.data);
   await w.close();
-  saved(handle.name);
+  await refreshState();
   return true;
 }
 
@@ -162,7 +147,7 @@ async function choose() {
   paused = false;
   await handles("readwrite", (s) => s.put(h, "ecole"));
   if (await autoSave()) {
-    Shell.showNotice(fill(texts.auto_actif, { nom: h.name, quand: when(new Date().toISOString()) }));
+    Shell.showNotice(fill(texts.auto_actif, { nom: h.name, quand: fileState ? fileState.quand : "" }));
   }
 }
 
@@ -175,20 +160,25 @@ async function resume() {
 
 async function download() {
   await downloadSchoolFile();
-  saved(null);
   hideBanner();
+  await refreshState();
 }
 
 // -- changes, reminders ---------------------------------------------------------------
 
-function onChange(command) {
-  if (command === "school.replace_file" || command === "auth.login") return;
-  const r = record();
-  r.modifications = (r.modifications || 0) + 1;
-  setRecord(r);
+// Commands whose change is no work of the school: opening a file, signing in, saving the file.
+const NOT_WORK = new Set(["school.replace_file", "auth.login", "auth.logout", "school.file_bytes"]);
+
+async function onChange(command) {
+  if (NOT_WORK.has(command) || !Shell.isDirector()) return;
   if (canWrite()) { autoSave(); return; }
-  const every = texts ? texts.rappel_modifications : 0;
-  if (every && r.modifications % every === 0 && Shell.isDirector()) remind();
+  const before = fileState ? fileState.modifications : 0;
+  const s = await refreshState();
+  if (!s || handle) return; // a chosen file without permission: its banner says so
+  const every = s.rappel_modifications;
+  const shown = banner && banner.isConnected && banner.id === "rappel-fichier";
+  if (!s.modifications) { if (shown) hideBanner(); return; }
+  if (shown || Math.floor(s.modifications / every) > Math.floor(before / every)) remind();
 }
 
 function hideBanner() {
@@ -196,9 +186,9 @@ function hideBanner() {
   banner = null;
 }
 
-function showBanner(text, action) {
+function showBanner(text, action, id) {
   hideBanner();
-  banner = el("div", { class: "alerte information bandeau-fichier", role: "status" },
+  banner = el("div", { class: "alerte information bandeau-fichier", role: "status", id: id || null },
     el("span", { class: "alerte-texte", text }), action);
   Shell.dom.banners.appendChild(banner);
 }
@@ -210,9 +200,8 @@ function downloadButton(id) {
 }
 
 function remind() {
-  const n = record().modifications || 0;
-  if (!n || !texts) return;
-  showBanner(fill(texts.rappel, { n }), downloadButton("rappel-enregistrer"));
+  if (!fileState || !fileState.rappel) return;
+  showBanner(fileState.rappel, downloadButton("rappel-enregistrer"), "rappel-fichier");
 }
 
 function resumeButton(id) {
@@ -225,25 +214,40 @@ function resumeButton(id) {
 async function onEnter() {
   await ensure();
   if (!Shell.isDirector()) return;
+  const s = await refreshState();
   if (handle && permission !== "granted") {
     showBanner(texts.auto_attente, resumeButton("reprendre-auto"));
-  } else if (canWrite() && record().modifications) {
+  } else if (canWrite() && s.modifications) {
     autoSave();
-  } else if (!handle && (record().modifications || 0) >= texts.rappel_modifications) {
+  } else if (!handle && s.rappeler) {
     remind();
   }
+}
+
+/** Before the director logs out with work not in a saved file: save it, leave, or stay. */
+async function beforeLogout() {
+  if (!Shell.isDirector()) return true;
+  if (writing) await writing;
+  const s = await refreshState().catch(() => null);
+  if (!s || !s.modifications || canWrite()) return true;
+  const choice = await Confirm.choose({ id: "rappel-deconnexion", title: texts.deconnexion_titre,
+    message: s.rappel, choices: [
+      { label: "Enregistrer le fichier, puis se déconnecter", value: "enregistrer", class: "principal", id: "deconnexion-enregistrer" },
+      { label: "Se déconnecter sans enregistrer", value: "partir", id: "deconnexion-sans-enregistrer" },
+      { label: "Annuler", value: null, id: "deconnexion-annuler" }] });
+  if (choice === "enregistrer") await download();
+  return choice !== null;
 }
 
 // -- blocks for the screens -------------------------------------------------------------
 
 function statusLine() {
-  const r = record();
-  if (handle && permission === "granted" && !paused && r.enregistre) {
-    return fill(texts.auto_actif, { nom: handle.name, quand: when(r.enregistre) });
+  const s = fileState;
+  if (!s) return "";
+  if (handle && permission === "granted" && !paused && s.dernier_enregistrement) {
+    return fill(texts.auto_actif, { nom: handle.name, quand: s.quand });
   }
-  const base = r.enregistre ? fill(texts.dernier, { quand: when(r.enregistre) }) : texts.jamais;
-  const n = r.modifications || 0;
-  return n ? `${base} ${plural(n, "modification", "modifications")} depuis.` : base;
+  return s.etat;
 }
 
 function statusBlock() {
@@ -266,17 +270,18 @@ function statusBlock() {
     if (actions.childElementCount) box.appendChild(actions);
   };
   listeners.add(render);
-  ensure().then(render, Shell.showError);
+  ensure().then(refreshState).then(render, Shell.showError);
   return box;
 }
 
-function firstRunBlock(card) {
+/** The first screen's half for a school that exists already (a moved folder, another
+ *  computer): as visible as « Créer l'école » beside it. */
+function firstRunBlock() {
   const intro = el("p");
   const note = el("p", { class: "aide", id: "note-firefox-creation" });
-  const block = el("section", { class: "bloc premiere-ouverture-fichier" }, intro,
-    el("div", { class: "actions" }, SchoolOpen.picker(card, { class: "principal" })), note);
-  const h2 = card.querySelector("h2");
-  card.insertBefore(block, h2 ? h2.nextSibling : card.firstChild);
+  const block = el("section", { class: "bloc premiere-ouverture-fichier voie", "aria-labelledby": "titre-ouvrir-ecole" },
+    el("h3", { id: "titre-ouvrir-ecole", text: "Vous avez déjà une école ? Ouvrez son fichier" }), intro);
+  block.append(el("div", { class: "actions" }, SchoolOpen.picker(block, { class: "principal" })), note);
   if (sessionStorage.getItem("cartable.efface")) {
     sessionStorage.removeItem("cartable.efface");
     Shell.showNotice("Les données de Cartable ont été effacées de ce navigateur.");
@@ -307,15 +312,12 @@ Shell.on("start", () => {
   window.Cartable.onChange(onChange);
 });
 Shell.on("enter", () => { onEnter().catch(Shell.showError); });
-
-/** A school file was just opened (school_open.js): nothing is unsaved. */
-function opened(name) {
-  saved(name);
-}
+Shell.on("logout", () => { fileState = null; hideBanner(); });
+Shell.beforeLogout(beforeLogout);
 
 /** The core's texts about saving (school.saving_texts), once loaded. */
 function savingTexts() {
   return texts;
 }
 
-export { supported, statusBlock, firstRunBlock, download, opened, savingTexts };
+export { supported, statusBlock, firstRunBlock, download, savingTexts, refreshState as refresh };

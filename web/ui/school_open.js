@@ -2,9 +2,12 @@
  *
  *   SchoolOpen.open(file, where)   the whole opening: a protected file asks for its passphrase
  *                                  (a form in `where`; a wrong one changes nothing); the core
- *                                  describes the file (school.describe_file) and, when a school
- *                                  would be replaced, the user confirms the core's sentence that
- *                                  names both; then school.replace_file, and the login screen.
+ *                                  describes the file (school.describe_file): a dialog always
+ *                                  shows what it holds (school, UAI, last change, pupils,
+ *                                  decisions, bilans) and, when a school would be replaced, the
+ *                                  core's sentence naming both; confirmed, school.replace_file,
+ *                                  then the login screen. Even on an empty browser (a moved
+ *                                  folder): the director sees which of her files she opens.
  *   SchoolOpen.picker(where, attrs) a button "Ouvrir un fichier d'école" and its hidden input
  *                                  (id "ouvrir-fichier-ecole" unless attrs.id), opening on change.
  *   SchoolOpen.erase()             deletes Cartable's IndexedDB databases and its localStorage
@@ -14,7 +17,7 @@
 import { el, button, field, readFile } from "../shared/dom.js";
 import * as Shell from "./shell.js";
 import * as Passphrase from "./passphrase.js";
-import * as Keeper from "./keeper.js";
+import * as Confirm from "./confirm.js";
 
 const DATABASES = ["cartable", "cartable-fichier"]; // the school; the chosen file (keeper.js)
 const KEY_PREFIX = "cartable.";
@@ -56,10 +59,12 @@ async function open(file, where) {
     data = await askPassphrase(data, where, file.name);
     if (!data) return false;
   }
-  const about = await Shell.call("school.describe_file", { data });
-  if (about.confirmation && !window.confirm(about.confirmation)) return false;
+  const about = await Shell.call("school.describe_file", { data, nom_fichier: file.name });
+  const yes = await Confirm.ask({ id: "confirmer-ouverture", title: about.titre,
+    message: about.message, items: about.contenu,
+    ok: "Ouvrir cette école", cancel: "Annuler" });
+  if (!yes) return false;
   await Shell.call("school.replace_file", { data });
-  Keeper.opened(file.name);
   Shell.state.user = null;
   Shell.state.validation = null;
   await Shell.refreshStatus();

@@ -240,8 +240,16 @@ function open(id, opts) {
   run(() => spec.render(card, opts || {}));
 }
 
+const logoutChecks = [];
+/** fn() -> Promise<boolean>, asked before logging out: false keeps the user logged in
+ *  (keeper.js: the school file not saved since decisions changed). */
+function beforeLogout(fn) {
+  logoutChecks.push(fn);
+}
+
 async function logout() {
   if (!mayLeave()) return;
+  for (const check of logoutChecks) if (!(await check())) return;
   await busy(document.getElementById("deconnexion"), "Déconnexion…", async () => {
     await call("auth.logout").catch(() => { /* already logged out */ });
     state.user = null;
@@ -315,6 +323,6 @@ function run(render) {
 }
 
 export {
-  state, dom, screen, label, on, onLeave, call, busy, setBusyText, showError, showNotice,
+  state, dom, screen, label, on, onLeave, beforeLogout, call, busy, setBusyText, showError, showNotice,
   clearMessages, start, refreshStatus, open, go, enterApp, isDirector, mayLeave, renderHeader,
 };

@@ -11,7 +11,7 @@ from __future__ import annotations
 from cartable import _compat, db
 from cartable.api import command
 from cartable.errors import PermissionDenied, UserError
-from cartable.school import dashboard, file_info, letterhead
+from cartable.school import dashboard, file_info, letterhead, saving
 
 
 def _before_writing(data: bytes, current: dict, file_name, session) -> dict:
@@ -68,7 +68,17 @@ def file_bytes(api, payload, session):
             "Seul le directeur ou la directrice peut enregistrer le fichier école.")
     if api.db.in_transaction:
         raise UserError("Une opération est en cours. Réessayez dans un instant.")
-    return {"filename": db.school_file_name(_compat.today()), "data": db.read_file(api.path)}
+    saving.mark_saved(api.db)  # the file handed out carries the time it was saved
+    name = db.school_file_name(_compat.now())
+    return {"filename": name, "data": db.read_file(api.path),
+            "message": saving.download_notice(name)}
+
+
+@command("school.saving_state", role="directeur")
+def saving_state(api, payload, session):
+    """``{}`` -> the decisions and bilans changed since the school file was last saved, and
+    the sentences the screens show about it (saving.state; docs/API.md)."""
+    return saving.state(api.db)
 
 
 @command("school.replace_file", role="public")
@@ -80,6 +90,7 @@ def replace_file(api, payload, session):
     if not isinstance(data, (bytes, bytearray)):
         raise UserError("Aucun fichier reçu. Choisissez le fichier école (.sqlite3) à ouvrir.")
     api.replace_database(bytes(data))
+    saving.mark_opened(api.db)
     return {"replaced": True}
 
 
@@ -104,8 +115,9 @@ def describe_file(api, payload, session):
     if payload.get("pour_ecrire"):
         return _before_writing(data, current, payload.get("nom_fichier"), session)
     candidate = file_info.describe_bytes(data)
+    name = payload.get("nom_fichier")
     return {"fichier": candidate, "actuelle": current,
-            **file_info.compare(candidate, current)}
+            **file_info.compare(candidate, current, name if isinstance(name, str) else "")}
 
 
 @command("school.check_passphrase", role="directeur")

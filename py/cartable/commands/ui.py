@@ -28,7 +28,7 @@ def strings(api, payload, session):
         "default_palier_id": DEFAULT_PALIER_ID,
         "export_default_niveau": EXPORT_DEFAULT_NIVEAU,
         "locked_message": LOCKED,
-        "school_file_name": db.school_file_name(_compat.today()),  # as school.file_bytes names it
+        "school_file_name": db.school_file_name(_compat.now()),  # as school.file_bytes names it
         # LSU's civilités (teachers' accounts, the director in Réglages); "" = not given
         "civilites": [{"valeur": "", "nom": "(non indiquée)"}]
         + [{"valeur": c, "nom": names.CIVILITE_NOMS[c]} for c in names.CIVILITES],

@@ -4,9 +4,10 @@
   ``derniere_modification``, ISO local time to the second). ``Api.handle`` calls it after any
   command that changed the database.
 - ``describe(conn)`` / ``describe_bytes(data)``: the school's name, UAI, last change and counts.
-- ``compare(candidate, current)``: whether the candidate is another school or an older copy of
-  this one, and the French confirmation that names both (``None`` when nothing would be lost:
-  the current database holds no school yet).
+- ``compare(candidate, current, file_name)``: whether the candidate is another school or an older
+  copy of this one, what it holds (``contenu``, one line each: school, UAI, last change, pupils,
+  decisions, bilans) and the French confirmation, always asked, even when the browser holds no
+  school yet (a moved folder: the director must see which file she opens).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import tempfile
 
 from cartable import _compat, db
 from cartable.errors import UserError
-from cartable.school import letterhead
+from cartable.school import letterhead, saving
+from cartable.text import plural
 
 LAST_CHANGE = "derniere_modification"
 # A school file protected by a passphrase starts with this (web/ui/passphrase.js,
@@ -32,23 +34,28 @@ _COUNTS = {
     "professeurs": "SELECT count(*) FROM utilisateur WHERE role = 'professeur' AND actif = 1",
     "validations": "SELECT (SELECT count(*) FROM validation_item)"
                    " + (SELECT count(*) FROM validation_competence)",
+    "bilans": "SELECT (SELECT count(*) FROM bilan_cycle) + (SELECT count(*) FROM bilan_periodique)",
 }
 
 
 def touch(conn: sqlite3.Connection) -> None:
-    """Record now as the school's last change (its own small transaction)."""
+    """Record now as the school's last change, and the decisions and bilans the command changed
+    in the unsaved count (saving.add_work; its own small transaction)."""
     stamp = _compat.now().replace(microsecond=0).isoformat()
     with db.transaction(conn):
         db.set_meta(conn, LAST_CHANGE, stamp)
+        saving.add_work(conn)
 
 
 def describe(conn: sqlite3.Connection) -> dict:
-    """``{"nom", "uai", "derniere_modification", "eleves", "classes", "professeurs",
-    "validations", "vide"}`` of an open school database (``vide``: no school created yet)."""
+    """``{"nom", "uai", "derniere_modification", "dernier_enregistrement", "eleves", "classes",
+    "professeurs", "validations" (the decisions), "bilans", "vide"}`` of an open school database
+    (``vide``: no school created yet)."""
     info = {
         "nom": db.get_meta(conn, "nom") or "",
         "uai": db.get_meta(conn, "uai") or "",
         "derniere_modification": db.get_meta(conn, LAST_CHANGE),
+        "dernier_enregistrement": db.get_meta(conn, saving.LAST_SAVE),
     }
     for key, sql in _COUNTS.items():
         info[key] = conn.execute(sql).fetchone()[0]
@@ -72,8 +79,7 @@ def describe_bytes(data: bytes) -> dict:
             conn.close()
 
 
-# After this many changes without a saved school file, the browser reminds the director.
-REMIND_AFTER_CHANGES = 20
+REMIND_AFTER_CHANGES = saving.REMIND_AFTER_CHANGES
 
 TEXTS = {
     "firefox": (
@@ -82,8 +88,9 @@ TEXTS = {
         "USB change de lettre, Cartable s'ouvre vide. Rien n'est perdu : ouvrez le fichier de "
         "l'école. Enregistrez-le donc souvent."),
     "premiere_ouverture": (
-        "Vous avez déjà une école enregistrée dans un fichier (clé USB, autre ordinateur, "
-        "dossier Cartable déplacé) ? Ouvrez ce fichier : tout est retrouvé."),
+        "Le fichier de l'école (sur une clé USB, venu d'un autre ordinateur, ou enregistré avant "
+        "que le dossier Cartable soit déplacé) contient toute l'école : ouvrez-le, tout est "
+        "retrouvé. Cartable vous montre d'abord ce qu'il contient."),
     "auto_choisir": (
         "Choisissez une fois où se trouve le fichier de l'école (sur la clé USB ou sur le "
         "disque) : Cartable l'enregistrera ensuite automatiquement après chaque modification."),
@@ -95,11 +102,7 @@ TEXTS = {
     "auto_erreur": (
         "L'enregistrement automatique dans « {nom} » a échoué : {raison} Enregistrez le fichier "
         "de l'école autrement (bouton « Enregistrer le fichier de l'école »)."),
-    "jamais": "Le fichier de l'école n'a encore jamais été enregistré depuis ce navigateur.",
-    "dernier": "Fichier de l'école enregistré pour la dernière fois {quand}.",
-    "rappel": (
-        "{n} modifications depuis le dernier enregistrement du fichier de l'école. "
-        "Enregistrez-le maintenant pour ne rien perdre."),
+    "deconnexion_titre": "Le fichier de l'école n'est pas à jour",
 }
 
 
@@ -124,27 +127,49 @@ def _when(info: dict) -> str:
     stamp = info.get("derniere_modification")
     if not stamp:
         return "date de dernière modification inconnue"
-    day, _, time = stamp.partition("T")
-    y, m, d = day.split("-")
-    return f"dernière modification le {d}/{m}/{y} à {time[:5].replace(':', ' h ')}"
+    return f"dernière modification {saving.when(stamp)}"
+
+
+def _counts(info: dict) -> list[str]:
+    return [plural(info.get("eleves", 0), "élève", "élèves"),
+            plural(info.get("validations", 0), "décision", "décisions"),
+            plural(info.get("bilans", 0), "bilan", "bilans")]
 
 
 def _label(info: dict) -> str:
     uai = f" (UAI {info['uai']})" if info.get("uai") else " (sans UAI)"
-    n = info.get("eleves", 0)
-    pupils = f"{n} élève" if n < 2 else f"{n} élèves"
-    return f"« {info.get('nom') or 'école sans nom'} »{uai}, {_when(info)}, {pupils}"
+    return f"« {info.get('nom') or 'école sans nom'} »{uai}, {_when(info)}, " + \
+        ", ".join(_counts(info))
 
 
-def compare(candidate: dict, current: dict) -> dict:
-    """``{"autre_ecole", "plus_ancien", "confirmation"}`` for replacing ``current``."""
+def contents(info: dict, file_name: str = "") -> list[str]:
+    """What a school file holds, one line each, as the opening confirmation lists it."""
+    stamp = info.get("derniere_modification")
+    pupils, decisions, bilans = _counts(info)
+    return [f"Fichier : {file_name}"] * bool(file_name) + [
+            f"École : {info.get('nom') or 'école sans nom'}",
+            f"UAI : {info.get('uai') or 'aucun'}",
+            "Dernière modification : " + (saving.when(stamp) if stamp else "inconnue"),
+            f"Élèves : {pupils}", f"Décisions (items et compétences) : {decisions}",
+            f"Bilans : {bilans}"]
+
+
+def compare(candidate: dict, current: dict, file_name: str = "") -> dict:
+    """``{"autre_ecole", "plus_ancien", "titre", "contenu", "message", "confirmation"}`` for
+    replacing ``current`` by ``candidate`` (``confirmation``: the whole text in one string)."""
+    name = f"Le fichier « {file_name} »" if file_name else "Le fichier"
+    asked = {"titre": "Ouvrir ce fichier d'école ?", "contenu": contents(candidate, file_name)}
     if current.get("vide"):
-        return {"autre_ecole": False, "plus_ancien": False, "confirmation": None}
+        lines = [f"{name} contient l'école {_label(candidate)}.",
+                 ("Vérifiez que c'est bien l'école et la date attendues (le plus récent de vos "
+                  "fichiers). Ouvrir cette école dans ce navigateur ?")]
+        return {"autre_ecole": False, "plus_ancien": False, **asked, "message": lines[-1],
+                "confirmation": "\n".join(lines)}
     other = (candidate.get("uai") or "") != (current.get("uai") or "") or (
         not candidate.get("uai") and candidate.get("nom") != current.get("nom"))
     c_when, k_when = candidate.get("derniere_modification"), current.get("derniere_modification")
     older = bool(c_when and k_when and c_when < k_when)
-    lines = [f"Le fichier contient l'école {_label(candidate)}.",
+    lines = [f"{name} contient l'école {_label(candidate)}.",
              f"Il remplacera TOUTE l'école actuelle de ce navigateur : {_label(current)}."]
     if other:
         lines.append("Attention : ce n'est pas la même école.")
@@ -152,7 +177,8 @@ def compare(candidate: dict, current: dict) -> dict:
         lines.append("Attention : le fichier est plus ancien que l'école actuelle ; les "
                      "modifications faites depuis seront perdues.")
     lines.append("Enregistrez d'abord le fichier actuel si vous voulez le garder. Continuer ?")
-    return {"autre_ecole": other, "plus_ancien": older, "confirmation": "\n".join(lines)}
+    return {"autre_ecole": other, "plus_ancien": older, **asked,
+            "message": " ".join(lines[1:]), "confirmation": "\n".join(lines)}
 
 
 def compare_for_writing(on_disk: dict | None, browser: dict, file_name: str,

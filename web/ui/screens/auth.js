@@ -65,12 +65,16 @@ function setupPayload(f) {
 Shell.screen({
   id: "creation",
   simple: true,
-  title: "Première ouverture : créer l'école",
+  title: "Bienvenue dans Cartable",
   render(card) {
-    append(card, el("p", { text: "Bienvenue dans Cartable. Indiquez le nom de l'école, puis créez le compte du directeur ou de la directrice : c'est ce compte qui paramètre l'école, importe les élèves et crée les comptes des professeurs." }));
+    // Both ways as equals: a moved folder (an empty browser) must not look like a vanished school.
+    append(card, el("p", { text: "Ce navigateur ne contient encore aucune école : c'est la première ouverture de Cartable ici, ou le dossier Cartable a été déplacé ou copié ailleurs." }));
     const f = setupForm();
-    card.appendChild(f.form);
-    Keeper.firstRunBlock(card);
+    const create = el("section", { class: "bloc voie voie-creation", "aria-labelledby": "titre-creer-ecole" },
+      el("h3", { id: "titre-creer-ecole", text: "Créer l'école" }),
+      el("p", { text: "Une nouvelle école : indiquez son nom, puis créez le compte du directeur ou de la directrice (c'est ce compte qui paramètre l'école, importe les élèves et crée les comptes des professeurs)." }),
+      f.form);
+    card.appendChild(el("div", { class: "deux-voies" }, Keeper.firstRunBlock(), create));
     f.form.addEventListener("submit", (e) => {
       e.preventDefault();
       busy(f.submit, "Création de l'école…", () => guard(setupFields(f), async () => {

@@ -35,6 +35,7 @@ async function downloadProtected(p1, p2) {
   window.Cartable.download(sealed, name, "application/octet-stream");
   p1.value = "";
   p2.value = "";
+  await Keeper.refresh(); // the file handed out carries its save time: "last saved" is now
   Shell.showNotice(`Le fichier protégé « ${name} » a été téléchargé. Sans la phrase de passe, personne ne peut l'ouvrir, vous non plus : notez-la en lieu sûr.`);
 }
 
