@@ -1,6 +1,7 @@
 /* LSU (director): export the bilans de fin de cycle 2 to the Livret Scolaire Unique (choose the
  * classes, see what LSU would refuse, download the XML in one click) and import bilans from
- * another Cartable copy or another application (matched by INE). The core decides everything.
+ * another Cartable copy or another application (matched by INE); after an import, the export's
+ * classes and pre-flight are read again. The core decides everything.
  */
 import { el, append, clear, button, checkbox, filePicker, heading, nextId, readFile, table } from "../../shared/dom.js";
 import { plural, fullName } from "../format.js";
@@ -30,19 +31,41 @@ function renderPreflight(box, report) {
     left.map((e) => [fullName(e), e.classe, e.problemes.join(" ; ")]), "Élèves non exportés")));
 }
 
+/** The export part: the classes, the pre-flight, the download. Returns refresh(), which
+ *  reloads the classes (their counts) and the pre-flight, keeping the classes the user unticked
+ *  unticked (after an import). */
 async function exportPart(section) {
-  const classes = await call("lsu.classes");
   const part = el("div", { class: "bloc-export-lsu" });
   append(section, [el("h3", { text: "Exporter vers LSU" }), part]);
+  const unticked = new Set();
+  const refresh = async () => {
+    const classes = await call("lsu.classes");
+    clear(part);
+    const check = fillExport(part, classes, unticked);
+    if (check) await busy(null, "Vérification…", check);
+  };
+  await refresh();
+  return refresh;
+}
+
+/** The classes' boxes, the download button and the pre-flight in ``part``; returns the
+ *  pre-flight's check (null: nothing to export). */
+function fillExport(part, classes, unticked) {
   if (!classes.length) {
     part.appendChild(el("p", { text: "Aucune classe de CE2 ni aucun bilan de fin de cycle : rien à exporter." }));
-    return;
+    return null;
   }
   const boxes = classes.map((c) => checkbox(`${c.nom} (${plural(c.nb_bilans, "bilan", "bilans")} sur ${plural(c.nb_eleves, "élève", "élèves")})`,
-    { checked: true, value: String(c.id), "data-classe": c.id }));
+    { checked: !unticked.has(c.id), value: String(c.id), "data-classe": c.id }));
   const report = el("div", { class: "preflight", "aria-live": "polite", id: "preflight-lsu" });
   const check = async () => renderPreflight(report, await call("lsu.preflight", { classe_ids: selected(boxes) }));
-  for (const b of boxes) b.input.addEventListener("change", () => busy(null, "Vérification…", check));
+  for (const b of boxes) {
+    b.input.addEventListener("change", () => {
+      if (b.input.checked) unticked.delete(Number(b.input.value));
+      else unticked.add(Number(b.input.value));
+      busy(null, "Vérification…", check);
+    });
+  }
   const go = button("Télécharger le fichier LSU", () => busy(go, "Préparation du fichier LSU…", async () => {
     const r = await call("lsu.export", { classe_ids: selected(boxes) });
     window.Cartable.download(r.data, r.filename, "application/xml");
@@ -51,7 +74,7 @@ async function exportPart(section) {
   }), { class: "principal", id: "exporter-lsu" });
   append(part, [el("fieldset", {}, el("legend", { text: "Classes" }), boxes.map((b) => b.row)),
     el("div", { class: "actions" }, go), report]);
-  await busy(null, "Vérification…", check);
+  return check;
 }
 
 function importReport(box, r) {
@@ -62,13 +85,15 @@ function importReport(box, r) {
     r.eleves.map((e) => [fullName(e), e.ine, e.classe || "", e.raison ? `${e.statut} — ${e.raison}` : e.statut]))));
 }
 
-function importPart(section) {
+/** The import part; ``imported()`` runs after an import is applied (the export part's refresh). */
+function importPart(section, imported) {
   const input = el("input", { type: "file", accept: ".xml,application/xml,text/xml", id: nextId("fichier-lsu") });
   const report = el("div", { class: "rapport-lsu", "aria-live": "polite" });
   let data = null;
   const confirmBtn = button("Importer ces bilans", () => busy(confirmBtn, "Import des bilans…", async () => {
     importReport(report, await call("lsu.import", { data }));
     confirmBtn.hidden = true;
+    await imported(); // the pre-flight counts what was just imported
     showNotice("Bilans importés.");
   }), { class: "principal", hidden: true, id: "confirmer-import-lsu" });
   const analyse = button("Analyser le fichier", () => busy(analyse, "Lecture du fichier LSU…", async () => {
@@ -91,7 +116,6 @@ Shell.screen({
   async render(section) {
     append(section, heading("Livret Scolaire Unique (LSU)"));
     section.appendChild(identityLine(await call("school.identity")));
-    await exportPart(section);
-    importPart(section);
+    importPart(section, await exportPart(section));
   },
 });
