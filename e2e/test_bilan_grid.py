@@ -284,6 +284,9 @@ PRINT_FITS = """() => {
   for (const p of pages) for (const n of p.querySelectorAll("*")) {
     const r = n.getBoundingClientRect();
     if (r.width && r.right > width - 2) over.push(`${n.tagName}.${n.className}: ${r.right} > ${width}`);
+    if (n.scrollWidth > n.clientWidth + 1 && getComputedStyle(n).display !== "inline") {
+      over.push(`${n.tagName}.${n.className}: its text is ${n.scrollWidth - n.clientWidth} px too wide`);
+    }
   }
   const wide = [...document.querySelectorAll("body *")].filter((n) => n.getBoundingClientRect().right > width + 0.5)
     .map((n) => `${n.tagName}.${n.className}#${n.id}`);
