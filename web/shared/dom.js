@@ -51,7 +51,7 @@ function nextId(prefix) {
 
 /** A labelled input; returns {row, input}. */
 function field(label, attrs, hint) {
-  const id = nextId("champ");
+  const id = (attrs && attrs.id) || nextId("champ"); // the label must name the id used
   const input = el("input", { id, type: "text", ...attrs });
   let hintNode = null;
   if (hint) {
@@ -64,7 +64,7 @@ function field(label, attrs, hint) {
 }
 
 function checkbox(label, attrs) {
-  const id = nextId("case");
+  const id = (attrs && attrs.id) || nextId("case"); // the label must name the id used
   const input = el("input", { id, type: "checkbox", ...attrs });
   const row = el("div", { class: "case" }, input, el("label", { for: id, text: label }));
   return { row, input };
@@ -84,7 +84,7 @@ function tickList(legend, items) {
 
 /** A labelled <select>; options: [{value, text, selected}]. Returns {row, select}. */
 function select(label, attrs, options) {
-  const id = nextId("choix");
+  const id = (attrs && attrs.id) || nextId("choix"); // the label must name the id used
   const sel = el("select", { id, ...attrs });
   for (const o of options || []) sel.appendChild(el("option", o));
   return { row: el("div", { class: "champ" }, el("label", { for: id, text: label }), sel), select: sel };

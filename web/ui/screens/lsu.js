@@ -87,7 +87,8 @@ function importReport(box, r) {
 
 /** The import part; ``imported()`` runs after an import is applied (the export part's refresh). */
 function importPart(section, imported) {
-  const input = el("input", { type: "file", accept: ".xml,application/xml,text/xml", id: nextId("fichier-lsu") });
+  const input = el("input", { type: "file", accept: ".xml,application/xml,text/xml", id: nextId("fichier-lsu"),
+    "aria-label": "Fichier LSU des bilans (XML)" });
   const report = el("div", { class: "rapport-lsu", "aria-live": "polite" });
   let data = null;
   const confirmBtn = button("Importer ces bilans", () => busy(confirmBtn, "Import des bilans…", async () => {
