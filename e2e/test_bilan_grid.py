@@ -185,7 +185,7 @@ def test_a_composante_arrow_says_what_it_does_and_is_undone(page, e2e, errors):
     complete(page, b)
     save(page, "Bilans enregistrés : 2 élèves.")
     rep = arrow(page, "composante:REP_MND")
-    expect(rep).to_have_attribute("title", "Tout mettre à « Maîtrise insuffisante » : la "
+    expect(rep).to_have_attribute("title", "Tout mettre à 1 (Maîtrise insuffisante) : la "
                                   "composante « Représentations du monde » de toute la classe "
                                   "(12 cases changent, dont 2 bilans déjà enregistrés)")
     expect(rep.locator(".prochain")).to_have_text("1")
@@ -198,10 +198,10 @@ def test_a_composante_arrow_says_what_it_does_and_is_undone(page, e2e, errors):
                                  "modifiés (rien n'est encore enregistré).")
     assert {cell(page, e, "REP_MND").get_attribute("data-position") for e, _ in pupils} == {"1"}
     expect(rep.locator(".prochain")).to_have_text("2")
-    expect(rep).to_have_attribute("title", re.compile(r"^Tout mettre à « Maîtrise fragile ».*"
+    expect(rep).to_have_attribute("title", re.compile(r"^Tout mettre à 2 \(Maîtrise fragile\).*"
                                                       r"\(12 cases changent, dont 2 bilans"))
     expect(page.locator("#annuler-bilan")).to_have_attribute(
-        "aria-label", "Annuler : Tout mettre à « Maîtrise insuffisante » : la composante "
+        "aria-label", "Annuler : Tout mettre à 1 (Maîtrise insuffisante) : la composante "
         "« Représentations du monde » de toute la classe (Ctrl+Z)")
     status(page, "12 élèves modifiés non enregistrés. Bilans complets : 2 sur 12.")
     e2e.screenshot(page, "bilan-06-fleche-composante")

@@ -58,7 +58,7 @@ def test_undo_takes_back_cells_and_arrows_in_order_until_nothing_is_left(school)
     click(a, kind="cell", eleve_id=e1, code="CPD_FRA")  # -> 2
     r = click(a, kind="composante", code="CPD_SCI")  # everyone -> 1, arrow -> 2
     assert r["undo"]["count"] == 3
-    assert r["undo"]["label"] == ("Annuler : Tout mettre à « Maîtrise insuffisante » : la "
+    assert r["undo"]["label"] == ("Annuler : Tout mettre à 1 (Maîtrise insuffisante) : la "
                                   "composante « Langages mathématiques et scientifiques » de "
                                   "toute la classe")
     r = call(a, "bilan.undo", {}, a.s)  # the arrow: its 4 cells cleared, its state back to 1
@@ -100,13 +100,13 @@ def test_arrows_say_what_their_next_click_does_and_to_how_many_saved_bilans(scho
     labels = grid(a)["arrow_labels"]
     assert set(labels) == {f"eleve:{e}" for e in a.ids} | {f"composante:{c}" for c in CODES}
     assert labels["composante:CPD_FRA"] == (
-        "Tout mettre à « Maîtrise insuffisante » : la composante « Langue française » de toute "
+        "Tout mettre à 1 (Maîtrise insuffisante) : la composante « Langue française » de toute "
         "la classe (4 cases changent, dont 1 bilan déjà enregistré)")
-    assert labels[f"eleve:{e2}"] == ("Tout mettre à « Maîtrise insuffisante » : les 8 "
+    assert labels[f"eleve:{e2}"] == ("Tout mettre à 1 (Maîtrise insuffisante) : les 8 "
                                      "composantes de Léa BERTIN (8 cases changent)")
     r = click(a, kind="composante", code="CPD_FRA")  # -> 1 everywhere; next: 2
     assert r["arrow_labels"]["composante:CPD_FRA"] == (
-        "Tout mettre à « Maîtrise fragile » : la composante « Langue française » de toute la "
+        "Tout mettre à 2 (Maîtrise fragile) : la composante « Langue française » de toute la "
         "classe (4 cases changent, dont 1 bilan déjà enregistré)")
     for _ in range(4):  # 2, 3, 4, dispensé: next is "effacer"
         r = click(a, kind="composante", code="CPD_FRA")
@@ -121,7 +121,7 @@ def test_arrows_say_what_their_next_click_does_and_to_how_many_saved_bilans(scho
                                                       "enregistré)")
     r = click(a, kind="eleve", eleve_id=e3)  # e3 has no saved bilan: no notice
     assert r["message"] is None
-    assert r["arrow_labels"][f"eleve:{e3}"].startswith("Tout mettre à « Maîtrise fragile »")
+    assert r["arrow_labels"][f"eleve:{e3}"].startswith("Tout mettre à 2 (Maîtrise fragile)")
 
 
 def test_an_arrow_that_changes_nothing_is_still_one_undo_step(school):
@@ -131,7 +131,7 @@ def test_an_arrow_that_changes_nothing_is_still_one_undo_step(school):
     for _ in range(5):  # 2, 3, 4, 0, None
         click(a, kind="eleve", eleve_id=e1)
     r = click(a, kind="eleve", eleve_id=e1)  # 1 again
-    assert r["arrow_labels"][f"eleve:{e1}"].startswith("Tout mettre à « Maîtrise fragile »")
+    assert r["arrow_labels"][f"eleve:{e1}"].startswith("Tout mettre à 2 (Maîtrise fragile)")
     for _ in range(7):
         r = call(a, "bilan.undo", {}, a.s)
     assert r["arrows"] == {f"eleve:{e1}": 1} and r["undo"]["count"] == 0

@@ -11,10 +11,11 @@ from cartable.text import plural
 
 
 def action(value: int | None) -> str:
-    """What an arrow in this state does: "Tout mettre à « Maîtrise fragile »", "Tout effacer"."""
+    """What an arrow in this state does: "Tout mettre à 2 (Maîtrise fragile)", "Tout effacer".
+    The short label (2, D) is the one the arrow shows beside it: its accessible name holds it."""
     if value is None:
         return "Tout effacer"
-    return f"Tout mettre à « {socle2016.position_name(value)} »"
+    return f"Tout mettre à {socle2016.POSITIONS[value][1]} ({socle2016.position_name(value)})"
 
 
 def pupil(draft: Draft, eleve_id: int) -> str:
@@ -63,7 +64,7 @@ def effect(draft: Draft, keys: list[Key]) -> str:
 
 
 def arrow_label(draft: Draft, key: str) -> str:
-    """"Tout mettre à « Maîtrise insuffisante » : la composante « Langue française » de toute
+    """"Tout mettre à 1 (Maîtrise insuffisante) : la composante « Langue française » de toute
     la classe (12 cases changent, dont 3 bilans déjà enregistrés)"."""
     target = target_of(key)
     keys, _ = draft.covered(target)

@@ -131,7 +131,9 @@ function paintCell(view, key) {
     text: has ? view.positions.get(value).court : "·" }));
   const name = positionName(view, has ? value : null);
   td.title = `${td._composante.nom} : ${name}`;
-  td.setAttribute("aria-label", `${fullName(td._eleve)}, ${td._composante.court} : ${name}`);
+  // the accessible name holds the short label the cell shows (1…4, D), then its name
+  const shown = has ? `${view.positions.get(value).court} (${name})` : name;
+  td.setAttribute("aria-label", `${fullName(td._eleve)}, ${td._composante.court} : ${shown}`);
 }
 
 function paintPupil(view, id) {
