@@ -2,11 +2,12 @@
 
 At 1366×768, in Chromium: the creation screen (empty storage), the login screen, then every
 screen of the director's menu and of a CE2/CM2 teacher's menu, each grid shown (the item grid,
-the compétences grid and its lock confirmation, the bilan de fin de cycle 2 grid, the livret's
-table, éléments and printed pages) and the five steps of the import wizard (up to its
-confirmation, nothing imported, then the question when it is chosen again), the item grid with
-its menu unfolded; the dialog showing what a school file holds before it is opened, and the one
-asking before the director logs out with decisions not saved. axe-core 4.14.1 comes from ``e2e/node_modules``
+the compétences grid and its lock confirmation, the bilan de fin de cycle 2 grid after an arrow
+and its families' print, the livret's table, éléments and printed pages) and the five steps of
+the import wizard (up to its confirmation, nothing imported, then the question when it is chosen
+again), the item grid with its menu unfolded; the dialog showing what a school file holds before
+it is opened, and the one asking before the director logs out with decisions not saved.
+axe-core 4.14.1 comes from ``e2e/node_modules``
 (``e2e/package-lock.json``). The page's CSP refuses an injected ``<script>``
 (``page.add_script_tag``: "Executing inline script violates … script-src"), so axe's source is
 evaluated through Playwright (the debugger protocol, which the CSP does not govern) and runs
@@ -122,6 +123,8 @@ def visit(page, audit: Audit, who: str, vue: str, tmp_path: Path) -> None:
         page.locator("button[data-classe]").first.click()
         expect(page.locator("#grille-bilan")).to_be_visible(timeout=TIMEOUT)
         audit(f"{who}/bilan: grille")
+        if who == "directeur":
+            bilan_states(page, audit)
     elif vue == "import":
         import_steps(page, audit, who, tmp_path)
     elif vue == "livret":
@@ -144,6 +147,22 @@ def livret_states(page, audit: Audit, who: str) -> None:
     page.click("#imprimer-tous")
     expect(page.locator("#impression-livrets .page-livret").first).to_be_visible(timeout=TIMEOUT)
     audit(f"{who}/livret: livrets imprimés")
+    page.click("#fermer-impression")
+
+
+def bilan_states(page, audit: Audit) -> None:
+    """The bilan grid after an arrow (undo offered), then its families' print, every pupil."""
+    page.locator("#grille-bilan button[data-fleche^='composante:']").first.click()
+    expect(page.locator("#grille-bilan.en-cours")).to_have_count(0, timeout=TIMEOUT)
+    expect(page.locator("#annuler-bilan")).to_be_enabled(timeout=TIMEOUT)
+    audit("directeur/bilan: grille, une flèche cliquée")
+    page.click("#annuler-bilan")
+    expect(page.locator("#annuler-bilan")).to_be_disabled(timeout=TIMEOUT)
+    page.click("#imprimer-bilans")
+    expect(page.locator("#resume-impression")).to_contain_text("Aucun bilan complet", timeout=TIMEOUT)
+    page.locator("#impression-bilans input[type=checkbox]").check()
+    expect(page.locator("#impression-bilans .page-bilan")).to_have_count(4, timeout=TIMEOUT)
+    audit("directeur/bilan: impression (tous les élèves)")
     page.click("#fermer-impression")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cartable import _compat
 from cartable.api import command
 from cartable.errors import UserError
-from cartable.lsu import bilan, socle2016
+from cartable.lsu import bilan, bilan_words, socle2016
 from cartable.payload import payload_int
 
 
@@ -41,12 +41,29 @@ def progress(api, payload, session):
     return bilan.progress(api.db, api.allowed_classes(session))
 
 
+def _grid(draft: bilan.Draft) -> dict:
+    """The grid reply: the grid, each arrow's next click in words, what undo would do."""
+    return {**draft.grid(), "arrow_labels": bilan_words.arrow_labels(draft),
+            "undo": bilan_words.undo_info(draft)}
+
+
+def _changes(draft: bilan.Draft, changed: dict, arrow: str | None) -> dict:
+    """The reply to a click or an undo: the cells and arrow that changed, the pupils' states,
+    every arrow's words (their counts of saved bilans follow the cells), what undo would do."""
+    pupils = {e for e, _ in changed}
+    return {"cells": {f"{e}:{c}": v for (e, c), v in changed.items()},
+            "arrows": {} if arrow is None else {arrow: draft.arrow_state(arrow)},
+            "arrow_labels": bilan_words.arrow_labels(draft),
+            "undo": bilan_words.undo_info(draft),
+            "etat": {str(e): draft.state(e) for e in pupils}, "dirty": len(draft.dirty())}
+
+
 @command("bilan.grid")
 def grid(api, payload, session):
     classe_id = api.require_classe(session, payload.get("classe_id"))
     draft = bilan.build_draft(api.db, classe_id)
     session.keep_draft(GRID, draft)
-    return draft.grid()
+    return _grid(draft)
 
 
 @command("bilan.click")
@@ -58,15 +75,20 @@ def click(api, payload, session):
     target = dict(target)
     if target.get("eleve_id") is not None:
         target["eleve_id"] = payload_int(target["eleve_id"], "élève")
-    changed = draft.click(target)
-    arrows = {}
-    if target.get("kind") in ("eleve", "composante"):
-        what = target["eleve_id"] if target["kind"] == "eleve" else target["code"]
-        key = bilan.arrow_key(target["kind"], what)
-        arrows[key] = draft.arrows[key]
-    pupils = {e for e, _ in changed}
-    return {"cells": {f"{e}:{c}": v for (e, c), v in changed.items()}, "arrows": arrows,
-            "etat": {str(e): draft.state(e) for e in pupils}, "dirty": len(draft.dirty())}
+    changed = draft.click(target, bilan_words.action_label(draft, target))
+    reply = _changes(draft, changed, draft.covered(target)[1])
+    reply["message"] = bilan_words.rewritten(draft, target, changed)
+    return reply
+
+
+@command("bilan.undo")
+def undo(api, payload, session):
+    """Take back the last click or arrow of the open bilan grid (before saving)."""
+    draft = _draft(api, session)
+    if not draft.history:
+        raise UserError("Il n'y a rien à annuler depuis le dernier enregistrement.")
+    cells, arrow = draft.undo()
+    return _changes(draft, cells, arrow)
 
 
 @command("bilan.synthese")
@@ -82,7 +104,7 @@ def save(api, payload, session):
     result = bilan.save(api.db, draft, _author(api, session), _compat.now())
     fresh = bilan.build_draft(api.db, draft.classe["id"])
     session.keep_draft(GRID, fresh)
-    result["grid"] = fresh.grid()
+    result["grid"] = _grid(fresh)
     return result
 
 
@@ -94,6 +116,7 @@ def discard(api, payload, session):
 
 @command("bilan.print")
 def print_(api, payload, session):
-    """The bilans of a CE2 class as the families' printed page shows them."""
+    """The bilans of a CE2 class as the families' printed page shows them: the complete ones,
+    or every pupil with ``"tous": true``."""
     classe_id = api.require_classe(session, payload.get("classe_id"))
-    return bilan.printable(api.db, classe_id)
+    return bilan.printable(api.db, classe_id, tous=payload.get("tous") is True)

@@ -9,6 +9,8 @@ The grid (pupils × composantes) is edited as a ``Draft`` kept in the caller's s
 validation grid: a cell click cycles through ``socle2016.CYCLE`` (no position → 1 → 2 → 3 → 4 →
 dispensé → no position); an arrow (a whole pupil, a whole composante) has its own state, starting
 at 1: a click sets every cell it covers to that state, then advances it the same way.
+"Annuler" takes back the last clicks and arrows (``Draft.undo``, ``UNDO_LIMIT``), as in the
+validation grid; ``lsu/bilan_words.py`` says in French what an arrow's next click will do.
 ``save`` writes the pupils that changed, signed by the caller, dated today.
 """
 
@@ -23,6 +25,7 @@ from cartable import db
 from cartable.errors import UserError
 from cartable.lsu import socle2016
 from cartable.school.letterhead import get_identity
+from cartable.text import plural
 
 CYCLE = socle2016.CYCLE_BILAN
 Key = tuple[int, str]  # (eleve_id, composante code)
@@ -188,6 +191,19 @@ def arrow_key(kind: str, what) -> str:
     return f"{kind}:{what}"
 
 
+UNDO_LIMIT = 50  # clicks and arrows that "Annuler" can take back, most recent first
+
+
+@dataclass
+class UndoStep:
+    """One click as it can be taken back: the cells it changed with their previous position,
+    the arrow it advanced with its previous state (or None), and the click in words."""
+
+    cells: dict[Key, int | None]
+    arrow: tuple[str, int | None] | None
+    label: str
+
+
 @dataclass
 class Draft:
     classe: dict
@@ -196,6 +212,7 @@ class Draft:
     cells: dict[Key, int] = field(default_factory=dict)
     syntheses: dict[int, str] = field(default_factory=dict)
     arrows: dict[str, int | None] = field(default_factory=dict)
+    history: list[UndoStep] = field(default_factory=list)
 
     def __post_init__(self):
         self.eleve_ids = [e["id"] for e in self.eleves]
@@ -224,27 +241,63 @@ class Draft:
         return {"positionnes": n, "complet": n == len(socle2016.CODES)
                 and bool(self.syntheses.get(eid, "").strip()), "modifie": self.is_dirty(eid)}
 
-    def click(self, target: dict) -> dict[Key, int | None]:
-        """Apply a click on ``{"kind": "cell", "eleve_id", "code"}``, ``{"kind": "eleve",
-        "eleve_id"}`` or ``{"kind": "composante", "code"}``; return the cells that changed."""
+    def covered(self, target: dict) -> tuple[list[Key], str | None]:
+        """The cells a click on ``target`` covers and its arrow key (None for a cell), or a
+        French UserError for a target not in the grid."""
         kind = target.get("kind")
         eid, code = target.get("eleve_id"), target.get("code")
         if kind == "cell" and eid in self.eleve_ids and code in socle2016.CODES:
-            new = socle2016.next_position(self.cells.get((eid, code)))
-            self._set((eid, code), new)
-            return {(eid, code): new}
+            return [(eid, code)], None
         if kind == "eleve" and eid in self.eleve_ids:
-            keys, arrow = [(eid, c) for c in socle2016.CODES], arrow_key("eleve", eid)
-        elif kind == "composante" and code in socle2016.CODES:
-            keys, arrow = [(e, code) for e in self.eleve_ids], arrow_key("composante", code)
+            return [(eid, c) for c in socle2016.CODES], arrow_key("eleve", eid)
+        if kind == "composante" and code in socle2016.CODES:
+            return [(e, code) for e in self.eleve_ids], arrow_key("composante", code)
+        raise UserError("Cette case n'est pas dans le tableau affiché. Rechargez le tableau.")
+
+    def arrow_state(self, arrow: str) -> int | None:
+        """What the arrow's next click sets its cells to."""
+        return self.arrows.get(arrow, socle2016.ARROW_START)
+
+    def would_change(self, keys: list[Key], value: int | None) -> list[Key]:
+        return [k for k in keys if self.cells.get(k) != value]
+
+    def click(self, target: dict, label: str = "") -> dict[Key, int | None]:
+        """Apply a click on ``{"kind": "cell", "eleve_id", "code"}``, ``{"kind": "eleve",
+        "eleve_id"}`` or ``{"kind": "composante", "code"}``; return the cells that changed.
+        The click is remembered (``label``: the click in words) for ``undo``."""
+        keys, arrow = self.covered(target)
+        if arrow is None:
+            changed = {keys[0]: socle2016.next_position(self.cells.get(keys[0]))}
         else:
-            raise UserError("Cette case n'est pas dans le tableau affiché. Rechargez le tableau.")
-        state = self.arrows.get(arrow, socle2016.ARROW_START)
-        changed = {k: state for k in keys if self.cells.get(k) != state}
-        for k in changed:
-            self._set(k, state)
-        self.arrows[arrow] = socle2016.next_position(state)
+            state = self.arrow_state(arrow)
+            changed = dict.fromkeys(self.would_change(keys, state), state)
+        before = {k: self.cells.get(k) for k in changed}
+        for k, v in changed.items():
+            self._set(k, v)
+        if arrow is not None:
+            self.history.append(UndoStep(before, (arrow, self.arrow_state(arrow)), label))
+            self.arrows[arrow] = socle2016.next_position(self.arrow_state(arrow))
+        else:
+            self.history.append(UndoStep(before, None, label))
+        del self.history[:-UNDO_LIMIT]
         return changed
+
+    def undo(self) -> tuple[dict[Key, int | None], str | None]:
+        """Take back the last click: the cells restored (with their position) and the arrow
+        whose state was restored (or None). Nothing to undo: ``({}, None)``."""
+        if not self.history:
+            return {}, None
+        step = self.history.pop()
+        for k, v in step.cells.items():
+            self._set(k, v)
+        if step.arrow is None:
+            return dict(step.cells), None
+        key, state = step.arrow
+        if state == socle2016.ARROW_START:
+            self.arrows.pop(key, None)
+        else:
+            self.arrows[key] = state
+        return dict(step.cells), key
 
     def _set(self, key: Key, value: int | None) -> None:
         if value is None:
@@ -326,8 +379,9 @@ def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.dat
 # -- the printed bilan (families) -------------------------------------------------------------
 
 
-def printable(conn: sqlite3.Connection, classe_id: int) -> dict:
-    """A CE2 class's bilans as printed for the families: one page per pupil."""
+def printable(conn: sqlite3.Connection, classe_id: int, tous: bool = False) -> dict:
+    """A CE2 class's bilans as printed for the families: one page per pupil, only the pupils
+    whose bilan is complete unless ``tous`` (then every pupil of the class)."""
     identity = get_identity(conn)
     classe = conn.execute("SELECT nom FROM classe WHERE id = ?", (classe_id,)).fetchone()
     rows = conn.execute(
@@ -351,7 +405,28 @@ def printable(conn: sqlite3.Connection, classe_id: int) -> dict:
             "complet": bool(b and b.complete),
         })
     d = identity["directeur"]
+    complets = sum(e["complet"] for e in eleves)
     return {"ecole": {"nom": identity["nom"], "uai": identity["uai"]},
             "directeur": person_text(d) if d else "", "classe": classe["nom"],
             "titre": "Bilan de fin de cycle 2 (cycle des apprentissages fondamentaux)",
-            "positions": socle2016.as_json()["positions"], "eleves": eleves}
+            "positions": socle2016.as_json()["positions"], "tous": bool(tous),
+            "nb_eleves": len(eleves), "nb_complets": complets,
+            "resume": print_summary(len(eleves), complets, bool(tous)),
+            "eleves": eleves if tous else [e for e in eleves if e["complet"]]}
+
+
+def print_summary(total: int, complets: int, tous: bool) -> str:
+    """What the printed set holds, in French (shown above the pages, not printed)."""
+    left = total - complets
+    if tous:
+        return (f"Tous les élèves de la classe sont imprimés ({plural(total, 'page', 'pages')}), "
+                f"y compris {plural(left, 'bilan incomplet', 'bilans incomplets')}.")
+    if not complets:
+        return ("Aucun bilan complet à imprimer : un bilan est complet quand les 8 composantes "
+                "sont positionnées et la synthèse écrite. Complétez les bilans, ou imprimez "
+                "tous les élèves.")
+    text = f"{plural(complets, 'bilan complet', 'bilans complets')} à imprimer"
+    if left:
+        text += " ; " + plural(left, "élève au bilan incomplet n'est pas imprimé",
+                               "élèves aux bilans incomplets ne sont pas imprimés")
+    return text + "."

@@ -1,10 +1,11 @@
 /* The bilans de fin de cycle 2 printed for the families: one page per pupil (school, pupil, the
  * 8 composantes with the position in words, the synthèse, signature lines). BilanPrint.show(id)
- * shows them over the application, with "Imprimer" and "Fermer"; the print stylesheet prints
- * only them, one pupil per page. Texts about the data come from the core (bilan.print).
+ * shows them over the application, with "Imprimer", a box to print every pupil (incomplete
+ * bilans too; by default only the complete ones) and "Fermer"; the print stylesheet prints only
+ * the pages, one pupil per page. Texts about the data come from the core (bilan.print).
  */
-import { el, append, button } from "../../shared/dom.js";
-import { fullName, date } from "../format.js";
+import { el, append, button, checkbox } from "../../shared/dom.js";
+import { fullName, date, plural } from "../format.js";
 import * as Shell from "../shell.js";
 
 
@@ -18,7 +19,7 @@ function page(data, e) {
       data.ecole.uai ? el("p", { text: `UAI ${data.ecole.uai}` }) : null),
     el("h2", { text: data.titre }),
     el("p", { class: "eleve-bilan" }, el("strong", { text: fullName(e) }),
-      e.date_naissance ? ` — né(e) le ${date(e.date_naissance)}` : "", ` — classe ${data.classe}`),
+      e.date_naissance ? ` — date de naissance : ${date(e.date_naissance)}` : "", ` — classe ${data.classe}`),
     el("table", { class: "tableau composantes-bilan" },
       el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Composante du socle commun" }),
         el("th", { scope: "col", text: "Positionnement" }))),
@@ -28,7 +29,7 @@ function page(data, e) {
     el("p", { class: "aide", text: e.date ? `Bilan établi le ${date(e.date)}${e.auteurs ? ` par ${e.auteurs}` : ""}.` : "" }),
     el("div", { class: "signatures" },
       el("div", { text: `Le directeur ou la directrice${data.directeur ? ` (${data.directeur})` : ""}` }),
-      el("div", { text: "L'enseignant(e)" }),
+      el("div", { text: "L'enseignant ou l'enseignante" }),
       el("div", { text: "Les responsables légaux" })));
 }
 
@@ -37,19 +38,26 @@ function close(box) {
   document.body.classList.remove("impression-bilan");
 }
 
-async function show(classeId) {
-  const data = await Shell.call("bilan.print", { classe_id: classeId });
+async function show(classeId, tous = false) {
+  const data = await Shell.call("bilan.print", { classe_id: classeId, tous });
   const old = document.getElementById("impression-bilans");
   if (old) close(old);
   const box = el("div", { id: "impression-bilans", class: "impression-bilans", role: "region",
     "aria-label": "Bilans à imprimer" });
-  const bar = el("div", { class: "actions" },
-    button("Imprimer", () => window.print(), { class: "principal" }),
+  const printBtn = button("Imprimer", () => window.print(), { class: "principal", id: "imprimer-pages" });
+  printBtn.disabled = !data.eleves.length;
+  const all = checkbox(`Imprimer aussi les bilans incomplets (toute la classe : ${plural(data.nb_eleves, "élève", "élèves")})`,
+    { checked: data.tous, "data-tous": "" });
+  all.input.addEventListener("change", () => Shell.busy(null, "Préparation des bilans à imprimer…",
+    () => show(classeId, all.input.checked)));
+  const bar = el("div", { class: "actions barre-impression" }, printBtn, all.row,
     button("Fermer", () => close(box), { class: "secondaire", id: "fermer-impression" }));
-  append(box, [bar, ...data.eleves.map((e) => page(data, e))]);
+  append(box, [bar, el("p", { class: "resume-impression", id: "resume-impression", text: data.resume }),
+    ...data.eleves.map((e) => page(data, e))]);
   document.body.appendChild(box);
   document.body.classList.add("impression-bilan");
   box.scrollIntoView();
+  (tous || printBtn.disabled ? all.input : printBtn).focus();
 }
 
 export { show };

@@ -3,8 +3,10 @@
  *
  * BilanTable.create(grid, {onCell(td), onArrow(button), onSynthese(eleveId, textarea)}) -> view:
  *   view.node (the <table>), view.paintCell(key), view.paintArrow(key), view.paintPupil(id),
- *   view.grid (the core's grid, kept up to date by the caller).
- * Everything shown (labels, positions, limit) comes from the grid the core sent.
+ *   view.arrowKeys() (the arrows' keys), view.grid (the core's grid, kept up to date by the
+ *   caller).
+ * Everything shown (labels, positions, limit, what an arrow's next click does: arrow_labels)
+ * comes from the grid the core sent. An arrow shows beside it the position its next click sets.
  */
 import { el, clear, nextId } from "../../shared/dom.js";
 import * as Format from "../format.js";
@@ -18,6 +20,7 @@ function create(grid, handlers) {
   view.paintCell = (key) => paintCell(view, key);
   view.paintArrow = (key) => paintArrow(view, key);
   view.paintPupil = (id) => paintPupil(view, id);
+  view.arrowKeys = () => view.arrows;
   const t = el("table", { class: "grille grille-bilan", role: "grid", id: "grille-bilan",
     "aria-label": `Bilan de fin de cycle ${grid.socle.cycle}, classe ${grid.classe.nom}` });
   t.appendChild(el("thead", {}, headerRow(view)));
@@ -35,8 +38,7 @@ function headerRow(view) {
   const navRow = [];
   tr.appendChild(el("th", { class: "coin", role: "columnheader", scope: "col", text: "Élèves" }));
   for (const c of view.grid.socle.composantes) {
-    const b = arrowButton(view, "↓", { kind: "composante", code: c.code }, `composante:${c.code}`,
-      `Toute la composante « ${c.court} »`);
+    const b = arrowButton(view, "↓", { kind: "composante", code: c.code }, `composante:${c.code}`);
     navRow.push(b);
     tr.appendChild(el("th", { class: "composante", role: "columnheader", scope: "col", title: c.nom,
       "data-code": c.code }, b, el("span", { class: "nom-composante", text: c.court })));
@@ -49,8 +51,7 @@ function headerRow(view) {
 
 function pupilRow(view, e, handlers) {
   const tr = el("tr", { role: "row", "data-eleve": e.id });
-  const b = arrowButton(view, "→", { kind: "eleve", eleve_id: e.id }, `eleve:${e.id}`,
-    `Toutes les composantes de ${fullName(e)}`);
+  const b = arrowButton(view, "→", { kind: "eleve", eleve_id: e.id }, `eleve:${e.id}`);
   const state = el("span", { class: "etat-bilan" });
   view.rows[e.id] = { tr, state, eleve: e };
   tr.appendChild(el("th", { class: "entete-ligne", role: "rowheader", scope: "row" }, b,
@@ -92,10 +93,10 @@ function synthese(view, e, handlers) {
   return el("div", { class: "bloc-synthese" }, area, counter);
 }
 
-function arrowButton(view, symbol, target, key, label) {
-  const b = el("button", { type: "button", class: "fleche", tabindex: "-1", text: symbol, "data-fleche": key });
+function arrowButton(view, symbol, target, key) {
+  const b = el("button", { type: "button", class: "fleche", tabindex: "-1", "data-fleche": key },
+    el("span", { "aria-hidden": "true", text: symbol }), el("span", { class: "prochain", "aria-hidden": "true" }));
   b._target = target;
-  b._label = label;
   view.arrows[key] = b;
   paintArrow(view, key);
   return b;
@@ -110,10 +111,12 @@ function paintArrow(view, key) {
   const b = view.arrows[key];
   if (!b) return;
   const next = view.grid.arrows[key];
-  const text = `${b._label} : prochain clic, ${positionName(view, next === undefined ? null : next)}`;
+  const has = next !== null && next !== undefined;
+  const text = view.grid.arrow_labels[key]; // the core's words: the next click and what it changes
   b.setAttribute("aria-label", text);
   b.title = text;
-  b.setAttribute("data-prochain", next === null || next === undefined ? "aucune" : String(next));
+  b.setAttribute("data-prochain", has ? String(next) : "aucune");
+  b.lastChild.textContent = has ? view.positions.get(next).court : "·";
 }
 
 function paintCell(view, key) {
@@ -128,7 +131,9 @@ function paintCell(view, key) {
     text: has ? view.positions.get(value).court : "·" }));
   const name = positionName(view, has ? value : null);
   td.title = `${td._composante.nom} : ${name}`;
-  td.setAttribute("aria-label", `${fullName(td._eleve)}, ${td._composante.court} : ${name}`);
+  // the accessible name holds the short label the cell shows (1…4, D), then its name
+  const shown = has ? `${view.positions.get(value).court} (${name})` : name;
+  td.setAttribute("aria-label", `${fullName(td._eleve)}, ${td._composante.court} : ${shown}`);
 }
 
 function paintPupil(view, id) {

@@ -1,6 +1,9 @@
 /* Bilan de fin de cycle 2 (CE2 teachers and the director): choose a CE2 class, position each
  * pupil on the 8 composantes (cells, arrows per pupil and per composante), write the synthèses,
- * save; print the families' bilans. Rules (positions, cycle, limit, messages) come from the core.
+ * take back clicks and arrows (« Annuler », Ctrl+Z), save; print the families' bilans. Rules
+ * (positions, cycle, limit, what an arrow will do, messages) come from the core. While the grid
+ * is shown the side menu is folded (fit.css; the « Menu » button unfolds it), as for the item
+ * grid.
  */
 import { el, append, clear, button, heading } from "../../shared/dom.js";
 import { plural } from "../format.js";
@@ -11,7 +14,18 @@ import * as BilanPrint from "../bilan/print.js";
 const { call, busy, showError, showNotice } = Shell;
 let current = null; // the grid being edited
 
-Shell.on("logout", () => { current = null; });
+Shell.on("logout", () => { current = null; document.body.classList.remove("menu-deplie"); });
+// Ctrl+Z (Cmd+Z) takes back the last click or arrow while the grid is shown (not in a synthèse:
+// the text box has its own undo).
+document.addEventListener("keydown", (e) => {
+  if (!current || !current.view.node.isConnected || e.altKey || e.shiftKey) return;
+  if ((e.ctrlKey || e.metaKey) && (e.key === "z" || e.key === "Z")) {
+    const t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA")) return;
+    e.preventDefault();
+    undo(current);
+  }
+});
 Shell.onLeave(() => (dirtyCount() ? "Des bilans ne sont pas enregistrés." : null));
 
 function dirtyCount() {
@@ -31,28 +45,35 @@ function leaveGuard() {
   return false;
 }
 
-/** Merge a click's (or a synthèse's) reply into the grid and repaint what changed. */
+/** Merge a click's, an undo's or a synthèse's reply into the grid and repaint what changed. */
 function applyResult(g, r) {
   for (const [key, value] of Object.entries(r.cells || {})) {
     if (value === null) delete g.grid.cells[key];
     else g.grid.cells[key] = value;
     g.view.paintCell(key);
   }
-  for (const [key, value] of Object.entries(r.arrows || {})) {
-    g.grid.arrows[key] = value;
-    g.view.paintArrow(key);
-  }
-  if (r.eleve_id !== undefined && r.etat) { // one pupil's state (a synthèse)
+  for (const [key, value] of Object.entries(r.arrows || {})) g.grid.arrows[key] = value;
+  Object.assign(g.grid.arrow_labels, r.arrow_labels || {});
+  for (const key of Object.keys(g.view.arrowKeys())) g.view.paintArrow(key);
+  if (r.eleve_id !== undefined) { // a synthèse: one pupil's state
     g.grid.etat[r.eleve_id] = r.etat;
     g.view.paintPupil(r.eleve_id);
   } else {
-    for (const [id, etat] of Object.entries(r.etat || {})) { // {eleve_id: state} (a click)
+    for (const [id, etat] of Object.entries(r.etat || {})) { // a click: {eleve_id: state}
       g.grid.etat[id] = etat;
       g.view.paintPupil(id);
     }
   }
+  if (r.undo) g.grid.undo = r.undo;
   g.grid.dirty = r.dirty;
+  if (r.message) note(g, r.message);
   updateStatus(g);
+}
+
+/** One notice of this grid at a time (an arrow that rewrote saved bilans), the last one. */
+function note(g, message) {
+  if (g.notice) g.notice.remove();
+  g.notice = showNotice(message, "information");
 }
 
 /** Calls go to the core one after the other, in order. */
@@ -87,12 +108,34 @@ function clickCell(g, td) {
     () => g.view.paintCell(key));
 }
 
+/** Take back the last click or arrow (after the clicks already sent). */
+function undo(g) {
+  if (!g.pending && !(g.grid.undo && g.grid.undo.count)) return g.queue;
+  return send(g, "bilan.undo", {});
+}
+
+function updateUndo(g) {
+  const u = g.grid.undo || { count: 0, label: null };
+  g.undoBtn.disabled = !u.count;
+  g.undoBtn.title = u.label || "Rien à annuler depuis le dernier enregistrement";
+  g.undoBtn.setAttribute("aria-label", u.label ? `${u.label} (Ctrl+Z)` : "Annuler : rien à annuler");
+}
+
 function updateStatus(g) {
-  const etats = Object.values(g.grid.etat);
-  const complets = etats.filter((e) => e.complet).length;
+  // Counted over the pupils shown (one state per pupil, whatever the replies carried).
+  const complets = g.grid.eleves.filter((e) => (g.grid.etat[e.id] || {}).complet).length;
   const dirty = g.grid.dirty;
   g.status.classList.toggle("a-enregistrer", dirty > 0);
-  g.status.textContent = `${dirty > 0 ? `${plural(dirty, "élève modifié non enregistré", "élèves modifiés non enregistrés")}.` : "Tout est enregistré."} Bilans complets : ${complets} sur ${etats.length}.`;
+  g.status.textContent = `${dirty > 0 ? `${plural(dirty, "élève modifié non enregistré", "élèves modifiés non enregistrés")}.` : "Tout est enregistré."} Bilans complets : ${complets} sur ${g.grid.eleves.length}.`;
+  updateUndo(g);
+}
+
+/** The side menu is folded while the grid is shown (fit.css): « Menu » unfolds it, and folds
+ *  it again. */
+function toggleMenu(btn) {
+  const open = document.body.classList.toggle("menu-deplie");
+  btn.setAttribute("aria-expanded", open ? "true" : "false");
+  if (open) Shell.dom.nav.querySelector("button").focus();
 }
 
 function mountGrid(section, grid) {
@@ -103,15 +146,19 @@ function mountGrid(section, grid) {
   g.saveBtn = button("Enregistrer les bilans", () => save(g), { class: "principal", id: "enregistrer-bilans" });
   const back = button("Changer de classe", () => { if (leaveGuard()) Shell.go("bilan", { force: true }); },
     { class: "secondaire" });
-  const print = button("Imprimer les bilans (familles)", () => BilanPrint.show(grid.classe.id),
-    { class: "secondaire", id: "imprimer-bilans" });
+  const print = button("Imprimer les bilans (familles)", () => busy(print, "Préparation des bilans à imprimer…",
+    () => BilanPrint.show(grid.classe.id)), { class: "secondaire", id: "imprimer-bilans" });
+  g.undoBtn = button("Annuler (Ctrl+Z)", () => undo(g), { class: "secondaire", id: "annuler-bilan" });
+  const menuBtn = button("Menu", () => toggleMenu(menuBtn),
+    { class: "secondaire", id: "deplier-menu", "aria-expanded": "false" });
+  document.body.classList.remove("menu-deplie"); // the menu starts folded (fit.css)
   const legend = el("p", { class: "legende" },
     ...grid.socle.positions.map((p) => el("span", { class: `pastille pos-${p.valeur}`, text: `${p.court} ${p.nom}` })),
     ` Un clic sur une case la fait passer d'une position à la suivante (puis « ${grid.socle.non_positionne} »). `,
-    "Les flèches règlent toute la ligne d'un élève ou toute une composante. Au clavier : flèches pour se déplacer, Espace ou Entrée pour changer.");
+    "Les flèches règlent toute la ligne d'un élève ou toute une composante : le chiffre à côté de la flèche est ce que fera son prochain clic, et sa bulle dit combien de cases et de bilans déjà enregistrés il change. « Annuler » (Ctrl+Z) reprend le dernier clic. Au clavier : flèches pour se déplacer, Espace ou Entrée pour changer.");
   g.wrap = el("div", { class: "grille-defilement" });
   append(section, [el("p", { class: "sous-titre" }, el("strong", { text: `Classe ${grid.classe.nom}` })),
-    legend, el("div", { class: "actions barre-grille" }, back, g.saveBtn, print, g.status), g.wrap]);
+    legend, el("div", { class: "actions barre-grille" }, menuBtn, back, g.saveBtn, g.undoBtn, print, g.status), g.wrap]);
   build(g);
 }
 
@@ -120,6 +167,7 @@ function build(g) {
   g.view = BilanTable.create(g.grid, {
     onCell: (td) => clickCell(g, td),
     onArrow: (b) => send(g, "bilan.click", { target: b._target }),
+    // a synthèse reply is one pupil's: {eleve_id, etat, dirty}
     onSynthese: (id, area) => send(g, "bilan.synthese", { eleve_id: Number(id), texte: area.value }),
   });
   if (old) g.wrap.replaceChild(g.view.node, old);
@@ -134,6 +182,7 @@ function save(g) {
     g.grid = r.grid;
     build(g);
     Shell.clearMessages();
+    g.notice = null;
     showNotice(r.message);
   });
 }

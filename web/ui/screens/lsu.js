@@ -1,7 +1,8 @@
 /* LSU (director): export the bilans de fin de cycle 2 or a period's bilans périodiques to the
  * Livret Scolaire Unique (choose the bilans and the classes, see what LSU would refuse, download
  * the XML in one click) and import bilans from another Cartable copy or another application
- * (matched by INE). The core decides everything.
+ * (matched by INE); after an import, the export's classes and pre-flight are read again. The core
+ * decides everything.
  */
 import { el, append, clear, button, checkbox, filePicker, heading, nextId, readFile, select, table } from "../../shared/dom.js";
 import { plural, fullName } from "../format.js";
@@ -46,16 +47,19 @@ function renderYears(box, report, year, onChange) {
   append(box, [choice.row, el("p", { class: "aide", text: `Un fichier LSU porte une seule année scolaire : les bilans des autres années ne sont pas exportés (ils sont listés ci-dessous).` })]);
 }
 
-/** What to export: the bilans de fin de cycle 2, or the bilans périodiques of a period. */
+/** What to export: the bilans de fin de cycle 2, or the bilans périodiques of a period.
+ *  Returns refresh(), which reads the chosen bilans' classes and pre-flight again. */
 async function kindChoice(part) {
   const years = (await call("periodes.list")).annees;
   const sel = el("select", { id: "lsu-bilans" }, el("option", { value: "", text: "Bilans de fin de cycle 2 (CE2)" }),
     ...years.flatMap((a) => a.periodes.map((p) => el("option", { value: String(p.id),
       text: `Bilans périodiques : ${p.nom} ${p.annee}` }))));
   const box = el("div");
-  sel.addEventListener("change", () => busy(null, "Chargement…", () => exportClasses(box, sel.value ? { periode_id: Number(sel.value) } : {})));
+  const which = () => (sel.value ? { periode_id: Number(sel.value) } : {});
+  sel.addEventListener("change", () => busy(null, "Chargement…", () => exportClasses(box, which())));
   append(part, [el("div", { class: "champ" }, el("label", { for: sel.id, text: "Bilans à exporter" }), sel), box]);
   await exportClasses(box, {});
+  return () => exportClasses(box, which()); // refresh: the classes' counts and the pre-flight
 }
 
 async function exportClasses(part, which) {
@@ -103,7 +107,7 @@ async function exportClasses(part, which) {
 async function exportPart(section) {
   const part = el("div", { class: "bloc-export-lsu" });
   append(section, [el("h3", { text: "Exporter vers LSU" }), part]);
-  await kindChoice(part);
+  return kindChoice(part);
 }
 
 function importReport(box, r) {
@@ -114,7 +118,8 @@ function importReport(box, r) {
     r.eleves.map((e) => [fullName(e), e.ine, e.classe || "", [e.statut, e.raison, ...(e.avertissements || [])].filter(Boolean).join(" — ")]))));
 }
 
-function importPart(section) {
+/** The import part; ``imported()`` runs after an import is applied (the export part's refresh). */
+function importPart(section, imported) {
   const input = el("input", { type: "file", accept: ".xml,application/xml,text/xml", id: nextId("fichier-lsu"),
     "aria-label": "Fichier LSU des bilans (XML)" });
   const report = el("div", { class: "rapport-lsu", "aria-live": "polite" });
@@ -122,6 +127,7 @@ function importPart(section) {
   const confirmBtn = button("Importer ces bilans", () => busy(confirmBtn, "Import des bilans…", async () => {
     importReport(report, await call("lsu.import", { data }));
     confirmBtn.hidden = true;
+    await imported(); // the pre-flight counts what was just imported
     showNotice("Bilans importés.");
   }), { class: "principal", hidden: true, id: "confirmer-import-lsu" });
   const analyse = button("Analyser le fichier", () => busy(analyse, "Lecture du fichier LSU…", async () => {
@@ -144,7 +150,6 @@ Shell.screen({
   async render(section) {
     append(section, heading("Livret Scolaire Unique (LSU)"));
     section.appendChild(identityLine(await call("school.identity")));
-    await exportPart(section);
-    importPart(section);
+    importPart(section, await exportPart(section));
   },
 });
