@@ -101,7 +101,7 @@ def test_seed_procedure(page, e2e, tmp_path):
     # 1. First opening: the school and the director's account.
     expect(page.locator(".ecran-creation h2")).to_have_text("Première ouverture : créer l'école")
     page.get_by_label("Nom de l'école").fill("École Jules Ferry")
-    page.get_by_label("Numéro UAI (facultatif)").fill("0441234X")
+    page.get_by_label("Numéro UAI (facultatif)").fill("0441234C")
     page.get_by_label("Nom", exact=True).fill("Dupuis")
     page.get_by_label("Prénom", exact=True).fill("Marie")
     page.get_by_label("Mot de passe", exact=True).fill(DIRECTOR_PASSWORD)

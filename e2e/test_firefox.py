@@ -74,7 +74,7 @@ def test_firefox_smoke(dist, tmp_path):
     # Reload: the school is still there.
     assert out["reload_needs_setup"] is False
     assert out["reload_school"]["nom"] == "École Jean Macé"
-    assert out["reload_school"]["uai"] == "0441234X"
+    assert out["reload_school"]["uai"] == "0441234C"
     # The CSV import.
     assert "143 élèves ajoutés" in out["import_report"]
     assert out["import_errors"] == []
@@ -105,7 +105,7 @@ def test_firefox_smoke(dist, tmp_path):
     # The moved folder: Firefox gives the copy an empty storage (the reason for all this) ...
     assert out["moved_needs_setup"] is True
     # ... and the school opened from its file is the same school, nothing lost.
-    assert "École Jean Macé (0441234X)" in out["moved_header"]
+    assert "École Jean Macé (0441234C)" in out["moved_header"]
     assert out["moved_overview"]["nb_eleves"] == 143
     assert dump(out["downloads"]["moved_school"]) == dump(out["downloads"]["school"])
     for name in ("firefox-fichier", "firefox-premiere-ouverture", "firefox-dossier-deplace"):

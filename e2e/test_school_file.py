@@ -98,9 +98,9 @@ def screen(page, e2e):
 
 def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tmp_path):
     page = screen
-    a_old = make_school(tmp_path / "a-ancien.sqlite3", "École Jules Ferry", "0441234X",
+    a_old = make_school(tmp_path / "a-ancien.sqlite3", "École Jules Ferry", "0441234C",
                         "2026-09-01T10:15:00", pupils=3)
-    b = make_school(tmp_path / "b.sqlite3", "École Louise Michel", "0449999Z",
+    b = make_school(tmp_path / "b.sqlite3", "École Louise Michel", "0449999E",
                     "2026-10-05T16:40:00", pupils=5)
 
     # First run: "Ouvrir un fichier d'école" beside "Créer l'école", and the Firefox note.
@@ -127,7 +127,7 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
     assert e2e.call(page, "school.overview")["nb_eleves"] == 3
 
     # A change: the Fichier screen says the file has not been saved since.
-    e2e.call(page, "school.update", "{nom: 'École Jules Ferry', uai: '0441234X'}")
+    e2e.call(page, "school.update", "{nom: 'École Jules Ferry', uai: '0441234C'}")
     e2e.call(page, "niveaux.set", "{actifs: ['CE1', 'CM2']}")
     menu(page, "fichier")
     expect(page.locator("#etat-fichier")).to_contain_text("modification", timeout=TIMEOUT)
@@ -163,7 +163,7 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
     page.wait_for_timeout(300)  # a second dialog would come now
     assert len(dialogs) == 1, dialogs
     text = dialogs[0]
-    assert text.count("« École Jules Ferry » (UAI 0441234X)") == 2, text
+    assert text.count("« École Jules Ferry » (UAI 0441234C)") == 2, text
     assert "01/09/2026 à 10 h 15" in text and "plus ancien" in text, text
     assert [n["ref"] for n in e2e.call(page, "niveaux.list") if n["actif"]] == ["CE1", "CM2"]
 
@@ -174,8 +174,8 @@ def test_first_run_opens_a_file_and_replacing_names_both_schools(screen, e2e, tm
     page.click("#ouvrir-fichier")
     expect(page.locator(".ecran-connexion")).to_contain_text("École Louise Michel", timeout=TIMEOUT)
     other = dialogs[-1]
-    assert "« École Louise Michel » (UAI 0449999Z)" in other and "05/10/2026 à 16 h 40" in other
-    assert "« École Jules Ferry » (UAI 0441234X)" in other and "pas la même école" in other
+    assert "« École Louise Michel » (UAI 0449999E)" in other and "05/10/2026 à 16 h 40" in other
+    assert "« École Jules Ferry » (UAI 0441234C)" in other and "pas la même école" in other
     e2e.screenshot(page, "fichier-03-autre-ecole-ouverte")
     login(page)
     assert e2e.call(page, "school.overview")["nb_eleves"] == 5
@@ -348,7 +348,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
 
     # The file was changed elsewhere (here: another school's file in its place): the next start
     # asks before overwriting it, naming both; refused, the file stays as it is.
-    other = make_school(tmp_path / "autre.sqlite3", "École Victor Hugo", "0359999C",
+    other = make_school(tmp_path / "autre.sqlite3", "École Victor Hugo", "0359999D",
                         "2026-10-01T09:00:00")
     store["last"] = base64.b64encode(other.read_bytes()).decode()
     page.reload()
@@ -366,7 +366,7 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
                      name="Reprendre l'enregistrement automatique dans ecole.sqlite3").click()
     wait_dialogs(page, dialogs, 1)
     assert len(dialogs) == 1, dialogs
-    assert "« ecole.sqlite3 » contient l'école « École Victor Hugo » (UAI 0359999C)" in dialogs[0]
+    assert "« ecole.sqlite3 » contient l'école « École Victor Hugo » (UAI 0359999D)" in dialogs[0]
     assert "« École Jean Jaurès (élémentaire) » (UAI 0351234B)" in dialogs[0]
     assert "pas la même école" in dialogs[0]
     e2e.screenshot(page, "fichier-09-ecraser-refuse")

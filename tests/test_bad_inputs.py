@@ -66,7 +66,7 @@ def base_school(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         _patch_clock_and_hash(mp)
         a = Api(str(path))
-        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234A",
+        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C",
                               "directeur": {"nom": "Martin", "prenom": "Paul",
                                             "password": DIRECTOR["password"]}})
         d = call(a, "auth.login", DIRECTOR)["session"]

@@ -228,7 +228,7 @@ def test_preview_lists_the_competences_that_saving_will_lock(api, build):
     click(api, director, kind="cell", eleve_id=2, row_id=C1)
     preview = call(api, "validation.preview_save", {}, director)
     assert [x["eleve"] for x in preview["a_verrouiller"]] == ["Hugo BERNARD"]
-    assert "vous seul(e) pourrez annuler" in preview["message"]
+    assert "directrice, le vôtre, pourra annuler" in preview["message"]
     assert preview["titre"] == "Valider définitivement 1 compétence ?"
 
 

@@ -125,7 +125,7 @@ def _message(nb_pupils: int, n_classes: int, pupils: list[dict], rejets: list) -
 def _no_pupil(rejets: list[dict]) -> UserError:
     return UserError(
         "Aucun élève valide dans ce fichier : toutes les lignes sont rejetées "
-        f"({len(rejets)} ligne(s), par exemple ligne {rejets[0]['ligne']} : "
+        f"({plural(len(rejets), 'ligne', 'lignes')}, par exemple ligne {rejets[0]['ligne']} : "
         f"{rejets[0]['raison']}). Vérifiez le fichier et la correspondance des colonnes."
         if rejets else "Aucun élève dans ce fichier.",
         rejets=rejets[:50],

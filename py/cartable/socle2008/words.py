@@ -17,8 +17,8 @@ LOCK_MESSAGE_TEACHER = (
     "directrice pourra annuler cette validation."
 )
 LOCK_MESSAGE_DIRECTOR = (
-    "Une compétence validée est définitive pour les professeurs : une fois enregistrée, vous "
-    "seul(e) pourrez annuler cette validation."
+    "Une compétence validée est définitive pour les professeurs : une fois enregistrée, seul "
+    "le compte du directeur ou de la directrice, le vôtre, pourra annuler cette validation."
 )
 
 

@@ -13,7 +13,7 @@ function setupForm() {
   const ecole = el("fieldset", {}, el("legend", { text: "L'école" }));
   const nom = field("Nom de l'école", { required: true, autocomplete: "organization", name: "ecole" });
   const uai = field("Numéro UAI (facultatif)", { name: "uai", maxlength: String(Shell.state.strings.uai_length) },
-    "Le numéro de l'établissement, par exemple 0441234X.");
+    `Le numéro de l'établissement : 7 chiffres et une lettre, par exemple ${Shell.state.strings.uai_example}.`);
   append(ecole, [nom.row, uai.row]);
   const dir = el("fieldset", {}, el("legend", { text: "Le compte du directeur / de la directrice" }));
   const dnom = field("Nom", { required: true, autocomplete: "family-name", name: "dnom" });
