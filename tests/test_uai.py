@@ -146,7 +146,7 @@ def test_command_line_nouvelle_ecole_checks_the_letter_too(tmp_path, capsys, mon
             "--directeur-prenom", "Sophie"]
     code, out, err = run(capsys, "--db", tmp_path / "a.sqlite3", *args, "--uai", "0441234X",
                          stdin="Secret-2026\nSecret-2026\n")
-    assert code == 1 and "la lettre serait C" in err and list(tmp_path.iterdir()) == []
+    assert code == 1 and out == "" and "la lettre serait C" in err and list(tmp_path.iterdir()) == []
     code, _out, err = run(capsys, "--db", tmp_path / "b.sqlite3", *args, "--uai", "0441234C",
                          stdin="Secret-2026\nSecret-2026\n")
     assert code == 0, err
