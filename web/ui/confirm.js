@@ -1,10 +1,16 @@
 /* A confirmation dialog (a modal <dialog>): Confirm.ask({title, message, items, ok, cancel})
  * resolves to true when the user confirms, false when he or she goes back (button, Échap).
- * The texts come from the caller (the core's words for anything about data). */
+ * The texts come from the caller (the core's words for anything about data). While it waits for
+ * the answer, no busy text is shown (Shell.awaitUser): nothing is running. */
 import { el, append, button, nextId } from "../shared/dom.js";
+import * as Shell from "./shell.js";
 
 
-function ask({ title, message, items, ok, cancel, id }) {
+function ask(options) {
+  return Shell.awaitUser(() => dialogAnswer(options));
+}
+
+function dialogAnswer({ title, message, items, ok, cancel, id }) {
   return new Promise((resolve) => {
     const titleId = nextId("dialogue-titre");
     const dialog = el("dialog", { class: "dialogue", id: id || null, "aria-labelledby": titleId });

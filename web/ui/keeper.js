@@ -29,6 +29,8 @@ import { downloadSchoolFile } from "./school_download.js";
 const RECORD = "cartable.fichier";
 const HANDLES = "cartable-fichier";
 const supported = typeof window.showSaveFilePicker === "function";
+// Only Firefox ties a file:// page's storage to the folder's exact place: its warning is for it.
+const firefox = /\bFirefox\//.test(navigator.userAgent);
 let texts = null; // school.saving_texts
 let handle = null; // FileSystemFileHandle
 let permission = "none"; // "granted" | "prompt" | "denied" | "none"
@@ -262,7 +264,7 @@ function statusBlock() {
     } else if (supported && permission !== "granted") { // a new start: one click
       actions.appendChild(resumeButton("reprendre-auto-fichier"));
     }
-    box.appendChild(el("p", { class: "avertissement-texte", id: "note-firefox", text: texts.firefox }));
+    if (firefox) box.appendChild(el("p", { class: "avertissement-texte", id: "note-firefox", text: texts.firefox }));
     if (actions.childElementCount) box.appendChild(actions);
   };
   listeners.add(render);
@@ -272,7 +274,7 @@ function statusBlock() {
 
 function firstRunBlock(card) {
   const intro = el("p");
-  const note = el("p", { class: "aide", id: "note-firefox-creation" });
+  const note = firefox ? el("p", { class: "aide", id: "note-firefox-creation" }) : null;
   const block = el("section", { class: "bloc premiere-ouverture-fichier" }, intro,
     el("div", { class: "actions" }, SchoolOpen.picker(card, { class: "principal" })), note);
   const h2 = card.querySelector("h2");
@@ -283,7 +285,7 @@ function firstRunBlock(card) {
   }
   ensure().then(() => {
     intro.textContent = texts.premiere_ouverture;
-    note.textContent = texts.firefox;
+    if (note) note.textContent = texts.firefox;
   }, Shell.showError);
   return block;
 }

@@ -123,7 +123,7 @@ Shell.screen({
   render(card, { user, password }) {
     Shell.state.user = user;
     Shell.renderHeader();
-    append(card, el("p", { text: `Bonjour ${user.prenom} ${user.nom}. Le mot de passe qui vous a été remis était provisoire. Choisissez-en un nouveau, que vous seul(e) connaîtrez.` }));
+    append(card, el("p", { text: `Bonjour ${user.prenom} ${user.nom}. Le mot de passe qui vous a été remis était provisoire. Choisissez-en un nouveau, connu de vous seulement.` }));
     const form = el("form", { class: "formulaire", novalidate: true });
     const pair = passwordPair(form, "Nouveau mot de passe");
     const submit = el("button", { type: "submit", class: "principal", text: "Activer mon compte" });
