@@ -83,7 +83,7 @@ def director_identity(page):
     page.locator("tr.edition").get_by_role("button", name="Enregistrer").click()
     notice(page, "Professeur modifié")
     expect(page.locator("#liste-professeurs tr", has_text="cla.lucas").locator("td.civilite")
-           ).to_have_text("Mme (Madame)")
+           ).to_have_text("Mme")
 
 
 def position_class(page, pupils):

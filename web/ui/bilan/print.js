@@ -28,7 +28,7 @@ function page(data, e) {
     el("p", { class: "aide", text: e.date ? `Bilan établi le ${date(e.date)}${e.auteurs ? ` par ${e.auteurs}` : ""}.` : "" }),
     el("div", { class: "signatures" },
       el("div", { text: `Le directeur ou la directrice${data.directeur ? ` (${data.directeur})` : ""}` }),
-      el("div", { text: "L'enseignant(e)" }),
+      el("div", { text: "L'enseignant ou l'enseignante" }),
       el("div", { text: "Les responsables légaux" })));
 }
 

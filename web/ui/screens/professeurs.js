@@ -147,7 +147,7 @@ function row(ctx, p) {
     });
   }, { class: "petit danger" });
   const civ = civilites().find((c) => c.valeur === (p.civilite || ""));
-  append(tr, [el("td", { class: "civilite", text: civ ? civ.nom : p.civilite }), el("td", { text: p.nom }),
+  append(tr, [el("td", { class: "civilite", text: civ ? (civ.court || "") : p.civilite }), el("td", { text: p.nom }),
     el("td", { text: p.prenom }), el("td", { class: "code", text: p.login }),
     el("td", { text: etat }), el("td", { text: String((p.classes || []).length) }),
     el("td", { class: "boutons" }, edit, reset, toggle, del)]);
