@@ -115,8 +115,8 @@ def _message(nb_pupils: int, n_classes: int, pupils: list[dict], rejets: list) -
     message = (f"{plural(nb_pupils, 'élève trouvé', 'élèves trouvés')}, "
                f"{plural(n_classes, 'classe trouvée', 'classes trouvées')}")
     if n_mixed:
-        message += (f" ({len(levels)} classes Base-Élèves, dont {n_mixed} à plusieurs niveaux, "
-                    "séparées par niveau)")
+        message += (f" ({plural(len(levels), 'classe Base-Élèves', 'classes Base-Élèves')}, "
+                    f"dont {n_mixed} à plusieurs niveaux, séparées par niveau)")
     if rejets:
         message += f" ; {plural(len(rejets), 'ligne rejetée', 'lignes rejetées')}"
     return message + "."
