@@ -104,7 +104,7 @@ STARTUP_PACKAGES = ["sqlite3"]
 LATER_PACKAGES = ["pandas", "micropip"]  # loaded in the background once the app is ready
 EXTRA_WHEELS = ["defusedxml-0.7.1-py2.py3-none-any.whl"]  # pure Python, imported from its zip at start-up
 # Pure Python, embedded as group "ondemand": never loaded at start-up; micropip installs them
-# when an LSU file is read or written (py/cartable/_compat.py XMLSCHEMA_WHEELS, same list).
+# when an LSU file is read or written (py/cartable/_compat/__init__.py XMLSCHEMA_WHEELS, same list).
 ON_DEMAND_WHEELS = ["elementpath-5.1.4-py3-none-any.whl", "xmlschema-4.3.2-py3-none-any.whl"]
 
 # No network at all: no connect-src, scripts only from the folder itself and from the Blob

@@ -1,37 +1,34 @@
-"""What the benchmark scripts share: where things are, how Chromium is launched, the build."""
+"""What the benchmark scripts share: the e2e suite's browser launcher (``e2e/browser.py``).
 
-import subprocess
+Chromium's path and flags, the build check and opening the app until Python is ready are written
+once, in ``e2e/browser.py``, which both the e2e tests and these scripts import: a benchmark
+measures the very set-up the tests check. This module puts ``e2e/`` on ``sys.path`` (as pytest
+does for the tests) and re-exports what the scripts use; ``bench/grid.py`` also imports the grid
+set-up of ``e2e/grid_helpers.py``.
+"""
+
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DIST = ROOT / "dist" / "cartable"
-INDEX = DIST / "index.html"
-CHROMIUM = "/usr/bin/chromium"
-# As in e2e/conftest.py: no sandbox (root), and no background traffic on this closed network.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
+
+import browser
+from browser import DIST, INDEX, ROOT, VIEWPORT, launch, new_context, open_ready  # noqa: F401
 
 
 def ensure_built(force: bool = False) -> None:
-    """Run build.py when dist/ is missing (or when asked)."""
-    if INDEX.exists() and not force:
-        return
-    built = subprocess.run([sys.executable, str(ROOT / "build.py")], check=False, cwd=ROOT)
-    if built.returncode != 0:
-        raise SystemExit("build.py failed: cannot benchmark")
+    """Run build.py when dist/ is missing (or when asked): a benchmark measures what is built,
+    even when a source changed since (the e2e suite rebuilds a stale folder)."""
+    try:
+        browser.ensure_built(force, when_stale=False)
+    except RuntimeError as e:
+        raise SystemExit(f"{e}: cannot benchmark") from None
 
 
-def open_ready_page(playwright, timeout_ms: int):
+def open_ready_page(playwright, timeout_ms: int, **context_options):
     """Headless Chromium on the built app (offline), console errors printed, waited until Python
     is ready. Returns (browser, page); the caller closes the browser."""
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    page = browser.new_context(offline=True).new_page()
-    page.set_default_timeout(timeout_ms)
-    page.on("console", lambda m: m.type == "error" and print(f"[console] {m.text}"))
-    page.goto(INDEX.as_uri())
-    page.wait_for_selector('html[data-state="ready"], html[data-state="error"]',
-                           state="attached", timeout=timeout_ms)
-    if page.evaluate("document.documentElement.dataset.state") != "ready":
-        raise SystemExit("the app did not start (data-state=error)")
-    return browser, page
+    try:
+        return browser.open_ready_page(playwright, timeout_ms, **context_options)
+    except RuntimeError as e:
+        raise SystemExit(str(e)) from None

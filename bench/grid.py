@@ -40,33 +40,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ARGS, CHROMIUM, INDEX, ROOT, ensure_built
+from _common import ROOT, VIEWPORT, ensure_built, launch, new_context, open_ready
+from grid_helpers import DIRECTOR_LOGIN, class_csv, login, open_competence_1, prepare_class
 
 TIMEOUT = 120_000
 PASSWORD = "Directrice-2012"
 GOAL_CELL_MS, GOAL_ARROW_MS = 16.0, 50.0
 
 
-
-def class_csv() -> str:
-    """30 pupils in one CM2 class (the e2e grid test's class, without the HTML names)."""
-    lines = ['"Nom Elève";"Prénom Elève";"Niveau";"Classe"']
-    lines += [f'"ELEVE{i:02d}";"Prénom{i:02d}";"CM2";"CM2 A"' for i in range(30)]
-    return "\r\n".join(lines) + "\r\n"
-
-
-PREPARE = """async ({csv, password}) => {
-  const C = window.Cartable;
-  await C.call("app.setup", {nom: "École de test", directeur:
-    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
-  await C.call("auth.login", {login: "direction", password});
-  await C.call("paliers.set", {actifs: [1, 2]});
-  await C.whenPandas();
-  const r = await C.call("base_eleves.apply",
-                         {data: new TextEncoder().encode(csv), filename: "eleves.csv"});
-  await C.call("auth.logout", {});
-  return r;
-}"""
 
 # In-page instruments (installed once the grid is shown). All times are performance.now() ms.
 INSTRUMENT = r"""() => {
@@ -280,26 +261,14 @@ ATTRIBUTION = r"""async (keys) => {
 
 
 def open_grid(page) -> None:
-    page.goto(INDEX.as_uri())
-    page.wait_for_selector('html[data-state="ready"], html[data-state="error"]',
-                           state="attached", timeout=TIMEOUT)
-    if page.evaluate("document.documentElement.dataset.state") != "ready":
-        raise SystemExit("the app did not start (data-state=error)")
-    page.wait_for_selector(".ecran-creation", timeout=TIMEOUT)
-    result = page.evaluate(PREPARE, {"csv": class_csv(), "password": PASSWORD})
+    """The e2e grid test's set-up (``e2e/grid_helpers.py``): a 30-pupil CM2 class made through
+    the API, the director logged in through the UI, palier 2 compétence 1 shown."""
+    open_ready(page, TIMEOUT)
+    result = prepare_class(page, class_csv(30), PASSWORD)
     if result.get("eleves_ajoutes") != 30:
         raise SystemExit(f"could not prepare the class: {result}")
-    page.evaluate("() => window.CartableApp.start()")
-    page.wait_for_selector(".ecran-connexion h2", timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill("direction")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("nav.menu", timeout=TIMEOUT)
-    page.click('nav.menu button[data-vue="items"]')
-    page.wait_for_selector(".liste-eleves input[type=checkbox]", timeout=TIMEOUT)
-    page.check('.liste-competences input[data-ref="1"]')
-    page.click("#afficher-tableau")
-    page.wait_for_selector("#grille-validations", timeout=TIMEOUT)
+    login(page, DIRECTOR_LOGIN, PASSWORD)
+    open_competence_1(page)
 
 
 def stats(values: list[float]) -> tuple[float, float, int]:
@@ -322,8 +291,8 @@ def browser_samples(samples: int, headed: bool) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=not headed)
-        context = browser.new_context(offline=True, viewport={"width": 1366, "height": 768})
+        browser = launch(p, headless=not headed)
+        context = new_context(browser, viewport=VIEWPORT)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
         page.on("dialog", lambda d: d.accept())
@@ -408,7 +377,7 @@ def cpython_samples(samples: int, domaine_rows: int) -> dict:
                 "nom": "Dupuis", "prenom": "Marie", "login": "direction", "password": PASSWORD}})
             call("auth.login", {"login": "direction", "password": PASSWORD})
             call("paliers.set", {"actifs": [1, 2]})
-            data = base64.b64encode(class_csv().encode("utf-8")).decode("ascii")
+            data = base64.b64encode(class_csv(30).encode("utf-8")).decode("ascii")
             call("base_eleves.apply", {"data": {"__bytes__": data}, "filename": "eleves.csv"})
             choices, _ = call("validation.choices")
             classe = choices["classes"][0]["id"]

@@ -27,7 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import ARGS, CHROMIUM, DIST, ROOT
+from _common import DIST, ROOT, ensure_built, launch, new_context
+from browser import wait_state
 
 GOAL_SECONDS, GOAL_RATIO = 3.0, 1.25
 
@@ -92,11 +93,12 @@ BARE_JS = r"""
 
 def measure_pandas(browser, url: str) -> float:
     """Seconds from navigation start to pandas imported (loaded in the background)."""
-    context = browser.new_context(offline=True)
+    context = new_context(browser)
     try:
         page = context.new_page()
         page.goto(url)
-        page.wait_for_selector('html[data-state="ready"]', state="attached", timeout=120_000)
+        if wait_state(page, 120_000) != "ready":
+            raise SystemExit(f"{url} did not start (data-state=error)")
         page.evaluate("Cartable.whenPandas()")
         return page.evaluate(
             "performance.getEntriesByName('cartable:pandas')[0].startTime") / 1000
@@ -105,13 +107,11 @@ def measure_pandas(browser, url: str) -> float:
 
 
 def measure(browser, url: str, screens: list | None = None) -> float:
-    context = browser.new_context(offline=True)
+    context = new_context(browser)
     try:
         page = context.new_page()
         page.goto(url)
-        page.wait_for_selector('html[data-state="ready"], html[data-state="error"]',
-                               state="attached", timeout=120_000)
-        state = page.evaluate("document.documentElement.dataset.state")
+        state = wait_state(page, 120_000)
         if state != "ready":
             raise SystemExit(f"{url} did not start (data-state={state})")
         ready = page.evaluate("performance.getEntriesByName('cartable:ready')[0].startTime")
@@ -127,8 +127,8 @@ def measure(browser, url: str, screens: list | None = None) -> float:
 def measure_firefox(url: str) -> float:
     """One cold start of the app in firefox-esr (fresh profile), seconds to ready."""
     node = ROOT / "e2e" / "firefox"
-    if not (node / "node_modules" / "puppeteer-core").is_dir():
-        raise SystemExit("e2e/firefox/node_modules is missing: run .ci/setup")
+    if not (node.parent / "node_modules" / "puppeteer-core").is_dir():
+        raise SystemExit("e2e/node_modules is missing: run .ci/setup")
     out = subprocess.run(["node", str(node / "ready.mjs"), url, "1"], check=True,
                          capture_output=True, text=True, cwd=ROOT).stdout
     return json.loads(out.strip().splitlines()[-1])[0]
@@ -143,8 +143,7 @@ def main() -> int:
     parser.add_argument("--firefox", action="store_true",
                         help="also time the app in firefox-esr (fresh profile per run)")
     args = parser.parse_args()
-    if args.build or not (DIST / "index.html").exists():
-        subprocess.run([sys.executable, str(ROOT / "build.py")], check=True)
+    ensure_built(args.build)
 
     from playwright.sync_api import sync_playwright
 
@@ -156,7 +155,7 @@ def main() -> int:
         pages = {"app": (DIST / "index.html").as_uri(), "bare": (bare / "index.html").as_uri()}
         times: dict[str, list[float]] = {name: [] for name in pages}
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = launch(p)
             measure(browser, pages["bare"])  # warm the OS file cache, not counted
             firefox: list[float] = []
             screens: list[float] = []

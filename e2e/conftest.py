@@ -2,9 +2,14 @@
 
 - the folder is (re)built once per session when missing or older than its sources, or always
   with ``CARTABLE_E2E_BUILD=1``;
+- Chromium is launched, the app opened and waited for by ``e2e/browser.py`` (shared with
+  ``bench/``);
 - the browser context is offline and accepts downloads;
 - ``page`` opens ``index.html``, records every request, and fails the test if any request used
-  a scheme other than ``file:``, ``blob:`` or ``data:`` (the app must make no network request).
+  a scheme other than ``file:``, ``blob:`` or ``data:`` (the app must make no network request);
+- every test is guarded (``e2e/guard.py``): it fails on an uncaught error in the page or the
+  worker, and on an error message shown whose text is not a French message of the core, in
+  every context it opens; ``@pytest.mark.guard_allows(regex, …)`` declares planted errors.
 
 Helpers, reached through the ``e2e`` fixture (so that no test imports ``conftest``):
 ``e2e.open_app(page, url=None, query="")``, ``e2e.wait_state(page)``, ``e2e.js(page, expr)``,
@@ -14,62 +19,95 @@ Helpers, reached through the ``e2e`` fixture (so that no test imports ``conftest
 from __future__ import annotations
 
 import base64
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DIST = ROOT / "dist" / "cartable"
-INDEX = DIST / "index.html"
+# e2e/browser.py (not `import browser`: the fixture below has that name)
+from browser import CHROMIUM, DIST, ensure_built, launch, new_context, open_app, wait_state
+from guard import Guard
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ALLOWED_SCHEMES = ("file:", "blob:", "data:")
-READY_TIMEOUT_MS = 60_000
+GUARD = pytest.StashKey[Guard]()
+_current: list[Guard] = []  # the running test's guard (browser.new_context attaches it)
 
 
-def _sources_mtime() -> float:
-    paths = [ROOT / "build.py", ROOT / "pyproject.toml"]
-    paths += [p for p in (ROOT / "web").rglob("*") if p.is_file()]
-    paths += [p for ext in ("py", "json", "xsd") for p in (ROOT / "py").rglob(f"*.{ext}")]
-    return max(p.stat().st_mtime for p in paths if p.exists())
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "guard_allows(*patterns): errors (regexes) this test plants on purpose")
+
+
+@pytest.fixture(autouse=True)
+def guard(request) -> Guard:
+    """This test's guard: checked after the test body (see ``pytest_runtest_call``)."""
+    g = Guard()
+    for mark in request.node.iter_markers("guard_allows"):
+        g.allow(*mark.args)
+    request.node.stash[GUARD] = g
+    _current.append(g)
+    yield g
+    _current.remove(g)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    g = item.stash.get(GUARD, None)
+    try:
+        result = yield
+    except BaseException:
+        if g is not None:  # the test failed anyway: say what the guard saw too
+            g.flush()
+            _report(item, "e2e guard: also seen", g.problems())
+        raise
+    if g is not None:
+        g.flush()
+        _report(item, "e2e guard: planted by the test", g.expected())
+        g.check()
+    return result
+
+
+def _report(item, title: str, records) -> None:
+    if records:
+        item.add_report_section("call", title, "\n".join(str(r) for r in records))
 
 
 @pytest.fixture(scope="session")
 def dist() -> Path:
     """The built folder, rebuilt if stale."""
-    stale = not INDEX.exists() or INDEX.stat().st_mtime < _sources_mtime()
-    if stale or os.environ.get("CARTABLE_E2E_BUILD") == "1":
-        subprocess.run([sys.executable, str(ROOT / "build.py")], check=True, cwd=ROOT)
+    try:
+        ensure_built()
+    except RuntimeError as e:
+        pytest.fail(str(e))
     return DIST
 
 
 @pytest.fixture(scope="session")
 def browser(dist):
+    """Chromium, whose every new context is watched by the running test's guard."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run .ci/setup (apt-get install chromium)")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
+        unguarded = browser.new_context
+
+        def guarded_context(*args, **kwargs):
+            context = unguarded(*args, **kwargs)
+            if _current:
+                _current[-1].attach(context)
+            return context
+
+        browser.new_context = guarded_context
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(offline=True, accept_downloads=True)
+    context = new_context(browser, accept_downloads=True)
     yield context
     context.close()
 
@@ -87,21 +125,6 @@ def page(context, dist):
     yield page
     bad = sorted({u for u in requests if not u.startswith(ALLOWED_SCHEMES)})
     assert not bad, f"the app made network requests: {bad}"
-
-
-def open_app(page, url: str | None = None, query: str = "") -> None:
-    """Navigate to the app (or to ``url``, a file:// URL of an index.html) without waiting."""
-    page.goto((url or INDEX.as_uri()) + query)
-
-
-def wait_state(page, timeout_ms: int = READY_TIMEOUT_MS) -> str:
-    """Wait until ``<html data-state>`` is "ready" or "error"; return it.
-
-    (A selector wait, not wait_for_function: the page's CSP forbids eval.)"""
-    page.wait_for_selector(
-        'html[data-state="ready"], html[data-state="error"]', state="attached", timeout=timeout_ms
-    )
-    return page.evaluate("document.documentElement.dataset.state")
 
 
 def js(page, expression: str):

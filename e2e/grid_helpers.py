@@ -1,5 +1,6 @@
-"""What the grid tests share: a model of the grid rules (SPEC §6) to compute what the screen and
-the export must show, and readers of the painted grid."""
+"""What the grid tests (and ``bench/grid.py``) share: a class made through the API and the
+item grid opened through the UI, a model of the grid rules to compute what the screen and the
+export must show, and readers of the painted grid."""
 
 from __future__ import annotations
 
@@ -9,6 +10,57 @@ from playwright.sync_api import expect
 
 TIMEOUT = 60_000
 NEXT = {None: 1, 1: 0, 0: None}  # bleu -> vert -> rouge -> bleu
+DIRECTOR_LOGIN = "direction"
+
+# A school with its director, paliers 1 and 2 active, and the pupils of ``csv`` imported (through
+# ``Cartable.call``, on the creation screen); logged out again. Returns base_eleves.apply's reply.
+PREPARE_CLASS = """async ({csv, password}) => {
+  const C = window.Cartable;
+  await C.call("app.setup", {nom: "École de test", directeur:
+    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
+  await C.call("auth.login", {login: "direction", password});
+  await C.call("paliers.set", {actifs: [1, 2]});
+  await C.whenPandas();
+  const data = new TextEncoder().encode(csv);
+  const r = await C.call("base_eleves.apply", {data, filename: "eleves.csv"});
+  await C.call("auth.logout", {});
+  return r;
+}"""
+
+
+def class_csv(pupils: int = 30, extra: list[tuple[str, str]] = ()) -> str:
+    """A Base-Élèves CSV of one CM2 class: ELEVE00.., then the (nom, prénom) pairs of ``extra``."""
+    names = [(f"ELEVE{i:02d}", f"Prénom{i:02d}") for i in range(pupils - len(extra))]
+    lines = ['"Nom Elève";"Prénom Elève";"Niveau";"Classe"']
+    lines += [f'"{nom}";"{prenom}";"CM2";"CM2 A"' for nom, prenom in [*names, *extra]]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def prepare_class(page, csv: str, password: str) -> dict:
+    """On the creation screen: make the school and its class (``PREPARE_CLASS``), then restart
+    the interface on the login screen."""
+    expect(page.locator(".ecran-creation")).to_be_visible(timeout=TIMEOUT)
+    result = page.evaluate(PREPARE_CLASS, {"csv": csv, "password": password})
+    page.evaluate("() => window.CartableApp.start()")
+    return result
+
+
+def login(page, login_name: str, password: str) -> None:
+    """Sign in through the login screen; waits for the menu."""
+    expect(page.locator(".ecran-connexion h2")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_label("Identifiant").fill(login_name)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
+
+
+def open_competence_1(page) -> None:
+    """The item grid of palier 2, compétence 1 for the whole class (30 x 29 cells)."""
+    page.click('nav.menu button[data-vue="items"]')
+    page.wait_for_selector(".liste-eleves input[type=checkbox]", timeout=TIMEOUT)
+    page.check('.liste-competences input[data-ref="1"]')
+    page.click("#afficher-tableau")
+    expect(page.locator("#grille-validations")).to_be_visible(timeout=TIMEOUT)
 
 
 class GridModel:

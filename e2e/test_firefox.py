@@ -37,8 +37,8 @@ def run_smoke(dist: Path, work: Path, **env) -> dict:
     ARTIFACTS.mkdir(exist_ok=True)
     if not FIREFOX.exists():
         pytest.fail(f"{FIREFOX} is missing: run .ci/setup (apt-get install firefox-esr)")
-    if not (HERE / "node_modules" / "puppeteer-core").is_dir():
-        pytest.fail("e2e/firefox/node_modules is missing: run .ci/setup (npm ci in e2e/firefox)")
+    if not (HERE.parent / "node_modules" / "puppeteer-core").is_dir():
+        pytest.fail("e2e/node_modules is missing: run .ci/setup (npm ci in e2e)")
     node = shutil.which("node")
     proc = subprocess.run(
         [node, str(HERE / "smoke.mjs"), str(dist), str(work), str(CSV)],

@@ -13,7 +13,16 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-from grid_helpers import GridModel, grid_cells, grid_layout, settle
+from grid_helpers import (
+    GridModel,
+    class_csv,
+    grid_cells,
+    grid_layout,
+    login,
+    open_competence_1,
+    prepare_class,
+    settle,
+)
 
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2012"
@@ -22,26 +31,7 @@ HTML_PRENOM = "<img src=x onerror=window.__xss=1>"
 
 
 def make_csv() -> str:
-    lines = ['"Nom Elève";"Prénom Elève";"Niveau";"Classe"']
-    for i in range(28):
-        lines.append(f'"ELEVE{i:02d}";"Prénom{i:02d}";"CM2";"CM2 A"')
-    lines.append(f'"{HTML_NOM}";"Zoé";"CM2";"CM2 A"')
-    lines.append(f'"DURAND";"{HTML_PRENOM}";"CM2";"CM2 A"')
-    return "\r\n".join(lines) + "\r\n"
-
-
-PREPARE = """async ({csv, password}) => {
-  const C = window.Cartable;
-  await C.call("app.setup", {nom: "École de test", directeur:
-    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
-  await C.call("auth.login", {login: "direction", password});
-  await C.call("paliers.set", {actifs: [1, 2]});
-  await C.whenPandas();
-  const data = new TextEncoder().encode(csv);
-  const r = await C.call("base_eleves.apply", {data, filename: "eleves.csv"});
-  await C.call("auth.logout", {});
-  return r;
-}"""
+    return class_csv(30, [(HTML_NOM, "Zoé"), ("DURAND", HTML_PRENOM)])
 
 
 def focused(page):
@@ -51,31 +41,13 @@ def focused(page):
     )
 
 
-def login(page, login_name, password):
-    expect(page.locator(".ecran-connexion h2")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill(login_name)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
-
-
-def open_competence_1(page):
-    page.click('nav.menu button[data-vue="items"]')
-    page.wait_for_selector(".liste-eleves input[type=checkbox]", timeout=TIMEOUT)
-    page.check('.liste-competences input[data-ref="1"]')
-    page.click("#afficher-tableau")
-    expect(page.locator("#grille-validations")).to_be_visible(timeout=TIMEOUT)
-
-
 def test_grid_30_pupils_keyboard_arrows_and_safe_names(page, e2e):
     page.set_default_timeout(TIMEOUT)
     page.set_viewport_size({"width": 1366, "height": 768})
     page.on("dialog", lambda d: d.accept())
     assert e2e.wait_state(page) == "ready"
-    expect(page.locator(".ecran-creation")).to_be_visible(timeout=TIMEOUT)
-    result = page.evaluate(PREPARE, {"csv": make_csv(), "password": PASSWORD})
+    result = prepare_class(page, make_csv(), PASSWORD)
     assert result["eleves_ajoutes"] == 30, result
-    page.evaluate("() => window.CartableApp.start()")
     login(page, "direction", PASSWORD)
 
     # Names with HTML are shown as text in the pupil list, never as markup.

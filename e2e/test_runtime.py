@@ -88,6 +88,11 @@ def test_pandas_loads_in_background(page, e2e):
 
 
 @pytest.mark.parametrize("damage", ["truncated", "missing", "corrupt", "not-wasm"])
+# Planted: the truncated script does not parse; the corrupt one's data fail to decode (the
+# start-up error screen then says it in French, which the test checks).
+@pytest.mark.guard_allows(r"^Uncaught SyntaxError: Invalid or unexpected token$",
+                          r"^Cartable: start-up failed: Le fichier assets/pyodide\.asm\.wasm\.js "
+                          r"est abîmé\. TypeError: Failed to fetch")
 def test_damaged_asset_shows_error_screen(context, e2e, tmp_path, damage):
     copy = tmp_path / "cartable"
     shutil.copytree(e2e.DIST, copy)

@@ -9,8 +9,7 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-from grid_helpers import grid_cells
-from test_grid import open_competence_1
+from grid_helpers import grid_cells, open_competence_1
 
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2012"

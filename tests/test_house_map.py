@@ -40,3 +40,35 @@ def test_house_names_the_build_tools():
     for tool in (ROOT / "py" / "buildtools").iterdir():
         if tool.suffix in (".py", ".js"):
             assert tool.name in HOUSE, tool.name
+
+
+WEB = ROOT / "web"
+
+
+def web_files() -> list[str]:
+    """Every source file of web/ (scripts, styles, the page), as HOUSE.md spells them."""
+    found = []
+    for path in sorted(WEB.rglob("*")):
+        rel = path.relative_to(ROOT).as_posix()
+        if path.is_file() and "node_modules" not in rel and path.suffix in (".js", ".css",
+                                                                             ".html"):
+            found.append(rel)
+    return found
+
+
+def test_house_names_every_web_file():
+    """A web file is named by its path in the web rooms' table (style sheets may share a row:
+    `web/boot.css`, `app.css`…)."""
+    table = HOUSE.partition("## The web rooms")[2]
+    rows = [line for line in table.splitlines() if line.startswith("| `web/")]
+    named_paths = set()
+    for row in rows:
+        first = row.split("|")[1]
+        names = re.findall(r"`([^`]+)`", first)
+        folder = names[0].rsplit("/", 1)[0] if names else ""
+        for name in names:
+            named_paths.add(name if name.startswith("web/") else f"{folder}/{name}")
+    missing = [f for f in web_files() if f not in named_paths]
+    assert missing == [], f"docs/HOUSE.md's web rooms do not name {missing}"
+    gone = sorted(n for n in named_paths if not (ROOT / n).exists())
+    assert gone == [], f"docs/HOUSE.md's web rooms name files that do not exist: {gone}"

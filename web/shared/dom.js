@@ -51,7 +51,7 @@ function nextId(prefix) {
 
 /** A labelled input; returns {row, input}. */
 function field(label, attrs, hint) {
-  const id = (attrs && attrs.id) || nextId("champ"); // the label names the input, whatever its id
+  const id = (attrs && attrs.id) || nextId("champ"); // the label must name the id used
   const input = el("input", { id, type: "text", ...attrs });
   let hintNode = null;
   if (hint) {
@@ -64,7 +64,7 @@ function field(label, attrs, hint) {
 }
 
 function checkbox(label, attrs) {
-  const id = nextId("case");
+  const id = (attrs && attrs.id) || nextId("case"); // the label must name the id used
   const input = el("input", { id, type: "checkbox", ...attrs });
   const row = el("div", { class: "case" }, input, el("label", { for: id, text: label }));
   return { row, input };
@@ -84,7 +84,7 @@ function tickList(legend, items) {
 
 /** A labelled <select>; options: [{value, text, selected}]. Returns {row, select}. */
 function select(label, attrs, options) {
-  const id = (attrs && attrs.id) || nextId("choix");
+  const id = (attrs && attrs.id) || nextId("choix"); // the label must name the id used
   const sel = el("select", { id, ...attrs });
   for (const o of options || []) sel.appendChild(el("option", o));
   return { row: el("div", { class: "champ" }, el("label", { for: id, text: label }), sel), select: sel };
@@ -93,13 +93,12 @@ function select(label, attrs, options) {
 /**
  * A file input whose visible part is French whatever the browser's language: the native
  * control stays (keyboard, drag-and-drop, tests) but is visually hidden behind a
- * "Choisir un fichier…" button and the chosen file's name — unless opts.name is false: the
- * caller says which file is chosen (a file dropped, or kept from an earlier step).
+ * "Choisir un fichier…" button and the chosen file's name.
  */
-function filePicker(input, opts = {}) {
+function filePicker(input) {
   input.classList.add("fichier-natif");
-  const name = opts.name === false ? null : el("span", { class: "nom-fichier", text: "Aucun fichier choisi" });
-  if (name) input.addEventListener("change", () => {
+  const name = el("span", { class: "nom-fichier", text: "Aucun fichier choisi" });
+  input.addEventListener("change", () => {
     const f = input.files && input.files[0];
     name.textContent = f ? f.name : "Aucun fichier choisi";
   });

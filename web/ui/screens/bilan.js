@@ -42,13 +42,14 @@ function applyResult(g, r) {
     g.grid.arrows[key] = value;
     g.view.paintArrow(key);
   }
-  for (const [id, etat] of Object.entries(r.etat || {})) {
-    g.grid.etat[id] = etat;
-    g.view.paintPupil(id);
-  }
-  if (r.eleve_id !== undefined && r.etat) {
+  if (r.eleve_id !== undefined && r.etat) { // one pupil's state (a synthèse)
     g.grid.etat[r.eleve_id] = r.etat;
     g.view.paintPupil(r.eleve_id);
+  } else {
+    for (const [id, etat] of Object.entries(r.etat || {})) { // {eleve_id: state} (a click)
+      g.grid.etat[id] = etat;
+      g.view.paintPupil(id);
+    }
   }
   g.grid.dirty = r.dirty;
   updateStatus(g);

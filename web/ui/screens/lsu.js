@@ -65,7 +65,8 @@ function importReport(box, r) {
 }
 
 function importPart(section) {
-  const input = el("input", { type: "file", accept: ".xml,application/xml,text/xml", id: nextId("fichier-lsu") });
+  const input = el("input", { type: "file", accept: ".xml,application/xml,text/xml", id: nextId("fichier-lsu"),
+    "aria-label": "Fichier LSU des bilans (XML)" });
   const report = el("div", { class: "rapport-lsu", "aria-live": "polite" });
   let data = null;
   const confirmBtn = button("Importer ces bilans", () => busy(confirmBtn, "Import des bilans…", async () => {

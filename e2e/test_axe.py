@@ -1,0 +1,172 @@
+"""Accessibility: axe-core (as RGAA audits use it) finds no WCAG 2.1 A/AA violation on any screen.
+
+At 1366×768, in Chromium: the creation screen (empty storage), the login screen, then every
+screen of the director's menu and of a CE2/CM2 teacher's menu, each grid shown (the item grid,
+the compétences grid and its lock confirmation, the bilan de fin de cycle 2 grid) and the five steps of the import wizard
+(up to its confirmation, nothing imported). axe-core 4.14.1 comes from ``e2e/node_modules``
+(``e2e/package-lock.json``). The page's CSP refuses an injected ``<script>``
+(``page.add_script_tag``: "Executing inline script violates … script-src"), so axe's source is
+evaluated through Playwright (the debugger protocol, which the CSP does not govern) and runs
+with ``preload: false`` (its stylesheet preloading would fetch the CSS files, which the CSP
+refuses too: ``connect-src``). Rules: tags wcag2a, wcag2aa, wcag21a, wcag21aa. Each violation
+is printed with its rule, the node and axe's help, then the test fails listing them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+from grid_helpers import login, open_competence_1
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TIMEOUT = 60_000
+PASSWORD = "Directrice-2026"
+TEACHER = {"login": "luc.petit", "password": "Maitre-CE2-2026"}
+CSV = "\r\n".join(['"Nom Elève";"Prénom Elève";"Niveau";"Classe"']
+                  + [f'"ELEVE{i:02d}";"Prénom{i:02d}";"CM2";"CM2 A"' for i in range(6)]
+                  + [f'"BILAN{i:02d}";"Léa{i:02d}";"CE2";"CE2 A"' for i in range(4)]) + "\r\n"
+IMPORT_CSV = CSV.replace("ELEVE05", "NOUVEAU")  # a re-import with one pupil changed
+
+PREPARE = """async ({csv, password, teacher}) => {
+  const C = window.Cartable;
+  await C.call("app.setup", {nom: "École du Centre", uai: "0441234C", directeur:
+    {nom: "Durand", prenom: "Sophie", login: "direction", password}});
+  await C.call("paliers.set", {actifs: [1, 2]});
+  await C.whenPandas();
+  await C.call("base_eleves.apply", {data: new TextEncoder().encode(csv), filename: "e.csv"});
+  const prof = await C.call("professeurs.create",
+    {nom: "Petit", prenom: "Luc", password: teacher.password});
+  for (const classe of await C.call("classes.list", {})) {
+    await C.call("affectations.set", {professeur_id: prof.id, classe_id: classe.id, affecte: true});
+    await C.call("affectations.set_principal", {classe_id: classe.id, professeur_id: prof.id});
+  }
+  await C.call("auth.logout", {});
+  return prof.login;
+}"""
+
+RUN = """async (tags) => {
+  const r = await axe.run(document, {runOnly: {type: "tag", values: tags}, preload: false,
+                                     resultTypes: ["violations"]});
+  return r.violations.map((v) => ({rule: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target.join(" "), html: n.html.slice(0, 160)}))}));
+}"""
+
+
+class Audit:
+    """Runs axe on the page as it is now; keeps every violation with the screen's name."""
+
+    def __init__(self, page):
+        self.page = page
+        self.source = AXE.read_text(encoding="utf-8")
+        self.found: list[tuple[str, dict, dict]] = []  # (screen, violation, node)
+        self.screens: list[str] = []
+
+    def __call__(self, screen: str, settled: bool = True) -> None:
+        page = self.page
+        if settled:  # wait until the screen's data are shown (the busy indicator is gone)
+            expect(page.locator("main[aria-busy=true]")).to_have_count(0, timeout=TIMEOUT)
+        page.wait_for_timeout(150)  # screens that load data fill in
+        if page.evaluate("typeof window.axe") != "object":
+            page.evaluate(self.source + "\n;0")
+        self.screens.append(screen)
+        for violation in page.evaluate(RUN, TAGS):
+            for node in violation["nodes"]:
+                self.found.append((screen, violation, node))
+
+    def report(self) -> str:
+        return "\n".join(
+            f"  {screen}: {v['rule']} ({v['impact']}) on {n['target']}: {v['help']}\n"
+            f"      {n['html']}\n      {v['url']}" for screen, v, n in self.found)
+
+
+def menu(page) -> list[str]:
+    return page.locator("nav.menu button[data-vue]").evaluate_all(
+        "bs => bs.map((b) => b.dataset.vue)")
+
+
+def visit(page, audit: Audit, who: str, vue: str, tmp_path: Path) -> None:
+    unfold = page.locator("#deplier-menu")  # a grid folds the side menu
+    if unfold.count() and unfold.is_visible():
+        unfold.click()
+    page.click(f'nav.menu button[data-vue="{vue}"]')
+    expect(page.locator(f".vue-{vue} h2").first).to_be_visible(timeout=TIMEOUT)
+    audit(f"{who}/{vue}")
+    if vue in ("items", "competences"):
+        if vue == "items":
+            open_competence_1(page)
+        else:
+            page.wait_for_selector(".liste-eleves input[type=checkbox]", timeout=TIMEOUT)
+            page.click("#afficher-tableau")
+            expect(page.locator("#grille-validations")).to_be_visible(timeout=TIMEOUT)
+        audit(f"{who}/{vue}: grille")
+        if vue == "competences" and who == "directeur":
+            lock_dialog(page, audit)
+    elif vue == "bilan":
+        page.locator("button[data-classe]").first.click()
+        expect(page.locator("#grille-bilan")).to_be_visible(timeout=TIMEOUT)
+        audit(f"{who}/bilan: grille")
+    elif vue == "import":
+        import_steps(page, audit, who, tmp_path)
+
+
+def lock_dialog(page, audit: Audit) -> None:
+    """The confirmation before compétences are validated for good; cancelled, nothing saved."""
+    page.locator("#grille-validations button[data-fleche^='row:']").first.click()
+    expect(page.locator("#grille-validations.en-cours")).to_have_count(0, timeout=TIMEOUT)
+    page.click("#enregistrer-validations")
+    dialog = page.locator("#confirmer-verrouillage")
+    expect(dialog).to_be_visible(timeout=TIMEOUT)
+    # (The save's busy indicator is already shown behind the question: issue 17, point 14.)
+    audit("directeur/competences: confirmation du verrouillage", settled=False)
+    dialog.locator("#dialogue-annuler").click()
+    expect(dialog).to_be_hidden(timeout=TIMEOUT)
+
+
+def import_steps(page, audit: Audit, who: str, tmp_path: Path) -> None:
+    """The wizard's five steps, up to its confirmation (nothing is imported)."""
+    csv = tmp_path / "extraction.csv"
+    csv.write_bytes(IMPORT_CSV.encode("cp1252"))
+    page.set_input_files("#fichier-eleves", str(csv))
+    expect(page.locator(".fichier-choisi")).to_contain_text("extraction.csv", timeout=TIMEOUT)
+    audit(f"{who}/import: étape 1, fichier choisi")
+    for step in (2, 3, 4, 5):
+        page.click("#etape-suivante")
+        expect(page.locator(".etape h3")).to_contain_text(f"Étape {step}", timeout=TIMEOUT)
+        audit(f"{who}/import: étape {step}")
+
+
+def test_no_wcag_violation_on_any_screen(page, e2e, tmp_path):
+    page.set_default_timeout(TIMEOUT)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.on("dialog", lambda d: d.accept())
+    assert AXE.exists(), "e2e/node_modules/axe-core is missing: run .ci/setup (npm ci in e2e)"
+    audit = Audit(page)
+    assert e2e.wait_state(page) == "ready"
+    expect(page.locator(".ecran-creation h2")).to_be_visible(timeout=TIMEOUT)
+    audit("création de l'école")
+    teacher = page.evaluate(PREPARE, {"csv": CSV, "password": PASSWORD, "teacher": TEACHER})
+    assert teacher == TEACHER["login"]
+    page.evaluate("() => window.CartableApp.start()")
+    expect(page.locator(".ecran-connexion h2")).to_be_visible(timeout=TIMEOUT)
+    audit("connexion")
+
+    for who, (user, password) in (("directeur", ("direction", PASSWORD)),
+                                  ("professeur", (TEACHER["login"], TEACHER["password"]))):
+        login(page, user, password)
+        vues = menu(page)
+        assert len(vues) >= (12 if who == "directeur" else 4), vues
+        for vue in vues:
+            visit(page, audit, who, vue, tmp_path)
+        page.click("#deconnexion")
+        expect(page.locator(".ecran-connexion h2")).to_be_visible(timeout=TIMEOUT)
+
+    print(f"axe-core 4.14.1 on {len(audit.screens)} screens: {', '.join(audit.screens)}")
+    if audit.found:
+        print(f"{len(audit.found)} WCAG 2.1 A/AA violation(s):\n{audit.report()}")
+    assert not audit.found, (f"{len(audit.found)} WCAG 2.1 A/AA violation(s) (axe-core):\n"
+                             + audit.report())
