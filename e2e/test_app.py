@@ -311,7 +311,7 @@ def test_seed_procedure(page, e2e, tmp_path):
     expect(page.locator("#classes-export input")).to_have_count(1)  # his class only
     expect(page.locator(".vue-echanges")).not_to_contain_text("Toute l'école")
     downloads = []
-    page.on("download", downloads.append)
+    page.on("download", lambda d: downloads.append(d))
     page.click("#generer-export")
     expect(page.locator("#message-export")).to_contain_text("Fichier d'export généré", timeout=TIMEOUT)
     with page.expect_download() as info:  # the how-to's link downloads it
@@ -331,7 +331,7 @@ def test_seed_procedure(page, e2e, tmp_path):
     expect(cm2).to_have_count(2)
     assert all(cm2.nth(i).is_checked() for i in range(2))
     downloads = []
-    page.on("download", downloads.append)
+    page.on("download", lambda d: downloads.append(d))
     page.click("#generer-export")  # SACoche's words and clicks: generate, then the link
     expect(page.locator("#message-export")).to_contain_text("Fichier d'export généré", timeout=TIMEOUT)
     expect(page.locator("#note-export")).to_contain_text("Sconet")

@@ -90,7 +90,7 @@ Shell.screen({
   simple: true,
   title: "Connexion",
   render(card, opts) {
-    if (opts.message) append(card, el("p", { class: "information", text: opts.message }));
+    if (opts.message) showNotice(opts.message, "information"); // the screen's one message area
     const form = el("form", { class: "formulaire", novalidate: true });
     const login = field("Identifiant", { autocomplete: "username", name: "login", autocapitalize: "none", spellcheck: "false" });
     const pwd = field("Mot de passe", { type: "password", autocomplete: "current-password", name: "password" });
