@@ -205,7 +205,7 @@ def test_competences_confirmation_lock_and_the_teachers_view(shots, e2e):
     expect(dialog.locator("h2")).to_have_text("Valider définitivement 30 compétences ?")
     items = dialog.locator("li").all_inner_texts()
     assert items[0] == "Léa ABADIE — Compétence 1" and len(items) == 30
-    expect(dialog).to_contain_text("vous seul(e) pourrez annuler")
+    expect(dialog).to_contain_text("directrice, le vôtre, pourra annuler")
     page.screenshot(path=str(page.e2e_artifacts / "fit-confirmation-verrouillage.png"))
     dialog.locator("#dialogue-annuler").click()
     expect(dialog).to_be_hidden()
