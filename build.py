@@ -398,7 +398,7 @@ def write_dist(out: Path, cache: Path, core: dict[str, bytes],
 
 # -- 5. the web files: bundles (esbuild) and copies ------------------------------------------
 
-COPIED = ["boot.css", "app.css", "fit.css", "attestation.css"]  # web files copied as they are (index.html: see write_dist)
+COPIED = ["boot.css", "app.css", "fit.css", "attestation.css", "livret.css"]  # web files copied as they are (index.html: see write_dist)
 
 # The three bundles: output -> entry point (web/...). Each is one classic script (IIFE): a page
 # opened from file:// cannot load ES modules. worker.js goes into assets/worker.js.js as the

@@ -2,8 +2,10 @@
 
 At 1366×768, in Chromium: the creation screen (empty storage), the login screen, then every
 screen of the director's menu and of a CE2/CM2 teacher's menu, each grid shown (the item grid,
-the compétences grid and its lock confirmation, the bilan de fin de cycle 2 grid) and the five steps of the import wizard
-(up to its confirmation, nothing imported). axe-core 4.14.1 comes from ``e2e/node_modules``
+the compétences grid and its lock confirmation, the bilan de fin de cycle 2 grid, the livret's
+table, éléments and printed pages) and the five steps of the import wizard (up to its
+confirmation, nothing imported, then the question when it is chosen again), the item grid with
+its menu unfolded. axe-core 4.14.1 comes from ``e2e/node_modules``
 (``e2e/package-lock.json``). The page's CSP refuses an injected ``<script>``
 (``page.add_script_tag``: "Executing inline script violates … script-src"), so axe's source is
 evaluated through Playwright (the debugger protocol, which the CSP does not govern) and runs
@@ -45,6 +47,8 @@ PREPARE = """async ({csv, password, teacher}) => {
     await C.call("affectations.set", {professeur_id: prof.id, classe_id: classe.id, affecte: true});
     await C.call("affectations.set_principal", {classe_id: classe.id, professeur_id: prof.id});
   }
+  const proposal = await C.call("periodes.default", {});
+  await C.call("periodes.set", {periodes: proposal.periodes.map((p) => [p.date_debut, p.date_fin])});
   await C.call("auth.logout", {});
   return prof.login;
 }"""
@@ -104,6 +108,10 @@ def visit(page, audit: Audit, who: str, vue: str, tmp_path: Path) -> None:
             page.click("#afficher-tableau")
             expect(page.locator("#grille-validations")).to_be_visible(timeout=TIMEOUT)
         audit(f"{who}/{vue}: grille")
+        if vue == "items":  # the menu unfolded as a bar above the grid (issue 17, point 17)
+            page.click("#deplier-menu")
+            audit(f"{who}/items: grille, menu déplié")
+            page.click("#deplier-menu")
         if vue == "competences" and who == "directeur":
             lock_dialog(page, audit)
     elif vue == "bilan":
@@ -112,6 +120,27 @@ def visit(page, audit: Audit, who: str, vue: str, tmp_path: Path) -> None:
         audit(f"{who}/bilan: grille")
     elif vue == "import":
         import_steps(page, audit, who, tmp_path)
+    elif vue == "livret":
+        livret_states(page, audit, who)
+
+
+def livret_states(page, audit: Audit, who: str) -> None:
+    """The livret's table with a pupil's fiche, the class's éléments, the printed livrets."""
+    page.click("#ouvrir-livret")
+    expect(page.locator("#grille-livret")).to_be_visible(timeout=TIMEOUT)
+    page.locator("#grille-livret td.case-livret").first.click()
+    expect(page.locator("#grille-livret.en-cours")).to_have_count(0, timeout=TIMEOUT)
+    audit(f"{who}/livret: grille et fiche")
+    page.click("#onglet-elements")
+    expect(page.locator("#elements-classe")).to_be_visible(timeout=TIMEOUT)
+    page.locator("#elements-classe button[data-ajouter]").first.click()
+    audit(f"{who}/livret: éléments de programme")
+    page.click("#onglet-grille")
+    page.click("#imprimer-livrets")
+    page.click("#imprimer-tous")
+    expect(page.locator("#impression-livrets .page-livret").first).to_be_visible(timeout=TIMEOUT)
+    audit(f"{who}/livret: livrets imprimés")
+    page.click("#fermer-impression")
 
 
 def lock_dialog(page, audit: Audit) -> None:
@@ -139,6 +168,12 @@ def import_steps(page, audit: Audit, who: str, tmp_path: Path) -> None:
         page.click("#etape-suivante")
         expect(page.locator(".etape h3")).to_contain_text(f"Étape {step}", timeout=TIMEOUT)
         audit(f"{who}/import: étape {step}")
+    # « Importer les élèves » chosen again: the question before starting again (kept going).
+    page.click('nav.menu button[data-vue="import"]')
+    expect(page.locator("#dialogue-import")).to_be_visible(timeout=TIMEOUT)
+    audit(f"{who}/import: recommencer ?", settled=False)
+    page.click("#dialogue-annuler")
+    expect(page.locator("#dialogue-import")).to_have_count(0, timeout=TIMEOUT)
 
 
 def test_no_wcag_violation_on_any_screen(page, e2e, tmp_path):

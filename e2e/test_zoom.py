@@ -27,7 +27,7 @@ PREPARE = """async ({csv, password}) => {
   return true;
 }"""
 SCREENS = ["accueil", "niveaux", "paliers", "import", "professeurs", "affectations", "items",
-           "competences", "bilan", "attestation", "echanges", "lsu", "fichier", "reglages",
+           "competences", "bilan", "periodes", "livret", "attestation", "echanges", "lsu", "fichier", "reglages",
            "compte"]
 OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
 

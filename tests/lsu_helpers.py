@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -110,3 +111,20 @@ def periodic_of(xml: bytes) -> dict[str, dict]:
             "communs": communs.get((b.get("periode-ref"), e.get("classe-ref")), []),
         }
     return out
+
+
+def uai_of(xml: bytes) -> str:
+    return re.search(rb"<etablissement>(\w+)</etablissement>", xml).group(1).decode()
+
+
+def newer_year(xml: bytes, ines: list[str]) -> bytes:
+    """The file with the bilans of ``ines`` made again the next school year (millésime 2026,
+    created in November 2026): they replace the school's, which are of 2025."""
+    for ine in ines:
+        old = (f'eleve-ref="EL{ine}" cycle="2" millesime="2025" enseignant-refs="ENS1" '
+               'date-creation="2026-06-12" date-verrou="2026-06-19T17:30:00"').encode()
+        assert old in xml
+        xml = xml.replace(old, old.replace(b'"2025"', b'"2026"')
+                          .replace(b"2026-06-12", b"2026-11-20")
+                          .replace(b"2026-06-19T17:30:00", b"2026-11-27T17:30:00"))
+    return xml

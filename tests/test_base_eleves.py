@@ -230,12 +230,18 @@ EXPECTED_SMALL = {
     {"sep": ","},
     {"sep": "\t", "quote": False},
     {"sep": ",", "quote": False, "encoding": "utf-8", "bom": True, "newline": "\r"},
+    # Excel's « Texte Unicode »: UTF-16 with its BOM, tab separated; or `;`; or without BOM
+    {"sep": "\t", "quote": False, "encoding": "utf-16"},
+    {"encoding": "utf-16"},
+    {"sep": "\t", "encoding": "utf-16-le"},
+    {"encoding": "utf-16-be", "newline": "\n"},
 ])
 def test_encodings_and_separators(api, variant):
     data = make_csv(SMALL, **variant)
     read = base_eleves.read(data)
     assert read["missing"] == []
-    expected_enc = {"utf-8": "UTF-8", "cp1252": "Windows-1252"}[variant.get("encoding", "cp1252")]
+    expected_enc = {"utf-8": "UTF-8", "cp1252": "Windows-1252"}.get(
+        variant.get("encoding", "cp1252"), "UTF-16 (Texte Unicode)")
     if variant.get("bom"):
         expected_enc = "UTF-8 (BOM)"
     assert read["encoding"] == expected_enc
@@ -375,8 +381,10 @@ BAD_FILES = {
     "blank lines only": (b"\r\n  \r\n", "vide"),
     "header only": (make_csv([]), "que la ligne d'en-tête"),
     "binary garbage": (bytes(range(256)) * 20, "pas un fichier texte"),
-    "utf-16 with BOM": (make_csv(SMALL, encoding="utf-16"), "UTF-16"),
-    "utf-16 without BOM": (make_csv(SMALL, encoding="utf-16-le"), "UTF-16"),
+    "utf-16 cut in a character": (make_csv(SMALL, encoding="utf-16")[:-1],
+                                  "pas un fichier texte"),
+    "utf-16 with a lone surrogate": (make_csv(SMALL, encoding="utf-16-le") + b"\x00\xd8A\x00",
+                                     "pas un fichier texte"),
     "unbalanced quote": (b'"Nom Eleve";"Prenom Eleve";"Niveau";"Classe"\r\n'
                          + b'"MARTIN";"Lea";"CM2";"CM2 A\r\n', "n'est pas refermé"),
     "stray quote": (b'"Nom Eleve";"Prenom Eleve";"Niveau";"Classe"\r\n'

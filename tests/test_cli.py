@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -112,6 +113,45 @@ def test_import_base_eleves_into_a_new_school(tmp_path, capsys):
     code, out, _ = run(capsys, "--db", db, "import-base-eleves", CSV, "--yes")
     assert code == 0 and "0 à ajouter" in out and "143 inchangés" in out
     assert sha(db) == before
+
+
+def test_import_base_eleves_utf16_copy_gives_the_same_143_pupils(tmp_path, capsys):
+    """Excel's « Texte Unicode » (UTF-16 with a BOM, tab separated) of the extraction, and a
+    UTF-16 copy keeping its `;`: the same 143 pupils in the same 9 classes."""
+    text = CSV.read_bytes().decode("cp1252")
+    copies = {"tabs.txt": text.replace('"', "").replace(";", "\t").encode("utf-16"),
+              "points-virgules.csv": text.encode("utf-16")}
+    reference = tmp_path / "reference.sqlite3"
+    create_school(reference)
+    assert main(["--db", str(reference), "import-base-eleves", str(CSV), "--yes"]) == 0
+    expected = _pupils(reference)
+    assert len(expected) == 143
+    for name, data in copies.items():
+        assert data[:2] == b"\xff\xfe"
+        path = tmp_path / name
+        path.write_bytes(data)
+        db = tmp_path / f"{name}.sqlite3"
+        create_school(db)
+        code, out, err = run(capsys, "--db", db, "import-base-eleves", path, "--yes")
+        assert code == 0, err
+        assert "143 élèves trouvés, 9 classes trouvées" in out
+        assert _pupils(db) == expected
+    # The ONDE extraction afterwards: the same pupils found by name, their INE added.
+    code, out, _ = run(capsys, "--db", reference, "import-base-eleves",
+                       HERE / "fixtures/onde/CSVExtraction.csv")
+    assert code == 0 and "143 à modifier" in out
+    assert "143 élèves retrouvés par le nom et le prénom" in out
+    assert "À modifier : 143 INE ajoutés." in out and "(s)" not in out
+
+
+def _pupils(db) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT e.nom, e.prenom, e.date_naissance, e.sexe, c.nom, c.ref FROM eleve e "
+            "JOIN classe c ON c.id = e.classe_id ORDER BY e.nom, e.prenom").fetchall()
+    finally:
+        conn.close()
 
 
 def test_import_base_eleves_bad_csv_changes_nothing(tmp_path, capsys):

@@ -3,15 +3,16 @@ fixture (the same procedure as tests/test_lsu.py, without a browser)."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
-from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, onde_ids_kept
+from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, newer_year, onde_ids_kept, uai_of
 
 from cartable.__main__ import main
 from cartable.accounts import passwords
 from cartable.api import Api
-from cartable.lsu import lsu_schema
+from cartable.lsu import bilan, lsu_schema
 
 
 def run(capsys, *argv):
@@ -77,3 +78,52 @@ def test_errors_are_french_and_change_nothing(school, tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--db", str(school), "ecole", "--directeur-civilite", "Mlle"])
     assert school.read_bytes() == before
+
+
+def test_an_export_after_bilans_of_two_millesimes_carries_only_the_most_recent(
+        school, tmp_path, capsys):
+    """Issue 17, point 10: bilans of another millésime are named at import, before anything is
+    written; an export writes one millésime (the most recent, or --millesime) and lists the
+    pupils it left out."""
+    xml = LSU_XML.read_bytes()
+    uai = uai_of(xml)
+    assert run(capsys, "--db", school, "ecole", "--uai", uai, "--directeur-civilite",
+               "MME")[0] == 0
+    current = bilan.millesime(datetime.date.today())
+    before = school.read_bytes()
+    code, out, _ = run(capsys, "--db", school, "import-lsu", LSU_XML)
+    assert code == 0 and school.read_bytes() == before
+    if current != "2025":  # the fixture's bilans are of 2025-2026
+        assert (f"6 bilans du fichier sont d'une autre année scolaire que "
+                f"{int(current)}-{int(current) + 1} : 2025-2026 (6 bilans)") in out
+    assert run(capsys, "--db", school, "import-lsu", LSU_XML, "--yes")[0] == 0
+    ines = sorted(bilans_of(xml))
+    newer = tmp_path / "bilans-2026.xml"
+    newer.write_bytes(newer_year(xml, ines[:3]))
+    code, out, _ = run(capsys, "--db", school, "import-lsu", newer, "--yes")
+    assert code == 0 and out.count(": remplacé") == 3, out
+
+    out_dir = tmp_path / "lsu"
+    code, out, err = run(capsys, "--db", school, "export-lsu", out_dir)
+    assert code == 0, err
+    [written] = list(out_dir.iterdir())
+    exported = bilans_of(written.read_bytes())
+    assert sorted(exported) == ines[:3]
+    assert {b["millesime"] for b in exported.values()} == {"2026"}
+    assert lsu_schema.errors(written.read_bytes()) == []
+    assert "3 bilans de fin de cycle 2 de l'année 2026-2027" in out
+    assert out.count("bilan de l'année 2025-2026 : le fichier est celui de 2026-2027") == 3
+    assert "(s)" not in out.split("Élèves non exportés")[1]
+
+    # --millesime 2025: the other three, and the 2026 ones left out.
+    older = tmp_path / "lsu-2025"
+    code, out, err = run(capsys, "--db", school, "export-lsu", older, "--millesime", "2025")
+    assert code == 0, err
+    [written] = list(older.iterdir())
+    assert sorted(bilans_of(written.read_bytes())) == ines[3:]
+    assert {b["millesime"] for b in bilans_of(written.read_bytes()).values()} == {"2025"}
+    assert out.count("bilan de l'année 2026-2027 : le fichier est celui de 2025-2026") == 3
+    code, _, err = run(capsys, "--db", school, "export-lsu", tmp_path / "x", "--millesime", "2019")
+    assert code == 1 and "Aucun bilan complet de l'année 2019-2020" in err
+    assert "2026-2027 (3 bilans), 2025-2026 (3 bilans)" in err
+    assert not (tmp_path / "x").exists()

@@ -164,8 +164,10 @@ def test_command_line_refusals_are_french_and_write_nothing(school, tmp_path, ca
     out = tmp_path / "out"
     assert main(["--db", db, "export-lsu", str(out), "--periode", "1"]) == 1
     assert "L'école n'a pas encore de périodes" in capsys.readouterr().err
-    assert main(["--db", db, "export-lsu", str(out), "--millesime", "2025"]) == 1
-    assert "--millesime et --bilans-cycle vont avec --periode N" in capsys.readouterr().err
+    assert main(["--db", db, "export-lsu", str(out), "--bilans-cycle"]) == 1
+    assert "--bilans-cycle va avec --periode N" in capsys.readouterr().err
+    assert main(["--db", db, "export-lsu", str(out), "--millesime", "25"]) == 1
+    assert "Millésime « 25 » invalide" in capsys.readouterr().err
     assert main(["--db", db, "periodes", *FIXTURE_PERIODS]) == 0
     assert main(["--db", db, "export-lsu", str(out), "--periode", "4"]) == 1
     assert "compte 3 périodes : il n'y a pas de période 4" in capsys.readouterr().err

@@ -254,7 +254,7 @@ def test_export_after_import_is_schema_valid_and_carries_the_six_bilans_unchange
     left = [e for e in result["preflight"]["eleves"] if not e["exportable"]]
     assert len(left) == 6 and all(e["problemes"] == ["aucun bilan de fin de cycle enregistré"]
                                   for e in left)
-    assert result["message"] == ("Fichier LSU prêt : 6 bilans de fin de cycle 2. 6 élèves non "
+    assert result["message"] == ("Fichier LSU prêt : 6 bilans de fin de cycle 2 de l'année 2025-2026. 6 élèves non "
                                  "exportés : voir la liste.")
 
 

@@ -13,6 +13,7 @@ import pytest
 from helpers import file_hash
 
 from cartable import base_eleves
+from cartable.errors import UserError
 
 HERE = Path(__file__).parent
 ONDE = (HERE / "fixtures/onde/CSVExtraction.csv").read_bytes()
@@ -107,7 +108,7 @@ def test_base_eleves_then_onde_adds_the_onde_fields(api):
     plan = base_eleves.plan(api.db, ONDE)
     assert plan["eleves"]["ajouter"] == [] and plan["eleves"]["desactiver"] == []
     changes = {tuple(p["changements"]) for p in plan["eleves"]["modifier"]}
-    assert changes == {("INE",)}  # the Base-Élèves file had the birth dates and sexes
+    assert changes == {("INE ajouté",)}  # the Base-Élèves file had the birth dates and sexes
     result = base_eleves.apply(api.db, ONDE)
     assert result["eleves_modifies"] == 143 and result["classes_ajoutees"] == 0
     assert len(pupils(api)) == 143
@@ -146,3 +147,46 @@ def test_iso_dates_and_spelled_sexes_are_accepted(api):
     got = pupils(api)
     assert got[table[1][5]][2:4] == ("2005-04-10", "M")
     assert got["4400001013B"][2:4] == ("2005-09-01", "F")
+
+
+def test_an_onde_reimport_says_how_pupils_were_matched_and_that_it_adds_the_ine(api):
+    """« 143 élèves à modifier (changement de classe) » was shown when an ONDE file only added
+    the INE to pupils imported from Base-Élèves: now each change is named and counted, and the
+    plan says how pupils were matched (INE, then names)."""
+    base_eleves.apply(api.db, BASE_ELEVES)
+    plan = base_eleves.plan(api.db, ONDE)
+    assert plan["source"] == "ONDE" and "ONDE" in plan["message"]
+    assert "Base-Élèves" not in plan["message"]
+    assert plan["modifications"]["detail"] == [
+        {"changement": "INE ajouté", "nombre": 143, "texte": "143 INE ajoutés"}]
+    assert plan["modifications"]["message"] == "143 INE ajoutés"
+    assert {p["par"] for p in plan["eleves"]["modifier"]} == {"nom"}
+    assert plan["appariement"]["par_ine"] == 0 and plan["appariement"]["par_nom"] == 143
+    assert plan["appariement"]["message"] == (
+        "Élèves rapprochés de ceux de l'école par l'INE d'abord, puis par le nom et le prénom : "
+        "0 élève retrouvé par l'INE, 143 élèves retrouvés par le nom et le prénom, "
+        "0 élève nouveau.")
+    base_eleves.apply(api.db, ONDE)
+    # Now the school has the INE: a pupil who changed class is found by it, and named so.
+    table = rows()
+    moved = list(table[1])
+    moved[16], moved[17] = "CP B", "45101"
+    plan = base_eleves.plan(api.db, to_csv([table[0], moved] + table[2:]))
+    assert plan["appariement"]["par_ine"] == 143 and plan["appariement"]["par_nom"] == 0
+    assert [(p["nom"], p["par"], p["changements"]) for p in plan["eleves"]["modifier"]] == [
+        ("MERCIER", "INE", ["classe"])]
+    assert plan["modifications"]["message"] == "1 changement de classe"
+
+
+def test_an_onde_file_is_named_onde_in_its_messages(api):
+    assert base_eleves.read(ONDE)["source"] == "ONDE"
+    assert base_eleves.read(BASE_ELEVES)["source"] == "Base-Élèves"
+    no_classe = [[f for i, f in enumerate(r) if i != 16] for r in rows()]  # « Libellé classe »
+    with pytest.raises(UserError) as refused:
+        base_eleves.plan(api.db, to_csv(no_classe))
+    assert "l'extraction CSV d'ONDE" in str(refused.value)
+    assert "Base-Élèves" not in str(refused.value)
+    broken = ONDE + b'MARTIN;;"Paul;01/01/2005;M;4400000999Z\r\n'
+    with pytest.raises(UserError) as refused:
+        base_eleves.plan(api.db, broken)
+    assert "l'extraction d'origine d'ONDE" in str(refused.value)

@@ -22,6 +22,8 @@ import "./screens/affectations.js";
 import "./screens/validation.js";
 import "./screens/attestation.js";
 import "./screens/bilan.js";
+import "./screens/periodes.js";
+import "./screens/livret.js";
 import "./screens/sacoche.js";
 import "./screens/lsu.js";
 import "./screens/fichier.js";

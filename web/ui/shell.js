@@ -20,7 +20,7 @@ const state = {
   status: null, // app.status result
   user: null, // logged-in user
   view: null, // current screen id
-  leaveGuard: null, // () -> bool: may we leave the current screen?
+  leaveGuard: null, // (target screen id, or undefined at logout) -> bool: may we leave?
   validation: null, // selection kept between grids (palier, classe, élèves)
   strings: {}, // ui.strings: the core's rules and texts for the interface
   busy: [], // the busy indicator's stack: {text} of each running action, {text: null} while
@@ -308,14 +308,14 @@ function renderNav() {
   dom.nav.appendChild(list);
 }
 
-function mayLeave() {
-  return !(state.leaveGuard && !state.leaveGuard());
+function mayLeave(target) {
+  return !(state.leaveGuard && !state.leaveGuard(target));
 }
 
 /** Show menu screen `id`. opts: force (skip the leave guard), keepMessages, noFocus, and
  *  anything the screen reads (e.g. {grid} for the validation screens). */
 function go(id, opts = {}) {
-  if (!opts.force && !mayLeave()) return;
+  if (!opts.force && !mayLeave(id)) return;
   const spec = screens.get(id);
   state.leaveGuard = null;
   state.view = id;

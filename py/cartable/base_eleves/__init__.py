@@ -17,7 +17,8 @@ lines checked, as a pandas table; duplicates), ``classes`` (one per source class
 
 Rules:
 
-- Bytes are decoded as UTF-8 (with or without BOM), else Windows-1252. UTF-16, binary files,
+- Bytes are decoded as UTF-16 (Excel's « Texte Unicode »: with a BOM, or recognised by its NUL
+  bytes), UTF-8 (with or without BOM), else Windows-1252. Binary files,
   ZIP/XLSX/XLS/ODS/PDF, empty or header-only files and files over ``MAX_BYTES`` are refused with a
   French message. pandas parses the text (imported lazily: it must not load at start-up).
 - One class per (Base-Élèves class, niveau). A single-level class keeps its name; a mixed class

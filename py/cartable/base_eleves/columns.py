@@ -31,6 +31,28 @@ HEADER_CANDIDATES = {
     "id_onde": ["identifiant classe", "identifiant de la classe", "id classe"],
 }
 
+ONDE = "ONDE"
+BASE_ELEVES = "Base-Élèves"
+
+
+def source_name(headers: list[str]) -> str | None:
+    """The application the file comes from, by its header: « ONDE » when it has ONDE's own
+    columns (INE, « Identifiant classe »), « Base-Élèves » for Base-Élèves's header (« Nom
+    Elève », « Classe », no INE), None when the header says neither."""
+    found = guess_mapping(headers, FIELDS + OPTIONAL_FIELDS)
+    if found["ine"] or found["id_onde"]:
+        return ONDE
+    if found["nom"] and normalise(found["nom"]) == "nom eleve" and found["classe"] \
+            and normalise(found["classe"]) == "classe":
+        return BASE_ELEVES
+    return None
+
+
+def of_source(source: str | None) -> str:
+    """« d'ONDE », « de Base-Élèves », or both when the file does not say."""
+    return {ONDE: "d'ONDE", BASE_ELEVES: "de Base-Élèves"}.get(source, "d'ONDE ou de Base-Élèves")
+
+
 _ORDINALS = {"1": "1", "premiere": "1", "2": "2", "deuxieme": "2", "seconde": "2", "second": "2"}
 _LONG_LEVEL = re.compile(
     r"(?:cours )?(preparatoire|elementaire|moyen)(?: (1|2|premiere|deuxieme|seconde|second)"
@@ -122,9 +144,9 @@ def columns(headers: list[str], mapping) -> dict[str, int]:
         labels = ", ".join(f"« {FIELD_LABELS[f]} »" for f in missing)
         what = "Colonne introuvable" if len(missing) == 1 else "Colonnes introuvables"
         raise UserError(
-            f"{what} dans l'en-tête du fichier : {labels}. Indiquez à la main "
-            f"quelle colonne du fichier correspond {'à chacune' if len(missing) > 1 else 'à celle-ci'}, ou vérifiez que c'est bien "
-            "l'extraction CSV de Base-Élèves.",
+            f"{what} dans l'en-tête du fichier : {labels}. Indiquez à la main quelle colonne "
+            f"du fichier correspond {'à chacune' if len(missing) > 1 else 'à celle-ci'}, ou "
+            f"vérifiez que c'est bien l'extraction CSV {of_source(source_name(headers))}.",
             code="mapping", headers=headers, missing=missing,
             mapping={f: (headers[found[f]] if f in found else None) for f in FIELDS},
         )

@@ -10,7 +10,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from cartable.base_eleves.columns import FIELDS, guess_mapping
+from cartable.base_eleves.columns import FIELDS, guess_mapping, of_source, source_name
 from cartable.errors import UserError
 from cartable.text import clean
 
@@ -21,7 +21,7 @@ SEPARATORS = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}
 
 _NOT_CSV_EXTENSIONS = {"xlsx", "xls", "xlsm", "ods", "zip", "pdf", "doc", "docx", "odt"}
 HOW_TO = (
-    "Dans Base-Élèves (ou ONDE), choisissez « Extraction – format CSV » de tous les élèves "
+    "Dans ONDE (ou Base-Élèves), choisissez « Extraction – format CSV » de tous les élèves "
     "de l'école, puis donnez ce fichier .csv tel quel."
 )
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -39,7 +39,7 @@ def decode(data, filename: str | None = None) -> tuple[str, str]:
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     if not isinstance(data, bytes):
-        raise UserError("Aucun fichier reçu. Choisissez le fichier CSV extrait de Base-Élèves.")
+        raise UserError("Aucun fichier reçu. Choisissez le fichier CSV extrait d'ONDE (ou de Base-Élèves).")
     if filename and isinstance(filename, str) and "." in filename:
         ext = filename.rsplit(".", 1)[1].lower()
         if ext in _NOT_CSV_EXTENSIONS:
@@ -52,7 +52,7 @@ def decode(data, filename: str | None = None) -> tuple[str, str]:
     if len(data) > MAX_BYTES:
         raise UserError(
             f"Le fichier est trop volumineux ({_megabytes(len(data))}) : la limite est de "
-            f"{MAX_LABEL}. Une extraction Base-Élèves d'une école fait bien moins ; vérifiez "
+            f"{MAX_LABEL}. L'extraction des élèves d'une école fait bien moins ; vérifiez "
             "que vous avez choisi le bon fichier."
         )
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
@@ -64,26 +64,11 @@ def decode(data, filename: str | None = None) -> tuple[str, str]:
         raise UserError("Ce fichier est un classeur Excel (.xls), pas un fichier CSV. " + HOW_TO)
     if data[:5] == b"%PDF-":
         raise UserError("Ce fichier est un document PDF, pas un fichier CSV. " + HOW_TO)
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(data):
-        raise UserError(
-            "Ce fichier est encodé en UTF-16 (« Unicode »), que Cartable ne lit pas. "
-            "Réenregistrez-le au format « CSV (séparateur : point-virgule) » ou en UTF-8, "
-            "ou reprenez l'extraction d'origine de Base-Élèves."
-        )
     unreadable = UserError(
         "Ce fichier n'est pas un fichier texte lisible (contenu binaire ou encodage inconnu). "
         + HOW_TO
     )
-    if b"\x00" in data:
-        raise unreadable
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    else:
-        try:
-            data.decode("utf-8")
-            encoding = "utf-8"
-        except UnicodeDecodeError:
-            encoding = "windows-1252"
+    encoding = _utf16(data) or _single_byte(data, unreadable)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
@@ -91,16 +76,41 @@ def decode(data, filename: str | None = None) -> tuple[str, str]:
     if _CONTROL.search(text):
         raise unreadable
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8"}.get(encoding, "Windows-1252")
+    return text, ENCODING_LABELS[encoding]
 
 
-def _looks_utf16(data: bytes) -> bool:
-    """UTF-16 without BOM: ASCII text with a NUL every other byte."""
+ENCODING_LABELS = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "windows-1252": "Windows-1252",
+                   "utf-16": "UTF-16 (Texte Unicode)", "utf-16-le": "UTF-16 (Texte Unicode)",
+                   "utf-16-be": "UTF-16 (Texte Unicode)"}
+
+
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 (Excel's « Texte Unicode »): with its BOM (the codec reads the byte order from
+    it), or without, recognised by a NUL byte every other byte in ASCII text."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
     sample = data[:200]
-    if len(sample) < 4:
-        return False
+    if len(sample) < 4 or len(data) % 2:
+        return None
     evens, odds = sample[0::2], sample[1::2]
-    return odds.count(0) > 0.4 * len(odds) or evens.count(0) > 0.4 * len(evens)
+    if odds.count(0) > 0.4 * len(odds) and not evens.count(0):
+        return "utf-16-le"
+    if evens.count(0) > 0.4 * len(evens) and not odds.count(0):
+        return "utf-16-be"
+    return None
+
+
+def _single_byte(data: bytes, unreadable: UserError) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; a NUL byte is a binary file."""
+    if b"\x00" in data:
+        raise unreadable
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "windows-1252"
 
 
 def detect_separator(text: str) -> str:
@@ -126,13 +136,19 @@ class Table:
     lines: list[int]
     checked: dict = field(default_factory=dict)  # the lines checked, per column choice
 
-
     @property
     def nb_rows(self) -> int:
         return len(self.rows)
 
+    @property
+    def source(self) -> str | None:
+        """« ONDE », « Base-Élèves », or None: the application the header says."""
+        return source_name(self.headers)
+
 
 def _read_csv(text: str, sep: str):
+    """The text as a pandas table of strings; a French UserError naming the file's
+    application (ONDE or Base-Élèves, from its first lines) when it cannot be split."""
     import pandas as pd  # lazily: pandas must not load at start-up
 
     width = max(line.count(sep) for line in text.split("\n")) + 1
@@ -148,11 +164,20 @@ def _read_csv(text: str, sep: str):
         if "EOF inside string" in str(exc):
             raise UserError(
                 f"Le fichier est mal formé : un guillemet « \" » n'est pas refermé{where}. "
-                "Reprenez l'extraction d'origine de Base-Élèves sans la modifier."
+                f"Reprenez l'extraction d'origine {_origin(text, sep)} sans la modifier."
             ) from None
         raise UserError(
             f"Le fichier n'a pas pu être lu comme un tableau CSV{where}. " + HOW_TO
         ) from None
+
+
+def _origin(text: str, sep: str) -> str:
+    """« d'ONDE » or « de Base-Élèves » as the first lines' header says (both if neither)."""
+    for line in text.split("\n")[:HEADER_SEARCH_LINES]:
+        source = source_name([clean(f.strip('"')) for f in line.split(sep)])
+        if source:
+            return of_source(source)
+    return of_source(None)
 
 
 def parse(data, filename: str | None = None) -> Table:
@@ -199,5 +224,6 @@ def describe(table: Table) -> dict:
         "mapping": mapping,
         "missing": [f for f in FIELDS if mapping[f] is None],
         "nb_lignes": table.nb_rows,
+        "source": table.source,
         "apercu": [fields[: len(table.headers)] for fields in table.rows[:3]],
     }

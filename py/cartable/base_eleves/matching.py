@@ -17,9 +17,23 @@ from cartable.base_eleves.pupils import drop_duplicates, read_pupils, records
 from cartable.errors import UserError
 from cartable.text import normalise, plural
 
-# What a re-import may change on a matched pupil: (eleve column, file field, label shown).
-_IDENTITY = (("ine", "ine", "INE"), ("date_naissance", "naissance", "date de naissance"),
-             ("sexe", "sexe", "sexe"))
+# What a re-import may change on a matched pupil: (eleve column, file field, label when the
+# school had none, label when the file has another one).
+_IDENTITY = (("ine", "ine", "INE ajouté", "INE modifié"),
+             ("date_naissance", "naissance", "date de naissance ajoutée",
+              "date de naissance modifiée"),
+             ("sexe", "sexe", "sexe ajouté", "sexe modifié"))
+# Each change of a pupil to modify, counted: (singular, plural).
+CHANGE_WORDS = {
+    "classe": ("changement de classe", "changements de classe"),
+    "réactivé": ("élève réactivé", "élèves réactivés"),
+    "nom": ("nom modifié", "noms modifiés"),
+    "INE ajouté": ("INE ajouté", "INE ajoutés"), "INE modifié": ("INE modifié", "INE modifiés"),
+    "date de naissance ajoutée": ("date de naissance ajoutée", "dates de naissance ajoutées"),
+    "date de naissance modifiée": ("date de naissance modifiée", "dates de naissance modifiées"),
+    "sexe ajouté": ("sexe ajouté", "sexes ajoutés"), "sexe modifié": ("sexe modifié",
+                                                                    "sexes modifiés"),
+}
 
 
 class _School:
@@ -71,7 +85,8 @@ def _changes(e: dict, p: dict, target: dict, shown: dict, school: _School) -> li
     if e["nom"] != p["nom"] or e["prenom"] != p["prenom"]:
         changes.append("nom")
         shown["ancien_nom"] = f"{e['nom']} {e['prenom']}"
-    changes += [label for column, field, label in _IDENTITY if p[field] and p[field] != e[column]]
+    changes += [added if not e[column] else other for column, field, added, other in _IDENTITY
+                if p[field] and p[field] != e[column]]
     return changes
 
 
@@ -79,6 +94,7 @@ def _match_pupils(pupils: list[dict], classes: dict, school: _School, protected:
                   ambigus: list[dict]) -> tuple[list, list, int]:
     """Each file pupil: added, modified, unchanged, or ambiguous (left untouched)."""
     add, modify, inchanges = [], [], 0
+    found_by = {"INE": 0, "nom": 0}
     for p in sorted(pupils, key=lambda p: (*collation.name_key(p["nom"], p["prenom"]),
                                            p["ligne"])):
         target = classes[(p["niveau"], p["nsrc"])]
@@ -100,26 +116,51 @@ def _match_pupils(pupils: list[dict], classes: dict, school: _School, protected:
             continue
         e = matches[0]
         protected.add(e["id"])
+        by = "INE" if p["ine"] and p["ine"] == e["ine"] else "nom"
+        found_by[by] += 1
         changes = _changes(e, p, target, shown, school)
         if changes:
-            modify.append({**shown, "changements": changes, "_id": e["id"], "_target": target,
-                           "_pupil": p})
+            modify.append({**shown, "changements": changes, "par": by, "_id": e["id"],
+                           "_target": target, "_pupil": p})
         else:
             inchanges += 1
-    return add, modify, inchanges
+    return add, modify, inchanges, found_by
 
 
-def _message(nb_pupils: int, n_classes: int, pupils: list[dict], rejets: list) -> str:
+def _message(nb_pupils: int, n_classes: int, pupils: list[dict], rejets: list,
+             source: str | None) -> str:
     levels = source_classes(pupils)[1]
     n_mixed = sum(1 for niveaux in levels.values() if len(niveaux) > 1)
     message = (f"{plural(nb_pupils, 'élève trouvé', 'élèves trouvés')}, "
                f"{plural(n_classes, 'classe trouvée', 'classes trouvées')}")
     if n_mixed:
-        message += (f" ({plural(len(levels), 'classe Base-Élèves', 'classes Base-Élèves')}, "
-                    f"dont {n_mixed} à plusieurs niveaux, séparées par niveau)")
+        what = f"classe {source or 'du fichier'}" if len(levels) == 1 else \
+            f"classes {source or 'du fichier'}"
+        message += (f" ({len(levels)} {what}, dont {n_mixed} à plusieurs niveaux, séparées par "
+                    "niveau)")
     if rejets:
         message += f" ; {plural(len(rejets), 'ligne rejetée', 'lignes rejetées')}"
     return message + "."
+
+
+def matching_message(found_by: dict, nb_new: int) -> str:
+    """How the file's pupils were matched with the school's: INE first, then names."""
+    return ("Élèves rapprochés de ceux de l'école par l'INE d'abord, puis par le nom et le "
+            f"prénom : {plural(found_by['INE'], 'élève retrouvé', 'élèves retrouvés')} par "
+            f"l'INE, {plural(found_by['nom'], 'élève retrouvé', 'élèves retrouvés')} par le nom "
+            f"et le prénom, {plural(nb_new, 'élève nouveau', 'élèves nouveaux')}.")
+
+
+def modification_counts(modify: list[dict]) -> dict:
+    """``{"detail": [{"changement", "nombre", "texte"}], "message"}``: what the pupils to
+    modify change, counted (« 143 INE ajoutés », not a change of class)."""
+    counts: dict[str, int] = {}
+    for m in modify:
+        for change in m["changements"]:
+            counts[change] = counts.get(change, 0) + 1
+    detail = [{"changement": c, "nombre": counts[c], "texte": plural(counts[c], *words)}
+              for c, words in CHANGE_WORDS.items() if c in counts]
+    return {"detail": detail, "message": ", ".join(d["texte"] for d in detail)}
 
 
 def _no_pupil(rejets: list[dict]) -> UserError:
@@ -165,7 +206,8 @@ def build_plan(conn: sqlite3.Connection, table: Table, mapping=None, choices=Non
     school = _School(conn, niveaux)
     # A pupil whose line is rejected is in the file, only unreadable: never deactivated.
     protected = school.known(file_ambiguous | rejected)
-    add, modify, inchanges = _match_pupils(pupils, classes, school, protected, ambigus)
+    add, modify, inchanges, found_by = _match_pupils(pupils, classes, school, protected,
+                                                     ambigus)
     ignored_ids = {c["id"] for c in by_ref.values() if c["ignorer"] and c["id"] is not None}
     deactivate = sorted((
         {"nom": e["nom"], "prenom": e["prenom"], "niveau": school.level.get(e["classe_id"], ""),
@@ -189,7 +231,11 @@ def build_plan(conn: sqlite3.Connection, table: Table, mapping=None, choices=Non
         "champs_onde": [f for f in ("ine", "naissance", "sexe", "id_onde") if f in cols],
         "nb_eleves": len(pupils),
         "nb_classes": n_classes,
-        "message": _message(len(pupils), n_classes, pupils, rejets),
+        "message": _message(len(pupils), n_classes, pupils, rejets, table.source),
+        "source": table.source,
+        "appariement": {"par_ine": found_by["INE"], "par_nom": found_by["nom"],
+                        "message": matching_message(found_by, len(add))},
+        "modifications": modification_counts(modify),
         "rejets": rejets,
         "niveaux_a_activer": activate,
         "classes": [_class_view(c) for c in class_list],

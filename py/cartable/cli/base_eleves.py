@@ -15,7 +15,7 @@ def _arguments(s) -> None:
     s.add_argument("--yes", action="store_true", help="appliquer (sinon : aperçu seulement)")
 
 
-@action("import-base-eleves", "importer l'extraction CSV de Base-Élèves", _arguments)
+@action("import-base-eleves", "importer l'extraction CSV d'ONDE ou de Base-Élèves", _arguments)
 def import_base_eleves(args) -> int:
     with School(args.db) as school:
         payload = {"data": files.read(args.csv), "filename": os.path.basename(args.csv)}
@@ -47,6 +47,10 @@ def _print_plan(plan: dict) -> None:
     print(f"Élèves : {len(e['ajouter'])} à ajouter, {len(e['modifier'])} à modifier, "
           f"{len(e['desactiver'])} à désactiver, {plural(len(e['ambigus']), 'ambigu', 'ambigus')}, "
           f"{plural(e['inchanges'], 'inchangé', 'inchangés')}.")
+    if plan.get("appariement"):
+        print(plan["appariement"]["message"])
+    if plan.get("modifications", {}).get("message"):
+        print(f"À modifier : {plan['modifications']['message']}.")
     for title, key in (("À modifier", "modifier"), ("À désactiver", "desactiver"),
                        ("Ambigus (laissés tels quels)", "ambigus")):
         if e[key]:

@@ -33,8 +33,9 @@ def _export_arguments(s) -> None:
                    help="les bilans périodiques de la période N (sans : les bilans de fin de "
                         "cycle 2)")
     s.add_argument("--millesime", metavar="AAAA",
-                   help="avec --periode : l'année de la rentrée (par défaut la plus récente "
-                        "qui a des périodes)")
+                   help="l'année de la rentrée des bilans exportés (un fichier LSU porte une "
+                        "année ; par défaut la plus récente des bilans choisis, ou avec "
+                        "--periode la plus récente qui a des périodes)")
     s.add_argument("--bilans-cycle", action="store_true",
                    help="avec --periode : ajouter au fichier les bilans de fin de cycle 2")
 
@@ -110,13 +111,13 @@ def export_lsu(args) -> int:
 
 def _export_lsu(args, school) -> int:
     payload: dict = {"classes": args.classe} if args.classe else {}
+    if args.millesime is not None:
+        payload["millesime"] = args.millesime
     if args.periode is not None:
         payload.update(periode=args.periode, bilans_cycle=args.bilans_cycle)
-        if args.millesime is not None:
-            payload["millesime"] = args.millesime
-    elif args.millesime is not None or args.bilans_cycle:
-        raise UserError("--millesime et --bilans-cycle vont avec --periode N (les bilans "
-                        "périodiques de la période N).")
+    elif args.bilans_cycle:
+        raise UserError("--bilans-cycle va avec --periode N (les bilans périodiques de la "
+                        "période N).")
     try:
         result = school("lsu.export", payload)
     except UserError as exc:

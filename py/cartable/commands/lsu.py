@@ -5,7 +5,7 @@ from __future__ import annotations
 from cartable import _compat
 from cartable.api import command
 from cartable.errors import UserError
-from cartable.lsu import lsu_file
+from cartable.lsu import lsu_file, millesimes
 from cartable.payload import payload_int
 
 
@@ -79,7 +79,8 @@ def preflight(api, payload, session):
         from cartable.lsu import livret_export
 
         return livret_export.preflight(api.db, periode, _classe_ids(api, payload, session))
-    return lsu_file.preflight(api.db, _classe_ids(api, payload, session))
+    return lsu_file.preflight(api.db, _classe_ids(api, payload, session),
+                              millesimes.checked(payload.get("millesime")))
 
 
 @command("lsu.export", role="directeur")
@@ -93,7 +94,8 @@ async def export(api, payload, session):
         result = livret_export.export(api.db, periode, classe_ids, _compat.now(),
                                       with_cycle=bool(payload.get("bilans_cycle")))
     else:
-        result = lsu_file.export(api.db, classe_ids, _compat.now())
+        result = lsu_file.export(api.db, classe_ids, _compat.now(),
+                                 millesimes.checked(payload.get("millesime")))
     return {"filename": result.filename, "data": result.data, "message": result.message,
             "preflight": result.preflight}
 

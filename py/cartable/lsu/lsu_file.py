@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from cartable import __version__, db
+from cartable import __version__, _compat, db
 from cartable.accounts.names import CIVILITES
 from cartable.errors import UserError
-from cartable.lsu import bilan, lsu_schema, socle2016
+from cartable.lsu import bilan, lsu_schema, millesimes, socle2016
 from cartable.lsu.lsu_schema import NS, XSD_NAME
 from cartable.school.letterhead import check_uai, get_identity
 from cartable.text import plural, xml_escape
@@ -169,15 +169,21 @@ def checked_pupils(conn: sqlite3.Connection, classe_ids: list[int] | None) -> li
     return pupils
 
 
-def preflight(conn: sqlite3.Connection, classe_ids: list[int] | None) -> dict:
-    """What LSU would refuse, per pupil, before exporting."""
-    return _preflight_json(conn, checked_pupils(conn, classe_ids))
+def preflight(conn: sqlite3.Connection, classe_ids: list[int] | None,
+              millesime: str | None = None) -> dict:
+    """What LSU would refuse, per pupil, before exporting (``millesime``: as ``export``)."""
+    pupils = checked_pupils(conn, classe_ids)
+    years = millesimes.offered(pupils)
+    return _preflight_json(conn, pupils, millesimes.choose(pupils, millesime), years)
 
 
-def _preflight_json(conn: sqlite3.Connection, pupils: list[Pupil]) -> dict:
+def _preflight_json(conn: sqlite3.Connection, pupils: list[Pupil], kept: str | None = None,
+                    years: list[dict] | None = None) -> dict:
     ok = [p for p in pupils if not p.problemes]
     return {
         "ecole": school_problems(conn),
+        "millesime": kept,  # the one school year the file carries
+        "millesimes": years or [],  # the school years of the complete bilans, most recent first
         "nb_exportables": len(ok),
         "eleves": [{"id": p.id, "nom": p.nom, "prenom": p.prenom, "classe": p.classe,
                     "ine": p.ine, "exportable": not p.problemes, "problemes": p.problemes}
@@ -251,7 +257,8 @@ class Export:
     def message(self) -> str:
         n, total = self.preflight["nb_exportables"], len(self.preflight["eleves"])
         left = total - n
-        text = f"Fichier LSU prêt : {plural(n, 'bilan', 'bilans')} de fin de cycle 2."
+        text = (f"Fichier LSU prêt : {plural(n, 'bilan', 'bilans')} de fin de cycle 2 de "
+                f"l'année {millesimes.annee(self.preflight['millesime'])}.")
         if left:
             text += (f" {plural(left, 'élève', 'élèves')} non exporté{'s' if left > 1 else ''} : "
                      "voir la liste.")
@@ -259,12 +266,12 @@ class Export:
 
 
 def export(conn: sqlite3.Connection, classe_ids: list[int] | None,
-           now: datetime.datetime) -> Export:
-    pupils = _pupils(conn, classe_ids)
-    ines: dict[str, int] = {}
-    for p in pupils:
-        _check_pupil(p, ines)
-    report = _preflight_json(conn, pupils)
+           now: datetime.datetime, millesime: str | None = None) -> Export:
+    """The file of the complete bilans of one millésime (``millesime``, else the most recent
+    among the chosen pupils' bilans); the others are left out and listed."""
+    pupils = checked_pupils(conn, classe_ids)
+    years = millesimes.offered(pupils)
+    report = _preflight_json(conn, pupils, millesimes.choose(pupils, millesime), years)
     if report["ecole"]:
         raise UserError("Export LSU impossible : " + " ".join(report["ecole"]),
                         preflight=report)
@@ -431,6 +438,7 @@ class Plan:
     reports: list[dict]
     writes: list[bilan.Bilan]
     periodic: object = None  # lsu.livret_import.Plan
+    note: str = ""  # the file's bilans of another school year (lsu.millesimes.import_note)
 
     def message(self, applied: bool) -> str:
         n = {s: sum(r["statut"] == s for r in self.reports)
@@ -440,6 +448,8 @@ class Plan:
                 f"{plural(n['remplacé'], 'remplacé', 'remplacés')} ; "
                 f"{plural(n['inchangé'], 'inchangé', 'inchangés')}, "
                 f"{plural(n['ignoré'], 'ignoré', 'ignorés')} (élève inconnu de l'école).")
+        if self.note:
+            text += f" {self.note}"
         if self.periodic is None or not self.periodic.reports:
             return text
         other = self.periodic.message(applied)
@@ -487,7 +497,8 @@ def plan_import(conn: sqlite3.Connection, data: bytes) -> Plan:
                 report["statut"] = "ajouté" if mine is None else "remplacé"
                 writes.append(f.bilan)
         reports.append(report)
-    return Plan(reports, writes, livret_import.plan(conn, periodic))
+    note = millesimes.import_note(reports, found, _compat.today())
+    return Plan(reports, writes, livret_import.plan(conn, periodic), note)
 
 
 def apply_import(conn: sqlite3.Connection, plan: Plan) -> None:

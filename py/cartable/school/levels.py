@@ -52,7 +52,7 @@ def set_niveaux(conn: sqlite3.Connection, actifs) -> list[dict]:
         raise UserError(
             f"Impossible de retirer le niveau {names} : des classes de ce niveau existent "
             "encore. Gardez ce niveau, ou supprimez d'abord ses classes (par un nouvel import "
-            "Base-Élèves)."
+            "des élèves)."
         )
     with db.transaction(conn):
         for n in niveaux:

@@ -22,6 +22,18 @@ function bilanProgress(b) {
     el("span", { text: `${b.pourcentage} % des bilans complets (${b.nb_complets} sur ${plural(b.nb_eleves, "élève", "élèves")} de CE2).` }))];
 }
 
+/** The livrets of each class and period of the school year (livret.progress). */
+function livretProgress(l) {
+  if (!l || !l.classes.length) return [];
+  const list = el("ul", { class: "avancement-livrets", id: "avancement-livrets" });
+  for (const c of l.classes) {
+    list.appendChild(el("li", { class: "avancement avancement-livret", "data-classe": c.classe_id, "data-periode": c.periode_id },
+      el("progress", { max: String(Math.max(c.nb_eleves, 1)), value: String(c.nb_complets), "aria-label": `${c.classe}, ${c.periode}` }),
+      el("span", { text: `${c.classe}, ${c.periode} : ${c.message}.` })));
+  }
+  return [list];
+}
+
 /** [screen, what to do, done (true/false/null = no status), status text, extra nodes]. */
 function steps(o) {
   const classes = plural(o.nb_classes, "classe", "classes");
@@ -31,7 +43,7 @@ function steps(o) {
       o.niveaux.length ? o.niveaux.join(", ") : "aucun niveau choisi"],
     ["paliers", "Choisir les paliers du socle utilisés (palier 1 et palier 2).", o.paliers.length > 0,
       o.paliers.length ? o.paliers.map((p) => p.nom).join(", ") : "aucun palier choisi"],
-    ["import", "Importer les élèves depuis l'extraction CSV de Base-Élèves / ONDE.", o.nb_eleves > 0,
+    ["import", "Importer les élèves depuis l'extraction CSV d'ONDE (ou de Base-Élèves).", o.nb_eleves > 0,
       o.nb_eleves ? `${plural(o.nb_eleves, "élève", "élèves")} dans ${classes}` : "aucun élève"],
     ["professeurs", "Créer les comptes des professeurs.", o.nb_professeurs > 0,
       o.nb_professeurs ? plural(o.nb_professeurs, "professeur", "professeurs") : "aucun professeur"],
@@ -44,7 +56,11 @@ function steps(o) {
     ["echanges", "Exporter le fichier des validations pour le collège (SACoche).", null, ""],
     ["bilan", "Remplir les bilans de fin de cycle 2 des élèves de CE2 (8 composantes, synthèse).",
       null, "", bilanProgress(o.bilans)],
-    ["lsu", "Exporter les bilans de fin de cycle 2 vers le Livret Scolaire Unique (LSU).", null, ""],
+    ["periodes", "Définir les périodes de l'année scolaire (trimestres ou semestres).", o.livret.classes.length > 0,
+      o.livret.classes.length ? "périodes définies pour cette année" : "aucune période pour cette année"],
+    ["livret", "Remplir les livrets scolaires de chaque période (éléments de programme, positionnements, appréciations).",
+      null, "", livretProgress(o.livret)],
+    ["lsu", "Exporter les bilans périodiques et de fin de cycle 2 vers le Livret Scolaire Unique (LSU).", null, ""],
     ["fichier", "Enregistrer régulièrement le fichier de l'école (sauvegarde).", null, ""],
   ];
 }
@@ -61,6 +77,7 @@ Shell.screen({
     section.appendChild(ol);
     const o = await Shell.call("school.overview");
     o.bilans = await Shell.call("bilan.progress");
+    o.livret = await Shell.call("livret.progress");
     for (const [id, what, done, status, extra] of steps(o)) {
       const li = el("li", { class: done === true ? "fait" : (done === false ? "a-faire" : "") },
         button(Shell.label(id), () => Shell.go(id), { class: "lien" }), ` — ${what}`);

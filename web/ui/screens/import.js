@@ -6,6 +6,7 @@
  */
 import { el, append, clear, button, heading } from "../../shared/dom.js";
 import * as Shell from "../shell.js";
+import * as Confirm from "../confirm.js";
 import { STEP_SCREENS } from "./import_steps.js";
 
 const STEPS = ["Récupération du fichier", "Extraction des données", "Classes", "Élèves", "Confirmation"];
@@ -39,15 +40,24 @@ function create(section) {
   return wiz;
 }
 
+/** A step's marker: a done step is a button back to it (until the import is applied). */
+function marker(wiz, n, name) {
+  const content = [el("span", { class: "numero", text: String(n) }), ` ${name}`];
+  const li = el("li", { class: n === wiz.step ? "en-cours" : (n < wiz.step ? "faite" : "") });
+  if (n < wiz.step && !wiz.done) {
+    const back = el("button", { type: "button", class: "etape-retour", title: `Revenir à l'étape ${n}` }, content);
+    back.addEventListener("click", () => wiz.goTo(n));
+    append(li, back);
+  } else {
+    append(li, content);
+  }
+  if (n === wiz.step) li.setAttribute("aria-current", "step");
+  return li;
+}
+
 function render(wiz, stepsNav) {
   clear(stepsNav);
-  STEPS.forEach((name, i) => {
-    const n = i + 1;
-    const li = el("li", { class: n === wiz.step ? "en-cours" : (n < wiz.step ? "faite" : "") },
-      el("span", { class: "numero", text: String(n) }), ` ${name}`);
-    if (n === wiz.step) li.setAttribute("aria-current", "step");
-    stepsNav.appendChild(li);
-  });
+  STEPS.forEach((name, i) => stepsNav.appendChild(marker(wiz, i + 1, name)));
   clear(wiz.body);
   clear(wiz.actions);
   wiz.body.appendChild(el("h3", { text: `Étape ${wiz.step} — ${STEPS[wiz.step - 1]}`, tabindex: "-1" }));
@@ -67,6 +77,25 @@ function nav(wiz, prevOk, nextLabel, nextFn, nextDisabled) {
   return next;
 }
 
+/** Choosing « Importer les élèves » again starts a new import from step 1: asked first when
+ *  the wizard holds a plan (a file read, not yet applied). Leaving for another screen or
+ *  logging out asks the browser's question (the shell's guard cannot wait for a dialog). */
+function leaveGuard(wiz, target) {
+  if (!wiz.file || wiz.done) return true;
+  if (target !== "import") {
+    return window.confirm("L'import des élèves n'est pas terminé : rien n'a encore été modifié. Quitter l'assistant ?");
+  }
+  if (!wiz.plan) return true;
+  Confirm.ask({
+    id: "dialogue-import",
+    title: "Recommencer l'import des élèves ?",
+    message: `L'import de « ${wiz.file.name} » n'est pas terminé (étape ${wiz.step} sur ${STEPS.length}) : rien n'a encore été modifié dans l'école. Recommencer reprend à l'étape 1, avec le choix du fichier.`,
+    ok: "Recommencer l'import",
+    cancel: "Continuer cet import",
+  }).then((yes) => { if (yes) Shell.go("import", { force: true }); });
+  return false;
+}
+
 Shell.screen({
   id: "import",
   label: "Importer les élèves",
@@ -74,14 +103,9 @@ Shell.screen({
   order: 40,
   render(section) {
     append(section, heading("Importer les élèves"));
-    append(section, el("p", { text: "Source : l'« Extraction – format CSV » de tous les élèves de l'école, depuis Base-Élèves ou ONDE. Rien n'est modifié avant la confirmation de la dernière étape." }));
+    append(section, el("p", { text: "Source : l'« Extraction – format CSV » de tous les élèves de l'école, depuis ONDE (ou Base-Élèves). Rien n'est modifié avant la confirmation de la dernière étape." }));
     const wiz = create(section);
-    Shell.state.leaveGuard = () => {
-      if (wiz.file && !wiz.done) {
-        return window.confirm("L'import des élèves n'est pas terminé : rien n'a encore été modifié. Quitter l'assistant ?");
-      }
-      return true;
-    };
+    Shell.state.leaveGuard = (target) => leaveGuard(wiz, target);
     wiz.render();
   },
 });

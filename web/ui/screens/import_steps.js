@@ -20,7 +20,7 @@ function step1(wiz) {
   const chosen = el("p", { class: "fichier-choisi", "aria-live": "polite", text: chosenText(wiz.file) });
   const zone = el("div", { class: "depot" },
     el("p", { text: "Déposez ici le fichier CSV (glisser-déposer), ou choisissez-le :" }),
-    el("label", { for: "fichier-eleves", class: "etiquette-fichier", text: "Fichier CSV de Base-Élèves (extraction de tous les élèves)" }),
+    el("label", { for: "fichier-eleves", class: "etiquette-fichier", text: "Fichier CSV d'ONDE ou de Base-Élèves (extraction de tous les élèves)" }),
     filePicker(input, { name: false }), chosen); // one line says which file: `chosen`
   wiz.body.appendChild(zone);
   let next = null;
@@ -157,7 +157,7 @@ function step3(wiz) {
   const plan = wiz.plan;
   const n = plan.comptes.classes;
   wiz.body.appendChild(el("p", { text: `${plural(n.ajouter, "classe à créer", "classes à créer")}, ${plural(n.garder, "classe à garder", "classes à garder")}, ${plural(n.retirer, "classe à retirer", "classes à retirer")}. Vous pouvez renommer une classe, ou la décocher pour ne pas appliquer l'action prévue.` }));
-  const heads = ["Appliquer", "Action", "Nom de la classe", "Référence", "Niveau", "Classe Base-Élèves", "Élèves", "Remarque"];
+  const heads = ["Appliquer", "Action", "Nom de la classe", "Référence", "Niveau", `Classe ${plan.source || "du fichier"}`, "Élèves", "Remarque"];
   const rows = plan.classes.map((c) => classRow(wiz, c));
   wiz.body.appendChild(el("div", { class: "defilement" }, table({ id: "classes-import" }, heads, rows, "Classes")));
   // An emptied name keeps the class's name (see classRow): the core checks the others.
@@ -178,7 +178,8 @@ function pupilTable(list, withOld, id) {
   const rows = list.map((e) => {
     const remarks = [];
     if (e.ligne) remarks.push(`ligne ${e.ligne}`);
-    if (e.changements && e.changements.length) remarks.push(`changement : ${e.changements.join(", ")}`);
+    if (e.par) remarks.push(e.par === "INE" ? "retrouvé par son INE" : "retrouvé par son nom et son prénom");
+    if (e.changements && e.changements.length) remarks.push(e.changements.map((c) => (c === "classe" ? "changement de classe" : c)).join(", "));
     if (e.ancien_nom) remarks.push(`ancien nom : ${e.ancien_nom}`);
     if (e.raison) remarks.push(e.raison);
     return [e.nom, e.prenom, e.niveau || "", e.classe || "",
@@ -189,11 +190,11 @@ function pupilTable(list, withOld, id) {
 
 const PUPIL_GROUPS = [
   ["ajouter", "Élèves à ajouter", false, ""],
-  ["modifier", "Élèves à modifier (changement de classe)", true, ""],
+  ["modifier", "Élèves à modifier", true, ""],
   ["desactiver", "Élèves à désactiver (absents du fichier)", false,
     "Ces élèves ne sont plus dans le fichier : ils seront désactivés, jamais supprimés, et leurs validations sont conservées."],
   ["ambigus", "Cas ambigus", false,
-    "Plusieurs élèves portent le même nom et le même prénom : Cartable ne devine pas. Ces lignes ne seront pas appliquées ; vérifiez-les dans Base-Élèves."],
+    "Plusieurs élèves portent le même nom et le même prénom : Cartable ne devine pas. Ces lignes ne seront pas appliquées ; vérifiez-les dans "],
 ];
 
 function step4(wiz) {
@@ -201,17 +202,19 @@ function step4(wiz) {
   const n = wiz.plan.comptes.eleves;
   wiz.body.appendChild(el("p", { class: "bilan", id: "bilan-eleves", text: [
     plural(n.ajouter, "élève à ajouter", "élèves à ajouter"),
-    plural(n.modifier, "élève à modifier (changement de classe)", "élèves à modifier (changement de classe)"),
+    plural(n.modifier, "élève à modifier", "élèves à modifier") + (wiz.plan.modifications.message ? ` (${wiz.plan.modifications.message})` : ""),
     plural(n.desactiver, "élève à désactiver", "élèves à désactiver"),
     plural(n.ambigus, "cas ambigu", "cas ambigus"),
     plural(n.inchanges, "élève inchangé", "élèves inchangés"),
   ].join(", ") + "." }));
+  wiz.body.appendChild(el("p", { class: "aide", id: "appariement", text: wiz.plan.appariement.message }));
   for (const [key, title, withOld, help] of PUPIL_GROUPS) {
     const list = ev[key];
     if (!list.length) continue;
     const det = el("details", { class: "groupe-eleves", open: list.length <= 50 ? true : null },
       el("summary", { text: `${title} (${list.length})` }));
-    if (help) det.appendChild(el("p", { class: "aide", text: help }));
+    const where = key === "ambigus" ? `${wiz.plan.source || "l'application d'origine"}.` : "";
+    if (help) det.appendChild(el("p", { class: "aide", text: help + where }));
     det.appendChild(pupilTable(list, withOld, `eleves-${key}`));
     wiz.body.appendChild(det);
   }
