@@ -109,7 +109,7 @@ def test_seed_procedure(page, e2e, tmp_path):
     e2e.screenshot(page, "01-creation-ecole")
     page.get_by_role("button", name="Créer l'école").click()
     created = page.locator(".messages .alerte.succes").last
-    expect(created).to_contain_text("Votre identifiant de connexion est")
+    expect(created).to_contain_text("Votre identifiant de connexion est", timeout=TIMEOUT)
     director_login = re.search(r"« (.+?) »", created.inner_text()).group(1)
     expect(page.locator(".entete")).to_contain_text("École Jules Ferry")
     expect(page.locator(".entete")).to_contain_text("Marie")
