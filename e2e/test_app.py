@@ -330,8 +330,8 @@ def test_seed_procedure(page, e2e, tmp_path):
     cm2 = page.locator('.cases-classes input[data-niveau="CM2"]')
     expect(cm2).to_have_count(2)
     assert all(cm2.nth(i).is_checked() for i in range(2))
-    downloads = []
-    page.on("download", lambda d: downloads.append(d))
+    director_downloads = []
+    page.on("download", lambda d: director_downloads.append(d))
     page.click("#generer-export")  # SACoche's words and clicks: generate, then the link
     expect(page.locator("#message-export")).to_contain_text("Fichier d'export généré", timeout=TIMEOUT)
     expect(page.locator("#note-export")).to_contain_text("Sconet")
@@ -340,7 +340,7 @@ def test_seed_procedure(page, e2e, tmp_path):
         page.click("#recuperer-zip")
     download = info.value
     expect(page.locator("#telechargement-export")).to_contain_text(download.suggested_filename)
-    assert len(downloads) == 1  # downloaded once
+    assert len(director_downloads) == 1  # downloaded once
     assert re.fullmatch(r"import-sacoche_0_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d_\d+\.zip",
                         download.suggested_filename)
     target = tmp_path / download.suggested_filename
