@@ -142,7 +142,8 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-# IndexedDB of the page (database "cartable", store "files"), values as base64.
+# IndexedDB of the page (database "cartable", store "files"), values as base64. "get" of the
+# school file puts it together from its chunks; "put" writes the first format (one value).
 IDB = """async ({op, key, b64}) => {
   const db = await new Promise((resolve, reject) => {
     const req = indexedDB.open("cartable", 1);
@@ -164,8 +165,15 @@ IDB = """async ({op, key, b64}) => {
       await done(store.put(bytes, key));
       return true;
     }
-    const v = await done(store.get(key));
+    let v = await done(store.get(key));
     if (v === undefined) return null;
+    if (v && v.format === "cartable-chunks-1") {  // the school file in chunks (worker/store.js)
+      const range = IDBKeyRange.bound(key + "#", key + "#\\uffff");
+      const parts = await done(store.getAll(range));
+      if (parts.length !== v.count) throw new Error(`${parts.length} chunks, ${v.count} expected`);
+      v = new Uint8Array(v.size);
+      parts.forEach((part, i) => v.set(part, i * 65536));
+    }
     const u8 = v instanceof Uint8Array ? v : new Uint8Array(v);
     let s = "";
     for (let i = 0; i < u8.length; i += 0x8000) {

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from helpers import FAST, call
+from helpers import call
 from lsu_helpers import FIXTURE_PERIODS, LIVRET_XML, ONDE_CSV, periodic_of
 
-from cartable.accounts import passwords
 from cartable.api import Api
 from cartable.lsu import lsu_schema
 
@@ -24,17 +23,17 @@ PASSWORD = "Directrice-2026"
 
 
 def make_school(path: Path) -> bytes:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(passwords, "ITERATIONS", FAST)
-        a = Api(str(path))
-        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
-            "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
-            "password": PASSWORD}})
-        d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
-        call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
-                                      "filename": "CSVExtraction.csv"}, d)
-        call(a, "periodes.set", {"periodes": [p.split(":") for p in FIXTURE_PERIODS]}, d)
-        a.close()
+    # Real hashes (600 000 iterations): the browser refuses a school file whose hashes use
+    # another count (school/file_check.py).
+    a = Api(str(path))
+    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
+        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
+        "password": PASSWORD}})
+    d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
+    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
+                                  "filename": "CSVExtraction.csv"}, d)
+    call(a, "periodes.set", {"periodes": [p.split(":") for p in FIXTURE_PERIODS]}, d)
+    a.close()
     return path.read_bytes()
 
 

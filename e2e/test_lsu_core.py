@@ -15,7 +15,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import call
 from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, onde_ids_kept
 
-from cartable.accounts import passwords
 from cartable.api import Api
 from cartable.lsu import lsu_schema
 
@@ -25,17 +24,17 @@ PASSWORD = "Directrice-2026"
 def make_school(path: Path) -> bytes:
     """The ONDE school with its identity for LSU, prepared in CPython (in a thread of its own:
     Playwright's event loop runs in the test's thread)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(passwords, "ITERATIONS", 1000)
-        a = Api(str(path))
-        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
-            "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
-            "password": PASSWORD}})
-        d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
-        call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
-                                      "filename": "CSVExtraction.csv"}, d)
-        assert onde_ids_kept(a) == 143
-        a.close()
+    # Real hashes (600 000 iterations): the browser refuses a school file whose hashes use
+    # another count (school/file_check.py).
+    a = Api(str(path))
+    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
+        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
+        "password": PASSWORD}})
+    d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
+    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
+                                  "filename": "CSVExtraction.csv"}, d)
+    assert onde_ids_kept(a) == 143
+    a.close()
     return path.read_bytes()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import gzip
 import shutil
 import sqlite3
@@ -42,14 +43,20 @@ def test_school_file_download(page, e2e):
     assert data.startswith(SQLITE_MAGIC)
 
 
+DIRECTOR = {"login": "direction", "password": "Directrice-2026"}
+
+
 def _school_file(tmp_path, marker: str) -> bytes:
-    """A school file made by the core in CPython, with a recognisable meta value."""
+    """A school file made by the core in CPython (with its director: a file without one is
+    refused), with a recognisable meta value."""
     from cartable import api, db
 
     path = tmp_path / "other.sqlite3"
     school = api.Api(str(path))
-    db.set_meta(school.db, "e2e_marker", marker)
-    school.db.commit()
+    api.run(school.handle("app.setup", {"nom": "École", "directeur": {
+        "nom": "Durand", "prenom": "Sophie", **DIRECTOR}}))
+    with db.transaction(school.db):
+        db.set_meta(school.db, "e2e_marker", marker)
     school.close()
     return path.read_bytes()
 
@@ -57,14 +64,16 @@ def _school_file(tmp_path, marker: str) -> bytes:
 def test_database_persists_across_reload(page, e2e, tmp_path):
     assert e2e.wait_state(page) == "ready"
     marker = f"persist-{time.time_ns()}"
-    data = list(_school_file(tmp_path, marker))
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright's loop is this thread's
+        data = list(pool.submit(_school_file, tmp_path, marker).result())
     result = e2e.js(page, f"Cartable.call('school.replace_file', "
                           f"{{data: new Uint8Array({data})}})")
     assert result == {"replaced": True}, result
 
     page.reload()
     assert e2e.wait_state(page) == "ready"
-    saved = e2e.js(page, "Cartable.call('school.file_bytes', {}).then(r => Array.from(r.data))")
+    saved = e2e.js(page, f"Cartable.call('auth.login', {DIRECTOR!r}).then(() => "
+                         "Cartable.call('school.file_bytes', {})).then(r => Array.from(r.data))")
     path = tmp_path / "back.sqlite3"
     path.write_bytes(bytes(saved))
     with sqlite3.connect(path) as conn:

@@ -37,7 +37,7 @@ from cartable.api import Api, run
 from cartable.errors import UserError
 from cartable.sacoche.export import held_nom, held_prenom
 
-NOW = datetime.datetime(2024, 6, 20, 16, 5, 9)
+NOW = datetime.datetime(2026, 6, 20, 16, 5, 9)  # after the example LSU file's bilans (06-12)
 DIRECTOR = {"login": "pau.martin", "password": "Directeur-2024"}
 TEACHER = {"login": "mar.dupuis", "password": "Maitresse-2024"}
 
@@ -66,7 +66,7 @@ def base_school(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         _patch_clock_and_hash(mp)
         a = Api(str(path))
-        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C",
+        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": corpus.SCHOOL_UAI,
                               "directeur": {"nom": "Martin", "prenom": "Paul",
                                             "password": DIRECTOR["password"]}})
         d = call(a, "auth.login", DIRECTOR)["session"]

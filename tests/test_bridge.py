@@ -181,3 +181,64 @@ def test_check_file_only_reads_and_answers_in_french(tmp_path):
     before = good.read_bytes()
     assert json.loads(in_thread(bridge.check_file, str(good))) == {"ok": True, "version": db.SCHEMA_VERSION}
     assert good.read_bytes() == before
+
+
+# -- bytes beside the JSON (call_blobs, the worker's door) -----------------------------------
+
+
+class JsBytes:
+    """What Pyodide hands the bridge for a JS Uint8Array: a proxy with to_bytes()."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def to_bytes(self) -> bytes:
+        return self.data
+
+
+def blobs_call(command: str, payload=None, blobs=()) -> tuple[dict, list]:
+    text, out = run(bridge.call_blobs(command, json.dumps(payload or {}), blobs))
+    return json.loads(text), out
+
+
+def test_blob_references_round_trip():
+    data = bytes(range(256))
+    blobs, show = wire.blob_collector()
+    shown = wire.to_wire({"a": [data, "s"], "b": b"", "c": 1}, show)
+    assert shown == {"a": [{"__blob__": 0}, "s"], "b": {"__blob__": 1}, "c": 1}
+    assert blobs == [data, b""]
+    assert wire.from_wire(shown, blobs=blobs) == {"a": [data, "s"], "b": b"", "c": 1}
+    assert wire.from_wire({"__blob__": 0}) == {"__blob__": 0}  # no blobs: plain JSON
+    for bad in ({"__blob__": 2}, {"__blob__": -1}, {"__blob__": "0"}, {"__blob__": True}):
+        with pytest.raises(ValueError):
+            wire.from_wire(bad, blobs=blobs)
+
+
+def test_call_blobs_returns_the_school_file_beside_the_json(school):
+    reply, out = blobs_call("school.file_bytes")
+    assert reply["ok"] and reply["result"]["data"] == {"__blob__": 0}
+    assert len(out) == 1 and out[0] == school.read_bytes() and out[0].startswith(SQLITE_MAGIC)
+    assert len(json.dumps(reply)) < 200  # no base64 in the JSON text
+    status, none = blobs_call("app.status")
+    assert status["ok"] and none == []
+
+
+def test_call_blobs_takes_a_uploaded_file_beside_the_json(school, tmp_path):
+    other = tmp_path / "other.sqlite3"
+    in_thread(bridge.open, str(other))
+    setup_director()
+    data = other.read_bytes()
+    in_thread(bridge.open, str(school))
+    reply, out = blobs_call("school.replace_file", {"data": {"__blob__": 0}}, [JsBytes(data)])
+    assert reply == {"ok": True, "result": {"replaced": True}, "changed": True} and out == []
+    assert school.read_bytes() == data
+    assert bridge_call("app.status")["result"]["needs_setup"] is False
+
+
+def test_call_blobs_refuses_a_missing_blob_in_french_and_keeps_the_school(school):
+    before = school.read_bytes()
+    reply, out = blobs_call("school.replace_file", {"data": {"__blob__": 1}}, [b"x"])
+    assert reply["ok"] is False and "illisible" in reply["error"] and out == []
+    reply, out = blobs_call("school.replace_file", {"data": {"__blob__": 0}}, [b"pas une base"])
+    assert reply["ok"] is False and "detail" not in reply and out == []
+    assert school.read_bytes() == before

@@ -6,6 +6,8 @@ import sqlite3
 import pytest
 
 from cartable import db
+from cartable.accounts import passwords, signin
+from cartable.api import run
 from cartable.errors import UserError
 
 
@@ -37,7 +39,13 @@ def test_reopening_changes_nothing(tmp_path):
 
 
 def test_check_school_file_accepts_a_cartable_file(tmp_path):
-    assert db.check_school_file(new_school(tmp_path).read_bytes()) == db.SCHEMA_VERSION
+    path = new_school(tmp_path)
+    conn = db.connect(str(path))
+    hashed = run(passwords.hash_password("password1"))
+    with db.transaction(conn):
+        signin.insert_director(conn, "DURAND", "Sophie", "sop.durand", hashed)
+    conn.close()
+    assert db.check_school_file(path.read_bytes()) == db.SCHEMA_VERSION
 
 
 def other_sqlite(tmp_path):
@@ -145,7 +153,8 @@ def _version_1_school(path):
     conn.execute("INSERT INTO eleve (id, nom, prenom, classe_id, sconet_id) "
                  "VALUES (7, 'DUPONT', 'Léa', 1, 42)")
     conn.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
-                 "VALUES ('directeur', 'DURAND', 'Sophie', 'sop.durand', 'x')")
+                 "VALUES ('directeur', 'DURAND', 'Sophie', 'sop.durand', ?)",
+                 (run(passwords.hash_password("password1")),))
     conn.execute("INSERT INTO validation_item VALUES (7, 2111, 1, '2012-05-01', 'DURAND S.')")
     conn.close()
 
@@ -197,6 +206,9 @@ def _version_2_school(path):
     conn.execute("INSERT INTO bilan_cycle VALUES (7, 2, '2025', 'Bien.', '2026-06-12', "
                  "'2026-06-19T17:30:00', 'saisie')")
     conn.execute("INSERT INTO bilan_position VALUES (7, 2, 'CPD_FRA', 4)")
+    conn.execute("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
+                 "VALUES ('directeur', 'DURAND', 'Sophie', 'sop.durand', ?)",
+                 (run(passwords.hash_password("password1")),))  # a school file has its director
     conn.close()
 
 

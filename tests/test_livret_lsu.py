@@ -117,7 +117,10 @@ def test_the_same_through_the_command_line(tmp_path):
 
 def test_one_file_carries_both_kinds_and_reads_back(school, tmp_path):
     set_periods(school)
-    call(school, "lsu.import", {"data": LSU_XML.read_bytes()}, school.d)
+    # the bilans de cycle example as this school's own file (an import checks the UAI)
+    cycle_xml = LSU_XML.read_bytes().replace(b"<etablissement>0441234X<",
+                                             b"<etablissement>0441234C<")
+    call(school, "lsu.import", {"data": cycle_xml}, school.d)
     call(school, "lsu.import", {"data": LIVRET_XML.read_bytes()}, school.d)
     classes = call(school, "lsu.classes", {"periode": 1}, school.d)
     assert sum(c["nb_bilans"] for c in classes) == 5 and {c["niveau"] for c in classes} == {
@@ -126,7 +129,7 @@ def test_one_file_carries_both_kinds_and_reads_back(school, tmp_path):
     data = out["data"]
     assert lsu_schema.errors(data) == []
     assert periodic_of(data) == periodic_of(LIVRET_XML.read_bytes())
-    assert bilans_of(data) == bilans_of(LSU_XML.read_bytes())
+    assert bilans_of(data) == bilans_of(cycle_xml)
     ines = [e.get("ine") for e in ET.fromstring(data).iter(f"{{{NS['l']}}}eleve")]
     assert len(ines) == len(set(ines)) == 10  # NICOLAS Jérôme has both kinds, listed once
     assert "5 bilans périodiques (trimestre 1 2025-2026) et 6 bilans de fin de cycle 2" in out[
@@ -135,7 +138,7 @@ def test_one_file_carries_both_kinds_and_reads_back(school, tmp_path):
     # another copy of the school reads both
     other = Api(str(tmp_path / "autre.sqlite3"))
     try:
-        call(other, "app.setup", {"nom": "École", "directeur": {
+        call(other, "app.setup", {"nom": "École", "uai": "0441234C", "directeur": {
             "nom": "Durand", "prenom": "Sophie", "password": DIRECTOR["password"]}})
         d = call(other, "auth.login", DIRECTOR)["session"]
         call(other, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),

@@ -190,3 +190,24 @@ def test_an_onde_file_is_named_onde_in_its_messages(api):
     with pytest.raises(UserError) as refused:
         base_eleves.plan(api.db, broken)
     assert "l'extraction d'origine d'ONDE" in str(refused.value)
+
+
+def test_one_ine_on_two_different_pupils_is_a_conflict_and_nobody_is_deactivated(api):
+    """Issue 18: the second line was rejected as « identique à la ligne 2 » and the pupil it
+    named was deactivated. Now both lines are a conflict naming both pupils, left untouched."""
+    base_eleves.apply(api.db, ONDE)
+    table = rows()
+    first, second = table[1], table[2]
+    second[5] = first[5]
+    before = file_hash(api)
+    plan = base_eleves.plan(api.db, to_csv(table))
+    conflicts = [r for r in plan["rejets"] if r["raison"].startswith("conflit")]
+    assert [r["ligne"] for r in conflicts] == [2, 3]
+    for r in conflicts:
+        assert f"{first[0]} {first[2]} (ligne 2)" in r["raison"]
+        assert f"{second[0]} {second[2]} (ligne 3)" in r["raison"]
+    assert plan["eleves"]["desactiver"] == [] and plan["eleves"]["modifier"] == []
+    assert plan["eleves"]["ajouter"] == []
+    result = base_eleves.apply(api.db, to_csv(table))
+    assert result["changements"] == 0 and file_hash(api) == before
+    assert all(p[-1] == 1 for p in pupils(api).values())

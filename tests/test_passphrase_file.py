@@ -45,6 +45,13 @@ const P = await import(pathToFileURL(process.argv[1]).href);
     const copy = sealed.slice(); copy[at] ^= 1;
     out.altered[name] = await fails(copy, phrase);
   }
+  // a header asking for 10^9 or 0 iterations: refused before any key is derived (a 10^9 key
+  // would take minutes: the test's timeout would catch it)
+  out.counts = {};
+  for (const n of [1000000000, 0]) {
+    const copy = sealed.slice(); new DataView(copy.buffer).setUint32(17, n, false);
+    out.counts[n] = await fails(copy, phrase);
+  }
   process.stdout.write(JSON.stringify(out));
 }
 """
@@ -73,6 +80,10 @@ def test_protect_round_trip_and_refusals(school_file, tmp_path):
     assert out["wrong"][0] == "passphrase"
     assert "Phrase de passe incorrecte" in out["wrong"][1] and "rien n'a changé" in out["wrong"][1]
     assert all(v is not None and v[0] == "passphrase" for v in out["altered"].values()), out
+    assert "a été modifié" in out["altered"]["iterations"][1]
+    for n in ("1000000000", "0"):
+        code, message = out["counts"][n]
+        assert code == "passphrase" and "Ce fichier protégé a été modifié" in message, message
 
     # The header, as documented.
     sealed = sealed_path.read_bytes()

@@ -22,7 +22,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cartable import db
+from cartable import _compat, db
+from cartable.accounts import idle
 from cartable.errors import PermissionDenied, UserError
 
 ROLES = ("public", "any", "directeur")
@@ -71,6 +72,7 @@ class Session:
     must_change_password: bool = False
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     state: dict = field(default_factory=dict)
+    last_seen: Any = field(default_factory=lambda: _compat.now())  # accounts/idle.py
 
     @property
     def is_director(self) -> bool:
@@ -108,6 +110,7 @@ class Api:
         self.path = path
         self.db: sqlite3.Connection = db.connect(path)
         self.sessions: dict[str, Session] = {}
+        self.kept_drafts: dict[int, dict] = {}  # user id -> draft of an expired session
         self._generation = 0  # how many times the file was replaced
 
     def close(self) -> None:
@@ -135,6 +138,7 @@ class Api:
         finally:
             self._generation += 1
             self.sessions.clear()
+            self.kept_drafts.clear()
 
     # -- sessions -------------------------------------------------------------------------
 
@@ -176,6 +180,10 @@ class Api:
             found = None  # logged out, or made up by the caller
         if found is None:
             raise UserError("Votre session a expiré. Reconnectez-vous.", code="session")
+        if idle.expired(found):
+            del self.sessions[found.token]
+            idle.keep_draft(self.kept_drafts, found)
+            raise UserError(idle.EXPIRED, code="session")
         return found
 
     # -- dispatch -------------------------------------------------------------------------
@@ -202,15 +210,19 @@ class Api:
             if spec.role == "directeur" and not sess.is_director:
                 raise PermissionDenied("Cette action est réservée au directeur ou à la directrice.")
         conn, before = self.db, self.db.total_changes
-        result = spec.fn(self, payload, sess)
-        if inspect.isawaitable(result):
-            result = await result
-        # (A command that swapped the database itself, e.g. opening a school file, keeps the
-        # file's own last change.)
-        if self.db is conn and conn.total_changes != before and command not in NOT_SCHOOL_CHANGES:
-            from cartable.school import file_info
+        try:
+            result = spec.fn(self, payload, sess)
+            if inspect.isawaitable(result):
+                result = await result
+            # (A command that swapped the database itself, e.g. opening a school file, keeps
+            # the file's own last change.)
+            if (self.db is conn and conn.total_changes != before
+                    and command not in NOT_SCHOOL_CHANGES):
+                from cartable.school import file_info
 
-            file_info.touch(conn)
+                file_info.touch(conn)
+        except sqlite3.DatabaseError as exc:
+            raise database_refusal(exc) from exc
         return result
 
     # -- permissions shared by handlers ---------------------------------------------------
@@ -238,6 +250,20 @@ class Api:
                 "valider pour ses élèves. Demandez au directeur de vous l'attribuer."
             )
         return cid
+
+
+def database_refusal(exc: sqlite3.DatabaseError) -> UserError:
+    """The French answer to an error of the school database itself (``db.transaction`` has
+    rolled the command's change back)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        what = "la base de l'école a refusé cette modification (une règle de ses données)"
+    elif "decode" in str(exc).lower():
+        what = "la base de l'école contient un texte illisible (pas de l'UTF-8)"
+    else:
+        what = "la base de l'école n'a pas pu être lue ou écrite"
+    return UserError(f"L'opération n'a pas été faite : {what} ; la modification en cours a "
+                     "été annulée. Réessayez ; si l'erreur revient, enregistrez le fichier de "
+                     "l'école, rechargez la page et signalez-la.", code="database")
 
 
 def _load_commands(command: str | None = None) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from cartable import collation
 from cartable.errors import UserError
+from cartable.school import file_check
 
 APPLICATION_ID = 0x43415254  # "CART"
 SCHEMA_VERSION = 3
@@ -310,6 +311,8 @@ def connect(path: str) -> sqlite3.Connection:
     """
     existed = os.path.exists(path) and os.path.getsize(path) > 0
     if existed:
+        if os.path.getsize(path) > file_check.MAX_BYTES:
+            raise file_check.too_big(os.path.getsize(path))
         with open(path, "rb") as f:
             head = f.read(16)
         if head != b"SQLite format 3\x00":
@@ -319,6 +322,11 @@ def connect(path: str) -> sqlite3.Connection:
     collation.register(conn)  # ORDER BY … COLLATE FR
     try:
         version = _inspect(conn, empty_ok=not existed)
+        # Data, never code: exactly Cartable's schema and values (also for the stored copy).
+        _checked(file_check.check, conn, version, received=False)
+        # Every change in the main file itself (a WAL file would keep it in "-wal"), so that
+        # the file's bytes (school.file_bytes, the browser's copy) always hold it.
+        conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             with transaction(conn):
@@ -361,6 +369,8 @@ def check_school_file(data: bytes) -> int:
         raise UserError("Le fichier est vide. " + NOT_A_SCHOOL)
     if not data.startswith(b"SQLite format 3\x00"):
         raise UserError(NOT_A_SCHOOL)
+    if len(data) > file_check.MAX_BYTES:
+        raise file_check.too_big(len(data))
     if _truncated(data):
         raise UserError(DAMAGED)
     with tempfile.TemporaryDirectory() as tmp:
@@ -369,15 +379,25 @@ def check_school_file(data: bytes) -> int:
             f.write(data)
         conn = sqlite3.connect(path)
         try:
-            version = _inspect(conn, empty_ok=False)
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise UserError(DAMAGED) from exc
+            try:
+                version = _inspect(conn, empty_ok=False)
+                result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise UserError(DAMAGED) from exc
+            if result != "ok":
+                raise UserError(DAMAGED)
+            _checked(file_check.check, conn, version, received=True)
         finally:
             conn.close()
-        if result != "ok":
-            raise UserError(DAMAGED)
     return version
+
+
+def _checked(check, conn: sqlite3.Connection, *args, **kwargs) -> None:
+    """``check(conn, …)``; a file SQLite cannot read on the way is damaged."""
+    try:
+        check(conn, *args, **kwargs)
+    except sqlite3.DatabaseError as exc:
+        raise UserError(DAMAGED) from exc
 
 
 def _truncated(data: bytes) -> bool:

@@ -117,6 +117,16 @@ def csv_with(*lines: str, encoding: str = "cp1252") -> bytes:
     return fixture_csv() + "".join(x + "\r\n" for x in lines).encode(encoding)
 
 
+def csv_shared_ine() -> bytes:
+    """The fixture extraction with an INE column: the INE of MERCIER Maël (line 2) also given
+    to LEGRAND Léa (line 3), two pupils of the school; the other lines without INE."""
+    lines = fixture_csv().decode("cp1252").split("\r\n")
+    ines = {1: "4400069897A", 2: "4400069897A"}
+    out = [x + (';"INE"' if i == 0 else f';"{ines.get(i, "")}"') if x else x
+           for i, x in enumerate(lines)]
+    return "\r\n".join(out).encode("cp1252")
+
+
 def csv_only(*lines: str, encoding: str = "cp1252") -> bytes:
     return "".join(x + "\r\n" for x in (HEADER, *lines)).encode(encoding)
 
@@ -265,15 +275,20 @@ BILLION_LAUGHS = (
 
 @functools.cache
 def school_file() -> bytes:
-    """A small but real Cartable school file (schema created by ``cartable.db``)."""
+    """A small but real Cartable school file (schema created by ``cartable.db``), with its
+    director."""
     _ensure_cartable_importable()
     from cartable import db
+    from cartable.accounts import passwords, signin
+    from cartable.api import run
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "ecole.sqlite3")
         conn = db.connect(path)
         with db.transaction(conn):
             db.set_meta(conn, "nom", "École Jules Ferry")
+            signin.insert_director(conn, "ROY", "Lina", "lin.roy",
+                                     run(passwords.hash_password("Directrice-2024")))
             conn.execute("INSERT INTO classe (niveau_id, nom, ref) VALUES (18, 'CM2 B', 'CM2B')")
             conn.executemany(
                 "INSERT INTO eleve (nom, prenom, classe_id) VALUES (?, ?, 1)",
@@ -333,6 +348,40 @@ def corrupted_pages() -> bytes:
     page = int.from_bytes(data[16:18], "big")
     data[page: 3 * page] = binary_garbage(7, 2 * page)
     return bytes(data)
+
+
+# -- hostile school files: a genuine one, changed with SQLite (issue 18) ----------------------
+
+def hostile(*statements: str) -> bytes:
+    """The genuine school file, changed by ``statements`` as any SQLite tool could."""
+    return _with_sqlite(school_file(), *statements)
+
+
+_PAD_HASH = "pbkdf2_sha256$1000000000$" + "A" * 22 + "==$" + "A" * 43 + "="
+TRIGGER_ON_META = (
+    "CREATE TRIGGER vol AFTER UPDATE ON meta BEGIN UPDATE utilisateur SET password_hash = "
+    "(SELECT password_hash FROM utilisateur WHERE login = 'lin.roy') WHERE role = 'directeur'; "
+    "END")
+TRIGGER_ON_FAILED_LOGINS = (
+    "CREATE TRIGGER porte AFTER UPDATE OF failed_logins ON utilisateur BEGIN "
+    "INSERT OR IGNORE INTO utilisateur (role, nom, prenom, login, password_hash) VALUES "
+    "('professeur', 'X', 'X', 'intrus', 'h'); INSERT OR IGNORE INTO affectation "
+    "SELECT (SELECT id FROM utilisateur WHERE login = 'intrus'), id, 0 FROM classe; END")
+TRIGGER_ON_VALIDATION_ITEM = (
+    "CREATE TRIGGER efface AFTER INSERT ON validation_item BEGIN "
+    "DELETE FROM validation_item WHERE rowid <> new.rowid; DELETE FROM validation_competence; "
+    "END")
+VIEW_UTILISATEUR = (
+    "ALTER TABLE utilisateur RENAME TO comptes",
+    ("CREATE VIEW utilisateur AS SELECT * FROM comptes UNION ALL SELECT 99, 'directeur', 'X', "
+    "'X', 'cache', 'h', 0, 1, 0, NULL, '', NULL"),
+    "CREATE TRIGGER muet INSTEAD OF UPDATE ON utilisateur BEGIN SELECT 1; END",
+)
+RECURSIVE_TRIGGER = (  # (a trigger may not hold a WITH itself: a view does)
+    ("CREATE VIEW sans_fin AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+    "SELECT i FROM n"),
+    ("CREATE TRIGGER boucle BEFORE INSERT ON validation_item BEGIN "
+    "SELECT count(*) FROM sans_fin; END"))
 
 
 def _ensure_cartable_importable() -> None:
@@ -395,6 +444,12 @@ CSV_CASES = [
          lambda: csv_with(fixture_line(2).replace('"CP";"CP A"', '"CE1";"CE1 B"')),
          "présent plusieurs fois dans le fichier", outcome=LINES_REJECTED,
          note="ambigu : l'élève existant n'est pas modifié"),
+    Case("csv-shared-ine", "csv",
+         "l'extraction avec une colonne INE : le même INE pour MERCIER Maël (ligne 2) et "
+         "LEGRAND Léa (ligne 3)", csv_shared_ine,
+         "conflit : le même INE « 4400069897A » est donné à des élèves différents "
+         "(MERCIER Maël (ligne 2), LEGRAND Léa (ligne 3))", outcome=LINES_REJECTED,
+         note="ni l'un ni l'autre n'est modifié ni désactivé"),
     Case("csv-absurd-niveau", "csv",
          "l'extraction + trois nouveaux élèves de niveau « CM9 », « Terminale » et « 99 »",
          lambda: csv_with(line("NOUVEAU", "Jean", "CM9"), line("NOUVEAU", "Paul", "Terminale"),
@@ -420,6 +475,16 @@ CSV_CASES = [
          fifty_thousand_lines, SIZE_5MO, big=True),
     Case("csv-20mb-line", "csv", "en-tête + une ligne de 20 Mo (un nom de 20 millions de A)",
          twenty_megabyte_line, SIZE_5MO, big=True),
+    Case("csv-10000-separators-10000-lines", "csv",
+         "20 Ko : 10 000 « ; » puis 10 000 lignes vides (10 000 × 10 000 cases pour pandas)",
+         lambda: b";" * 10_000 + b"\n" * 10_000, "trop de colonnes (10\u202f001"),
+    Case("csv-60000-separators-60000-lines", "csv", "120 Ko : 60 000 « ; » et 60 000 lignes vides",
+         lambda: b";" * 60_000 + b"\n" * 60_000, "trop de colonnes (60\u202f001"),
+    Case("csv-too-many-lines", "csv", "l'en-tête puis 70 000 lignes vides (70 Ko)",
+         lambda: fixture_csv().split(b"\n")[0] + b"\n" * 70_000, "trop de lignes (70\u202f001"),
+    Case("csv-too-many-cells", "csv", "l'en-tête puis 10 000 lignes de 150 « ; » (1,5 Mo)",
+         lambda: fixture_csv().split(b"\n")[0] + b"\n" + (b";" * 149 + b"\n") * 10_000,
+         "trop grand pour être lu"),
     Case("csv-zip", "csv", "l'extraction compressée en ZIP, nommée .csv",
          lambda: zip_of({"CSVExtraction.csv": fixture_csv()}), "archive ZIP"),
     Case("csv-xlsx-named-csv", "csv", "un vrai classeur Excel .xlsx renommé en .csv",
@@ -579,6 +644,18 @@ SACOCHE_CASES = [
     Case("sacoche-future-date", "sacoche", "une décision datée du 2999-01-01",
          lambda: sacoche_zip(xml_doc(eleve(competence(8, item(2111, date="2999-01-01"))))),
          "dans le futur", outcome=DECISIONS_SKIPPED),
+    Case("sacoche-unknown-encoding", "sacoche", "un XML qui déclare encoding=\"x-inconnu\"",
+         lambda: sacoche_zip(xml_doc(eleve()).replace(b"UTF-8", b"x-inconnu", 1)),
+         "il déclare l'encodage « x-inconnu »"),
+    Case("sacoche-utf7", "sacoche", "un XML qui déclare encoding=\"UTF-7\"",
+         lambda: sacoche_zip(xml_doc(eleve()).replace(b"UTF-8", b"UTF-7", 1)),
+         "il déclare l'encodage « UTF-7 »"),
+    Case("sacoche-rot13", "sacoche", "un XML qui déclare encoding=\"rot13\" (pas un encodage de "
+         "texte)", lambda: xml_doc(eleve()).replace(b"UTF-8", b"rot13", 1),
+         "il déclare l'encodage « rot13 »", filename="import_validations.xml"),
+    Case("sacoche-deep-nesting", "sacoche",
+         "un ZIP de 9 Ko dont le XML imbrique 3 millions d'éléments (9 Mo)",
+         lambda: sacoche_zip(b"<sacoche>" + b"<a>" * 3_000_000), "imbriqués sur plus de 64"),
 ]
 
 SCHOOL_FILE_CASES = [
@@ -604,15 +681,89 @@ SCHOOL_FILE_CASES = [
     Case("school-corrupted-pages", "school_file",
          "un fichier d'école dont deux pages sont remplacées par des octets aléatoires",
          corrupted_pages, DAMAGED),
+    Case("school-trigger-on-meta", "school_file",
+         "un déclencheur sur « meta » qui remplace le mot de passe de la directrice",
+         lambda: hostile(TRIGGER_ON_META), "le déclencheur « vol » (sur « meta »)"),
+    Case("school-trigger-on-failed-logins", "school_file",
+         "un déclencheur sur « failed_logins » qui crée un compte affecté à toutes les classes",
+         lambda: hostile(TRIGGER_ON_FAILED_LOGINS), "le déclencheur « porte »"),
+    Case("school-trigger-on-validation-item", "school_file",
+         "un déclencheur sur « validation_item » qui efface les autres décisions",
+         lambda: hostile(TRIGGER_ON_VALIDATION_ITEM), "agirait à votre insu"),
+    Case("school-view-utilisateur", "school_file",
+         "une vue « utilisateur » (un directeur caché) avec un déclencheur INSTEAD OF",
+         lambda: hostile(*VIEW_UTILISATEUR), "la vue « utilisateur »"),
+    Case("school-extra-table", "school_file", "une table en plus (« notes_privees »)",
+         lambda: hostile("CREATE TABLE notes_privees (texte TEXT)",
+                         "INSERT INTO notes_privees VALUES ('voyage')"),
+         "la table « notes_privees »"),
+    Case("school-recursive-trigger", "school_file",
+         "un déclencheur à requête récursive sans fin à la prochaine décision",
+         lambda: hostile(*RECURSIVE_TRIGGER), "le déclencheur « boucle »"),
+    Case("school-missing-index", "school_file", "l'index « eleve_ine » supprimé",
+         lambda: hostile("DROP INDEX eleve_ine"), "il lui manque l'index « eleve_ine »"),
+    Case("school-hash-1e9-iterations", "school_file",
+         "le mot de passe de la directrice haché avec 10⁹ itérations PBKDF2",
+         lambda: hostile(f"UPDATE utilisateur SET password_hash = '{_PAD_HASH}'"),
+         "PBKDF2-SHA256"),
+    Case("school-recovery-hash-other-algorithm", "school_file",
+         "un code de secours « haché » en MD5",
+         lambda: hostile("UPDATE utilisateur SET recovery_hash = 'md5$abc'"),
+         "le code de secours du compte « lin.roy »"),
+    Case("school-no-director", "school_file", "aucun compte (la directrice supprimée)",
+         lambda: hostile("DELETE FROM utilisateur"), "n'a aucun compte de directeur"),
+    Case("school-inactive-director", "school_file", "le compte de la directrice désactivé",
+         lambda: hostile("UPDATE utilisateur SET actif = 0"), "directrice désactivé"),
+    Case("school-two-directors", "school_file", "un deuxième directeur actif",
+         lambda: hostile("INSERT INTO utilisateur (role, nom, prenom, login, password_hash) "
+                         "SELECT 'directeur', 'X', 'Y', 'autre', password_hash FROM utilisateur"),
+         "a 2 comptes de directeur"),
+    Case("school-user-version-0", "school_file", "user_version 0 sur les tables du format actuel",
+         lambda: hostile("PRAGMA user_version = 0"), "indique le format 0"),
+    Case("school-user-version-1", "school_file", "user_version 1 sur les tables du format actuel",
+         lambda: hostile("PRAGMA user_version = 1"),
+         "indique le format 1 mais ses tables sont celles du format "),
+    Case("school-user-version-negative", "school_file", "user_version −1",
+         lambda: hostile("PRAGMA user_version = -1"), "format invalide (-1)"),
+    Case("school-bad-date", "school_file", "une décision datée « 2024-13-45 »",
+         lambda: hostile("UPDATE validation_item SET date = '2024-13-45' WHERE rowid = 1"),
+         "dans la table « validation_item » une valeur"),
+    Case("school-malformed-locked-until", "school_file", "locked_until = « bientôt »",
+         lambda: hostile("UPDATE utilisateur SET locked_until = 'bientôt'"),
+         "dans la table « utilisateur » une valeur"),
+    Case("school-integer-as-text", "school_file", "un identifiant d'élève écrit en texte",
+         lambda: hostile("UPDATE validation_item SET item_id = 'abc' WHERE rowid = 1"),
+         "dans la table « validation_item » une valeur"),
+    Case("school-check-violated", "school_file",
+         "etat = 7 écrit en contournant la contrainte CHECK", lambda: hostile(
+             "PRAGMA ignore_check_constraints = 1",
+             "UPDATE validation_item SET etat = 7 WHERE rowid = 1"), DAMAGED,
+         note="PRAGMA integrity_check le voit ; la copie enregistrée dans le navigateur, "
+              "ouverte sans lui, est vérifiée contrainte par contrainte"),
+    Case("school-invalid-utf8", "school_file", "un nom d'élève avec un octet flippé (UTF-8 "
+         "invalide)", lambda: hostile("UPDATE eleve SET nom = CAST(X'414EC3' AS TEXT) "
+                                      "WHERE id = 1"), "pas de l'UTF-8"),
+    Case("school-broken-link", "school_file", "une décision d'un élève qui n'existe pas",
+         lambda: hostile("PRAGMA foreign_keys = OFF",
+                         "INSERT INTO validation_item VALUES (9999, 2111, 1, '2024-06-01', '')"),
+         "des liens brisés"),
+    Case("school-too-big", "school_file", "un fichier d'école de 41 Mo",
+         lambda: school_file() + bytes(41 * 1024 * 1024 - len(school_file())),
+         "au plus 40 Mo", big=True),
 ]
 
 
 # -- LSU helpers: the example file, changed -------------------------------------------------
 
 
+SCHOOL_UAI = "0441234C"  # the UAI of the school the tests import into (the livret example's)
+
+
 def lsu(*changes: tuple[str, str], count: int = 1, prolog: str = "") -> bytes:
-    """The LSU example with each (old, new) replaced ``count`` times (-1: all)."""
-    text = FIXTURE_LSU.read_text(encoding="utf-8")
+    """The LSU example, as the school's own file (its <etablissement> made ``SCHOOL_UAI``), with
+    each (old, new) replaced ``count`` times (-1: all)."""
+    text = FIXTURE_LSU.read_text(encoding="utf-8").replace(
+        "<etablissement>0441234X<", f"<etablissement>{SCHOOL_UAI}<")
     for old, new in changes:
         assert old in text, old
         text = text.replace(old, new, count)
@@ -696,7 +847,19 @@ LSU_CASES = [
          "La civilité « Mlle » de LUCAS Claire est invalide"),
     Case("lsu-long-libelle", "lsu", "un libellé de classe de 51 caractères",
          lambda: lsu(('libelle="CE2-CM1 Mme LUCAS"', f'libelle="{"C" * 51}"')),
-         "ne respecte pas le schéma LSU"),
+         "de l'attribut « libelle » de <classe> dépasse 50 caractères"),
+    Case("lsu-unknown-encoding", "lsu", "encoding=\"x-inconnu\" dans la déclaration XML",
+         lambda: lsu(('encoding="UTF-8"', 'encoding="x-inconnu"')),
+         "il déclare l'encodage « x-inconnu »"),
+    Case("lsu-deep-nesting", "lsu", "une synthèse qui imbrique 1 million d'éléments",
+         lambda: lsu(("autonomie.</synthese>", "autonomie." + "<b>" * 1_000_000
+                      + "</synthese>")), "imbriqués sur plus de 64"),
+    Case("lsu-other-school", "lsu", "le fichier d'une autre école (établissement 0449999E)",
+         lambda: lsu((f"<etablissement>{SCHOOL_UAI}<", "<etablissement>0449999E<")),
+         f"établissement « 0449999E », pas de l'école (UAI {SCHOOL_UAI})"),
+    Case("lsu-future-date", "lsu", "date-creation=\"9999-12-31\"",
+         lambda: lsu(('date-creation="2026-06-12"', 'date-creation="9999-12-31"')),
+         "postérieure à aujourd'hui"),
     Case("lsu-no-bilan", "lsu", "un fichier LSU sans <bilans-cycle>",
          lambda: lsu(("<bilans-cycle>", "<!--"), ("</bilans-cycle>", "-->")),
          "ne contient aucun bilan de fin de cycle 2"),

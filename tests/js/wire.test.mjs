@@ -46,3 +46,48 @@ test("the same base64 as Python's base64.b64encode (the bridge's side)", () => {
   assert.ok(b64.endsWith("+/w=="));
   assert.deepEqual([...Wire.base64ToBytes(b64)], [...all]);
 });
+
+// -- bytes beside the JSON (bridge.call_blobs) ----------------------------------------------
+
+test("with a blob list, bytes are listed beside the JSON as {__blob__: i}, never base64", () => {
+  const a = new Uint8Array([1, 2, 3]);
+  const blobs = [];
+  const wire = Wire.toWire({ data: a, more: [new Uint8Array([9]).buffer], n: 1, s: "x" }, blobs);
+  assert.deepEqual(wire, { data: { __blob__: 0 }, more: [{ __blob__: 1 }], n: 1, s: "x" });
+  assert.equal(blobs.length, 2);
+  assert.equal(blobs[0], a); // the caller's array itself: no copy in the worker
+  assert.deepEqual([...blobs[1]], [9]);
+  assert.ok(!JSON.stringify(wire).includes("AQID"));
+});
+
+test("a reply's {__blob__: i} is the i-th byte array, its buffer listed once for transfer", () => {
+  const big = new Uint8Array(5 * 2 ** 20);
+  big[big.length - 1] = 7;
+  const blobs = [big, new Uint8Array(0)];
+  const transfer = [];
+  const text = JSON.stringify({ filename: "f.sqlite3", data: { __blob__: 0 },
+                                again: { __blob__: 0 }, empty: [{ __blob__: 1 }] });
+  const out = Wire.fromWire(JSON.parse(text), transfer, blobs);
+  assert.equal(out.data, big);
+  assert.equal(out.again, big);
+  assert.equal(out.data[big.length - 1], 7);
+  assert.equal(out.empty[0].length, 0);
+  assert.equal(out.filename, "f.sqlite3");
+  assert.deepEqual(transfer, [big.buffer, blobs[1].buffer]);
+});
+
+test("a blob reference without its bytes is an error, not an empty file", () => {
+  assert.throws(() => Wire.fromWire({ data: { __blob__: 2 } }, [], [new Uint8Array(1)]), /missing/);
+  assert.throws(() => Wire.fromWire({ data: { __blob__: "0" } }, [], [new Uint8Array(1)]), /missing/);
+  // Without a blob list (the base64 form), {__blob__} is a plain object.
+  assert.deepEqual(Wire.fromWire({ __blob__: 0 }, []), { __blob__: 0 });
+});
+
+test("the two forms carry the same bytes", () => {
+  const bytes = Uint8Array.from({ length: 70000 }, (_, i) => (i * 31) % 256);
+  const viaBase64 = Wire.fromWire(JSON.parse(JSON.stringify(Wire.toWire({ bytes }))), []).bytes;
+  const blobs = [];
+  const viaBlobs = Wire.fromWire(JSON.parse(JSON.stringify(Wire.toWire({ bytes }, blobs))), [], blobs).bytes;
+  assert.deepEqual(Buffer.from(viaBase64), Buffer.from(bytes));
+  assert.deepEqual(Buffer.from(viaBlobs), Buffer.from(bytes));
+});

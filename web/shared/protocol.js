@@ -1,6 +1,14 @@
 /* The messages between the page (boot/link.js) and the worker (worker/main.js), listed once:
  * both sides import these names. Every message is a plain object {type, ...fields}, posted
- * with postMessage (bytes as Uint8Array, their buffers transferred).
+ * with postMessage. Bytes (a school file, an export, an uploaded CSV) are Uint8Array values
+ * anywhere in a payload or a result, never base64 strings:
+ * - worker -> page: their buffers are transferred (postMessage(msg, [buf, ...]): no copy);
+ *   each is a fresh copy out of Pyodide's memory (worker/commands.js), never wasm memory;
+ * - page -> worker: structured-cloned (one copy): the caller keeps its array, as Cartable.call
+ *   promises (ui/school_open.js sends the same file to describe_file, then to replace_file);
+ * - worker <-> Python: beside the JSON text (bridge.call_blobs, shared/wire.js: a value is
+ *   {"__blob__": i}, the i-th byte array of the list that goes with the JSON), one copy into
+ *   wasm memory and one out of it.
  *
  * Page -> worker (TO_WORKER):
  *   init    {config}      config.js's content, plus indexURL (the folder's assets/ URL) and

@@ -18,6 +18,8 @@ const ITERATIONS = 600000;
 const HEADER = 16 + 1 + 4 + 16 + 12;
 const WRONG = "Phrase de passe incorrecte, ou fichier modifié : le fichier n'a pas été ouvert " +
   "et rien n'a changé. Vérifiez la phrase (majuscules, accents, espaces) et réessayez.";
+const ALTERED = "Ce fichier protégé a été modifié (son en-tête n'est pas celui que Cartable " +
+  "écrit) : il n'a pas été ouvert et rien n'a changé. Reprenez une copie enregistrée depuis Cartable.";
 
 function isProtected(bytes) {
   if (!bytes || bytes.length < HEADER) return false;
@@ -58,6 +60,13 @@ async function unprotect(bytes, phrase) {
   }
   const header = bytes.slice(0, HEADER);
   const iterations = new DataView(header.buffer).getUint32(17, false);
+  // Checked before any key is derived: a count chosen by the file would set the cost
+  // (10^9: minutes), 0 would get WebCrypto's English.
+  if (iterations !== ITERATIONS) {
+    const err = new Error(ALTERED);
+    err.code = "passphrase";
+    throw err;
+  }
   const k = await key(phrase, header.slice(21, 37), iterations);
   try {
     return new Uint8Array(await crypto.subtle.decrypt(

@@ -22,19 +22,60 @@ export function call(id, command, payload) {
     return Promise.resolve();
   }
   return enqueue(async () => {
-    let reply;
+    let reply, blobs = [];
     try {
-      reply = JSON.parse(await worker.bridgeCall(command, JSON.stringify(toWire(payload ?? {}))));
+      [reply, blobs] = await bridgeCallBlobs(command, payload);
     } catch (e) {
       reply = { ok: false, error: "Erreur interne : " + e.message, detail: String(e.stack || e) };
     }
     if (reply.ok && reply.changed) await persist(); // saved before the page hears "done"
     const transfer = [];
-    const result = reply.ok ? fromWire(reply.result, transfer) : undefined;
+    let result;
+    try {
+      result = reply.ok ? fromWire(reply.result, transfer, blobs) : undefined;
+    } catch (e) {
+      reply = { ok: false, error: "Erreur interne : " + e.message, detail: String(e.stack || e) };
+      transfer.length = 0;
+    }
     self.postMessage({ type: TO_PAGE.RESULT, id, ok: reply.ok, result, error: reply.error,
                        code: reply.code, field: reply.field, detail: reply.detail,
                        changed: !!reply.changed }, transfer);
   });
+}
+
+/** bridge.call_blobs: the payload's bytes handed to Python beside the JSON (each copied once
+ * into wasm memory by to_bytes()), the reply's bytes copied out of wasm memory into fresh
+ * arrays (transferable: their buffers are not Pyodide's memory). -> [reply, blobs]. */
+async function bridgeCallBlobs(command, payload) {
+  if (!worker.bridgeCall) throw new Error("the school database is not open");
+  const inBlobs = [];
+  const json = JSON.stringify(toWire(payload ?? {}, inBlobs));
+  const proxy = await worker.bridge.call_blobs(command, json, inBlobs);
+  try {
+    const text = proxy.get(0);
+    const list = proxy.get(1);
+    const blobs = [];
+    try {
+      for (let i = 0; i < list.length; i++) blobs.push(copyOut(list.get(i)));
+    } finally {
+      list.destroy();
+    }
+    return [JSON.parse(text), blobs];
+  } finally {
+    proxy.destroy();
+  }
+}
+
+/** A Python bytes object's content as a fresh Uint8Array (one copy), the proxy released. */
+function copyOut(bytesProxy) {
+  let view;
+  try {
+    view = bytesProxy.getBuffer("u8");
+    return view.data.slice(); // a copy: view.data lives in wasm memory
+  } finally {
+    if (view) view.release();
+    bytesProxy.destroy();
+  }
 }
 
 /** Run `task` in the queue and answer like a call; "ready" after a successful repair. */

@@ -102,7 +102,7 @@ async function openSchool(saved) {
       return false;
     }
     bytes = found.bytes;
-    pyodide.FS.writeFile(DB_PATH, bytes);
+    pyodide.FS.writeFile(DB_PATH, bytes); // a copy: `bytes` stays what IndexedDB holds
   }
   const opened = JSON.parse(bridge.try_open(DB_PATH));
   mark("bridge-open");
@@ -116,6 +116,8 @@ async function openSchool(saved) {
     return false;
   }
   worker.bridgeCall = bridge.call;
+  // The chunks stored are known (a save writes the changed ones); the first format: unknown.
+  worker.stored = stored.chunked ? bytes : null;
   if (!bytes) persist(); // a new school: keep it from the start (not awaited)
   return true;
 }

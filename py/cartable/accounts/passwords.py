@@ -16,6 +16,7 @@ from cartable.errors import UserError
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000  # OWASP 2023 for PBKDF2-HMAC-SHA256; tests may lower it
+OWN_ITERATIONS = 600_000  # the count Cartable writes (ITERATIONS, whatever a test sets it to)
 SALT_BYTES = 16
 
 # Generated passwords: no look-alikes (0/O/o, 1/l/I/i).
@@ -46,10 +47,15 @@ async def verify_password(password: str, stored: str) -> bool:
         expected = base64.b64decode(hash_b64, validate=True)
     except (ValueError, AttributeError):
         return False
-    if iterations < 1:
-        return False
+    if not own_iterations(iterations):
+        return False  # a count Cartable never writes would set the cost of a login
     digest = await _compat.pbkdf2_sha256(password.encode("utf-8"), salt, iterations)
     return hmac.compare_digest(digest, expected)
+
+
+def own_iterations(iterations: int) -> bool:
+    """Is ``iterations`` a PBKDF2 count Cartable writes? (Checked before any hashing.)"""
+    return iterations in (ITERATIONS, OWN_ITERATIONS)
 
 
 def generate_password(length: int = 8) -> str:

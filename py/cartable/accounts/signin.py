@@ -84,7 +84,12 @@ def _locked_message(until: datetime.datetime, now: datetime.datetime) -> str:
 def check_not_locked(row: sqlite3.Row, now: datetime.datetime) -> None:
     """UserError (code "locked") while the account is throttled."""
     if row["locked_until"]:
-        until = datetime.datetime.fromisoformat(row["locked_until"])
+        try:
+            until = datetime.datetime.fromisoformat(row["locked_until"])
+        except (TypeError, ValueError):
+            # Not a date Cartable wrote (school files are checked when opened): no lock; the
+            # next failure or success writes a real one.
+            return
         if until > now:
             raise UserError(_locked_message(until, now), code="locked")
 

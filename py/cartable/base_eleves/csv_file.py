@@ -17,6 +17,11 @@ from cartable.text import clean
 MAX_BYTES = 5 * 1024 * 1024
 MAX_LABEL = "5 Mo"
 HEADER_SEARCH_LINES = 10
+# What pandas is given is bounded before it sees the file (its cost is lines x columns): an
+# extraction has about 20 columns and a line per pupil (at most ~1 500 for a big school).
+MAX_COLUMNS = 200
+MAX_LINES = 60_000
+MAX_CELLS = 1_000_000  # lines x columns: ~1 s and ~200 Mo in CPython (bench/csv_limits.py)
 SEPARATORS = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}
 
 _NOT_CSV_EXTENSIONS = {"xlsx", "xls", "xlsm", "ods", "zip", "pdf", "doc", "docx", "odt"}
@@ -152,6 +157,7 @@ def _read_csv(text: str, sep: str):
     import pandas as pd  # lazily: pandas must not load at start-up
 
     width = max(line.count(sep) for line in text.split("\n")) + 1
+    check_shape(text.count("\n") + 1, width)
     try:
         return pd.read_csv(
             io.StringIO(text), sep=sep, header=None, names=range(width), dtype=str,
@@ -178,6 +184,22 @@ def _origin(text: str, sep: str) -> str:
         if source:
             return of_source(source)
     return of_source(None)
+
+
+def check_shape(lines: int, width: int) -> None:
+    """UserError if a table of ``lines`` x ``width`` would cost more than an import may."""
+    n = f"{lines:,}".replace(",", "\u202f")
+    w = f"{width:,}".replace(",", "\u202f")
+    if width > MAX_COLUMNS:
+        raise UserError(f"Le fichier a trop de colonnes ({w} ; Cartable en accepte au plus "
+                        f"{MAX_COLUMNS}, une extraction Base-Élèves en a une vingtaine). " + HOW_TO)
+    if lines > MAX_LINES:
+        raise UserError(f"Le fichier a trop de lignes ({n} ; Cartable en accepte au plus "
+                        f"{MAX_LINES:,}, une par élève). ".replace(",", "\u202f") + HOW_TO)
+    if lines * width > MAX_CELLS:
+        raise UserError(f"Le fichier est trop grand pour être lu ({n} lignes de {w} colonnes ; "
+                        "une extraction Base-Élèves a une ligne par élève et une vingtaine de "
+                        "colonnes). " + HOW_TO)
 
 
 def parse(data, filename: str | None = None) -> Table:

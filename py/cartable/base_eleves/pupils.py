@@ -129,10 +129,36 @@ def read_pupils(table: Table, cols: dict[str, int], refs) -> tuple[Any, list[dic
     return pupils, rejets, rejected
 
 
+def _ine_conflicts(pupils, rejets: list[dict], ambigus: list[dict]):
+    """One INE on lines naming different pupils: which pupil it is cannot be known, so every
+    such line is rejected, naming them all. Returns ``(other pupils, their idents)``."""
+    with_ine = pupils[pupils["ine"] != ""]
+    names = with_ine.groupby("ine")["key"].nunique()
+    conflicting = set(names[names > 1].index)
+    if not conflicting:
+        return pupils, set()
+    conflict = pupils["ine"].isin(conflicting)
+    for ine, group in pupils[conflict].groupby("ine", sort=False):
+        who = ", ".join(f"{p.nom} {p.prenom} (ligne {p.ligne})" for p in group.itertuples())
+        for n in group["ligne"].tolist():
+            rejets.append({"ligne": n, "raison": f"conflit : le même INE « {ine} » est donné à "
+                           f"des élèves différents ({who}) : aucun n'est importé ni modifié, "
+                           "corrigez le fichier"})
+        ambigus.append({"nom": " / ".join(group["nom"]), "prenom": " / ".join(group["prenom"]),
+                        "niveau": " / ".join(group["niveau"]),
+                        "classe": " / ".join(group["source"]),
+                        "raison": f"INE « {ine} » donné à plusieurs élèves : {who}"})
+    idents = set(pupils["key"][conflict]) | {("ine", i) for i in conflicting}
+    return pupils[~conflict], idents
+
+
 def drop_duplicates(pupils, rejets: list[dict]):
     """Exact duplicate lines (same pupil, niveau and class): the first is kept. The same pupil
-    (same INE, or same name without INE) on different lines: ambiguous, all rejected.
+    (same INE, or same name without INE) on different lines: ambiguous, all rejected; one INE
+    given to different pupils: a conflict, all rejected (``_ine_conflicts``).
     Returns ``(pupils, ambigus, ambiguous idents)``; ``rejets`` is completed."""
+    ambigus: list[dict] = []
+    pupils, conflicts = _ine_conflicts(pupils, rejets, ambigus)
     pupils = pupils.assign(ident=pupils["ine"].where(pupils["ine"] != "", pupils["key"]))
     exact = pupils.duplicated(["ident", "niveau", "nsrc"])
     if exact.any():
@@ -142,7 +168,6 @@ def drop_duplicates(pupils, rejets: list[dict]):
                            f"ligne {first[(p.ident, p.niveau, p.nsrc)]})"})
         pupils = pupils[~exact]
     many = pupils["ident"].duplicated(keep=False)
-    ambigus: list[dict] = []
     for _, group in pupils[many].groupby("ident", sort=False):
         lines = ", ".join(str(n) for n in group["ligne"])
         for n in group["ligne"].tolist():
@@ -157,7 +182,8 @@ def drop_duplicates(pupils, rejets: list[dict]):
                         "niveau": " / ".join(group["niveau"]),
                         "classe": " / ".join(group["source"]),
                         "raison": f"présent plusieurs fois dans le fichier (lignes {lines})"})
-    ambiguous = set(pupils["key"][many]) | {("ine", i) for i in pupils["ine"][many] if i}
+    ambiguous = (set(pupils["key"][many]) | {("ine", i) for i in pupils["ine"][many] if i}
+                 | conflicts)
     rejets.sort(key=lambda r: r["ligne"])
     return pupils[~many], ambigus, ambiguous
 

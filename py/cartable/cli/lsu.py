@@ -23,6 +23,9 @@ def _ecole_arguments(s) -> None:
 def _import_arguments(s) -> None:
     s.add_argument("file", metavar="FICHIER_XML")
     s.add_argument("--yes", action="store_true", help="appliquer (sinon : aperçu seulement)")
+    s.add_argument("--confirmer", action="append", metavar="INE", default=[],
+                   help="importer aussi le bilan de cet INE bien que les noms diffèrent de ceux "
+                        "de l'école (répétable)")
 
 
 def _export_arguments(s) -> None:
@@ -73,11 +76,12 @@ def _ecole(args, school) -> int:
 def import_lsu(args) -> int:
     data = files.read(args.file)
     with School(args.db) as school:
-        return _import_lsu(school, data, args.yes)
+        return _import_lsu(school, data, args.yes, args.confirmer)
 
 
-def _import_lsu(school, data: bytes, yes: bool) -> int:
-    result = school("lsu.import" if yes else "lsu.preview", {"data": data})
+def _import_lsu(school, data: bytes, yes: bool, confirmed: list[str]) -> int:
+    result = school("lsu.import" if yes else "lsu.preview",
+                    {"data": data, "confirmer": confirmed})
     for e in result["eleves"]:
         line = f"  {e['nom']} {e['prenom']} (INE {e['ine']})"
         if e.get("periode"):
@@ -85,8 +89,16 @@ def _import_lsu(school, data: bytes, yes: bool) -> int:
         line += f" : {e['statut']}"
         if e.get("raison"):
             line += f" — {e['raison']}"
+        for note in e.get("avertissements", []):
+            line += f" ({note})"
         print(line)
     print(result["message"])
+    pending = [e for e in result["eleves"] if e["statut"] == "à confirmer"]
+    if pending:
+        print("Non importés, noms différents de ceux de l'école (--confirmer INE pour importer) :")
+        for e in pending:
+            print(f"  INE {e['ine']} : {e['nom_fichier']} dans le fichier, {e['nom']} "
+                  f"{e['prenom']} dans l'école")
     if not yes:
         print("Rien n'a été modifié. Relancez avec --yes pour importer.")
     return 0

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from cartable.accounts import secours, signin
+from cartable.accounts import idle, secours, signin
 from cartable.api import command
 
 # -- authentication -------------------------------------------------------------------------
@@ -13,7 +13,11 @@ from cartable.api import command
 async def login(api, payload, session):
     row = await signin.authenticate(api.db, payload.get("login"), payload.get("password"))
     new = api.open_session(row)
-    return {"session": new.token, "user": signin.user_dict(row)}
+    result = {"session": new.token, "user": signin.user_dict(row)}
+    kept = idle.take_draft(api.kept_drafts, row["id"])
+    if kept is not None:  # the unsaved grid of a session ended by inactivity
+        result["brouillon"] = kept
+    return result
 
 
 @command("auth.logout")

@@ -13,15 +13,19 @@ def _result(plan, applied: bool) -> dict:
     reports = plan.all_reports  # bilans de cycle, then bilans périodiques
     return {"eleves": reports, "message": plan.message(applied),
             "nb_importes": plan.nb_writes,
-            "nb_ignores": sum(r["statut"] == "ignoré" for r in reports)}
+            "nb_ignores": sum(r["statut"] == "ignoré" for r in reports),
+            "nb_a_confirmer": sum(r["statut"] == "à confirmer" for r in reports)}
 
 
 async def _plan(api, payload):
     data = payload.get("data")
     if not isinstance(data, (bytes, bytearray)):
         raise UserError("Aucun fichier reçu. Choisissez le fichier XML des bilans LSU.")
+    confirmed = payload.get("confirmer") or []
+    if not isinstance(confirmed, list) or not all(isinstance(i, str) for i in confirmed):
+        raise UserError("La liste des INE confirmés est invalide (une liste d'INE attendue).")
     await _compat.ensure_xmlschema()
-    return lsu_file.plan_import(api.db, bytes(data))
+    return lsu_file.plan_import(api.db, bytes(data), confirmed)
 
 
 # -- the LSU file ---------------------------------------------------------------------------

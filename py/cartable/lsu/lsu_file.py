@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from cartable import __version__, _compat, db
+from cartable import __version__, _compat, db, xml_limits
 from cartable.accounts.names import CIVILITES
 from cartable.errors import UserError
-from cartable.lsu import bilan, lsu_schema, millesimes, socle2016
+from cartable.lsu import bilan, caution, lsu_schema, millesimes, schema_fr, socle2016
 from cartable.lsu.lsu_schema import NS, XSD_NAME
 from cartable.school.letterhead import check_uai, get_identity
 from cartable.text import plural, xml_escape
@@ -311,7 +311,9 @@ def _parse(data: bytes):
         raise UserError(f"Le fichier dépasse la taille maximale de {MAX_BYTES // 2**20} Mo "
                         "pour un fichier LSU de bilans. Vérifiez que c'est le bon fichier.")
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True)
+        root = xml_limits.fromstring(data)
+    except xml_limits.Refused as exc:
+        raise UserError(ETRANGER.format(why=exc.why)) from None
     except defusedxml.DefusedXmlException:
         raise UserError("Le fichier contient une déclaration de type de document (DTD) ou des "
                         "entités : refusé par sécurité. Un fichier LSU n'en contient pas ; "
@@ -327,16 +329,24 @@ def _parse(data: bytes):
             why=f"son espace de noms est « {ns[:80] or 'aucun'} » au lieu de « {NS} »"))
     if root.get("schemaVersion") != SCHEMA_VERSION:
         raise UserError(ETRANGER.format(why=f"sa version de schéma est « "
-                                        f"{str(root.get('schemaVersion'))[:20]} » au lieu de "
+                                        f"{_shown(root.get('schemaVersion'), 20)} » au lieu de "
                                         f"« {SCHEMA_VERSION} »"))
     return root
+
+
+def _shown(value, limit: int) -> str:
+    """An attribute read from the file, for a message: "absent" when missing, never None."""
+    if value is None:
+        return "absent"
+    return "".join(c if c.isprintable() else "?" for c in str(value))[:limit]
 
 
 def _people(root, path: str) -> dict[str, dict]:
     for e in root.iterfind(path):
         if e.get("civilite") not in CIVILITES:
-            raise UserError(f"La civilité « {str(e.get('civilite'))[:10]} » de {e.get('nom')} "
-                            f"{e.get('prenom')} est invalide : LSU n'accepte que M ou MME.")
+            who = f"{e.get('nom') or ''} {e.get('prenom') or ''}".strip()[:80] or "une personne"
+            raise UserError(f"La civilité « {_shown(e.get('civilite'), 10)} » de {who} "
+                            "est invalide : LSU n'accepte que M ou MME.")
     return {e.get("id"): {"civilite": e.get("civilite") or "", "nom": e.get("nom") or "",
                           "prenom": e.get("prenom") or "", "utilisateur_id": None}
             for e in root.iterfind(path)}
@@ -350,11 +360,11 @@ def _read_bilan(el, eleves: dict, teachers: dict) -> FileBilan:
     """One <bilan-cycle>, checked (French messages for the rules LSU states)."""
     e = eleves.get(el.get("eleve-ref"))
     if e is None:
-        raise UserError(f"Un bilan désigne l'élève « {str(el.get('eleve-ref'))[:40]} », absent "
+        raise UserError(f"Un bilan désigne l'élève « {_shown(el.get('eleve-ref'), 40)} », absent "
                         "de la liste des élèves du fichier : le fichier est incohérent.")
     who = _who(e, e["ine"])
     if el.get("cycle") != str(bilan.CYCLE):
-        raise UserError(f"Le bilan de {who} est un bilan de cycle « {str(el.get('cycle'))[:5]} » :"
+        raise UserError(f"Le bilan de {who} est un bilan de cycle « {_shown(el.get('cycle'), 5)} » :"
                         " seul le bilan de fin de cycle 2 est accepté.")
     domaines = el.findall(f"{_Q}socle/{_Q}domaine")
     if len(domaines) != len(socle2016.CODES):
@@ -366,10 +376,10 @@ def _read_bilan(el, eleves: dict, teachers: dict) -> FileBilan:
     for d in domaines:
         code, value = d.get("code"), d.get("positionnement")
         if code not in socle2016.BY_CODE or code in positions:
-            raise UserError(f"Le bilan de {who} contient la composante « {str(code)[:20]} », "
+            raise UserError(f"Le bilan de {who} contient la composante « {_shown(code, 20)} », "
                             "inconnue ou en double.")
         if value not in {"0", "1", "2", "3", "4"}:
-            raise UserError(f"Le positionnement « {str(value)[:20]} » de {who} (composante "
+            raise UserError(f"Le positionnement « {_shown(value, 20)} » de {who} (composante "
                             f"{socle2016.BY_CODE[code].court}) est invalide : de 0 à 4 attendu.")
         positions[code] = int(value)
     synthese = el.find(f"{_Q}synthese")
@@ -407,7 +417,14 @@ def read(data: bytes) -> list[FileBilan]:
 def read_all(data: bytes):
     """The file's bilans de fin de cycle 2 and its bilans périodiques (``lsu.livret_import``),
     or UserError for a file that cannot be trusted."""
+    return _read(data)[1:]
+
+
+def _read(data: bytes):
+    """``(root, bilans de fin de cycle 2, bilans périodiques)``: ``read_all`` and the parsed
+    file (for ``caution.check_school``)."""
     from cartable.lsu import livret_import
+
     root = _parse(data)
     eleves: dict[str, dict] = {}
     seen_ine: set[str] = set()
@@ -423,14 +440,14 @@ def read_all(data: bytes):
     found = [_read_bilan(el, eleves, teachers)
              for el in root.iterfind(f"{_Q}donnees/{_Q}bilans-cycle/{_Q}bilan-cycle")]
     periodic = livret_import.read(root, eleves, teachers)
-    errors = lsu_schema.fast_errors(root)
+    errors = schema_fr.french_errors(root)
     if errors:
         raise UserError("Le fichier ne respecte pas le schéma LSU import-bilan-1d (version "
                         f"{SCHEMA_VERSION}) : {errors[0][:300]}. Il est refusé.")
     if not found and not periodic.bilans:
         raise UserError("Le fichier ne contient aucun bilan de fin de cycle 2 ni aucun bilan "
                         "périodique : rien à importer.")
-    return found, periodic
+    return root, found, periodic
 
 
 @dataclass
@@ -442,12 +459,17 @@ class Plan:
 
     def message(self, applied: bool) -> str:
         n = {s: sum(r["statut"] == s for r in self.reports)
-             for s in ("ajouté", "remplacé", "inchangé", "ignoré")}
+             for s in ("ajouté", "remplacé", "inchangé", "ignoré", "à confirmer")}
         verb = "importés" if applied else "à importer"
         text = (f"Bilans {verb} : {plural(n['ajouté'], 'ajouté', 'ajoutés')}, "
                 f"{plural(n['remplacé'], 'remplacé', 'remplacés')} ; "
                 f"{plural(n['inchangé'], 'inchangé', 'inchangés')}, "
-                f"{plural(n['ignoré'], 'ignoré', 'ignorés')} (élève inconnu de l'école).")
+                f"{plural(n['ignoré'], 'ignoré', 'ignorés')} (élève inconnu de l'école)")
+        if n["à confirmer"]:
+            text += (f" ; {plural(n['à confirmer'], 'bilan', 'bilans')} à confirmer (noms "
+                     f"différents de ceux de l'école), "
+                     f"{'non importé' if n['à confirmer'] == 1 else 'non importés'}")
+        text += "."
         if self.note:
             text += f" {self.note}"
         if self.periodic is None or not self.periodic.reports:
@@ -464,11 +486,37 @@ class Plan:
         return len(self.writes) + (len(self.periodic.writes) if self.periodic else 0)
 
 
-def plan_import(conn: sqlite3.Connection, data: bytes) -> Plan:
-    """Match the file's bilans to the school's pupils by INE and decide, per pupil."""
+HIDDEN_REMOVED = ("caractères invisibles (de contrôle ou de sens d'écriture) retirés de la "
+                  "synthèse ou des noms des enseignants")
+
+
+def _cautious(conn: sqlite3.Connection, root, found: list[FileBilan]) -> list[list[str]]:
+    """``caution``'s checks (refusals) and cleaning: per bilan, what was removed."""
+    caution.check_school(conn, root)
+    today, notes = _compat.today(), []
+    for f in found:
+        f.nom, f.prenom = caution.clean(f.nom)[0], caution.clean(f.prenom)[0]  # as reported
+        who = _who({"nom": f.nom, "prenom": f.prenom}, f.ine)
+        caution.check_date(f.bilan.date_creation, who, today)
+        f.bilan.synthese, dirty = caution.clean(f.bilan.synthese)
+        for author in f.bilan.auteurs:
+            for key in ("nom", "prenom"):
+                author[key], changed = caution.clean(author[key])
+                dirty |= changed
+        if not f.bilan.synthese.strip():
+            raise UserError(f"Le bilan de {who} n'a pas de synthèse : LSU l'exige.")
+        notes.append([HIDDEN_REMOVED] if dirty else [])
+    return notes
+
+
+def plan_import(conn: sqlite3.Connection, data: bytes, confirmed=()) -> Plan:
+    """Match the file's bilans to the school's pupils by INE and decide, per pupil. A bilan
+    de fin de cycle 2 whose pupil names differ from ours is applied only if its INE is in
+    ``confirmed``. The file is first the school's own (``caution.check_school``)."""
     from cartable.lsu import livret_import
 
-    found, periodic = read_all(data)
+    root, found, periodic = _read(data)
+    notes = _cautious(conn, root, found)
     by_ine: dict[str, sqlite3.Row] = {}
     for r in conn.execute(
         "SELECT e.id, e.nom, e.prenom, e.ine, c.nom AS classe FROM eleve e LEFT JOIN classe c "
@@ -477,28 +525,39 @@ def plan_import(conn: sqlite3.Connection, data: bytes) -> Plan:
         by_ine[r["ine"]] = r  # an active pupil (read last) wins over an inactive one
     ours = bilan.load(conn, [r["id"] for r in by_ine.values()])
     reports, writes = [], []
-    for f in found:
-        row = by_ine.get(f.ine)
-        report = {"ine": f.ine, "nom": f.nom, "prenom": f.prenom, "classe": None,
-                  "eleve_id": None, "date_creation": f.bilan.date_creation,
-                  "bilan": "fin de cycle 2"}
-        if row is None:
-            report.update(statut="ignoré", raison="aucun élève de l'école n'a cet INE")
-        else:
-            report.update(nom=row["nom"], prenom=row["prenom"], classe=row["classe"],
-                          eleve_id=row["id"])
-            f.bilan.eleve_id = row["id"]
-            mine = ours.get(row["id"])
-            if mine is not None and mine.date_creation >= f.bilan.date_creation:
-                day = datetime.date.fromisoformat(mine.date_creation).strftime("%d/%m/%Y")
-                report.update(statut="inchangé", raison=(
-                    f"le bilan de l'école (du {day}) est aussi récent ou plus récent"))
-            else:
-                report["statut"] = "ajouté" if mine is None else "remplacé"
-                writes.append(f.bilan)
+    for f, note in zip(found, notes, strict=True):
+        report = _report(f, by_ine.get(f.ine), ours, set(confirmed), writes)
+        if note:
+            report["avertissements"] = note
         reports.append(report)
     note = millesimes.import_note(reports, found, _compat.today())
     return Plan(reports, writes, livret_import.plan(conn, periodic), note)
+
+
+def _report(f: FileBilan, row, ours: dict, confirmed: set, writes: list) -> dict:
+    report = {"ine": f.ine, "nom": f.nom, "prenom": f.prenom, "classe": None,
+              "eleve_id": None, "date_creation": f.bilan.date_creation,
+              "bilan": "fin de cycle 2"}
+    if row is None:
+        report.update(statut="ignoré", raison="aucun élève de l'école n'a cet INE")
+        return report
+    report.update(nom=row["nom"], prenom=row["prenom"], classe=row["classe"],
+                  eleve_id=row["id"])
+    mine = ours.get(row["id"])
+    theirs = (f.nom, f.prenom)
+    if not caution.same_pupil((row["nom"], row["prenom"]), theirs) \
+            and f.ine not in confirmed:
+        report.update(statut="à confirmer", nom_fichier=" ".join(theirs),
+                      raison=caution.differ_reason((row["nom"], row["prenom"]), theirs))
+    elif mine is not None and mine.date_creation >= f.bilan.date_creation:
+        day = datetime.date.fromisoformat(mine.date_creation).strftime("%d/%m/%Y")
+        report.update(statut="inchangé", raison=(
+            f"le bilan de l'école (du {day}) est aussi récent ou plus récent"))
+    else:
+        f.bilan.eleve_id = row["id"]
+        report["statut"] = "ajouté" if mine is None else "remplacé"
+        writes.append(f.bilan)
+    return report
 
 
 def apply_import(conn: sqlite3.Connection, plan: Plan) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
+from cartable import xml_limits
 from cartable.sacoche import container
 from cartable.sacoche.export import MAX_INFO, SACOCHE_NAME_MAX, Decision
 from cartable.socle2008 import referentiel
@@ -133,7 +134,9 @@ def _keep(target: dict[int, Decision], key: int, dec: Decision, what: str, warni
 def _parse(data: bytes):
     xml = container.extract_xml(data).lstrip(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     try:
-        root = SafeET.fromstring(xml, forbid_dtd=True)
+        root = xml_limits.fromstring(xml)
+    except xml_limits.Refused as exc:
+        raise container.refuse(exc.why + ".") from None
     except defusedxml.DefusedXmlException:
         raise container.refuse(
             "il contient une déclaration de type de document ou d'entités (DTD), refusée par "
