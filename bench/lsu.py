@@ -49,7 +49,7 @@ def make_school(path: Path) -> None:
     # hashes use another count (school/file_check.py).
     a = Api(str(path))
     call = lambda c, p, s=None: run(a.handle(c, p, s))
-    call("app.setup", {"nom": "École du banc d'essai", "uai": "0441234X", "directeur": {
+    call("app.setup", {"nom": "École du banc d'essai", "uai": "0441234C", "directeur": {
         "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": LOGIN,
         "password": PASSWORD}})
     d = call("auth.login", {"login": LOGIN, "password": PASSWORD})["session"]

@@ -29,7 +29,7 @@ new MutationObserver(() => {
 def error_at(page, label):
     """The error shown at a field: aria-invalid, described by the message, focused."""
     field = page.get_by_label(label, exact=True)
-    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-invalid", "true", timeout=TIMEOUT)  # a loaded machine
     expect(field).to_be_focused()
     described = field.get_attribute("aria-describedby").split()
     return page.locator(f"#{described[0]}").inner_text()
@@ -100,7 +100,7 @@ def test_setup_code_mon_compte_and_reset(page, e2e):
     form.get_by_label("Confirmez le mot de passe").fill("Tilleuls-2027")
     form.get_by_role("button", name="Changer le mot de passe").click()
     field = form.get_by_label("Mot de passe actuel")
-    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-invalid", "true", timeout=TIMEOUT)  # a loaded machine
     expect(field).to_be_focused()
     expect(form).to_contain_text("L'ancien mot de passe est incorrect")
     e2e.screenshot(page, "compte-03-erreur-au-champ")

@@ -101,7 +101,7 @@ def test_seed_procedure(page, e2e, tmp_path):
     # 1. First opening: the school and the director's account.
     expect(page.locator(".ecran-creation h2")).to_have_text("Bienvenue dans Cartable")
     page.get_by_label("Nom de l'école").fill("École Jules Ferry")
-    page.get_by_label("Numéro UAI (facultatif)").fill("0441234X")
+    page.get_by_label("Numéro UAI (facultatif)").fill("0441234C")
     page.get_by_label("Nom", exact=True).fill("Dupuis")
     page.get_by_label("Prénom", exact=True).fill("Marie")
     page.get_by_label("Mot de passe", exact=True).fill(DIRECTOR_PASSWORD)
@@ -109,7 +109,7 @@ def test_seed_procedure(page, e2e, tmp_path):
     e2e.screenshot(page, "01-creation-ecole")
     page.get_by_role("button", name="Créer l'école").click()
     created = page.locator(".messages .alerte.succes").last
-    expect(created).to_contain_text("Votre identifiant de connexion est")
+    expect(created).to_contain_text("Votre identifiant de connexion est", timeout=TIMEOUT)
     director_login = re.search(r"« (.+?) »", created.inner_text()).group(1)
     expect(page.locator(".entete")).to_contain_text("École Jules Ferry")
     expect(page.locator(".entete")).to_contain_text("Marie")
@@ -308,12 +308,18 @@ def test_seed_procedure(page, e2e, tmp_path):
     # 11b. Two computers: the teacher exports his own class, to hand it to the director.
     menu(page, "echanges")
     expect(page.locator("#titre-import")).to_have_count(0)  # importing is the director's
-    expect(page.locator(".cases-classes input")).to_have_count(1)  # his class only
-    with page.expect_download() as info:  # generating downloads at once
-        page.click("#generer-export")
+    expect(page.locator("#classes-export input")).to_have_count(1)  # his class only
+    expect(page.locator(".vue-echanges")).not_to_contain_text("Toute l'école")
+    downloads = []
+    page.on("download", lambda d: downloads.append(d))
+    page.click("#generer-export")
+    expect(page.locator("#message-export")).to_contain_text("Fichier d'export généré", timeout=TIMEOUT)
+    with page.expect_download() as info:  # the how-to's link downloads it
+        page.click("#recuperer-zip")
     teacher_zip = tmp_path / "enseignant.zip"
     info.value.save_as(teacher_zip)
     expect(page.locator("#telechargement-export")).to_contain_text(info.value.suggested_filename)
+    assert len(downloads) == 1  # once: generating downloaded nothing
     with zipfile.ZipFile(teacher_zip) as z:
         teacher_xml = z.read("import_validations.xml")
     logout(page)
@@ -324,14 +330,17 @@ def test_seed_procedure(page, e2e, tmp_path):
     cm2 = page.locator('.cases-classes input[data-niveau="CM2"]')
     expect(cm2).to_have_count(2)
     assert all(cm2.nth(i).is_checked() for i in range(2))
-    with page.expect_download() as auto:  # generating downloads at once ...
-        page.click("#generer-export")
+    director_downloads = []
+    page.on("download", lambda d: director_downloads.append(d))
+    page.click("#generer-export")  # SACoche's words and clicks: generate, then the link
     expect(page.locator("#message-export")).to_contain_text("Fichier d'export généré", timeout=TIMEOUT)
-    expect(page.locator("#telechargement-export")).to_contain_text(auto.value.suggested_filename)
     expect(page.locator("#note-export")).to_contain_text("Sconet")
-    with page.expect_download() as info:  # ... and the how-to's link downloads it again
+    assert page.locator("#recuperer-zip").evaluate("a => a.tagName") == "A"
+    with page.expect_download() as info:
         page.click("#recuperer-zip")
     download = info.value
+    expect(page.locator("#telechargement-export")).to_contain_text(download.suggested_filename)
+    assert len(director_downloads) == 1  # downloaded once
     assert re.fullmatch(r"import-sacoche_0_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d_\d+\.zip",
                         download.suggested_filename)
     target = tmp_path / download.suggested_filename

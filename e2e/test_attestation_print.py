@@ -24,7 +24,7 @@ CSV = "\r\n".join(['"Nom Elève";"Prénom Elève";"Niveau";"Classe"']
 # The director validates compétence 1 for ÉMERY and compétence 3a for everybody (API).
 PREPARE = """async ({csv, password}) => {
   const C = window.Cartable;
-  await C.call("app.setup", {nom: "École du Parc", uai: "0441234A", directeur:
+  await C.call("app.setup", {nom: "École du Parc", uai: "0441234C", directeur:
     {nom: "Durand", prenom: "Sophie", login: "direction", password}});
   await C.whenPandas();
   await C.call("base_eleves.apply", {data: new TextEncoder().encode(csv), filename: "e.csv"});
@@ -74,7 +74,7 @@ def test_attestations_one_page_per_pupil_and_the_principal_choice(page, e2e):
     assert page.locator(".attestation-eleve").all_inner_texts() == FRENCH_ORDER
     today = dt.date.today().strftime("%d/%m/%Y")
     emery = pages.nth(2)
-    expect(emery).to_contain_text("École du Parc (UAI 0441234A)")
+    expect(emery).to_contain_text("École du Parc (UAI 0441234C)")
     expect(emery).to_contain_text("Palier 2 (fin CM2)")
     rows = emery.locator("tbody tr")
     expect(rows).to_have_count(8)

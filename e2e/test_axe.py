@@ -173,8 +173,9 @@ def lock_dialog(page, audit: Audit) -> None:
     page.click("#enregistrer-validations")
     dialog = page.locator("#confirmer-verrouillage")
     expect(dialog).to_be_visible(timeout=TIMEOUT)
-    # (The save's busy indicator is already shown behind the question: issue 17, point 14.)
-    audit("directeur/competences: confirmation du verrouillage", settled=False)
+    # No busy text behind the question: nothing is saved before the answer (issue 17, point 14).
+    expect(page.locator(".occupe")).to_be_hidden()
+    audit("directeur/competences: confirmation du verrouillage")
     dialog.locator("#dialogue-annuler").click()
     expect(dialog).to_be_hidden(timeout=TIMEOUT)
 

@@ -83,6 +83,7 @@ def test_firefox_smoke(dist, tmp_path):
     assert out["grid_errors"] == []
 
     # The SACoche export: the clicked item of the clicked pupil, validated.
+    assert out["export_early_downloads"] == 0  # « Générer le fichier » downloads nothing
     with zipfile.ZipFile(out["downloads"]["sacoche"]) as z:
         assert z.namelist() == ["import_validations.xml"]
         root = ElementTree.parse(io.BytesIO(z.read("import_validations.xml"))).getroot()

@@ -132,7 +132,7 @@ def test_grid_30_pupils_keyboard_arrows_and_safe_names(page, e2e):
     arrow = page.locator(f'button[data-fleche="column:{d0["id"]}:{el[1]}"]')
     expect(arrow).to_have_attribute("data-prochain", "null")
     # the next click in the core's words, with what it covers (test_grid_fit.py has more)
-    assert arrow.get_attribute("aria-label").startswith("Effacer tout : la colonne de ")
+    assert arrow.get_attribute("aria-label").startswith("Effacer tout : la colonne d")
     assert arrow.get_attribute("title") == arrow.get_attribute("aria-label")
 
     # Row arrow (mouse) on the last item: all 30 pupils.

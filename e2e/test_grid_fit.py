@@ -133,11 +133,12 @@ def test_director_defaults_fit_arrows_words_and_undo(shots, e2e):
     e3 = lay["eleves"][3]
     column = page.locator(f'button[data-fleche="column:{d0}:{e3}"]')
     name = " ".join(reversed(lay["noms"][str(e3)]))
-    expect(column).to_have_attribute("aria-label", f"Valider tout : la colonne de {name} (domaine « Dire »)")
+    of = f"d'{name}" if name[0].lower() in "aeiouyàâéèêëîïôûü" else f"de {name}"  # text.de
+    expect(column).to_have_attribute("aria-label", f"Valider tout : la colonne {of} (domaine « Dire »)")
     assert column.get_attribute("title") == column.get_attribute("aria-label")
     column.click()
     settle(page)
-    expect(column).to_have_attribute("aria-label", f"Invalider tout : la colonne de {name} (domaine « Dire »)")
+    expect(column).to_have_attribute("aria-label", f"Invalider tout : la colonne {of} (domaine « Dire »)")
     row_arrow = page.locator(f'button[data-fleche="row:{lay["domaines"][0]["rows"][0]}"]')
     assert row_arrow.get_attribute("aria-label").startswith("Valider tout : la ligne « ")
     expect(page.locator(f'button[data-fleche="domaine:{d0}"]')).to_have_attribute(
@@ -169,7 +170,7 @@ def test_director_defaults_fit_arrows_words_and_undo(shots, e2e):
     first.click()
     settle(page)
     expect(undo).to_be_enabled()
-    assert undo.get_attribute("title").startswith(f"Annuler : clic sur la case de {name}")
+    assert undo.get_attribute("title").startswith(f"Annuler : clic sur la case {of}")
     undo.click()
     settle(page)
     assert grid_cells(page) == {}
@@ -204,7 +205,7 @@ def test_competences_confirmation_lock_and_the_teachers_view(shots, e2e):
     expect(dialog.locator("h2")).to_have_text("Valider définitivement 30 compétences ?")
     items = dialog.locator("li").all_inner_texts()
     assert items[0] == "Léa ABADIE — Compétence 1" and len(items) == 30
-    expect(dialog).to_contain_text("vous seul(e) pourrez annuler")
+    expect(dialog).to_contain_text("directrice, le vôtre, pourra annuler")
     page.screenshot(path=str(page.e2e_artifacts / "fit-confirmation-verrouillage.png"))
     dialog.locator("#dialogue-annuler").click()
     expect(dialog).to_be_hidden()

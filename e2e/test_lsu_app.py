@@ -70,7 +70,7 @@ def settle(page):
 def director_identity(page):
     """UAI and the director's civilité in Réglages; the teacher's civilité in Professeurs."""
     menu(page, "reglages")
-    page.get_by_label("Numéro UAI").fill("0441234X")
+    page.get_by_label("Numéro UAI").fill("0441234C")
     page.locator(".vue-reglages form").first.get_by_role("button", name="Enregistrer").click()
     notice(page, "Les informations de l'école sont enregistrées")
     page.select_option("#directeur-civilite", "MME")
@@ -83,7 +83,7 @@ def director_identity(page):
     page.locator("tr.edition").get_by_role("button", name="Enregistrer").click()
     notice(page, "Professeur modifié")
     expect(page.locator("#liste-professeurs tr", has_text="cla.lucas").locator("td.civilite")
-           ).to_have_text("Mme (Madame)")
+           ).to_have_text("Mme")
 
 
 def position_class(page, pupils):
@@ -183,7 +183,7 @@ def test_bilan_grid_and_lsu_export(page, e2e):
     with page.expect_download(timeout=TIMEOUT) as info:
         page.click("#exporter-lsu")
     download = info.value
-    assert download.suggested_filename.startswith("LSU_bilans-cycle2_0441234X_")
+    assert download.suggested_filename.startswith("LSU_bilans-cycle2_0441234C_")
     check_file(Path(download.path()).read_bytes(), model, texts)
 
 

@@ -27,7 +27,7 @@ def make_school(path: Path) -> bytes:
     # Real hashes (600 000 iterations): the browser refuses a school file whose hashes use
     # another count (school/file_check.py).
     a = Api(str(path))
-    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234X", "directeur": {
+    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
         "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
         "password": PASSWORD}})
     d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
@@ -73,12 +73,12 @@ def test_lsu_import_and_export_in_the_browser(page, e2e, school_bytes, record_pr
     page.reload()
     assert e2e.wait_state(page) == "ready"
     loaded = e2e.js(page, "Cartable.call('app.status', {})")
-    assert loaded["school"]["uai"] == "0441234X"
+    assert loaded["school"]["uai"] == "0441234C"
     result = e2e.js(page, IMPORT_EXPORT % (_b64(LSU_XML.read_bytes()), PASSWORD, CE2))
     assert "error" not in result, result
     assert result["statuts"] == ["ajouté"] * 6 and result["n"] == 6
     data = base64.b64decode(result["b64"])
-    assert result["filename"].startswith("LSU_bilans-cycle2_0441234X_")
+    assert result["filename"].startswith("LSU_bilans-cycle2_0441234C_")
     assert lsu_schema.errors(data) == []
     assert bilans_of(data) == bilans_of(LSU_XML.read_bytes())
     for key in ("first_import_ms", "first_export_ms", "export_ms"):

@@ -148,7 +148,7 @@ def test_unreadable_saved_database_is_explained(page, e2e):
 
 def test_a_real_command_is_saved_across_reload(page, e2e):
     assert e2e.wait_state(page) == "ready"
-    setup = e2e.js(page, """Cartable.call('app.setup', {nom: 'École du Centre', uai: '0750001A',
+    setup = e2e.js(page, """Cartable.call('app.setup', {nom: 'École du Centre', uai: '0750001U',
         directeur: {nom: 'Martin', prenom: 'Anne', password: 'Cartable-2024-solide!'}})""")
     assert "error" not in setup, setup
     page.reload()

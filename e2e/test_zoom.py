@@ -84,3 +84,25 @@ def test_every_screen_fits_at_200_percent_zoom(page, e2e):
     cell.click()
     expect(cell).to_have_attribute("data-position", "1")
     e2e.screenshot(page, "zoom-200-bilan")
+
+    # The screen's one message, at the bottom of a long form: in the window, closable.
+    page.once("dialog", lambda d: d.accept())  # leave the bilan grid without saving
+    page.click('nav.menu button[data-vue="reglages"]')
+    uai = page.get_by_label("Numéro UAI (facultatif, nécessaire pour LSU)")
+    uai.fill("0441234X")
+    uai.press("Enter")
+    expect(page.locator(".messages .alerte.erreur")).to_contain_text("la lettre serait C")
+    director = page.locator("#identite-directeur")
+    director.get_by_label("Civilité").select_option("M")
+    director.get_by_role("button", name="Enregistrer").scroll_into_view_if_needed()
+    director.get_by_role("button", name="Enregistrer").click()
+    box = page.locator(".messages .alerte")
+    expect(box).to_have_count(1)
+    expect(box).to_contain_text("L'identité du directeur ou de la directrice est enregistrée")
+    assert box.evaluate("b => { const r = b.getBoundingClientRect(); "
+                        "return r.top >= 0 && r.bottom <= innerHeight; }"), "message out of sight"
+    assert page.evaluate(OVERFLOW) <= 1, "réglages: the page scrolls sideways at 200 %"
+    page.screenshot(path=str(e2e.screenshot(page, "zoom-200-message").with_name(
+        "zoom-200-message-fenetre.png")))
+    box.get_by_role("button", name="Fermer").click()
+    expect(box).to_have_count(0)

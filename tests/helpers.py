@@ -81,7 +81,7 @@ class SchoolBuilder:
         self.api = api
         self.conn = api.db
 
-    def letterhead(self, nom="École Jules Ferry", uai="0441234A") -> SchoolBuilder:
+    def letterhead(self, nom="École Jules Ferry", uai="0441234C") -> SchoolBuilder:
         with db.transaction(self.conn):
             letterhead.write_school(self.conn, nom, uai)
         return self

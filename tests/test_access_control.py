@@ -182,7 +182,7 @@ def test_teacher_sees_pupils_of_her_classes_only(school):
         assert listed and {"id", "nom", "prenom"} <= set(listed[0])
     for other in ("CP A", "[CM1] CM1-CM2", "CE1 B"):
         msg = refused(school, "eleves.list", {"classe_id": school.classes[other]}, school.marie)
-        assert "affecté" in msg
+        assert "ne vous est pas attribuée" in msg
     choices = call(school, "validation.choices", {}, school.marie)
     assert [c["nom"] for c in choices["classes"]] == ["CM2 B"]
     classes = call(school, "classes.list", {}, school.marie)
@@ -292,7 +292,7 @@ DIRECTOR_PAYLOADS = {
     "settings.get": {},
     "settings.set": {"professeurs_affectes_valident": True},
     "school.identity": {},
-    "school.set_identity": {"uai": "0441234A", "directeur": {"civilite": "M"}},
+    "school.set_identity": {"uai": "0441234C", "directeur": {"civilite": "M"}},
     "lsu.classes": {},
     "lsu.preflight": {},
     "lsu.export": {},

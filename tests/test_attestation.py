@@ -23,7 +23,7 @@ def api(tmp_path):
     Noé. The director Sophie DURAND (Mme); mar.dupuis principal of CM2 A, tho.crespin merely
     assigned to it."""
     a = Api(str(tmp_path / "ecole.sqlite3"))
-    build = SchoolBuilder(a).letterhead("École Jules Ferry", "0441234A")
+    build = SchoolBuilder(a).letterhead("École Jules Ferry", "0441234C")
     build.classe("CM2 A", "CM2A", id=1)
     build.classe("CM2 B", "CM2B", id=2)
     for eid, nom, prenom, classe, actif, naissance in (
@@ -50,7 +50,7 @@ def login(api, who):
 def test_one_page_per_pupil_with_each_competence(api):
     data = call(api, "validation.attestation", {"classe_id": 1, "palier_id": 2}, login(api, "dir"))
     assert data["titre"].startswith("Attestation de maîtrise des connaissances et compétences")
-    assert data["ecole"] == {"nom": "École Jules Ferry", "uai": "0441234A"}
+    assert data["ecole"] == {"nom": "École Jules Ferry", "uai": "0441234C"}
     assert data["palier"] == {"id": 2, "nom": "Palier 2 (fin CM2)"}
     assert data["classe"]["nom"] == "CM2 A"
     assert data["signature"] == "La directrice : Sophie DURAND"

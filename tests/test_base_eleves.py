@@ -511,7 +511,7 @@ def test_inactive_niveau_found_in_file_is_activated(api):
     assert plan["niveaux_a_activer"] == ["GS", "CM1"]
     result = base_eleves.apply(api.db, data)
     assert result["niveaux_actives"] == ["GS", "CM1"]
-    assert "Niveau(x) activé(s) : GS, CM1" in result["message"]
+    assert "Niveaux activés : GS, CM1" in result["message"]
     active = {r[0] for r in api.db.execute("SELECT ref FROM niveau WHERE actif = 1")}
     assert {"GS", "CM1"} <= active
 
@@ -661,7 +661,7 @@ def test_renaming_a_kept_class(api):
     base_eleves.apply(api.db, data)
     result = base_eleves.apply(api.db, data, classes={"CM2-CM2A": {"nom": "Les CM2"}})
     assert result["classes_renommees"] == 1 and result["changements"] == 1
-    assert "1 classe(s) renommée(s)" in result["message"]
+    assert "1 classe renommée" in result["message"]
     assert api.db.execute("SELECT nom FROM classe WHERE ref = 'CM2-CM2A'").fetchone()[0] == "Les CM2"
 
 

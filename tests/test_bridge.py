@@ -47,7 +47,7 @@ def b64(data: bytes) -> dict:
 
 
 def setup_director() -> str:
-    reply = bridge_call("app.setup", {"nom": "École du Centre", "uai": "0750001A",
+    reply = bridge_call("app.setup", {"nom": "École du Centre", "uai": "0750001U",
                                "directeur": {"nom": "Martin", "prenom": "Anne",
                                              "password": PASSWORD}})
     assert reply["ok"], reply

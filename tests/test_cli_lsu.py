@@ -36,11 +36,11 @@ def school(tmp_path, monkeypatch, capsys):
 
 
 def test_ecole_import_lsu_export_lsu(school, tmp_path, capsys):
-    code, out, err = run(capsys, "--db", school, "ecole", "--uai", "0441234X",
+    code, out, err = run(capsys, "--db", school, "ecole", "--uai", "0441234C",
                          "--directeur-civilite", "MME", "--directeur-prenom", "Sophie")
     assert code == 0, err
-    assert out.splitlines() == ["École : École Jules Ferry (UAI 0441234X)",
-                                "Directeur ou directrice : MME DURAND Sophie"]
+    assert out.splitlines() == ["École : École Jules Ferry (UAI 0441234C)",
+                                "Directeur ou directrice : Mme Sophie DURAND"]
 
     before = school.read_bytes()
     code, out, _ = run(capsys, "--db", school, "import-lsu", LSU_XML)
@@ -49,7 +49,7 @@ def test_ecole_import_lsu_export_lsu(school, tmp_path, capsys):
     assert "Relancez avec --yes" in out
     code, out, _ = run(capsys, "--db", school, "import-lsu", LSU_XML, "--yes")
     assert code == 0 and out.count(": ajouté") == 6
-    assert "Bilans importés : 6 ajouté(s)" in out
+    assert "Bilans importés : 6 ajoutés" in out
 
     out_dir = tmp_path / "lsu"
     code, out, err = run(capsys, "--db", school, "export-lsu", out_dir,

@@ -48,7 +48,7 @@ def test_piped_password_creates_a_school_the_other_commands_use(tmp_path):
     code = CODE.search(done.stdout).group(1)
     shown = cli("--db", db, "ecole")
     assert shown.returncode == 0 and "École : École test (UAI non indiqué)" in shown.stdout
-    assert "DURAND Sophie" in shown.stdout
+    assert "Sophie DURAND" in shown.stdout
     login = cli("--db", db, "call", "auth.login",
                 json.dumps({"login": "sop.durand", "password": "Secret-2026"}), "--json")
     assert login.returncode == 0, login.stderr

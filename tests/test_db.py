@@ -133,7 +133,7 @@ def test_transaction_is_all_or_nothing_and_nests(tmp_path):
     with pytest.raises(RuntimeError), db.transaction(conn):
         db.set_meta(conn, "nom", "École A")
         with db.transaction(conn):  # nested: joins the outer one
-            db.set_meta(conn, "uai", "0440001A")
+            db.set_meta(conn, "uai", "0440001M")
         raise RuntimeError("boom")
     assert db.get_meta(conn, "nom") is None and db.get_meta(conn, "uai") is None
     with db.transaction(conn):

@@ -40,12 +40,12 @@ PIECES = [b";", b'"', b"\r\n", b"\n", b"", b"\x00", b"\xff", b"\xc3", b"<", b">"
 
 @pytest.fixture(scope="module")
 def school_file(tmp_path_factory) -> Path:
-    """The ONDE school (143 pupils with INE, UAI 0441234X), its director."""
+    """The ONDE school (143 pupils with INE, UAI 0441234C), its director."""
     path = tmp_path_factory.mktemp("fuzz") / "ecole.sqlite3"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(passwords, "ITERATIONS", 1000)
         a = Api(str(path))
-        run(a.handle("app.setup", {"nom": "École Jules Ferry", "uai": "0441234X", "directeur": {
+        run(a.handle("app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
             "nom": "Durand", "prenom": "Sophie", "password": "Directrice-2026"}}))
         run(a.handle("base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
                                            "filename": "CSVExtraction.csv"},

@@ -228,7 +228,7 @@ def test_preview_lists_the_competences_that_saving_will_lock(api, build):
     click(api, director, kind="cell", eleve_id=2, row_id=C1)
     preview = call(api, "validation.preview_save", {}, director)
     assert [x["eleve"] for x in preview["a_verrouiller"]] == ["Hugo BERNARD"]
-    assert "vous seul(e) pourrez annuler" in preview["message"]
+    assert "directrice, le vôtre, pourra annuler" in preview["message"]
     assert preview["titre"] == "Valider définitivement 1 compétence ?"
 
 
@@ -257,3 +257,18 @@ def test_every_grid_reply_carries_its_sentences_for_the_callers_role(api):
     plain = call(api, "validation.draft", {}, director)
     restored = call(api, "validation.restore_draft", {"draft": plain}, director)
     assert restored["textes"]["verrou"] == theirs
+
+
+def test_de_is_elided_before_a_vowel(api):
+    """« la colonne d'Emma ZOLA », never « la colonne de Emma »; « de Hugo » keeps its "de"."""
+    from cartable.text import de
+    assert [de(n) for n in ("Océane", "Émilie", "Yanis", "Léa", "Hugo", "l'élève 4")] == \
+        ["d'Océane", "d'Émilie", "d'Yanis", "de Léa", "de Hugo", "de l'élève 4"]
+    token = login(api)
+    labels = open_grid(api, token)["arrow_labels"]
+    assert labels[f"column:{FIRST.id}:3"] == \
+        "Valider tout : la colonne d'Emma ZOLA (domaine « Dire »)"
+    assert labels[f"column:{FIRST.id}:2"].startswith("Valider tout : la colonne de Hugo BERNARD")
+    undo = click(api, token, kind="cell", eleve_id=3, row_id=ITEM)["undo"]
+    assert undo["label"].startswith("Annuler : clic sur la case d'Emma ZOLA, ")
+    assert not any(" de Emma" in label for label in labels.values())

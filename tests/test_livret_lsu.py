@@ -118,7 +118,7 @@ def test_the_same_through_the_command_line(tmp_path):
 def test_one_file_carries_both_kinds_and_reads_back(school, tmp_path):
     set_periods(school)
     # the bilans de cycle example as this school's own file (an import checks the UAI)
-    cycle_xml = LSU_XML.read_bytes().replace(b"<etablissement>0441234X<",
+    cycle_xml = LSU_XML.read_bytes().replace(b"<etablissement>0441234C<",
                                              b"<etablissement>0441234C<")
     call(school, "lsu.import", {"data": cycle_xml}, school.d)
     call(school, "lsu.import", {"data": LIVRET_XML.read_bytes()}, school.d)

@@ -11,7 +11,7 @@ from lsu_helpers import LSU_XML
 from cartable.__main__ import main
 from cartable.errors import UserError
 
-# test_lsu's fixtures: its ONDE school (143 pupils with INE, UAI 0441234X) and clock
+# test_lsu's fixtures: its ONDE school (143 pupils with INE, UAI 0441234C) and clock
 base, school, fixed = test_lsu.base, test_lsu.school, test_lsu.fixed
 
 OTHER_UAI = "0449999E"
@@ -24,11 +24,11 @@ def _bilans(api) -> dict[str, str]:
 
 @pytest.mark.parametrize("step", ["lsu.preview", "lsu.import"])
 def test_another_schools_file_is_refused_naming_both(school, step):
-    data = LSU_XML.read_bytes().replace(b"0441234X", OTHER_UAI.encode())
+    data = LSU_XML.read_bytes().replace(b"0441234C", OTHER_UAI.encode())
     before = file_hash(school)
     with pytest.raises(UserError) as err:
         call(school, step, {"data": data}, school.d)
-    assert f"établissement « {OTHER_UAI} »" in str(err.value) and "UAI 0441234X" in str(err.value)
+    assert f"établissement « {OTHER_UAI} »" in str(err.value) and "UAI 0441234C" in str(err.value)
     assert file_hash(school) == before
 
 
@@ -104,4 +104,4 @@ def test_the_command_line_applies_only_matching_bilans_and_lists_the_others(scho
     assert "--confirmer INE" in out
     assert main(["--db", school.path, "import-lsu", str(path), "--yes",
                  "--confirmer", "4400069897A"]) == 0
-    assert "1 ajouté(s)" in capsys.readouterr().out
+    assert "1 ajouté," in capsys.readouterr().out

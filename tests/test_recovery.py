@@ -21,7 +21,7 @@ from cartable.errors import PermissionDenied, UserError
 
 NOW = datetime.datetime(2026, 11, 30, 8, 0, 0)
 CODE_RE = re.compile(r"[A-HJKMNP-Z2-9]{4}(-[A-HJKMNP-Z2-9]{4}){3}")
-SETUP = {"nom": "École Jules Ferry", "uai": "0441234A",
+SETUP = {"nom": "École Jules Ferry", "uai": "0441234C",
          "directeur": {"nom": "Durand", "prenom": "Sophie", "login": "sophie.durand",
                        "password": "Directrice-2026"}}
 

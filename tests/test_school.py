@@ -10,7 +10,7 @@ from cartable import __version__, base_eleves
 from cartable.errors import PermissionDenied, UserError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "base_eleves" / "CSVExtraction.csv"
-SETUP = {"nom": "École Jules Ferry", "uai": "0441234a",
+SETUP = {"nom": "École Jules Ferry", "uai": "0441234c",
          "directeur": {"nom": "Martin", "prenom": "Paul", "password": "directeur1"}}
 
 
@@ -46,7 +46,7 @@ def test_status_before_and_after_setup(api):
     assert call(api, "auth.whoami", {}, created["session"])["role"] == "directeur"
     assert re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", created["code_secours"])
     status = call(api, "app.status")
-    assert status["school"] == {"nom": "École Jules Ferry", "uai": "0441234A"}
+    assert status["school"] == {"nom": "École Jules Ferry", "uai": "0441234C"}
     assert status["needs_setup"] is False and status["user"] is None
     token = call(api, "auth.login", {"login": "pau.martin", "password": "directeur1"})["session"]
     user = call(api, "app.status", {}, token)["user"]
@@ -90,11 +90,11 @@ def test_setup_refuses_bad_input_and_writes_nothing(api, payload, message):
 
 
 def test_school_update(api, director):
-    assert call(api, "school.update", {"nom": " École  du Centre ", "uai": "0441234 B"},
-                director) == {"nom": "École du Centre", "uai": "0441234B"}
-    assert call(api, "app.status")["school"] == {"nom": "École du Centre", "uai": "0441234B"}
+    assert call(api, "school.update", {"nom": " École  du Centre ", "uai": "0441235 d"},
+                director) == {"nom": "École du Centre", "uai": "0441235D"}
+    assert call(api, "app.status")["school"] == {"nom": "École du Centre", "uai": "0441235D"}
     before = file_hash(api)
-    call(api, "school.update", {"nom": "École du Centre", "uai": "0441234B"}, director)
+    call(api, "school.update", {"nom": "École du Centre", "uai": "0441235D"}, director)
     assert file_hash(api) == before  # nothing changed, nothing written
     with pytest.raises(UserError, match="UAI"):
         call(api, "school.update", {"nom": "X", "uai": "ABC"}, director)
@@ -217,7 +217,7 @@ def test_eleves_list_and_permissions(api, director):
     # A teacher sees the classes he or she is assigned to, not the others.
     assigned = call(api, "eleves.list", {"classe_id": class_id(api, "CM2-CM1CM2")}, teacher)
     assert len(assigned) == 16
-    with pytest.raises(PermissionDenied, match="pas affecté"):
+    with pytest.raises(PermissionDenied, match="ne vous est pas attribuée"):
         call(api, "eleves.list", {"classe_id": cid}, teacher)
     with pytest.raises(UserError, match="n'existe pas"):
         call(api, "eleves.list", {"classe_id": 9999}, director)

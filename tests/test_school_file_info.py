@@ -10,9 +10,9 @@ from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
 from cartable.school import file_info
 
-SETUP = {"nom": "École Jules Ferry", "uai": "0441234a",
+SETUP = {"nom": "École Jules Ferry", "uai": "0441234c",
          "directeur": {"nom": "Martin", "prenom": "Paul", "password": "directeur1"}}
-OTHER = {"nom": "École Louise Michel", "uai": "0449999z",
+OTHER = {"nom": "École Louise Michel", "uai": "0449999e",
          "directeur": {"nom": "Durand", "prenom": "Sophie", "password": "directrice1"}}
 
 
@@ -57,7 +57,7 @@ def test_same_school_older_file_names_both_and_warns(tmp_path):
     api, token = make(tmp_path, "a.sqlite3")
     set_stamp(api, "2026-03-01T10:15:00")
     old = Path(api.path).read_bytes()
-    call(api, "school.update", {"nom": "École Jules Ferry", "uai": "0441234a"}, token)
+    call(api, "school.update", {"nom": "École Jules Ferry", "uai": "0441234c"}, token)
     set_stamp(api, "2026-03-02T16:40:00")
     reply = call(api, "school.describe_file", {"data": old}, token)
     assert reply["fichier"]["nom"] == reply["actuelle"]["nom"] == "École Jules Ferry"
@@ -66,7 +66,7 @@ def test_same_school_older_file_names_both_and_warns(tmp_path):
     assert reply["plus_ancien"] is True and reply["autre_ecole"] is False
     text = reply["confirmation"]
     assert "01/03/2026 à 10 h 15" in text and "02/03/2026 à 16 h 40" in text
-    assert text.count("« École Jules Ferry » (UAI 0441234A)") == 2
+    assert text.count("« École Jules Ferry » (UAI 0441234C)") == 2
     assert "plus ancien" in text
     api.close()
 
@@ -77,8 +77,8 @@ def test_another_school_is_named_as_such(tmp_path):
     data = Path(other.path).read_bytes()
     reply = call(api, "school.describe_file", {"data": data}, token)
     assert reply["autre_ecole"] is True
-    assert "« École Louise Michel » (UAI 0449999Z)" in reply["confirmation"]
-    assert "« École Jules Ferry » (UAI 0441234A)" in reply["confirmation"]
+    assert "« École Louise Michel » (UAI 0449999E)" in reply["confirmation"]
+    assert "« École Jules Ferry » (UAI 0441234C)" in reply["confirmation"]
     assert "pas la même école" in reply["confirmation"]
     assert reply["fichier"]["eleves"] == 0 and reply["fichier"]["validations"] == 0
     api.close()
@@ -129,7 +129,7 @@ def test_bad_inputs_change_nothing(tmp_path):
 def test_describe_counts(tmp_path):
     api, _ = make(tmp_path, "a.sqlite3")
     info = file_info.describe(api.db)
-    assert info == {"nom": "École Jules Ferry", "uai": "0441234A",
+    assert info == {"nom": "École Jules Ferry", "uai": "0441234C",
                     "derniere_modification": info["derniere_modification"],
                     "dernier_enregistrement": None, "eleves": 0, "classes": 0,
                     "professeurs": 0, "validations": 0, "bilans": 0, "vide": False}
@@ -206,7 +206,7 @@ def test_before_automatic_saving_overwrites_a_file(tmp_path):
     assert before(older)["confirmation"] is None  # this school's older copy: nothing lost
     late = before(newer)
     assert late["plus_recent"] is True and late["autre_ecole"] is False
-    assert "« ecole.sqlite3 » contient l'école « École Jules Ferry » (UAI 0441234A), " \
+    assert "« ecole.sqlite3 » contient l'école « École Jules Ferry » (UAI 0441234C), " \
            "dernière modification le 02/05/2026 à 12 h 00" in late["confirmation"]
     assert "01/05/2026 à 18 h 00" in late["confirmation"] and "plus récent" in late["confirmation"]
     foreign = before(other_bytes)

@@ -37,8 +37,8 @@ def test_ui_strings_needs_no_login_and_says_the_core_rules(api):
     assert s["default_palier_id"] in {p["id"] for p in run(api.handle(
         "paliers.list", {}, api.director_session()))}
     assert s["export_default_niveau"] == "CM2"
-    assert s["uai_length"] == len("0441234X")
-    assert letterhead.UAI_RE.fullmatch("0441234X") and not letterhead.UAI_RE.fullmatch("0441234XY")
+    assert s["uai_length"] == len("0441234C")
+    assert letterhead.UAI_RE.fullmatch("0441234C") and not letterhead.UAI_RE.fullmatch("0441234XY")
     assert s["locked_message"] == validation_commands.LOCKED  # the sentence click answers
     assert re.fullmatch(rf"ecole-cartable-{_compat.today().isoformat()}-\d\dh\d\d\.sqlite3",
                         s["school_file_name"])

@@ -343,7 +343,7 @@ def test_save_semantics(api, monkeypatch, build):
         f"1:{a}": 0, f"1:{b}": None, f"2:{a}": 1, f"2:{b}": 0}
     r = call(api, "validation.save", session=teacher)
     assert (r["ajoutees"], r["modifiees"], r["supprimees"]) == (2, 1, 1)
-    assert r["message"] == "Validations enregistrées : 2 ajoutées, 1 modifiées, 1 supprimées."
+    assert r["message"] == "Validations enregistrées : 2 ajoutées, 1 modifiée, 1 supprimée."
     assert items(api, 1) == {a: (0, "2024-06-14", "DUPUIS M."),
                              c: (1, "2023-05-02", "ANCIEN A."),
                              d: (1, "2023-05-02", "ANCIEN A.")}

@@ -193,13 +193,10 @@ async function exportSacoche(page, ff) {
   const before = readdirSync(ff.downloadDir);
   await page.click("#generer-export");
   await page.waitForSelector("#message-export", { timeout: TIMEOUT });
-  let file;
-  try { // the download may start as soon as the file is generated; else the link gets it
-    file = await waitDownload(ff.downloadDir, before, 3000);
-  } catch {
-    file = await download(ff, () => page.click("#recuperer-zip"));
-  }
-  step("exported", { export_message: await text(page, "#message-export") });
+  // SACoche's clicks: generating downloads nothing, the link « Récupérer… » downloads it once
+  const early = readdirSync(ff.downloadDir).filter((f) => !before.includes(f));
+  const file = await download(ff, () => page.click("#recuperer-zip"));
+  step("exported", { export_message: await text(page, "#message-export"), export_early_downloads: early.length });
   out.downloads.sacoche = file;
 }
 

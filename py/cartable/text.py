@@ -41,3 +41,12 @@ def clean(text: str) -> str:
 def plural(n: int, singular: str, plural_form: str) -> str:
     """``"1 élève"``, ``"3 élèves"``: French singular for 0 and 1."""
     return f"{n} {singular if n <= 1 else plural_form}"
+
+
+_VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüÿæœ")
+
+
+def de(name: str) -> str:
+    """``"de Léa DUPONT"``, ``"d'Océane MARTIN"``: "de" elided before a vowel (a name with a
+    "h" keeps "de": whether it is aspirated cannot be known)."""
+    return f"d'{name}" if name[:1].lower() in _VOWELS else f"de {name}"

@@ -93,12 +93,13 @@ function select(label, attrs, options) {
 /**
  * A file input whose visible part is French whatever the browser's language: the native
  * control stays (keyboard, drag-and-drop, tests) but is visually hidden behind a
- * "Choisir un fichier…" button and the chosen file's name.
+ * "Choisir un fichier…" button and the chosen file's name — unless opts.name is false: the
+ * caller says which file is chosen (a file dropped, or kept from an earlier step).
  */
-function filePicker(input) {
+function filePicker(input, opts = {}) {
   input.classList.add("fichier-natif");
-  const name = el("span", { class: "nom-fichier", text: "Aucun fichier choisi" });
-  input.addEventListener("change", () => {
+  const name = opts.name === false ? null : el("span", { class: "nom-fichier", text: "Aucun fichier choisi" });
+  if (name) input.addEventListener("change", () => {
     const f = input.files && input.files[0];
     name.textContent = f ? f.name : "Aucun fichier choisi";
   });

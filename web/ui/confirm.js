@@ -2,11 +2,17 @@
  * resolves to true when the user confirms, false when he or she goes back (button, Échap).
  * Confirm.choose({title, message, items, choices: [{label, value, id, class}], id}) offers
  * several ways; it resolves to the chosen value, or null when the user goes back (Échap).
- * The texts come from the caller (the core's words for anything about data). */
+ * The texts come from the caller (the core's words for anything about data).
+ * While it waits for the answer, no busy text is shown (Shell.awaitUser): nothing is running. */
 import { el, append, button, nextId } from "../shared/dom.js";
+import * as Shell from "./shell.js";
 
 
-function ask({ title, message, items, ok, cancel, id }) {
+function ask(options) {
+  return Shell.awaitUser(() => dialogAnswer(options));
+}
+
+function dialogAnswer({ title, message, items, ok, cancel, id }) {
   return new Promise((resolve) => {
     const titleId = nextId("dialogue-titre");
     const dialog = el("dialog", { class: "dialogue", id: id || null, "aria-labelledby": titleId });
@@ -28,7 +34,11 @@ function ask({ title, message, items, ok, cancel, id }) {
   });
 }
 
-function choose({ title, message, items, choices, id }) {
+function choose(options) {
+  return Shell.awaitUser(() => choiceAnswer(options));
+}
+
+function choiceAnswer({ title, message, items, choices, id }) {
   return new Promise((resolve) => {
     const titleId = nextId("dialogue-titre");
     const dialog = el("dialog", { class: "dialogue", id: id || null, "aria-labelledby": titleId });

@@ -42,6 +42,9 @@ function showAt(input, message) {
   const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
   input.setAttribute("aria-describedby", [id, ...described].join(" "));
   input.focus();
+  // The error is about what was typed: it goes as soon as the user changes it.
+  const typed = () => { input.removeEventListener("input", typed); clearErrors({ input }); };
+  input.addEventListener("input", typed);
 }
 
 /** Run fn(); an error about one of `fields` is shown at it (and not rethrown). */

@@ -28,6 +28,8 @@ import { downloadSchoolFile } from "./school_download.js";
 
 const HANDLES = "cartable-fichier";
 const supported = typeof window.showSaveFilePicker === "function";
+// Only Firefox ties a file:// page's storage to the folder's exact place: its warning is for it.
+const firefox = /\bFirefox\//.test(navigator.userAgent);
 let texts = null; // school.saving_texts
 let handle = null; // FileSystemFileHandle
 let permission = "none"; // "granted" | "prompt" | "denied" | "none"
@@ -266,7 +268,7 @@ function statusBlock() {
     } else if (supported && permission !== "granted") { // a new start: one click
       actions.appendChild(resumeButton("reprendre-auto-fichier"));
     }
-    box.appendChild(el("p", { class: "avertissement-texte", id: "note-firefox", text: texts.firefox }));
+    if (firefox) box.appendChild(el("p", { class: "avertissement-texte", id: "note-firefox", text: texts.firefox }));
     if (actions.childElementCount) box.appendChild(actions);
   };
   listeners.add(render);
@@ -278,17 +280,17 @@ function statusBlock() {
  *  computer): as visible as « Créer l'école » beside it. */
 function firstRunBlock() {
   const intro = el("p");
-  const note = el("p", { class: "aide", id: "note-firefox-creation" });
+  const note = firefox ? el("p", { class: "aide", id: "note-firefox-creation" }) : null;
   const block = el("section", { class: "bloc premiere-ouverture-fichier voie", "aria-labelledby": "titre-ouvrir-ecole" },
     el("h3", { id: "titre-ouvrir-ecole", text: "Vous avez déjà une école ? Ouvrez son fichier" }), intro);
-  block.append(el("div", { class: "actions" }, SchoolOpen.picker(block, { class: "principal" })), note);
+  block.append(el("div", { class: "actions" }, SchoolOpen.picker(block, { class: "principal" })), ...(note ? [note] : []));
   if (sessionStorage.getItem("cartable.efface")) {
     sessionStorage.removeItem("cartable.efface");
     Shell.showNotice("Les données de Cartable ont été effacées de ce navigateur.");
   }
   ensure().then(() => {
     intro.textContent = texts.premiere_ouverture;
-    note.textContent = texts.firefox;
+    if (note) note.textContent = texts.firefox;
   }, Shell.showError);
   return block;
 }

@@ -56,7 +56,8 @@ function askPassphrase(bytes, where, name) {
 async function open(file, where) {
   let data = await readFile(file);
   if (Passphrase.isProtected(data)) {
-    data = await askPassphrase(data, where, file.name);
+    const bytes = data;
+    data = await Shell.awaitUser(() => askPassphrase(bytes, where, file.name));
     if (!data) return false;
   }
   const about = await Shell.call("school.describe_file", { data, nom_fichier: file.name });

@@ -23,9 +23,10 @@ const state = {
   leaveGuard: null, // (target screen id, or undefined at logout) -> bool: may we leave?
   validation: null, // selection kept between grids (palier, classe, élèves)
   strings: {}, // ui.strings: the core's rules and texts for the interface
-  busyCount: 0,
+  busy: [], // the busy indicator's stack: {text} of each running action, {text: null} while
+  // the user is asked something (awaitUser): the top one is shown, none (or null) hides it
 };
-const dom = {}; // root, header, banners, nav, main, alerts, notices, busy, content
+const dom = {}; // root, header, banners, nav, main, messages (= alerts = notices), busy, content
 const screens = new Map();
 const leaving = []; // onLeave: each () -> message while leaving the page would lose work, else null
 const hooks = { enter: [], logout: [], start: [] };
@@ -86,12 +87,13 @@ function buildFrame() {
   dom.header = el("header", { class: "entete" });
   dom.banners = el("div", { class: "bandeaux" });
   dom.nav = el("nav", { class: "menu", "aria-label": "Menu principal" });
-  dom.alerts = el("div", { class: "alertes", role: "alert", "aria-live": "assertive" });
-  dom.notices = el("div", { class: "messages", role: "status", "aria-live": "polite" });
+  // One message area per screen, kept in sight at the top of the window (sticky): each message
+  // replaces the last; an error is role="alert" (read at once), a notice polite.
+  dom.messages = el("div", { class: "messages alertes", "aria-live": "polite" });
+  dom.alerts = dom.notices = dom.messages;
   dom.busy = el("div", { class: "occupe", role: "status", "aria-live": "polite", hidden: true });
   dom.content = el("div", { class: "contenu" });
-  dom.main = el("main", { id: "contenu", tabindex: "-1" }, dom.alerts, dom.notices, dom.busy,
-    dom.content);
+  dom.main = el("main", { id: "contenu", tabindex: "-1" }, dom.messages, dom.busy, dom.content);
   dom.body = el("div", { class: "corps" }, dom.nav, dom.main);
   append(root, [dom.skip, dom.header, dom.banners, dom.body]);
 }
@@ -114,21 +116,26 @@ function renderHeader() {
   append(dom.header, [title, who]);
 }
 
-// -- alerts, notices, busy --------------------------------------------------------------
+// -- the message area, busy --------------------------------------------------------------
 
 function closable(kind, message, closeLabel) {
-  const box = el("div", { class: `alerte ${kind}` },
+  const box = el("div", { class: `alerte ${kind}`, role: kind === "erreur" ? "alert" : "status" },
     el("span", { class: "alerte-texte", text: message }),
     button("Fermer", () => box.remove(), { class: "fermer", "aria-label": closeLabel }));
+  return box;
+}
+
+/** The screen's one message: `box` replaces whatever was shown. */
+function say(box) {
+  clear(dom.messages);
+  dom.messages.appendChild(box);
   return box;
 }
 
 function showError(err) {
   const message = err && err.message ? err.message : String(err);
   console.error(err);
-  const box = closable("erreur", message, "Fermer ce message d'erreur");
-  dom.alerts.appendChild(box);
-  box.scrollIntoView({ block: "nearest" });
+  say(closable("erreur", message, "Fermer ce message d'erreur"));
   if (err && (err.code === "session" || err.code === "login") && state.user) {
     state.user = null;
     state.leaveGuard = null;
@@ -137,44 +144,64 @@ function showError(err) {
 }
 
 function showNotice(message, kind) {
-  const box = closable(kind || "succes", message, "Fermer ce message");
-  dom.notices.appendChild(box);
-  return box;
+  return say(closable(kind || "succes", message, "Fermer ce message"));
 }
 
 function clearMessages() {
-  clear(dom.alerts);
-  clear(dom.notices);
+  clear(dom.messages);
 }
 
-function setBusy(on, text) {
-  state.busyCount = Math.max(0, state.busyCount + (on ? 1 : -1));
-  if (state.busyCount > 0) {
-    dom.busy.hidden = false;
-    if (text) dom.busy.textContent = text;
-    else if (!dom.busy.textContent) dom.busy.textContent = "Traitement en cours…";
-    dom.main.setAttribute("aria-busy", "true");
-  } else {
-    dom.busy.hidden = true;
-    dom.busy.textContent = "";
-    dom.main.removeAttribute("aria-busy");
+/** An error of an earlier action goes when a new action starts (it answers for itself). */
+function clearErrors() {
+  for (const box of dom.messages.querySelectorAll(".alerte.erreur")) box.remove();
+}
+
+function paintBusy() {
+  if (!dom.busy) return;
+  const top = state.busy[state.busy.length - 1];
+  const shown = !!(top && top.text);
+  dom.busy.hidden = !shown;
+  dom.busy.textContent = shown ? top.text : "";
+  if (shown) dom.main.setAttribute("aria-busy", "true");
+  else dom.main.removeAttribute("aria-busy");
+}
+
+/** Run `fn` with `entry` on the busy stack; it leaves the stack however fn ends. */
+async function withBusyEntry(entry, fn) {
+  state.busy.push(entry);
+  paintBusy();
+  try {
+    return await fn();
+  } finally {
+    state.busy.splice(state.busy.indexOf(entry), 1);
+    paintBusy();
   }
 }
 
+/** The running action's text (the innermost busy) changes. */
 function setBusyText(text) {
-  if (state.busyCount > 0) dom.busy.textContent = text;
+  const top = [...state.busy].reverse().find((b) => b.text !== null);
+  if (top) top.text = text;
+  paintBusy();
+}
+
+/** While the user is asked something (a dialog, a passphrase), no busy text is shown: `fn`'s
+ *  promise is the wait. An action started from there shows its own text, then none again. */
+function awaitUser(fn) {
+  return withBusyEntry({ text: null }, fn);
 }
 
 /** Run fn() (returning a promise) with the button disabled and the busy indicator shown.
- *  Errors are shown in the alert area; resolves to fn's result or undefined on error. */
+ *  An earlier error is cleared; an error is shown in the message area; resolves to fn's result
+ *  or undefined on error. */
 async function busy(btn, text, fn) {
   if (btn) {
     btn.disabled = true;
     btn.setAttribute("aria-busy", "true");
   }
-  setBusy(true, text);
+  clearErrors();
   try {
-    return await fn();
+    return await withBusyEntry({ text: text || "Traitement en cours…" }, fn);
   } catch (e) {
     showError(e);
     return undefined;
@@ -183,7 +210,6 @@ async function busy(btn, text, fn) {
       btn.disabled = false;
       btn.removeAttribute("aria-busy");
     }
-    setBusy(false);
   }
 }
 
@@ -232,7 +258,7 @@ function open(id, opts) {
   dom.root.className = `ecran-simple ecran-${id}`;
   clear(dom.nav);
   dom.nav.hidden = true;
-  clear(dom.notices);
+  clearMessages();
   clear(dom.content);
   renderHeader();
   const card = el("section", { class: "carte" }, heading(spec.title));
@@ -257,7 +283,7 @@ async function logout() {
     clearMessages();
     fire("logout");
     await refreshStatus();
-    open("connexion", { message: "Vous êtes déconnecté(e)." });
+    open("connexion", { message: "La session est fermée. À bientôt !" });
   });
 }
 
@@ -323,6 +349,7 @@ function run(render) {
 }
 
 export {
-  state, dom, screen, label, on, onLeave, beforeLogout, call, busy, setBusyText, showError, showNotice,
-  clearMessages, start, refreshStatus, open, go, enterApp, isDirector, mayLeave, renderHeader,
+  state, dom, screen, label, on, onLeave, beforeLogout, call, busy, setBusyText, awaitUser,
+  showError, showNotice, clearMessages, start, refreshStatus, open, go, enterApp, isDirector, mayLeave,
+  renderHeader,
 };

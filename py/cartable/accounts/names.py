@@ -19,6 +19,7 @@ def clean_name(value, what: str, whose: str = "du professeur") -> str:
 
 CIVILITES = ("M", "MME")  # what LSU accepts
 CIVILITE_NOMS = {"M": "M. (Monsieur)", "MME": "Mme (Madame)"}
+CIVILITE_COURTES = {"M": "M.", "MME": "Mme"}  # as a name is written: « Mme Sophie MARTIN »
 
 
 def clean_civilite(value, whose: str = "du professeur") -> str:

@@ -6,7 +6,7 @@ import sqlite3
 
 from cartable.base_eleves.columns import NAME_MAX
 from cartable.errors import UserError
-from cartable.text import clean, normalise
+from cartable.text import clean, normalise, plural
 
 REF_MAX = 20
 
@@ -153,8 +153,10 @@ def removed_classes_fate(by_ref: dict, existing_pupils: list[dict], moved_out: s
         if c["ignorer"]:
             c["detail"] = "ignorée : laissée telle quelle"
         elif attached.get(c["id"], 0):
-            c["detail"] = (f"conservée sans élève actif : {attached[c['id']]} élève(s) "
-                           "désactivé(s) y restent rattachés, avec leurs validations")
+            c["detail"] = ("conservée sans élève actif : "
+                           + plural(attached[c["id"]], "élève désactivé y reste rattaché",
+                                    "élèves désactivés y restent rattachés")
+                           + ", avec leurs validations")
             c["supprimer"] = False
         else:
             c["detail"] = "supprimée (plus aucun élève)"

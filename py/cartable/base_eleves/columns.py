@@ -142,10 +142,11 @@ def columns(headers: list[str], mapping) -> dict[str, int]:
     missing = [f for f in FIELDS if f not in found]
     if missing:
         labels = ", ".join(f"« {FIELD_LABELS[f]} »" for f in missing)
+        what = "Colonne introuvable" if len(missing) == 1 else "Colonnes introuvables"
         raise UserError(
-            f"Colonne(s) introuvable(s) dans l'en-tête du fichier : {labels}. Indiquez à la main "
-            "quelle colonne du fichier correspond à chacune, ou vérifiez que c'est bien "
-            f"l'extraction CSV {of_source(source_name(headers))}.",
+            f"{what} dans l'en-tête du fichier : {labels}. Indiquez à la main quelle colonne "
+            f"du fichier correspond {'à chacune' if len(missing) > 1 else 'à celle-ci'}, ou "
+            f"vérifiez que c'est bien l'extraction CSV {of_source(source_name(headers))}.",
             code="mapping", headers=headers, missing=missing,
             mapping={f: (headers[found[f]] if f in found else None) for f in FIELDS},
         )

@@ -134,8 +134,10 @@ def _message(nb_pupils: int, n_classes: int, pupils: list[dict], rejets: list,
     message = (f"{plural(nb_pupils, 'élève trouvé', 'élèves trouvés')}, "
                f"{plural(n_classes, 'classe trouvée', 'classes trouvées')}")
     if n_mixed:
-        message += (f" ({len(levels)} classes {source or 'du fichier'}, dont {n_mixed} à "
-                    "plusieurs niveaux, séparées par niveau)")
+        what = f"classe {source or 'du fichier'}" if len(levels) == 1 else \
+            f"classes {source or 'du fichier'}"
+        message += (f" ({len(levels)} {what}, dont {n_mixed} à plusieurs niveaux, séparées par "
+                    "niveau)")
     if rejets:
         message += f" ; {plural(len(rejets), 'ligne rejetée', 'lignes rejetées')}"
     return message + "."
@@ -164,7 +166,7 @@ def modification_counts(modify: list[dict]) -> dict:
 def _no_pupil(rejets: list[dict]) -> UserError:
     return UserError(
         "Aucun élève valide dans ce fichier : toutes les lignes sont rejetées "
-        f"({len(rejets)} ligne(s), par exemple ligne {rejets[0]['ligne']} : "
+        f"({plural(len(rejets), 'ligne', 'lignes')}, par exemple ligne {rejets[0]['ligne']} : "
         f"{rejets[0]['raison']}). Vérifiez le fichier et la correspondance des colonnes."
         if rejets else "Aucun élève dans ce fichier.",
         rejets=rejets[:50],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from cartable import db
+from cartable.text import plural
 
 COUNTS = ("classes_ajoutees", "classes_renommees", "classes_supprimees", "eleves_ajoutes",
           "eleves_modifies", "eleves_desactives")
@@ -77,21 +78,26 @@ def _message(counts: dict, total: int, plan: dict) -> str:
         message = "Import terminé : aucun changement, l'école est déjà à jour avec ce fichier."
     else:
         parts = [
-            f"{counts['classes_ajoutees']} classe(s) ajoutée(s)",
-            f"{counts['eleves_ajoutes']} élève(s) ajouté(s)",
-            f"{counts['eleves_modifies']} modifié(s)",
-            f"{counts['eleves_desactives']} désactivé(s)",
+            plural(counts["classes_ajoutees"], "classe ajoutée", "classes ajoutées"),
+            plural(counts["eleves_ajoutes"], "élève ajouté", "élèves ajoutés"),
+            plural(counts["eleves_modifies"], "modifié", "modifiés"),
+            plural(counts["eleves_desactives"], "désactivé", "désactivés"),
         ]
         if counts["classes_renommees"]:
-            parts.append(f"{counts['classes_renommees']} classe(s) renommée(s)")
+            parts.append(plural(counts["classes_renommees"], "classe renommée",
+                                "classes renommées"))
         if counts["classes_supprimees"]:
-            parts.append(f"{counts['classes_supprimees']} classe(s) vide(s) supprimée(s)")
+            parts.append(plural(counts["classes_supprimees"], "classe vide supprimée",
+                                "classes vides supprimées"))
         message = "Import terminé : " + ", ".join(parts) + "."
-        if plan["niveaux_a_activer"]:
-            message += " Niveau(x) activé(s) : " + ", ".join(plan["niveaux_a_activer"]) + "."
-    if plan["eleves"]["ambigus"]:
-        message += (f" {len(plan['eleves']['ambigus'])} élève(s) ambigu(s) laissé(s) tel(s) "
-                    "quel(s).")
+        activated = plan["niveaux_a_activer"]
+        if activated:
+            message += (" Niveau activé : " if len(activated) == 1 else " Niveaux activés : ") \
+                + ", ".join(activated) + "."
+    ambigus = len(plan["eleves"]["ambigus"])
+    if ambigus:
+        message += " " + plural(ambigus, "élève ambigu laissé tel quel.",
+                                "élèves ambigus laissés tels quels.")
     return message
 
 

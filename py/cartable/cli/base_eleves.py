@@ -7,6 +7,7 @@ import os
 
 from cartable.cli import files
 from cartable.cli.registry import School, action
+from cartable.text import plural
 
 
 def _arguments(s) -> None:
@@ -27,8 +28,9 @@ def import_base_eleves(args) -> int:
 
 
 def _print_plan(plan: dict) -> None:
-    print(plan.get("message") or f"{plan['nb_eleves']} élèves trouvés, "
-                                  f"{plan['nb_classes']} classes trouvées.")
+    print(plan.get("message")
+          or f"{plural(plan['nb_eleves'], 'élève trouvé', 'élèves trouvés')}, "
+             f"{plural(plan['nb_classes'], 'classe trouvée', 'classes trouvées')}.")
     if plan.get("rejets"):
         print(f"Lignes rejetées ({len(plan['rejets'])}) :")
         for r in plan["rejets"]:
@@ -40,11 +42,11 @@ def _print_plan(plan: dict) -> None:
     for c in plan.get("classes", []):
         flag = " (ignorée)" if c.get("ignorer") else ""
         print(f"  {signs.get(c['action'], '?')} {c['nom']} [{c['niveau']}, réf. {c['ref']}] : "
-              f"{c['action']}, {c.get('nb_eleves', 0)} élèves{flag}")
+              f"{c['action']}, {plural(c.get('nb_eleves', 0), 'élève', 'élèves')}{flag}")
     e = plan["eleves"]
     print(f"Élèves : {len(e['ajouter'])} à ajouter, {len(e['modifier'])} à modifier, "
-          f"{len(e['desactiver'])} à désactiver, {len(e['ambigus'])} ambigus, "
-          f"{e['inchanges']} inchangés.")
+          f"{len(e['desactiver'])} à désactiver, {plural(len(e['ambigus']), 'ambigu', 'ambigus')}, "
+          f"{plural(e['inchanges'], 'inchangé', 'inchangés')}.")
     if plan.get("appariement"):
         print(plan["appariement"]["message"])
     if plan.get("modifications", {}).get("message"):

@@ -5,6 +5,7 @@ the school's identity for LSU, the LSU file imported and exported, through API c
 
 from __future__ import annotations
 
+from cartable.accounts.names import CIVILITE_COURTES
 from cartable.cli import files
 from cartable.cli.registry import School, action
 from cartable.errors import UserError
@@ -65,8 +66,8 @@ def _ecole(args, school) -> int:
     if d is None:
         print("Directeur ou directrice : aucun compte")
     else:
-        print(f"Directeur ou directrice : {d['civilite'] or '(civilité non indiquée)'} "
-              f"{d['nom']} {d['prenom']}")
+        civilite = CIVILITE_COURTES.get(d["civilite"] or "", "(civilité non indiquée)")
+        print(f"Directeur ou directrice : {civilite} {d['prenom']} {d['nom']}")
     return 0
 
 

@@ -17,7 +17,7 @@ def eleves_list(api, payload, session):
         assigned = affectations.is_assigned(api.db, session.user_id, cid)
         if not assigned and cid not in api.allowed_classes(session):
             raise PermissionDenied(
-                "Vous n'êtes pas affecté(e) à cette classe : vous ne pouvez pas voir ses élèves. "
+                "Cette classe ne vous est pas attribuée : vous ne pouvez pas voir ses élèves. "
                 "Demandez au directeur de vous l'attribuer."
             )
     return roster.list_eleves(api.db, cid)

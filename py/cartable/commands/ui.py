@@ -25,11 +25,12 @@ def strings(api, payload, session):
         "password_min_length": n,
         "password_hint": f"Au moins {n} caractères.",
         "uai_length": letterhead.UAI_LENGTH,
+        "uai_example": letterhead.UAI_EXAMPLE,  # a valid UAI (its check letter is right)
         "default_palier_id": DEFAULT_PALIER_ID,
         "export_default_niveau": EXPORT_DEFAULT_NIVEAU,
         "locked_message": LOCKED,
         "school_file_name": db.school_file_name(_compat.now()),  # as school.file_bytes names it
         # LSU's civilités (teachers' accounts, the director in Réglages); "" = not given
         "civilites": [{"valeur": "", "nom": "(non indiquée)"}]
-        + [{"valeur": c, "nom": names.CIVILITE_NOMS[c]} for c in names.CIVILITES],
+        + [{"valeur": c, "nom": names.CIVILITE_NOMS[c], "court": names.CIVILITE_COURTES[c]} for c in names.CIVILITES],
     }

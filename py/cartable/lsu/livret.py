@@ -243,7 +243,8 @@ def missing(b: Bilan | None, c: Classe, cycle: int | None) -> list[str]:
     if alone:
         out.append("parcours sans projet de la classe pour cette période : " + ", ".join(alone))
     if b.socle and len(b.socle) != len(socle2016.CODES):
-        out.append(f"socle : {len(b.socle)} composantes positionnées sur 8 (toutes ou aucune)")
+        out.append(f"socle : {plural(len(b.socle), 'composante positionnée', 'composantes positionnées')}"
+                   " sur 8 (toutes ou aucune)")
     if not b.auteurs:
         out.append("aucun enseignant n'est indiqué comme auteur du bilan")
     for a in b.auteurs:

@@ -37,7 +37,7 @@ from cartable.accounts.names import CIVILITES
 from cartable.errors import UserError
 from cartable.lsu import bilan, caution, lsu_schema, millesimes, schema_fr, socle2016
 from cartable.lsu.lsu_schema import NS, XSD_NAME
-from cartable.school.letterhead import get_identity
+from cartable.school.letterhead import check_uai, get_identity
 from cartable.text import plural, xml_escape
 
 SCHEMA_VERSION = "1.0"
@@ -117,6 +117,11 @@ def school_problems(conn: sqlite3.Connection) -> list[str]:
     out = []
     if not identity["uai"]:
         out.append("L'école n'a pas de numéro UAI : indiquez-le dans Réglages.")
+    else:
+        try:  # a UAI stored before its check letter was checked
+            check_uai(identity["uai"], optional=False, fix="Corrigez-le dans Réglages.")
+        except UserError as e:
+            out.append(str(e))
     d = identity["directeur"]
     if d is None:
         out.append("L'école n'a pas de compte de directeur ou de directrice.")
@@ -143,7 +148,8 @@ def _check_pupil(p: Pupil, ines: dict[str, int]) -> None:
         return
     missing = [socle2016.BY_CODE[c].court for c in socle2016.CODES if c not in b.positions]
     if missing:
-        p.problemes.append("composante(s) non positionnée(s) : " + ", ".join(missing))
+        p.problemes.append(("composante non positionnée : " if len(missing) == 1 else
+                            "composantes non positionnées : ") + ", ".join(missing))
     if not b.synthese.strip():
         p.problemes.append("synthèse vide")
     if not b.auteurs:
@@ -362,7 +368,8 @@ def _read_bilan(el, eleves: dict, teachers: dict) -> FileBilan:
                         " seul le bilan de fin de cycle 2 est accepté.")
     domaines = el.findall(f"{_Q}socle/{_Q}domaine")
     if len(domaines) != len(socle2016.CODES):
-        raise UserError(f"Le bilan de {who} compte {len(domaines)} composante(s) au lieu de "
+        raise UserError(f"Le bilan de {who} compte "
+                        f"{plural(len(domaines), 'composante', 'composantes')} au lieu de "
                         f"{len(socle2016.CODES)} : chaque composante du socle doit être "
                         "positionnée une fois.")
     positions = {}
@@ -454,12 +461,14 @@ class Plan:
         n = {s: sum(r["statut"] == s for r in self.reports)
              for s in ("ajouté", "remplacé", "inchangé", "ignoré", "à confirmer")}
         verb = "importés" if applied else "à importer"
-        text = (f"Bilans {verb} : {n['ajouté']} ajouté(s), {n['remplacé']} remplacé(s) ; "
-                f"{n['inchangé']} inchangé(s), {n['ignoré']} ignoré(s) (élève inconnu de "
-                "l'école)")
+        text = (f"Bilans {verb} : {plural(n['ajouté'], 'ajouté', 'ajoutés')}, "
+                f"{plural(n['remplacé'], 'remplacé', 'remplacés')} ; "
+                f"{plural(n['inchangé'], 'inchangé', 'inchangés')}, "
+                f"{plural(n['ignoré'], 'ignoré', 'ignorés')} (élève inconnu de l'école)")
         if n["à confirmer"]:
             text += (f" ; {plural(n['à confirmer'], 'bilan', 'bilans')} à confirmer (noms "
-                     "différents de ceux de l'école), non importé(s)")
+                     f"différents de ceux de l'école), "
+                     f"{'non importé' if n['à confirmer'] == 1 else 'non importés'}")
         text += "."
         if self.note:
             text += f" {self.note}"

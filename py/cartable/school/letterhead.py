@@ -13,11 +13,14 @@ import sqlite3
 from cartable import db
 from cartable.accounts.names import clean_civilite, clean_name
 from cartable.errors import UserError
-from cartable.text import clean
+from cartable.text import clean, plural
 
 SCHOOL_NAME_MAX = 100
 UAI_RE = re.compile(r"[0-9]{7}[A-Z]")
 UAI_LENGTH = 8  # what UAI_RE matches: 7 digits and a letter
+# The check letter: the 7-digit number modulo 23 indexes this alphabet (no I, O nor Q).
+UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+UAI_EXAMPLE = "0441234C"  # 441234 % 23 == 2: "C" (every example Cartable shows is valid)
 
 
 # -- nom, UAI and director -----------------------------------------------------------------
@@ -55,7 +58,7 @@ def needs_setup(conn: sqlite3.Connection) -> bool:
 
 
 def clean_school(nom, uai) -> tuple[str, str]:
-    """Checked (nom, uai). The UAI (ex-RNE) is optional: 7 digits and a letter."""
+    """Checked (nom, uai). The UAI (ex-RNE) is optional: ``check_uai``."""
     if not isinstance(nom, str) or not nom.strip():
         raise UserError("Indiquez le nom de l'école (par exemple « École élémentaire Jules "
                         "Ferry »).", field="ecole")
@@ -63,18 +66,50 @@ def clean_school(nom, uai) -> tuple[str, str]:
     if len(nom) > SCHOOL_NAME_MAX:
         raise UserError(f"Le nom de l'école est trop long ({SCHOOL_NAME_MAX} caractères au "
                         "plus).", field="ecole")
-    if uai is None:
-        uai = ""
-    if not isinstance(uai, str):
-        raise UserError("Le numéro UAI est invalide.", field="uai")
-    uai = "".join(uai.split()).upper()
-    if uai and not UAI_RE.fullmatch(uai):
+    return nom, check_uai(uai)
+
+
+def uai_letter(digits: str) -> str:
+    """The check letter of a UAI's 7 digits."""
+    return UAI_LETTERS[int(digits) % len(UAI_LETTERS)]
+
+
+def check_uai(value, optional: bool = True, fix: str | None = None) -> str:
+    """The UAI (ex-RNE) checked and upper-cased: 8 characters, 7 digits and the check letter.
+    Empty (None or spaces) gives "" when ``optional``. The one check every door uses
+    (Réglages, first start, ``ecole --uai``, ``nouvelle-ecole --uai``, LSU). ``fix`` ends the
+    message (what to do; by default: correct it, or leave it empty when optional)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise UserError("Le numéro UAI est invalide : indiquez 7 chiffres suivis d'une lettre "
+                        f"(par exemple {UAI_EXAMPLE}).", field="uai")
+    uai = "".join(value.split()).upper()
+    if not uai:
+        if optional:
+            return ""
+        raise UserError(f"Indiquez le numéro UAI de l'école (par exemple {UAI_EXAMPLE}).",
+                        field="uai")
+    if fix is None:
+        fix = "Corrigez-le ou laissez le champ vide." if optional else "Corrigez-le."
+    fix = " " + fix
+    if len(uai) != UAI_LENGTH:
+        raise UserError(
+            f"Le numéro UAI « {uai} » n'est pas valide : il a "
+            f"{plural(len(uai), 'caractère', 'caractères')} au lieu de {UAI_LENGTH}, 7 chiffres "
+            f"suivis d'une lettre (par exemple {UAI_EXAMPLE}).{fix}", field="uai")
+    if not UAI_RE.fullmatch(uai):
         raise UserError(
             f"Le numéro UAI « {uai} » n'est pas valide : il comporte 7 chiffres suivis d'une "
-            "lettre (par exemple 0441234A). Corrigez-le ou laissez le champ vide.",
-            field="uai",
-        )
-    return nom, uai
+            f"lettre (par exemple {UAI_EXAMPLE}).{fix}", field="uai")
+    expected = uai_letter(uai[:7])
+    if uai[7] != expected:
+        raise UserError(
+            f"Le numéro UAI « {uai} » n'est pas valide : sa lettre de contrôle ne correspond pas "
+            f"à ses chiffres (avec {uai[:7]}, la lettre serait {expected}). Vérifiez les chiffres "
+            f"et la lettre sur un document officiel de l'école (par exemple {UAI_EXAMPLE}).{fix}",
+            field="uai")
+    return uai
 
 
 def write_school(conn: sqlite3.Connection, nom: str, uai: str) -> None:

@@ -88,7 +88,8 @@ def _donnees() -> dict:
     """The section "Données concernées": every personal field, table by table."""
     return {"titre": "Données concernées", "paragraphes": [
         ("Cartable ne contient rien d'autre que ce qui suit : ni adresse, ni responsables "
-        "légaux, ni photo. Les appréciations écrites sont celles du livret scolaire. Les "
+        "légaux, ni photo. Les textes écrits sur les élèves sont la synthèse du bilan de fin "
+        "de cycle 2 et les appréciations du livret scolaire (par domaine et générale). Les "
         "modalités d'accompagnement du livret (PAP, PAI, PPRE, PPS, RASED, ULIS, UPE2A) "
         "indiquent qu'un élève bénéficie d'un dispositif, parfois lié à sa santé ou à un "
         "handicap (PAI, PPS) : seul le nom du dispositif est enregistré, jamais le "

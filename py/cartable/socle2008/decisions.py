@@ -12,7 +12,7 @@ from cartable import db
 from cartable.errors import PermissionDenied, UserError
 from cartable.socle2008 import referentiel
 from cartable.socle2008.grid import COMPETENCES, ITEMS, PSEUDO_DOMAINE, Draft, Layout
-from cartable.text import CLASSE_INCONNUE
+from cartable.text import CLASSE_INCONNUE, plural
 
 # -- building a grid ----------------------------------------------------------------------
 
@@ -202,7 +202,8 @@ def save(conn: sqlite3.Connection, draft: Draft, *, info: str, today: datetime.d
                 )
                 counts["modifiees"] += 1
     counts["message"] = (
-        f"Validations enregistrées : {counts['ajoutees']} ajoutées, {counts['modifiees']} "
-        f"modifiées, {counts['supprimees']} supprimées."
+        f"Validations enregistrées : {plural(counts['ajoutees'], 'ajoutée', 'ajoutées')}, "
+        f"{plural(counts['modifiees'], 'modifiée', 'modifiées')}, "
+        f"{plural(counts['supprimees'], 'supprimée', 'supprimées')}."
     )
     return counts

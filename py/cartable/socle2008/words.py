@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from cartable.socle2008 import grid
 from cartable.socle2008.grid import COMPETENCES, Draft, Key, Target
+from cartable.text import de
 
 # What an arrow in each state does on its next click.
 ACTIONS = {1: "Valider tout", 0: "Invalider tout", None: "Effacer tout"}
@@ -17,8 +18,8 @@ LOCK_MESSAGE_TEACHER = (
     "directrice pourra annuler cette validation."
 )
 LOCK_MESSAGE_DIRECTOR = (
-    "Une compétence validée est définitive pour les professeurs : une fois enregistrée, vous "
-    "seul(e) pourrez annuler cette validation."
+    "Une compétence validée est définitive pour les professeurs : une fois enregistrée, seul "
+    "le compte du directeur ou de la directrice, le vôtre, pourra annuler cette validation."
 )
 
 
@@ -89,11 +90,11 @@ def scope(draft: Draft, target: Target) -> str:
     """What a click covers: "la colonne de Léa DUPONT (domaine « Dire »)"…"""
     items = draft.level != COMPETENCES
     if target.kind == "cell":
-        return (f"la case de {_pupil(draft, target.eleve_id)}, "
+        return (f"la case {de(_pupil(draft, target.eleve_id))}, "
                 f"« {row_name(draft, target.row_id)} »")
     if target.kind == "column":
         where = f" (domaine « {_domaine(draft, target.domaine_id)} »)" if items else ""
-        return f"la colonne de {_pupil(draft, target.eleve_id)}{where}"
+        return f"la colonne {de(_pupil(draft, target.eleve_id))}{where}"
     if target.kind == "row":
         return f"la ligne « {row_name(draft, target.row_id)} »"
     if items:

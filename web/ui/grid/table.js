@@ -6,7 +6,7 @@
  *   view.keys (the cell keys shown).
  */
 import { el, clear } from "../../shared/dom.js";
-import { fullName, date } from "../format.js";
+import { fullName, date, plural } from "../format.js";
 import * as GridModel from "./model.js";
 import { ETATS, etatKey } from "./model.js";
 import * as GridNav from "./nav.js";
@@ -161,7 +161,7 @@ function paintAid(view, eleveId) {
   node.appendChild(el("span", { class: "pourcentage", text: pct }));
   node.appendChild(el("span", { class: "compte" },
     el("span", { text: `✓${v}` }), el("span", { text: `✗${i}` }), el("span", { text: `?${n}` })));
-  node.title = `${v} validés, ${i} invalidés, ${n} sans décision${pct ? ` (${pct})` : ""}`;
+  node.title = `${plural(v, "validé", "validés")}, ${plural(i, "invalidé", "invalidés")}, ${n} sans décision${pct ? ` (${pct})` : ""}`;
 }
 
 export { create };

@@ -13,7 +13,7 @@ function setupForm() {
   const ecole = el("fieldset", {}, el("legend", { text: "L'école" }));
   const nom = field("Nom de l'école", { required: true, autocomplete: "organization", name: "ecole" });
   const uai = field("Numéro UAI (facultatif)", { name: "uai", maxlength: String(Shell.state.strings.uai_length) },
-    "Le numéro de l'établissement, par exemple 0441234X.");
+    `Le numéro de l'établissement : 7 chiffres et une lettre, par exemple ${Shell.state.strings.uai_example}.`);
   append(ecole, [nom.row, uai.row]);
   const dir = el("fieldset", {}, el("legend", { text: "Le compte du directeur / de la directrice" }));
   const dnom = field("Nom", { required: true, autocomplete: "family-name", name: "dnom" });
@@ -94,7 +94,7 @@ Shell.screen({
   simple: true,
   title: "Connexion",
   render(card, opts) {
-    if (opts.message) append(card, el("p", { class: "information", text: opts.message }));
+    if (opts.message) showNotice(opts.message, "information"); // the screen's one message area
     const form = el("form", { class: "formulaire", novalidate: true });
     const login = field("Identifiant", { autocomplete: "username", name: "login", autocapitalize: "none", spellcheck: "false" });
     const pwd = field("Mot de passe", { type: "password", autocomplete: "current-password", name: "password" });
@@ -127,7 +127,7 @@ Shell.screen({
   render(card, { user, password }) {
     Shell.state.user = user;
     Shell.renderHeader();
-    append(card, el("p", { text: `Bonjour ${user.prenom} ${user.nom}. Le mot de passe qui vous a été remis était provisoire. Choisissez-en un nouveau, que vous seul(e) connaîtrez.` }));
+    append(card, el("p", { text: `Bonjour ${user.prenom} ${user.nom}. Le mot de passe qui vous a été remis était provisoire. Choisissez-en un nouveau, connu de vous seulement.` }));
     const form = el("form", { class: "formulaire", novalidate: true });
     const pair = passwordPair(form, "Nouveau mot de passe");
     const submit = el("button", { type: "submit", class: "principal", text: "Activer mon compte" });

@@ -21,7 +21,7 @@ function step1(wiz) {
   const zone = el("div", { class: "depot" },
     el("p", { text: "Déposez ici le fichier CSV (glisser-déposer), ou choisissez-le :" }),
     el("label", { for: "fichier-eleves", class: "etiquette-fichier", text: "Fichier CSV d'ONDE ou de Base-Élèves (extraction de tous les élèves)" }),
-    filePicker(input), chosen);
+    filePicker(input, { name: false }), chosen); // one line says which file: `chosen`
   wiz.body.appendChild(zone);
   let next = null;
   const take = (file) => {

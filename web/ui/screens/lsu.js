@@ -12,7 +12,9 @@ const { call, busy, showNotice } = Shell;
 
 function identityLine(id) {
   const d = id.directeur;
-  const who = d ? `${d.civilite ? `${d.civilite} ` : ""}${d.prenom} ${d.nom}` : "aucun compte";
+  // « Mme Sophie MARTIN »: the civilité as it is written (ui.strings), not LSU's code « MME »
+  const civ = d && (Shell.state.strings.civilites || []).find((c) => c.valeur === d.civilite && c.court);
+  const who = d ? `${civ ? `${civ.court} ` : ""}${d.prenom} ${d.nom}` : "aucun compte";
   return el("p", { class: "aide" }, `École : ${id.nom} — UAI : ${id.uai || "non indiqué"} — directeur ou directrice : ${who}. `,
     button("Modifier dans Réglages", () => Shell.go("reglages"), { class: "lien" }));
 }

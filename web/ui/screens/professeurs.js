@@ -40,13 +40,35 @@ function createForm() {
       civilites().map((c) => ({ value: c.valeur, text: c.nom }))),
     nom: field("Nom", { name: "nom", required: true }),
     prenom: field("Prénom", { name: "prenom", required: true }),
-    login: field("Identifiant (facultatif)", { name: "login" }, "Vide : fabriqué automatiquement (jea.delafont)."),
+    login: field("Identifiant (facultatif)", { name: "login" }, LOGIN_HINT),
     pwd: field("Mot de passe (facultatif)", { name: "password", autocomplete: "new-password" }, "Vide : généré automatiquement."),
     submit: el("button", { type: "submit", class: "principal", text: "Créer le professeur" }),
   };
   append(form, el("fieldset", {}, el("legend", { text: "Nouveau professeur" }), f.civilite.row, f.nom.row, f.prenom.row,
     f.login.row, f.pwd.row, el("div", { class: "actions" }, f.submit)));
+  proposedLogin(f);
   return f;
+}
+
+const LOGIN_HINT = "Vide : fabriqué à partir du prénom et du nom.";
+
+/** The login hint names the login the core would make from the names typed (not an example). */
+function proposedLogin(f) {
+  const hint = f.login.row.querySelector(".aide");
+  const update = async () => {
+    const nom = f.nom.input.value.trim();
+    const prenom = f.prenom.input.value.trim();
+    if (!nom || !prenom) { hint.textContent = LOGIN_HINT; return; }
+    try {
+      const r = await call("accounts.propose_login", { nom, prenom });
+      if (nom === f.nom.input.value.trim() && prenom === f.prenom.input.value.trim()) {
+        hint.textContent = `Vide : « ${r.login} », fabriqué à partir du prénom et du nom.`;
+      }
+    } catch (e) { hint.textContent = LOGIN_HINT; /* names not usable yet: the core says why at creation */ }
+  };
+  f.nom.input.addEventListener("change", update);
+  f.prenom.input.addEventListener("change", update);
+  f.form.addEventListener("reset-hint", update);
 }
 
 /** The screen's parts: the sheet area, the form, the list; reload() redraws the list. */
@@ -81,6 +103,7 @@ async function create(ctx, f) {
   const r = await call("professeurs.create", payload);
   ctx.showSheet([{ nom: payload.nom, prenom: payload.prenom, login: r.login, password: r.password }], "Identifiants du nouveau professeur");
   for (const x of [f.nom, f.prenom, f.login, f.pwd]) x.input.value = "";
+  f.form.dispatchEvent(new Event("reset-hint"));
   showNotice(`Compte créé pour ${payload.prenom} ${payload.nom} (identifiant « ${r.login} »).`);
   return ctx.reload();
 }
@@ -124,7 +147,7 @@ function row(ctx, p) {
     });
   }, { class: "petit danger" });
   const civ = civilites().find((c) => c.valeur === (p.civilite || ""));
-  append(tr, [el("td", { class: "civilite", text: civ ? civ.nom : p.civilite }), el("td", { text: p.nom }),
+  append(tr, [el("td", { class: "civilite", text: civ ? (civ.court || "") : p.civilite }), el("td", { text: p.nom }),
     el("td", { text: p.prenom }), el("td", { class: "code", text: p.login }),
     el("td", { text: etat }), el("td", { text: String((p.classes || []).length) }),
     el("td", { class: "boutons" }, edit, reset, toggle, del)]);

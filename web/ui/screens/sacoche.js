@@ -12,9 +12,10 @@ function radio(group, value, label, checked) {
   return { input, row: el("div", { class: "case" }, input, el("label", { for: id, text: label })) };
 }
 
-/** Which pupils to export: classes (those of the default niveau ticked, or all of a
- *  teacher's own classes), a niveau, or all (a teacher's: the core keeps his or her classes). */
+/** Which pupils to export: the director chooses classes (those of the default niveau ticked), a
+ *  niveau, or the whole school; a teacher ticks among his or her own classes (all ticked). */
 function regroupement(classes, director) {
+  if (!director) return ownClasses(classes);
   const defaut = Shell.state.strings.export_default_niveau;
   const group = nextId("regroupement");
   const fs = el("fieldset", {}, el("legend", { text: "Regroupement" }));
@@ -49,6 +50,24 @@ function regroupement(classes, director) {
   return { fs, payload };
 }
 
+/** A teacher's choice: the classes where he or she validates, nothing else to choose. */
+function ownClasses(classes) {
+  const fs = el("fieldset", { id: "classes-export" }, el("legend", { text: classes.length > 1 ? "Vos classes" : "Votre classe" }));
+  const inputs = classes.map((c) => {
+    const cb = checkbox(c.nom + (c.niveau ? ` (${c.niveau}, ${plural(c.nb_eleves || 0, "élève", "élèves")})` : ""),
+      { checked: true, "data-id": c.id });
+    fs.appendChild(cb.row);
+    return cb.input;
+  });
+  if (!classes.length) fs.appendChild(el("p", { text: "Aucune classe ne vous est attribuée pour valider : demandez-le au directeur ou à la directrice." }));
+  const payload = () => {
+    const ids = inputs.filter((i) => i.checked).map((i) => Number(i.getAttribute("data-id")));
+    if (!ids.length) throw new Error(classes.length ? "Cochez au moins une de vos classes." : "Aucune classe ne vous est attribuée pour valider.");
+    return { classe_ids: ids };
+  };
+  return { fs, payload };
+}
+
 /** Cut names, as SACoche will hold them: the director checks them against the collège's list. */
 function cutNames(r) {
   if (!r.noms_coupes || !r.noms_coupes.length) return null;
@@ -58,28 +77,41 @@ function cutNames(r) {
       text: `${c.nom} ${c.prenom} → ${c.nom_fichier} ${c.prenom_fichier}` }))));
 }
 
+/** The result of "Générer le fichier": the core's message, then the link that downloads it
+ *  (SACoche's own words and clicks: nothing is downloaded before the link is clicked). */
+function exportResult(result, r) {
+  const url = URL.createObjectURL(new Blob([r.data], { type: "application/zip" }));
+  result.dataset.url = url;
+  append(result, el("p", { class: "alerte succes", id: "message-export", text: r.message }));
+  if (r.note) result.appendChild(el("p", { class: "alerte information", id: "note-export", text: r.note }));
+  const cut = cutNames(r);
+  if (cut) result.appendChild(cut);
+  const where = el("span", { class: "aide", id: "telechargement-export", "aria-live": "polite",
+    text: ` « ${r.filename} »` });
+  const link = el("a", { href: url, download: r.filename, class: "bouton-lien principal", id: "recuperer-zip",
+    text: "Récupérer le fichier au format ZIP" });
+  link.addEventListener("click", () => {
+    where.textContent = ` « ${r.filename} » est téléchargé : il se trouve dans le dossier des téléchargements de ce navigateur (en général « Téléchargements »).`;
+  });
+  result.appendChild(el("p", { class: "recuperer" }, link, where));
+}
+
 function buildExport(box, classes, director) {
   const choice = regroupement(classes, director);
   const result = el("div", { class: "resultat-export", "aria-live": "polite" });
+  const forget = () => {
+    if (result.dataset.url) URL.revokeObjectURL(result.dataset.url);
+    delete result.dataset.url;
+    clear(result);
+  };
   const gen = button("Générer le fichier", () => {
     busy(gen, "Génération du fichier…", async () => {
       const payload = choice.payload();
-      clear(result);
-      const r = await call("sacoche.export", payload);
-      // The file is downloaded at once; the link (the how-to's words) downloads it again.
-      window.Cartable.download(r.data, r.filename, "application/zip");
-      result.appendChild(el("p", { class: "alerte succes", id: "message-export", text: r.message }));
-      result.appendChild(el("p", { class: "alerte succes", id: "telechargement-export",
-        text: `Le fichier « ${r.filename} » a été téléchargé : il se trouve dans le dossier des téléchargements de ce navigateur (en général « Téléchargements »).` }));
-      if (r.note) result.appendChild(el("p", { class: "alerte information", id: "note-export", text: r.note }));
-      const cut = cutNames(r);
-      if (cut) result.appendChild(cut);
-      const dl = button("Récupérer le fichier au format ZIP", () => {
-        window.Cartable.download(r.data, r.filename, "application/zip");
-      }, { class: "principal", id: "recuperer-zip" });
-      result.appendChild(el("p", {}, dl, el("span", { class: "aide", text: ` ${r.filename} (le télécharger à nouveau)` })));
+      forget();
+      exportResult(result, await call("sacoche.export", payload));
     });
   }, { class: "principal", id: "generer-export" });
+  choice.fs.addEventListener("change", forget); // another choice: the file shown is no longer it
   append(box, [choice.fs, el("div", { class: "actions" }, gen), result]);
 }
 
