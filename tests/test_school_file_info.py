@@ -98,13 +98,13 @@ def test_empty_browser_still_shows_what_the_file_holds_and_asks(tmp_path):
     assert reply["fichier"]["nom"] == "École Jules Ferry"
     assert reply["titre"] == "Ouvrir ce fichier d'école ?"
     assert reply["contenu"] == ["Fichier : ecole-cartable-2026-12-01-20h14(1).sqlite3",
-                                "École : École Jules Ferry", "UAI : 0441234A",
+                                "École : École Jules Ferry", "UAI : 0441234C",
                                 "Dernière modification : le 01/12/2026 à 20 h 14",
                                 "Élèves : 0 élève", "Décisions (items et compétences) : 0 décision",
                                 "Bilans : 0 bilan"]
     assert reply["confirmation"].startswith(
         "Le fichier « ecole-cartable-2026-12-01-20h14(1).sqlite3 » contient l'école "
-        "« École Jules Ferry » (UAI 0441234A), dernière modification le 01/12/2026 à 20 h 14")
+        "« École Jules Ferry » (UAI 0441234C), dernière modification le 01/12/2026 à 20 h 14")
     assert reply["confirmation"].endswith("Ouvrir cette école dans ce navigateur ?")
     source.close()
     empty.close()
