@@ -18,7 +18,6 @@ from helpers import call
 from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, newer_year, uai_of
 from test_axe import Audit
 
-from cartable.accounts import passwords
 from cartable.api import Api
 from cartable.lsu import bilan, lsu_schema
 
@@ -34,18 +33,18 @@ INES = sorted(bilans_of(XML))
 def make_school(path: Path) -> bytes:
     """The ONDE school with the example's six bilans (2025-2026), three of them made again in
     2026-2027 (in CPython, in a thread of its own: Playwright's loop runs in the test's)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(passwords, "ITERATIONS", 1000)
-        a = Api(str(path))
-        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": uai_of(XML), "directeur": {
-            "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
-            "password": PASSWORD}})
-        d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
-        call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
-                                      "filename": "CSVExtraction.csv"}, d)
-        assert call(a, "lsu.import", {"data": XML}, d)["nb_importes"] == 6
-        assert call(a, "lsu.import", {"data": newer_year(XML, INES[:3])}, d)["nb_importes"] == 3
-        a.close()
+    # Real hashes (600 000 iterations): the browser refuses a school file whose hashes use
+    # another count (school/file_check.py).
+    a = Api(str(path))
+    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": uai_of(XML), "directeur": {
+        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
+        "password": PASSWORD}})
+    d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
+    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
+                                  "filename": "CSVExtraction.csv"}, d)
+    assert call(a, "lsu.import", {"data": XML}, d)["nb_importes"] == 6
+    assert call(a, "lsu.import", {"data": newer_year(XML, INES[:3])}, d)["nb_importes"] == 3
+    a.close()
     return path.read_bytes()
 
 
