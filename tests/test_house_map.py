@@ -72,3 +72,15 @@ def test_house_names_every_web_file():
     assert missing == [], f"docs/HOUSE.md's web rooms do not name {missing}"
     gone = sorted(n for n in named_paths if not (ROOT / n).exists())
     assert gone == [], f"docs/HOUSE.md's web rooms name files that do not exist: {gone}"
+
+
+def test_no_test_file_name_is_in_both_test_folders():
+    """`python3 -m pytest -q` collects tests/ and e2e/ together, in rootdir import mode: two
+    test files with the same name stop the whole run at collection (it happened at stop 14)."""
+    names = {}
+    for folder in ("tests", "e2e", "bench"):
+        for path in (ROOT / folder).glob("*.py"):
+            if path.name != "conftest.py":
+                names.setdefault(path.name, []).append(folder)
+    twice = {name: folders for name, folders in names.items() if len(folders) > 1}
+    assert twice == {}, f"these file names are in two test folders: {twice}"
