@@ -15,12 +15,12 @@ import datetime
 import functools
 import hashlib
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from cartable import db
 from cartable.errors import UserError
 from cartable.lsu import domaines as D
-from cartable.lsu import livret, lsu_file, lsu_schema
+from cartable.lsu import export_pupils, livret, lsu_file, lsu_schema
 from cartable.lsu.lsu_schema import NS, XSD_NAME
 from cartable.lsu.periodes import Periode, school_year
 from cartable.school.letterhead import get_identity
@@ -31,36 +31,16 @@ CUT = lsu_file._cut
 
 
 @dataclass
-class Pupil:
-    id: int
-    nom: str
-    prenom: str
-    ine: str
-    classe_id: int
-    classe: str
-    id_onde: int | None
-    libelle: str
-    niveau: str
+class Pupil(export_pupils.ExportPupil):
     cycle: int | None = None
     bilan: livret.Bilan | None = None
     livret_classe: livret.Classe | None = None
-    problemes: list[str] = field(default_factory=list)
 
 
 def pupils(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | None,
            ) -> list[Pupil]:
     """Active pupils (CP to CM2) of the classes (None: the whole school), with their bilan."""
-    where, params = "e.actif = 1", []
-    if classe_ids is not None:
-        where += f" AND e.classe_id IN ({','.join('?' * len(classe_ids))})"
-        params = list(classe_ids)
-    rows = conn.execute(
-        "SELECT e.id, e.nom, e.prenom, e.ine, c.id, c.nom, c.id_onde, "
-        "CASE WHEN c.source <> '' THEN c.source ELSE c.nom END, n.ref FROM eleve e "
-        "JOIN classe c ON c.id = e.classe_id JOIN niveau n ON n.id = c.niveau_id "
-        f"WHERE {where} ORDER BY c.nom COLLATE FR, c.id, e.nom COLLATE FR, e.prenom COLLATE FR, "
-        "e.id", params).fetchall()
-    out = [Pupil(*tuple(r)) for r in rows]
+    out = [Pupil(*tuple(r)) for r in export_pupils.rows(conn, classe_ids)]
     out = [p for p in out if D.cycle_of(p.niveau) is not None]
     saved = livret.load(conn, [p.id for p in out], periode.id)
     classes: dict[int, livret.Classe] = {}
@@ -87,15 +67,7 @@ def export_classes(conn: sqlite3.Connection, periode: Periode) -> list[dict]:
 
 def _check(p: Pupil, ines: dict[str, int]) -> None:
     p.problemes = livret.missing(p.bilan, p.livret_classe, p.cycle)
-    if not p.ine:
-        p.problemes.append("pas d'INE (importez l'extraction ONDE des élèves)")
-    elif len(p.ine) != lsu_file.INE_LENGTH or not p.ine.isalnum():
-        p.problemes.append(f"INE « {p.ine} » invalide ({lsu_file.INE_LENGTH} lettres ou chiffres)")
-    elif ines.setdefault(p.ine, p.id) != p.id:
-        p.problemes.append(f"INE « {p.ine} » déjà porté par un autre élève exporté")
-    if p.id_onde is None:
-        p.problemes.append(f"la classe {p.classe} n'a pas d'identifiant ONDE (importez "
-                           "l'extraction ONDE des élèves)")
+    p.problemes += export_pupils.identity_problems(p, ines)
 
 
 def preflight(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | None) -> dict:
@@ -111,9 +83,7 @@ def _json(conn, periode: Periode, found: list[Pupil]) -> dict:
     return {
         "ecole": lsu_file.school_problems(conn), "periode": periode.as_json(),
         "nb_exportables": sum(not p.problemes for p in found),
-        "eleves": [{"id": p.id, "nom": p.nom, "prenom": p.prenom, "classe": p.classe,
-                    "ine": p.ine, "exportable": not p.problemes, "problemes": p.problemes}
-                   for p in found],
+        "eleves": export_pupils.preflight_list(found),
     }
 
 

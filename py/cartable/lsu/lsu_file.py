@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
@@ -35,7 +35,7 @@ import defusedxml.ElementTree as SafeET
 from cartable import __version__, _compat, db, xml_limits
 from cartable.accounts.names import CIVILITES
 from cartable.errors import UserError
-from cartable.lsu import bilan, caution, lsu_schema, millesimes, schema_fr, socle2016
+from cartable.lsu import bilan, caution, export_pupils, lsu_schema, millesimes, schema_fr, socle2016
 from cartable.lsu.lsu_schema import NS, XSD_NAME
 from cartable.school.letterhead import check_uai, get_identity
 from cartable.text import plural, xml_escape
@@ -44,7 +44,7 @@ SCHEMA_VERSION = "1.0"
 EDITEUR = "Cartable"
 APPLICATION = f"Cartable {__version__}"
 MAX_BYTES = 20 * 1024 * 1024
-INE_LENGTH = 11
+INE_LENGTH = export_pupils.INE_LENGTH
 _Q = f"{{{NS}}}"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -53,34 +53,15 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
-class Pupil:
-    id: int
-    nom: str
-    prenom: str
-    ine: str
-    classe_id: int
-    classe: str
-    id_onde: int | None
-    libelle: str
+class Pupil(export_pupils.ExportPupil):
     bilan: bilan.Bilan | None = None
-    problemes: list[str] = field(default_factory=list)
 
 
 def _pupils(conn: sqlite3.Connection, classe_ids: list[int] | None) -> list[Pupil]:
     """Active pupils of the classes (None: the whole school) who have a bilan or are in CE2."""
-    where, params = "e.actif = 1", []
-    if classe_ids is not None:
-        where += f" AND e.classe_id IN ({','.join('?' * len(classe_ids))})"
-        params = list(classe_ids)
-    rows = conn.execute(
-        "SELECT e.id, e.nom, e.prenom, e.ine, c.id, c.nom, c.id_onde, "
-        "CASE WHEN c.source <> '' THEN c.source ELSE c.nom END, n.ref FROM eleve e "
-        "JOIN classe c ON c.id = e.classe_id JOIN niveau n ON n.id = c.niveau_id "
-        f"WHERE {where} ORDER BY c.nom COLLATE FR, c.id, e.nom COLLATE FR, e.prenom COLLATE FR, "
-        "e.id", params,
-    ).fetchall()
+    rows = export_pupils.rows(conn, classe_ids)
     bilans = bilan.load(conn, [r[0] for r in rows])
-    return [Pupil(*tuple(r)[:8], bilan=bilans.get(r[0])) for r in rows
+    return [Pupil(*tuple(r), bilan=bilans.get(r[0])) for r in rows
             if r[0] in bilans or r[8] == socle2016.NIVEAU_BILAN]
 
 
@@ -135,15 +116,7 @@ def _check_pupil(p: Pupil, ines: dict[str, int]) -> None:
     b = p.bilan
     if b is None:
         p.problemes.append("aucun bilan de fin de cycle enregistré")
-    if not p.ine:
-        p.problemes.append("pas d'INE (importez l'extraction ONDE des élèves)")
-    elif len(p.ine) != INE_LENGTH or not p.ine.isalnum():
-        p.problemes.append(f"INE « {p.ine} » invalide ({INE_LENGTH} lettres ou chiffres)")
-    elif ines.setdefault(p.ine, p.id) != p.id:
-        p.problemes.append(f"INE « {p.ine} » déjà porté par un autre élève exporté")
-    if p.id_onde is None:
-        p.problemes.append(f"la classe {p.classe} n'a pas d'identifiant ONDE (importez "
-                           "l'extraction ONDE des élèves)")
+    p.problemes += export_pupils.identity_problems(p, ines)
     if b is None:
         return
     missing = [socle2016.BY_CODE[c].court for c in socle2016.CODES if c not in b.positions]
@@ -185,9 +158,7 @@ def _preflight_json(conn: sqlite3.Connection, pupils: list[Pupil], kept: str | N
         "millesime": kept,  # the one school year the file carries
         "millesimes": years or [],  # the school years of the complete bilans, most recent first
         "nb_exportables": len(ok),
-        "eleves": [{"id": p.id, "nom": p.nom, "prenom": p.prenom, "classe": p.classe,
-                    "ine": p.ine, "exportable": not p.problemes, "problemes": p.problemes}
-                   for p in pupils],
+        "eleves": export_pupils.preflight_list(pupils),
     }
 
 
