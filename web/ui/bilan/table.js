@@ -11,6 +11,7 @@
 import { el, clear, nextId } from "../../shared/dom.js";
 import * as Format from "../format.js";
 import { fullName } from "../format.js";
+import * as GridArrows from "../grid/arrows.js";
 import * as GridNav from "../grid/nav.js";
 
 
@@ -38,7 +39,8 @@ function headerRow(view) {
   const navRow = [];
   tr.appendChild(el("th", { class: "coin", role: "columnheader", scope: "col", text: "Élèves" }));
   for (const c of view.grid.socle.composantes) {
-    const b = arrowButton(view, "↓", { kind: "composante", code: c.code }, `composante:${c.code}`);
+    const b = GridArrows.button(view, "↓", { kind: "composante", code: c.code }, `composante:${c.code}`,
+      { next: true });
     navRow.push(b);
     tr.appendChild(el("th", { class: "composante", role: "columnheader", scope: "col", title: c.nom,
       "data-code": c.code }, b, el("span", { class: "nom-composante", text: c.court })));
@@ -51,7 +53,7 @@ function headerRow(view) {
 
 function pupilRow(view, e, handlers) {
   const tr = el("tr", { role: "row", "data-eleve": e.id });
-  const b = arrowButton(view, "→", { kind: "eleve", eleve_id: e.id }, `eleve:${e.id}`);
+  const b = GridArrows.button(view, "→", { kind: "eleve", eleve_id: e.id }, `eleve:${e.id}`, { next: true });
   const state = el("span", { class: "etat-bilan" });
   view.rows[e.id] = { tr, state, eleve: e };
   tr.appendChild(el("th", { class: "entete-ligne", role: "rowheader", scope: "row" }, b,
@@ -93,15 +95,6 @@ function synthese(view, e, handlers) {
   return el("div", { class: "bloc-synthese" }, area, counter);
 }
 
-function arrowButton(view, symbol, target, key) {
-  const b = el("button", { type: "button", class: "fleche", tabindex: "-1", "data-fleche": key },
-    el("span", { "aria-hidden": "true", text: symbol }), el("span", { class: "prochain", "aria-hidden": "true" }));
-  b._target = target;
-  view.arrows[key] = b;
-  paintArrow(view, key);
-  return b;
-}
-
 function positionName(view, value) {
   const p = view.positions.get(value);
   return p ? p.nom : view.grid.socle.non_positionne;
@@ -112,10 +105,8 @@ function paintArrow(view, key) {
   if (!b) return;
   const next = view.grid.arrows[key];
   const has = next !== null && next !== undefined;
-  const text = view.grid.arrow_labels[key]; // the core's words: the next click and what it changes
-  b.setAttribute("aria-label", text);
-  b.title = text;
-  b.setAttribute("data-prochain", has ? String(next) : "aucune");
+  // the core's words: the next click and what it changes
+  GridArrows.label(b, view.grid.arrow_labels[key], GridArrows.prochain(next));
   b.lastChild.textContent = has ? view.positions.get(next).court : "·";
 }
 

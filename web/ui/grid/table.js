@@ -7,15 +7,16 @@
  */
 import { el, clear } from "../../shared/dom.js";
 import { fullName, date, plural } from "../format.js";
+import * as GridArrows from "./arrows.js";
 import * as GridModel from "./model.js";
 import { ETATS, etatKey } from "./model.js";
 import * as GridNav from "./nav.js";
 
 
 function create(model, handlers) {
-  const view = { model, level: model.level, nodes: {}, arrowNodes: {}, aidNodes: {}, nav: [], where: new Map() };
+  const view = { model, level: model.level, nodes: {}, arrows: {}, aidNodes: {}, nav: [], where: new Map() };
   view.paintCell = (key) => paintCell(view, key);
-  view.paintArrow = (key) => paintArrow(view, view.arrowNodes[key]);
+  view.paintArrow = (key) => paintArrow(view, view.arrows[key]);
   view.paintAid = (id) => paintAid(view, id);
   const t = el("table", { class: `grille grille-${view.level}`, role: "grid", id: "grille-validations",
     "aria-label": view.level === "items" ? "Validations des items" : "Validations des compétences",
@@ -51,14 +52,14 @@ function domaineBody(view, d) {
   const eleves = view.model.grid.eleves;
   const tb = el("tbody", { class: "domaine", "data-domaine": d.id });
   const hr = el("tr", { class: "ligne-domaine", role: "row" });
-  const corner = arrowButton(view, "↘", { kind: "domaine", domaine_id: d.id }, `domaine:${d.id}`,
-    "fleche-domaine");
+  const corner = GridArrows.button(view, "↘", { kind: "domaine", domaine_id: d.id }, `domaine:${d.id}`,
+    { cls: "fleche-domaine" });
   const navRow = [corner];
   hr.appendChild(el("th", { class: "entete-domaine", role: "rowheader", scope: "row" }, corner,
     el("span", { class: "nom-domaine", text: d.nom })));
   for (const e of eleves) {
-    const b = arrowButton(view, "↓", { kind: "column", eleve_id: e.id, domaine_id: d.id }, `column:${d.id}:${e.id}`,
-      "fleche-colonne");
+    const b = GridArrows.button(view, "↓", { kind: "column", eleve_id: e.id, domaine_id: d.id },
+      `column:${d.id}:${e.id}`, { cls: "fleche-colonne" });
     b.setAttribute("data-eleve", e.id);
     navRow.push(b);
     hr.appendChild(el("td", { class: "cellule-fleche", role: "gridcell" }, b));
@@ -73,7 +74,7 @@ function itemRow(view, r) {
   const eleves = view.model.grid.eleves;
   const locked = GridModel.lockedFor(r, eleves);
   const tr = el("tr", { role: "row", "data-row": r.id });
-  const rb = arrowButton(view, "→", { kind: "row", row_id: r.id }, `row:${r.id}`, "fleche-ligne");
+  const rb = GridArrows.button(view, "→", { kind: "row", row_id: r.id }, `row:${r.id}`, { cls: "fleche-ligne" });
   const rowNav = [rb];
   tr.appendChild(el("th", { class: "entete-ligne", role: "rowheader", scope: "row" }, rb,
     el("span", { class: "nom-ligne", text: r.nom })));
@@ -97,23 +98,11 @@ function itemRow(view, r) {
   return tr;
 }
 
-function arrowButton(view, symbol, target, key, cls) {
-  const b = el("button", { type: "button", class: `fleche ${cls}`, tabindex: "-1", text: symbol, "data-fleche": key });
-  b._target = target;
-  b._key = key;
-  view.arrowNodes[key] = b;
-  paintArrow(view, b);
-  return b;
-}
-
 function paintArrow(view, b) {
   if (!b) return;
   const k = GridModel.arrowNext(view.model, b._key);
   // What the next click does, in the core's words ("Valider tout : la colonne de …").
-  const text = view.model.arrowLabels[b._key];
-  b.setAttribute("aria-label", text);
-  b.title = text;
-  b.setAttribute("data-prochain", k);
+  GridArrows.label(b, view.model.arrowLabels[b._key], k);
 }
 
 // -- painting ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
  */
 import { el, clear } from "../../shared/dom.js";
 import { fullName, date } from "../format.js";
+import * as GridArrows from "../grid/arrows.js";
 import * as GridNav from "../grid/nav.js";
 
 const KEYS = { 1: 1, 2: 2, 3: 3, 4: 4, 0: 0, n: 0, N: 0, Delete: null, Backspace: null };
@@ -71,7 +72,7 @@ function headerRow(view) {
   const navRow = [];
   tr.appendChild(el("th", { class: "coin", role: "columnheader", scope: "col", text: "Élèves" }));
   for (const c of view.cols) {
-    const b = arrowButton(view, "↓", { kind: "rubrique", code: c.code }, `rubrique:${c.code}`);
+    const b = GridArrows.button(view, "↓", { kind: "rubrique", code: c.code }, `rubrique:${c.code}`);
     navRow.push(b);
     tr.appendChild(el("th", { class: "rubrique", role: "columnheader", scope: "col", title: c.nom,
       "data-code": c.code }, b, el("span", { class: "nom-rubrique", text: c.court })));
@@ -83,7 +84,7 @@ function headerRow(view) {
 
 function pupilRow(view, e, handlers) {
   const tr = el("tr", { role: "row", "data-eleve": e.id });
-  const b = arrowButton(view, "→", { kind: "eleve", eleve_id: e.id }, `eleve:${e.id}`);
+  const b = GridArrows.button(view, "→", { kind: "eleve", eleve_id: e.id }, `eleve:${e.id}`);
   const fiche = el("button", { type: "button", class: "bouton-fiche", tabindex: "-1", "data-eleve": e.id,
     on: { click: () => handlers.onFiche(e.id) } });
   view.rows[e.id] = { tr, fiche, eleve: e };
@@ -114,14 +115,6 @@ function pupilRow(view, e, handlers) {
   return tr;
 }
 
-function arrowButton(view, symbol, target, key) {
-  const b = el("button", { type: "button", class: "fleche", tabindex: "-1", text: symbol, "data-fleche": key });
-  b._target = target;
-  view.arrows[key] = b;
-  paintArrow(view, key);
-  return b;
-}
-
 function positionName(view, value) {
   const p = view.positions.get(value);
   return p ? p.nom : "non positionné";
@@ -130,11 +123,7 @@ function positionName(view, value) {
 function paintArrow(view, key) {
   const b = view.arrows[key];
   if (!b) return;
-  const text = view.grid.arrow_labels[key] || "";
-  b.setAttribute("aria-label", text);
-  b.title = text;
-  const next = view.grid.arrows[key];
-  b.setAttribute("data-prochain", next === null || next === undefined ? "aucune" : String(next));
+  GridArrows.label(b, view.grid.arrow_labels[key] || "", GridArrows.prochain(view.grid.arrows[key]));
 }
 
 function paintCell(view, key) {
