@@ -12,6 +12,7 @@ import * as Confirm from "../confirm.js";
 import * as GridModel from "./model.js";
 import * as GridTable from "./table.js";
 import * as GridDraft from "./draft.js";
+import * as GridToolbar from "./toolbar.js";
 
 const { call, busy, showError, showNotice } = Shell;
 let current = null; // the grid shown, while it is shown
@@ -19,15 +20,7 @@ let current = null; // the grid shown, while it is shown
 Shell.onLeave(() => (current && current.model.dirty > 0 ? "Des validations ne sont pas enregistrées." : null));
 Shell.on("logout", () => { current = null; });
 // Ctrl+Z (Cmd+Z) takes back the last click or arrow while a grid is shown.
-document.addEventListener("keydown", (e) => {
-  if (!current || !current.view.node.isConnected || e.altKey || e.shiftKey) return;
-  if ((e.ctrlKey || e.metaKey) && (e.key === "z" || e.key === "Z")) {
-    const t = e.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA")) return;
-    e.preventDefault();
-    undo(current);
-  }
-});
+GridToolbar.listenUndo(() => current, undo);
 
 /** Remember the grid's selection, so that the selection screen offers it again. */
 function remember(grid) {
@@ -88,13 +81,15 @@ function toolbar(g) {
   }, { class: "secondaire", "aria-pressed": g.showAid ? "true" : "false", id: "basculer-pourcentages" });
   const printBtn = button("Imprimer", () => window.print(), { class: "secondaire" });
   g.undoBtn = button("Annuler (Ctrl+Z)", () => undo(g), { class: "secondaire", id: "annuler-clic" });
-  const menuBtn = button("Menu", () => toggleMenu(menuBtn), { class: "secondaire", id: "deplier-menu", "aria-expanded": "false" });
+  // The side menu is folded while a grid is shown (the grid needs the width): « Menu » unfolds
+  // it beside the grid, and folds it again.
+  const menuBtn = GridToolbar.menuButton();
   return el("div", { class: "actions barre-grille" }, menuBtn, back, g.saveBtn, g.undoBtn, g.level === "items" ? aidBtn : null, printBtn, g.status);
 }
 
 function mount(section, grid) {
   const sel = remember(grid);
-  document.body.classList.remove("menu-deplie"); // the menu starts folded (fit.css)
+  GridToolbar.foldMenu(); // the menu starts folded (fit.css)
   grid.eleves.sort(byName); // columns in French order (Éloïse with the E)
   const g = { level: grid.level, model: GridModel.create(grid), queue: Promise.resolve(), pending: 0, showAid: !!sel.showAid };
   current = g;
@@ -104,22 +99,6 @@ function mount(section, grid) {
   g.view = GridTable.create(g.model, { onCell: (td) => clickCell(g, td), onArrow: (b) => send(g, b._target, null) });
   g.wrap.appendChild(g.view.node);
   updateStatus(g);
-}
-
-/** The side menu is folded while a grid is shown (the grid needs the width): this button
- *  unfolds it beside the grid, and folds it again. */
-function toggleMenu(btn) {
-  const open = document.body.classList.toggle("menu-deplie");
-  btn.setAttribute("aria-expanded", open ? "true" : "false");
-  if (open) Shell.dom.nav.querySelector("button").focus();
-}
-Shell.on("logout", () => document.body.classList.remove("menu-deplie"));
-
-function updateUndo(g) {
-  const u = g.model.undo || { count: 0, label: null };
-  g.undoBtn.disabled = !u.count;
-  g.undoBtn.title = u.label || "Rien à annuler depuis le dernier enregistrement";
-  g.undoBtn.setAttribute("aria-label", u.label ? `${u.label} (Ctrl+Z)` : "Annuler : rien à annuler");
 }
 
 /** Take back the last click or arrow (after the clicks already sent). */
@@ -137,7 +116,7 @@ function updateStatus(g) {
   // Count blues left (the goal is a table with no blue left).
   const blues = GridModel.blues(g.model, g.view.keys);
   g.status.textContent = `${text} ${blues ? `${plural(blues, "case sans décision", "cases sans décision")}.` : "Aucune case sans décision."}`;
-  updateUndo(g);
+  GridToolbar.paintUndo(g.undoBtn, g.model.undo);
 }
 
 function applyResult(g, r) {

@@ -12,21 +12,14 @@ import * as LivretTable from "./table.js";
 import * as LivretFiche from "./fiche.js";
 import * as LivretElements from "./elements.js";
 import * as LivretPrint from "./print.js";
+import * as GridToolbar from "../grid/toolbar.js";
 
 const { call, busy, showError, showNotice } = Shell;
 let current = null;
 
-Shell.on("logout", () => { current = null; document.body.classList.remove("menu-deplie"); });
+Shell.on("logout", () => { current = null; });
 Shell.onLeave(() => (unsaved(current) ? "Des livrets ne sont pas enregistrés." : null));
-document.addEventListener("keydown", (e) => {
-  if (!current || !current.view.node.isConnected || e.altKey || e.shiftKey) return;
-  if ((e.ctrlKey || e.metaKey) && (e.key === "z" || e.key === "Z")) {
-    const t = e.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
-    e.preventDefault();
-    undo(current);
-  }
-});
+GridToolbar.listenUndo(() => current, undo, ["INPUT", "TEXTAREA", "SELECT"]);
 
 function unsaved(g) {
   if (!g) return 0;
@@ -107,10 +100,7 @@ function updateStatus(g) {
   const dirty = g.grid.dirty;
   g.status.classList.toggle("a-enregistrer", dirty > 0);
   g.status.textContent = `${dirty > 0 ? `${plural(dirty, "élève modifié non enregistré", "élèves modifiés non enregistrés")}.` : "Tout est enregistré."} ${plural(complets, "livret complet", "livrets complets")} sur ${etats.length}.`;
-  const u = g.grid.undo || { count: 0, label: null };
-  g.undoBtn.disabled = !u.count;
-  g.undoBtn.title = u.label || "Rien à annuler";
-  g.undoBtn.setAttribute("aria-label", u.label ? `${u.label} (Ctrl+Z)` : "Annuler : rien à annuler");
+  GridToolbar.paintUndo(g.undoBtn, g.grid.undo, "Rien à annuler");
 }
 
 function openFiche(g, id, focus) {
@@ -191,10 +181,7 @@ function toolbar(g) {
   g.status = el("p", { class: "etat-brouillon", id: "etat-livret", "aria-live": "polite" });
   g.saveBtn = button("Enregistrer les livrets", () => save(g), { class: "principal", id: "enregistrer-livrets" });
   g.undoBtn = button("Annuler (Ctrl+Z)", () => undo(g), { class: "secondaire", id: "annuler-livret" });
-  const menuBtn = button("Menu", () => {
-    const open = document.body.classList.toggle("menu-deplie");
-    menuBtn.setAttribute("aria-expanded", open ? "true" : "false");
-  }, { class: "secondaire", id: "deplier-menu", "aria-expanded": "false" });
+  const menuBtn = GridToolbar.menuButton({ focus: false });
   const back = button("Changer de classe ou de période", () => { if (leaveGuard()) Shell.go("livret", { force: true }); },
     { class: "secondaire" });
   const print = button("Imprimer les livrets (familles)", () => busy(print, "Préparation des livrets…", async () => {
@@ -205,7 +192,7 @@ function toolbar(g) {
 }
 
 async function mount(section, grid) {
-  document.body.classList.remove("menu-deplie");
+  GridToolbar.foldMenu();
   const g = { grid, queue: Promise.resolve(), pending: 0, selected: null, elements: null, socle: null };
   g.socle = await call("socle2016.get").catch(() => null);
   current = g;

@@ -10,22 +10,15 @@ import { plural } from "../format.js";
 import * as Shell from "../shell.js";
 import * as BilanTable from "../bilan/table.js";
 import * as BilanPrint from "../bilan/print.js";
+import * as GridToolbar from "../grid/toolbar.js";
 
 const { call, busy, showError, showNotice } = Shell;
 let current = null; // the grid being edited
 
-Shell.on("logout", () => { current = null; document.body.classList.remove("menu-deplie"); });
+Shell.on("logout", () => { current = null; });
 // Ctrl+Z (Cmd+Z) takes back the last click or arrow while the grid is shown (not in a synthèse:
 // the text box has its own undo).
-document.addEventListener("keydown", (e) => {
-  if (!current || !current.view.node.isConnected || e.altKey || e.shiftKey) return;
-  if ((e.ctrlKey || e.metaKey) && (e.key === "z" || e.key === "Z")) {
-    const t = e.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA")) return;
-    e.preventDefault();
-    undo(current);
-  }
-});
+GridToolbar.listenUndo(() => current, undo);
 Shell.onLeave(() => (dirtyCount() ? "Des bilans ne sont pas enregistrés." : null));
 
 function dirtyCount() {
@@ -114,28 +107,13 @@ function undo(g) {
   return send(g, "bilan.undo", {});
 }
 
-function updateUndo(g) {
-  const u = g.grid.undo || { count: 0, label: null };
-  g.undoBtn.disabled = !u.count;
-  g.undoBtn.title = u.label || "Rien à annuler depuis le dernier enregistrement";
-  g.undoBtn.setAttribute("aria-label", u.label ? `${u.label} (Ctrl+Z)` : "Annuler : rien à annuler");
-}
-
 function updateStatus(g) {
   // Counted over the pupils shown (one state per pupil, whatever the replies carried).
   const complets = g.grid.eleves.filter((e) => (g.grid.etat[e.id] || {}).complet).length;
   const dirty = g.grid.dirty;
   g.status.classList.toggle("a-enregistrer", dirty > 0);
   g.status.textContent = `${dirty > 0 ? `${plural(dirty, "élève modifié non enregistré", "élèves modifiés non enregistrés")}.` : "Tout est enregistré."} Bilans complets : ${complets} sur ${g.grid.eleves.length}.`;
-  updateUndo(g);
-}
-
-/** The side menu is folded while the grid is shown (fit.css): « Menu » unfolds it, and folds
- *  it again. */
-function toggleMenu(btn) {
-  const open = document.body.classList.toggle("menu-deplie");
-  btn.setAttribute("aria-expanded", open ? "true" : "false");
-  if (open) Shell.dom.nav.querySelector("button").focus();
+  GridToolbar.paintUndo(g.undoBtn, g.grid.undo);
 }
 
 function mountGrid(section, grid) {
@@ -149,9 +127,10 @@ function mountGrid(section, grid) {
   const print = button("Imprimer les bilans (familles)", () => busy(print, "Préparation des bilans à imprimer…",
     () => BilanPrint.show(grid.classe.id)), { class: "secondaire", id: "imprimer-bilans" });
   g.undoBtn = button("Annuler (Ctrl+Z)", () => undo(g), { class: "secondaire", id: "annuler-bilan" });
-  const menuBtn = button("Menu", () => toggleMenu(menuBtn),
-    { class: "secondaire", id: "deplier-menu", "aria-expanded": "false" });
-  document.body.classList.remove("menu-deplie"); // the menu starts folded (fit.css)
+  // The side menu is folded while the grid is shown (fit.css): « Menu » unfolds it, and folds
+  // it again.
+  const menuBtn = GridToolbar.menuButton();
+  GridToolbar.foldMenu();
   const legend = el("p", { class: "legende" },
     ...grid.socle.positions.map((p) => el("span", { class: `pastille pos-${p.valeur}`, text: `${p.court} ${p.nom}` })),
     ` Un clic sur une case la fait passer d'une position à la suivante (puis « ${grid.socle.non_positionne} »). `,
