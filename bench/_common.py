@@ -32,3 +32,43 @@ def open_ready_page(playwright, timeout_ms: int, **context_options):
         return browser.open_ready_page(playwright, timeout_ms, **context_options)
     except RuntimeError as e:
         raise SystemExit(str(e)) from None
+
+
+def lsu_school(path: Path, login: str, password: str):
+    """A new school file for the LSU benchmarks at ``path``: its UAI, its director (Mme Sophie
+    Durand) with real hashes (passwords.ITERATIONS as it is: the browser refuses a school file
+    whose hashes use another count, school/file_check.py). Returns (api, call, the director's
+    session), ``call(command, payload, session=None)`` the command's reply; the caller closes
+    the api."""
+    from cartable.api import Api, run
+
+    a = Api(str(path))
+
+    def call(command: str, payload: dict, session: str | None = None):
+        return run(a.handle(command, payload, session))
+
+    call("app.setup", {"nom": "École du banc d'essai", "uai": "0441234C", "directeur": {
+        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": login,
+        "password": password}})
+    return a, call, call("auth.login", {"login": login, "password": password})["session"]
+
+
+# The start of a benchmark's page script ``async ({b64, runs}) => {…}``: the school file loaded,
+# the director signed in, ``timed(command, payload)`` -> [reply, seconds].
+PAGE_START = r"""
+  const C = window.Cartable;
+  const file = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  await C.call("school.replace_file", {data: file});
+  await C.call("auth.login", {login: "%LOGIN%", password: "%PASSWORD%"});
+  const timed = async (command, payload) => {
+    const t0 = performance.now();
+    const r = await C.call(command, payload);
+    return [r, (performance.now() - t0) / 1000];
+  };
+"""
+
+
+def page_script(body: str, login: str, password: str) -> str:
+    """``PAGE_START`` then ``body``, as one page function of ``{b64, runs}``."""
+    script = "async ({b64, runs}) => {" + PAGE_START + body + "}"
+    return script.replace("%LOGIN%", login).replace("%PASSWORD%", password)

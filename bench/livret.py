@@ -47,7 +47,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DIST, INDEX, ROOT, ensure_built, new_context, open_ready_page
+from _common import (
+    DIST,
+    INDEX,
+    ROOT,
+    ensure_built,
+    lsu_school,
+    new_context,
+    open_ready_page,
+    page_script,
+)
 from _common import browser as launcher
 
 sys.path.insert(0, str(ROOT / "py"))
@@ -98,17 +107,9 @@ YEARS = {"2023": (("2023-09-04", "2023-12-01"), ("2023-12-04", "2024-03-08"),
 def make_school(path: Path, years=("2025",)) -> None:
     """The school, with every livret of each school year of ``years`` filled (3 periods each)."""
     from cartable import db
-    from cartable.api import Api, run
     from cartable.lsu import periodes
 
-    # Real hashes: the browser refuses a school file whose hashes use another count
-    # (school/file_check.py).
-    a = Api(str(path))
-    call = lambda c, p, s=None: run(a.handle(c, p, s))
-    call("app.setup", {"nom": "École du banc d'essai", "uai": "0441234C", "directeur": {
-        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": LOGIN,
-        "password": PASSWORD}})
-    d = call("auth.login", {"login": LOGIN, "password": PASSWORD})["session"]
+    a, call, d = lsu_school(path, LOGIN, PASSWORD)
     for year in years:
         call("periodes.set", {"periodes": [list(p) for p in YEARS[year]]}, d)
     rnd = random.Random(2025)
@@ -160,17 +161,7 @@ def cpython_runs(path: Path, runs: int) -> dict:
     return out
 
 
-PAGE = r"""async ({b64, runs}) => {
-  const C = window.Cartable;
-  const file = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  await C.call("school.replace_file", {data: file});
-  await C.call("auth.login", {login: "%LOGIN%", password: "%PASSWORD%"});
-  const timed = async (command, payload) => {
-    const t0 = performance.now();
-    const r = await C.call(command, payload);
-    return [r, (performance.now() - t0) / 1000];
-  };
-  const out = {status: [], export: [], preview: [], grid: [], click: [], arrow: [], print: [],
+PAGE = page_script(r"""  const out = {status: [], export: [], preview: [], grid: [], click: [], arrow: [], print: [],
                progress: []};
   const [first, s0] = await timed("lsu.export", {periode: 1});
   out.export_first = s0;
@@ -192,7 +183,7 @@ PAGE = r"""async ({b64, runs}) => {
     }
   }
   return out;
-}""".replace("%LOGIN%", LOGIN).replace("%PASSWORD%", PASSWORD)
+""", LOGIN, PASSWORD)
 
 
 def browser_runs(path: Path, runs: int) -> dict:

@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, ensure_built, open_ready_page
+from _common import ROOT, ensure_built, lsu_school, open_ready_page, page_script
 
 sys.path.insert(0, str(ROOT / "py"))
 
@@ -43,16 +43,7 @@ CODES = ("CPD_FRA", "CPD_ETR", "CPD_SCI", "CPD_ART", "MET_APP", "FRM_CIT", "SYS_
 
 
 def make_school(path: Path) -> None:
-    from cartable.api import Api, run
-
-    # Real hashes (passwords.ITERATIONS as it is): the browser refuses a school file whose
-    # hashes use another count (school/file_check.py).
-    a = Api(str(path))
-    call = lambda c, p, s=None: run(a.handle(c, p, s))
-    call("app.setup", {"nom": "École du banc d'essai", "uai": "0441234C", "directeur": {
-        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": LOGIN,
-        "password": PASSWORD}})
-    d = call("auth.login", {"login": LOGIN, "password": PASSWORD})["session"]
+    a, call, d = lsu_school(path, LOGIN, PASSWORD)
     prof = call("professeurs.create", {"nom": "Lucas", "prenom": "Claire", "civilite": "MME"}, d)
     with a.db:
         for k in range(6):
@@ -104,17 +95,7 @@ def cpython_runs(path: Path, runs: int) -> dict:
     return out
 
 
-PAGE = r"""async ({b64, runs}) => {
-  const C = window.Cartable;
-  const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  await C.call("school.replace_file", {data});
-  await C.call("auth.login", {login: "%LOGIN%", password: "%PASSWORD%"});
-  const timed = async (command, payload) => {
-    const t0 = performance.now();
-    const r = await C.call(command, payload);
-    return [r, (performance.now() - t0) / 1000];
-  };
-  const out = {status: [], export: [], click: [], arrow: []};
+PAGE = page_script(r"""  const out = {status: [], export: [], click: [], arrow: []};
   const [first, s0] = await timed("lsu.export", {});
   out.export_first = s0;
   out.exported = first.preflight.nb_exportables;
@@ -131,7 +112,7 @@ PAGE = r"""async ({b64, runs}) => {
     out.arrow.push((await timed("bilan.click", {target: {kind: "composante", code: "MET_APP"}}))[1]);
   }
   return out;
-}""".replace("%LOGIN%", LOGIN).replace("%PASSWORD%", PASSWORD)
+""", LOGIN, PASSWORD)
 
 
 # In the interface: a click on a cell of the bilan grid, until the optimistic paint (synchronous,
