@@ -7,25 +7,11 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import expect
+from school_helpers import csv_school, login  # noqa: F401 (the grid tests take login from here)
 
 TIMEOUT = 60_000
 NEXT = {None: 1, 1: 0, 0: None}  # bleu -> vert -> rouge -> bleu
 DIRECTOR_LOGIN = "direction"
-
-# A school with its director, paliers 1 and 2 active, and the pupils of ``csv`` imported (through
-# ``Cartable.call``, on the creation screen); logged out again. Returns base_eleves.apply's reply.
-PREPARE_CLASS = """async ({csv, password}) => {
-  const C = window.Cartable;
-  await C.call("app.setup", {nom: "École de test", directeur:
-    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
-  await C.call("auth.login", {login: "direction", password});
-  await C.call("paliers.set", {actifs: [1, 2]});
-  await C.whenPandas();
-  const data = new TextEncoder().encode(csv);
-  const r = await C.call("base_eleves.apply", {data, filename: "eleves.csv"});
-  await C.call("auth.logout", {});
-  return r;
-}"""
 
 
 def class_csv(pupils: int = 30, extra: list[tuple[str, str]] = ()) -> str:
@@ -37,21 +23,13 @@ def class_csv(pupils: int = 30, extra: list[tuple[str, str]] = ()) -> str:
 
 
 def prepare_class(page, csv: str, password: str) -> dict:
-    """On the creation screen: make the school and its class (``PREPARE_CLASS``), then restart
-    the interface on the login screen."""
+    """On the creation screen: make the school (its director, paliers 1 and 2 active) and its
+    class (``school_helpers.csv_school``), then restart the interface on the login screen."""
     expect(page.locator(".ecran-creation")).to_be_visible(timeout=TIMEOUT)
-    result = page.evaluate(PREPARE_CLASS, {"csv": csv, "password": password})
+    result = csv_school(page, csv, password, nom="École de test", filename="eleves.csv",
+                        paliers=[1, 2])
     page.evaluate("() => window.CartableApp.start()")
     return result
-
-
-def login(page, login_name: str, password: str) -> None:
-    """Sign in through the login screen; waits for the menu."""
-    expect(page.locator(".ecran-connexion h2")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill(login_name)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
 
 
 def open_competence_1(page) -> None:

@@ -14,41 +14,22 @@ Screenshots: ``e2e/artifacts/bilan-*.png``.
 
 from __future__ import annotations
 
-import base64
 import re
 from pathlib import Path
 
 import pytest
+from school_helpers import DIRECTOR, TEACHER, login, school_with_teacher
+from zoom_helpers import assert_fits, zoomed_context
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 ROOT = Path(__file__).resolve().parent.parent
-ONDE = ROOT / "tests" / "fixtures" / "onde" / "CSVExtraction.csv"
 TIMEOUT = 60_000
-DIRECTOR, TEACHER = ("direction", "Directrice-2026"), ("cla.lucas", "Maitresse-2026")
 CE2 = "[CE2] CE2-CM1 Mme LUCAS"
 CODES = ["CPD_FRA", "CPD_ETR", "CPD_SCI", "CPD_ART", "MET_APP", "FRM_CIT", "SYS_NAT", "REP_MND"]
 LAPTOP = {"width": 1366, "height": 768}
 ARTIFACTS = ROOT / "e2e" / "artifacts"
 
-SETUP = """async ({director, teacher, onde, ce2Name}) => {
-  const C = Cartable;
-  await C.call("app.setup", {nom: "École Jules Ferry", uai: "0441234C", directeur: {nom: "Durand",
-    prenom: "Sophie", login: director[0], password: director[1]}});
-  await C.call("auth.login", {login: director[0], password: director[1]});
-  await C.whenPandas();
-  const data = Uint8Array.from(atob(onde), (c) => c.charCodeAt(0));
-  await C.call("base_eleves.apply", {data, filename: "CSVExtraction.csv"});
-  await C.call("school.set_identity", {directeur: {civilite: "MME"}});
-  const prof = await C.call("professeurs.create", {nom: "Lucas", prenom: "Claire",
-    login: teacher[0], password: teacher[1]});
-  await C.call("professeurs.update", {id: prof.id, nom: "Lucas", prenom: "Claire", civilite: "Mme"});
-  const ce2 = (await C.call("classes.list", {})).find((c) => c.nom === ce2Name);
-  await C.call("affectations.set", {professeur_id: prof.id, classe_id: ce2.id, affecte: true});
-  await C.call("affectations.set_principal", {classe_id: ce2.id, professeur_id: prof.id});
-  await C.call("auth.logout", {});
-  return ce2.nb_eleves;
-}"""
 # Everything in the grid's box is reachable without sideways scrolling, and inside the window.
 FITS = """() => {
   const wrap = document.querySelector(".grille-defilement");
@@ -81,19 +62,7 @@ def errors(page):
 
 
 def prepare(page, e2e):
-    assert e2e.wait_state(page) == "ready"
-    assert page.evaluate(SETUP, {"director": DIRECTOR, "teacher": TEACHER, "ce2Name": CE2,
-                                 "onde": base64.b64encode(ONDE.read_bytes()).decode()}) == 12
-    page.reload()
-    assert e2e.wait_state(page) == "ready"
-
-
-def login(page, user, password):
-    expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill(user)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("#deconnexion")).to_be_visible(timeout=TIMEOUT)
+    assert school_with_teacher(page, e2e, CE2, uai="0441234C", civilite="MME") == 12
 
 
 def open_grid(page) -> list[tuple[str, str]]:
@@ -250,8 +219,7 @@ def test_the_grid_fits_the_laptop_and_the_menu_folds(page, e2e, errors, browser)
 
 
 def test_the_grid_is_usable_at_200_percent(browser, dist, e2e):
-    context = browser.new_context(offline=True, viewport={"width": 683, "height": 384},
-                                  device_scale_factor=2)
+    context = zoomed_context(browser)
     try:
         page = context.new_page()
         errors: list[str] = []
@@ -261,7 +229,7 @@ def test_the_grid_is_usable_at_200_percent(browser, dist, e2e):
         login(page, *TEACHER)
         pupils = open_grid(page)
         eid = pupils[-1][0]
-        assert page.evaluate("document.scrollingElement.scrollWidth - innerWidth") <= 1
+        assert_fits(page, "bilan grid")
         target = cell(page, eid, "REP_MND")  # the last column: the grid scrolls in its box
         target.scroll_into_view_if_needed()
         target.click()
@@ -270,7 +238,7 @@ def test_the_grid_is_usable_at_200_percent(browser, dist, e2e):
         synthese(page, eid, "Écrite à 200 %.")
         settle(page)
         status(page, "1 élève modifié non enregistré. Bilans complets : 0 sur 12.")
-        assert page.evaluate("document.scrollingElement.scrollWidth - innerWidth") <= 1
+        assert_fits(page, "bilan grid")
         no_error(page, errors)
         e2e.screenshot(page, "bilan-07-zoom-200")
     finally:

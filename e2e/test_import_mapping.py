@@ -9,27 +9,20 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
+from school_helpers import director_only, login
+
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2012"
 CSV = ("Famille;Appelé;Niv.;Groupe\r\n"
        "MARTIN;Jules;CM2;CM2 A\r\nPETIT;Léa;CM2;CM2 A\r\nDURAND;Inès;CM1;CM1 B\r\n")
 
-SETUP = """async (password) => {
-  await Cartable.call("app.setup", {nom: "École de test", directeur:
-    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
-  await Cartable.call("auth.logout", {});  // app.setup logs the director in
-  return true;
-}"""
 
 
 def test_unrecognised_columns_are_chosen_by_hand(page, e2e, tmp_path):
     page.set_default_timeout(TIMEOUT)
     assert e2e.wait_state(page) == "ready"
-    page.evaluate(SETUP, PASSWORD)
-    page.evaluate("() => window.CartableApp.start()")
-    page.get_by_label("Identifiant").fill("direction")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    director_only(page, PASSWORD)
+    login(page, "direction", PASSWORD)
     page.click('nav.menu button[data-vue="import"]')
     csv = tmp_path / "extraction.csv"
     csv.write_bytes(CSV.encode("cp1252"))

@@ -12,15 +12,11 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
+from school_helpers import director_only, login
+
 TIMEOUT = 90_000
 PASSWORD = "Directrice-2012"
 FIXTURES = Path(__file__).parent.parent / "tests/fixtures"
-SETUP = """async (password) => {
-  await Cartable.call("app.setup", {nom: "École de test", directeur:
-    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
-  await Cartable.call("auth.logout", {});
-  return true;
-}"""
 
 
 def _login(page, e2e):
@@ -28,11 +24,8 @@ def _login(page, e2e):
     page.set_default_timeout(TIMEOUT)
     expect.set_options(timeout=TIMEOUT)
     assert e2e.wait_state(page) == "ready"
-    page.evaluate(SETUP, PASSWORD)
-    page.evaluate("() => window.CartableApp.start()")
-    page.get_by_label("Identifiant").fill("direction")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    director_only(page, PASSWORD)
+    login(page, "direction", PASSWORD)
     page.click('nav.menu button[data-vue="import"]')
 
 

@@ -6,7 +6,6 @@ on-demand xmlschema."""
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import sys
 from pathlib import Path
 
@@ -14,34 +13,22 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import call
-from lsu_helpers import FIXTURE_PERIODS, LIVRET_XML, ONDE_CSV, periodic_of
+from lsu_helpers import FIXTURE_PERIODS, LIVRET_XML, periodic_of
+from school_helpers import built_once, onde_school
 
-from cartable.api import Api
 from cartable.lsu import lsu_schema
 
 PASSWORD = "Directrice-2026"
 
 
 def make_school(path: Path) -> bytes:
-    # Real hashes (600 000 iterations): the browser refuses a school file whose hashes use
-    # another count (school/file_check.py).
-    a = Api(str(path))
-    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
-        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
-        "password": PASSWORD}})
-    d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
-    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
-                                  "filename": "CSVExtraction.csv"}, d)
-    call(a, "periodes.set", {"periodes": [p.split(":") for p in FIXTURE_PERIODS]}, d)
-    a.close()
-    return path.read_bytes()
+    return onde_school(path, PASSWORD, then=lambda a, d: call(
+        a, "periodes.set", {"periodes": [p.split(":") for p in FIXTURE_PERIODS]}, d))
 
 
 @pytest.fixture(scope="module")
 def school_bytes(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("livret-e2e") / "ecole.sqlite3"
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(make_school, path).result()
+    return built_once(tmp_path_factory, "livret-e2e", make_school)
 
 
 IMPORT_EXPORT = """(async () => {

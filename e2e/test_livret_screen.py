@@ -12,7 +12,6 @@ downloads the LSU file, whose bilans must be exactly what the clicks made.
 
 from __future__ import annotations
 
-import base64
 import re
 import sys
 from pathlib import Path
@@ -21,51 +20,16 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from lsu_helpers import ONDE_CSV, periodic_of
+from lsu_helpers import periodic_of
+from school_helpers import DIRECTOR, TEACHER, login, menu, notice, school_with_teacher
 
 TIMEOUT = 60_000
-DIRECTOR, TEACHER = ("direction", "Directrice-2026"), ("cla.lucas", "Maitresse-2026")
 CM1 = "[CM1] CE2-CM1 Mme LUCAS"
 CYCLE = [None, 1, 2, 3, 4, 0]  # a cell's click: empty -> 1 -> … -> 4 -> non évalué -> empty
 ELEMENTS = {"FRA-LEC": "Lecture suivie d'un roman", "MAT-NBC": "Les fractions simples",
             "EPS-RAC": "Course d'orientation", "HIG-RAC": "La Préhistoire"}
 PROJET = "Élection des délégués et premier conseil d'élèves."
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-SETUP = """async ({director, teacher, onde, cm1}) => {
-  const C = Cartable;
-  await C.call("app.setup", {nom: "École Jules Ferry", uai: "0441234C", directeur: {nom: "Durand",
-    prenom: "Sophie", civilite: "MME", login: director[0], password: director[1]}});
-  await C.call("auth.login", {login: director[0], password: director[1]});
-  await C.whenPandas();
-  const data = Uint8Array.from(atob(onde), (c) => c.charCodeAt(0));
-  await C.call("base_eleves.apply", {data, filename: "CSVExtraction.csv"});
-  const prof = await C.call("professeurs.create", {nom: "Lucas", prenom: "Claire", civilite: "MME",
-    login: teacher[0], password: teacher[1]});
-  const classe = (await C.call("classes.list", {})).find((c) => c.nom === cm1);
-  await C.call("affectations.set", {professeur_id: prof.id, classe_id: classe.id, affecte: true});
-  await C.call("affectations.set_principal", {classe_id: classe.id, professeur_id: prof.id});
-  await C.call("auth.logout", {});
-  return classe.nb_eleves;
-}"""
-
-
-def login(page, user, password):
-    expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill(user)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("nav.menu")).to_be_attached(timeout=TIMEOUT)
-
-
-def menu(page, vue):
-    page.click(f'nav.menu button[data-vue="{vue}"]')
-    expect(page.locator(f".vue-{vue} h2")).to_be_visible(timeout=TIMEOUT)
-
-
-def notice(page, text):
-    expect(page.locator(".messages .alerte.succes").last).to_contain_text(text, timeout=TIMEOUT)
-
 
 def settle(page):
     expect(page.locator("#grille-livret")).not_to_have_class(re.compile("en-cours"), timeout=TIMEOUT)
@@ -295,11 +259,7 @@ def check_file(data: bytes, m, pupils, texts, year):
 
 def test_livret_from_periods_to_lsu(page, e2e):
     page.set_viewport_size({"width": 1366, "height": 768})
-    assert e2e.wait_state(page) == "ready"
-    assert page.evaluate(SETUP, {"director": DIRECTOR, "teacher": TEACHER, "cm1": CM1,
-                                 "onde": base64.b64encode(ONDE_CSV.read_bytes()).decode()}) == 11
-    page.reload()
-    assert e2e.wait_state(page) == "ready"
+    assert school_with_teacher(page, e2e, CM1, uai="0441234C", civilite="MME") == 11
     login(page, *DIRECTOR)
     year = set_periods(page, e2e)
     page.click("#deconnexion")

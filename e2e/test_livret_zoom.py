@@ -9,27 +9,18 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
+from school_helpers import csv_school, login
+from zoom_helpers import assert_fits, zoomed_context
+
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2012"
 CSV = "\r\n".join(['"Nom Elève";"Prénom Elève";"Niveau";"Classe"'] +
                   [f'"ELEVE{i:02d}";"Prénom{i:02d}";"CM1";"CM1 A"' for i in range(12)]) + "\r\n"
-PREPARE = """async ({csv, password}) => {
-  const C = window.Cartable;
-  await C.call("app.setup", {nom: "École du Centre", directeur:
-    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
-  await C.call("auth.login", {login: "direction", password});
-  await C.whenPandas();
-  await C.call("base_eleves.apply", {data: new TextEncoder().encode(csv), filename: "e.csv"});
-  await C.call("auth.logout", {});
-  return true;
-}"""
-OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
 
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(offline=True, viewport={"width": 683, "height": 384},
-                                  device_scale_factor=2)
+    context = zoomed_context(browser)
     yield context
     context.close()
 
@@ -37,15 +28,13 @@ def context(browser):
 def test_livret_at_200_percent_zoom(page, e2e):
     page.set_default_timeout(TIMEOUT)
     assert e2e.wait_state(page) == "ready"
-    assert page.evaluate(PREPARE, {"csv": CSV, "password": PASSWORD})
+    csv_school(page, CSV, PASSWORD)
     page.reload()
     assert e2e.wait_state(page) == "ready"
-    page.get_by_label("Identifiant").fill("direction")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    login(page, "direction", PASSWORD)
     page.click('nav.menu button[data-vue="periodes"]')
     expect(page.locator("#periode-3-fin")).to_be_visible()
-    assert page.evaluate(OVERFLOW) <= 1, "periods: the page scrolls sideways at 200 %"
+    assert_fits(page, "periods")
     e2e.screenshot(page, "zoom-200-livret-periodes")
     page.click("#enregistrer-periodes")
     expect(page.locator(".messages .alerte.succes")).to_contain_text("3 périodes")
@@ -53,7 +42,7 @@ def test_livret_at_200_percent_zoom(page, e2e):
     page.click('nav.menu button[data-vue="livret"]')
     page.click("#ouvrir-livret")
     expect(page.locator("#grille-livret")).to_be_visible()
-    assert page.evaluate(OVERFLOW) <= 1, "livret: the page scrolls sideways at 200 %"
+    assert_fits(page, "livret")
     cell = page.locator("#grille-livret td.case-livret").first
     cell.scroll_into_view_if_needed()
     cell.click()
@@ -64,9 +53,9 @@ def test_livret_at_200_percent_zoom(page, e2e):
     area.fill("Un trimestre sérieux.")
     area.press("Tab")
     expect(page.locator("#etat-livret")).to_contain_text("1 élève modifié non enregistré")
-    assert page.evaluate(OVERFLOW) <= 1
+    assert_fits(page, "fiche")
     e2e.screenshot(page, "zoom-200-livret-fiche")
     page.click("#onglet-elements")
     expect(page.locator("#elements-classe")).to_be_visible()
-    assert page.evaluate(OVERFLOW) <= 1, "éléments: the page scrolls sideways at 200 %"
+    assert_fits(page, "éléments")
     e2e.screenshot(page, "zoom-200-livret-elements")

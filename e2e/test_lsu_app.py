@@ -10,57 +10,20 @@ computed here from the clicks, signed by the teacher.
 
 from __future__ import annotations
 
-import base64
 import re
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from school_helpers import DIRECTOR, TEACHER, login, menu, notice, school_with_teacher
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-ROOT = Path(__file__).resolve().parent.parent
-ONDE = ROOT / "tests" / "fixtures" / "onde" / "CSVExtraction.csv"
 NS = {"l": "urn:fr:edu:scolarite:lsun:bilans:import"}
 TIMEOUT = 60_000
-DIRECTOR, TEACHER = ("direction", "Directrice-2026"), ("cla.lucas", "Maitresse-2026")
 CE2 = "[CE2] CE2-CM1 Mme LUCAS"
 CODES = ["CPD_FRA", "CPD_ETR", "CPD_SCI", "CPD_ART", "MET_APP", "FRM_CIT", "SYS_NAT", "REP_MND"]
 CYCLE = [None, 1, 2, 3, 4, 0]
-
-SETUP = """async ({director, teacher, onde, ce2Name}) => {
-  const C = Cartable;
-  await C.call("app.setup", {nom: "École Jules Ferry", directeur: {nom: "Durand",
-    prenom: "Sophie", login: director[0], password: director[1]}});
-  await C.call("auth.login", {login: director[0], password: director[1]});
-  await C.whenPandas();
-  const data = Uint8Array.from(atob(onde), (c) => c.charCodeAt(0));
-  await C.call("base_eleves.apply", {data, filename: "CSVExtraction.csv"});
-  const prof = await C.call("professeurs.create", {nom: "Lucas", prenom: "Claire",
-    login: teacher[0], password: teacher[1]});
-  const ce2 = (await C.call("classes.list", {})).find((c) => c.nom === ce2Name);
-  await C.call("affectations.set", {professeur_id: prof.id, classe_id: ce2.id, affecte: true});
-  await C.call("affectations.set_principal", {classe_id: ce2.id, professeur_id: prof.id});
-  await C.call("auth.logout", {});
-  return ce2.nb_eleves;
-}"""
-
-
-def login(page, user, password):
-    expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill(user)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
-
-
-def menu(page, vue):
-    page.click(f'nav.menu button[data-vue="{vue}"]')
-    expect(page.locator(f".vue-{vue} h2")).to_be_visible(timeout=TIMEOUT)
-
-
-def notice(page, text):
-    expect(page.locator(".messages .alerte.succes").last).to_contain_text(text, timeout=TIMEOUT)
 
 
 def settle(page):
@@ -132,11 +95,7 @@ def write_syntheses(page, pupils) -> dict:
 
 
 def test_bilan_grid_and_lsu_export(page, e2e):
-    assert e2e.wait_state(page) == "ready"
-    assert page.evaluate(SETUP, {"director": DIRECTOR, "teacher": TEACHER, "ce2Name": CE2,
-                                 "onde": base64.b64encode(ONDE.read_bytes()).decode()}) == 12
-    page.reload()
-    assert e2e.wait_state(page) == "ready"
+    assert school_with_teacher(page, e2e, CE2) == 12
     login(page, *DIRECTOR)
     director_identity(page)
     page.click("#deconnexion")

@@ -5,17 +5,15 @@ bilans of the example unchanged, and xmlschema is not loaded at start-up."""
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from helpers import call
-from lsu_helpers import CE2, LSU_XML, ONDE_CSV, bilans_of, onde_ids_kept
+from lsu_helpers import CE2, LSU_XML, bilans_of, onde_ids_kept
+from school_helpers import built_once, onde_school
 
-from cartable.api import Api
 from cartable.lsu import lsu_schema
 
 PASSWORD = "Directrice-2026"
@@ -24,25 +22,15 @@ PASSWORD = "Directrice-2026"
 def make_school(path: Path) -> bytes:
     """The ONDE school with its identity for LSU, prepared in CPython (in a thread of its own:
     Playwright's event loop runs in the test's thread)."""
-    # Real hashes (600 000 iterations): the browser refuses a school file whose hashes use
-    # another count (school/file_check.py).
-    a = Api(str(path))
-    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
-        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
-        "password": PASSWORD}})
-    d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
-    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
-                                  "filename": "CSVExtraction.csv"}, d)
-    assert onde_ids_kept(a) == 143
-    a.close()
-    return path.read_bytes()
+    def check(a, _session):
+        assert onde_ids_kept(a) == 143
+
+    return onde_school(path, PASSWORD, then=check)
 
 
 @pytest.fixture(scope="module")
 def school_bytes(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("lsu-e2e") / "ecole.sqlite3"
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(make_school, path).result()
+    return built_once(tmp_path_factory, "lsu-e2e", make_school)
 
 
 def _b64(data: bytes) -> str:

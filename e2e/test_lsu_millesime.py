@@ -5,7 +5,6 @@ another school year before anything is written."""
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime
 import sys
 from pathlib import Path
@@ -15,10 +14,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import call
-from lsu_helpers import LSU_XML, ONDE_CSV, bilans_of, newer_year, uai_of
+from lsu_helpers import LSU_XML, bilans_of, newer_year, uai_of
+from school_helpers import built_once, onde_school
 from test_axe import Audit
 
-from cartable.api import Api
 from cartable.lsu import bilan, lsu_schema
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -33,26 +32,16 @@ INES = sorted(bilans_of(XML))
 def make_school(path: Path) -> bytes:
     """The ONDE school with the example's six bilans (2025-2026), three of them made again in
     2026-2027 (in CPython, in a thread of its own: Playwright's loop runs in the test's)."""
-    # Real hashes (600 000 iterations): the browser refuses a school file whose hashes use
-    # another count (school/file_check.py).
-    a = Api(str(path))
-    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": uai_of(XML), "directeur": {
-        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
-        "password": PASSWORD}})
-    d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
-    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
-                                  "filename": "CSVExtraction.csv"}, d)
-    assert call(a, "lsu.import", {"data": XML}, d)["nb_importes"] == 6
-    assert call(a, "lsu.import", {"data": newer_year(XML, INES[:3])}, d)["nb_importes"] == 3
-    a.close()
-    return path.read_bytes()
+    def bilans(a, d):
+        assert call(a, "lsu.import", {"data": XML}, d)["nb_importes"] == 6
+        assert call(a, "lsu.import", {"data": newer_year(XML, INES[:3])}, d)["nb_importes"] == 3
+
+    return onde_school(path, PASSWORD, uai=uai_of(XML), then=bilans)
 
 
 @pytest.fixture(scope="module")
 def school_bytes(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("lsu-millesime") / "ecole.sqlite3"
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(make_school, path).result()
+    return built_once(tmp_path_factory, "lsu-millesime", make_school)
 
 
 def test_lsu_screen_offers_the_school_year_and_exports_one(page, e2e, school_bytes, tmp_path):

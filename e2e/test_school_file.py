@@ -22,14 +22,15 @@ import base64
 import json
 import re
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-from cartable import api as core
+import school_helpers
+from school_helpers import cm2_school, in_thread, menu
+
 from cartable.socle2008 import referentiel
 
 TIMEOUT = 60_000
@@ -40,22 +41,7 @@ PHRASE = "cartable de l'école été"
 def make_school(path: Path, nom: str, uai: str, stamp: str, pupils: int = 0) -> Path:
     """A school file made by the core in CPython, with its last change set to ``stamp``
     (in a thread: Playwright's sync API already runs an event loop in this one)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(_make_school, path, nom, uai, stamp, pupils).result()
-
-
-def _make_school(path: Path, nom: str, uai: str, stamp: str, pupils: int) -> Path:
-    a = core.Api(str(path))
-    core.run(a.handle("app.setup", {"nom": nom, "uai": uai, "directeur": {
-        "nom": "Dupuis", "prenom": "Marie", "login": "direction", "password": PASSWORD}}))
-    with a.db:
-        a.db.execute("INSERT INTO classe (niveau_id, nom, ref) VALUES (18, 'CM2 A', 'cm2a')")
-        for i in range(pupils):
-            a.db.execute("INSERT INTO eleve (nom, prenom, classe_id) VALUES (?, 'Léa', 1)",
-                         (f"ÉLÈVE{i}",))
-    a.db.execute("UPDATE meta SET value = ? WHERE key = 'derniere_modification'", (stamp,))
-    a.close()
-    return path
+    return in_thread(lambda: cm2_school(path, PASSWORD, nom, uai, pupils, stamp=stamp))
 
 
 def school_of(data: bytes, tmp_path: Path) -> tuple[str, int]:
@@ -86,16 +72,7 @@ def confirm_open(page) -> str:
 
 
 def login(page, user="direction", password=PASSWORD):
-    expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill(user)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
-
-
-def menu(page, vue: str):
-    page.click(f'nav.menu button[data-vue="{vue}"]')
-    expect(page.locator(f".vue-{vue} h2")).to_be_visible(timeout=TIMEOUT)
+    school_helpers.login(page, user, password)
 
 
 @pytest.fixture

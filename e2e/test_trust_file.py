@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-from cartable import api as core
+import school_helpers
+from school_helpers import cm2_school, in_thread
+
 from cartable.socle2008 import referentiel
 
 TIMEOUT = 60_000
@@ -32,45 +33,28 @@ NAME = re.compile(r"ecole-cartable-\d{4}-\d\d-\d\d-\d\dh\d\d\.sqlite3")
 def make_school(path: Path) -> Path:
     """A school file made by the core in CPython (in a thread: Playwright's sync API runs an
     event loop in this one): 30 pupils of CM2 A, 3 decisions, 2 bilans, its last change set."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(_make_school, path).result()
+    return in_thread(lambda: cm2_school(path, PASSWORD, pupils=30, name="ÉLÈVE{i:02d}",
+                                        stamp="2026-12-01T20:14:00", more=_decisions))
 
 
-def _make_school(path: Path) -> Path:
-    a = core.Api(str(path))
-    core.run(a.handle("app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
-        "nom": "Dupuis", "prenom": "Marie", "login": "direction", "password": PASSWORD}}))
-    with a.db:
-        a.db.execute("INSERT INTO classe (niveau_id, nom, ref) VALUES (18, 'CM2 A', 'cm2a')")
-        for i in range(30):
-            a.db.execute("INSERT INTO eleve (nom, prenom, classe_id) VALUES (?, 'Léa', 1)",
-                         (f"ÉLÈVE{i:02d}",))
-        for item in (1, 2, 3):
-            a.db.execute("INSERT INTO validation_item VALUES (1, ?, 1, '2026-11-30', 'DUPUIS M.')",
-                         (item,))
-        for eleve in (1, 2):
-            a.db.execute("INSERT INTO bilan_cycle VALUES (?, 2, '2026', '', '2026-11-30', "
-                         "'2026-11-30T10:00:00', 'saisie')", (eleve,))
-    a.db.execute("UPDATE meta SET value = '2026-12-01T20:14:00' "
-                 "WHERE key = 'derniere_modification'")
-    a.close()
-    return path
+def _decisions(db) -> None:
+    for item in (1, 2, 3):
+        db.execute("INSERT INTO validation_item VALUES (1, ?, 1, '2026-11-30', 'DUPUIS M.')",
+                   (item,))
+    for eleve in (1, 2):
+        db.execute("INSERT INTO bilan_cycle VALUES (?, 2, '2026', '', '2026-11-30', "
+                   "'2026-11-30T10:00:00', 'saisie')", (eleve,))
 
 
 def login(page, user="direction", password=PASSWORD):
-    expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
-    page.get_by_label("Identifiant").fill(user)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator("nav.menu")).to_be_visible(timeout=TIMEOUT)
+    school_helpers.login(page, user, password)
 
 
 def menu(page, vue: str):
     folded = page.locator('#deplier-menu[aria-expanded="false"]')
     if folded.count() and folded.is_visible():
         folded.click()
-    page.click(f'nav.menu button[data-vue="{vue}"]')
-    expect(page.locator(f".vue-{vue} h2")).to_be_visible(timeout=TIMEOUT)
+    school_helpers.menu(page, vue)
 
 
 def meta_of(data: bytes, tmp_path: Path) -> dict:

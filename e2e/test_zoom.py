@@ -10,32 +10,22 @@ import pytest
 expect = pytest.importorskip("playwright.sync_api").expect
 
 from grid_helpers import grid_cells, open_competence_1
+from school_helpers import csv_school, login
+from zoom_helpers import assert_fits, zoomed_context
 
 TIMEOUT = 60_000
 PASSWORD = "Directrice-2012"
 CSV = "\r\n".join(['"Nom Elève";"Prénom Elève";"Niveau";"Classe"'] +
                   [f'"ELEVE{i:02d}";"Prénom{i:02d}";"CM2";"CM2 A"' for i in range(12)] +
                   [f'"BILAN{i:02d}";"Prénom{i:02d}";"CE2";"CE2 A"' for i in range(6)]) + "\r\n"
-PREPARE = """async ({csv, password}) => {
-  const C = window.Cartable;
-  await C.call("app.setup", {nom: "École du Centre", directeur:
-    {nom: "Dupuis", prenom: "Marie", login: "direction", password}});
-  await C.call("auth.login", {login: "direction", password});
-  await C.whenPandas();
-  await C.call("base_eleves.apply", {data: new TextEncoder().encode(csv), filename: "e.csv"});
-  await C.call("auth.logout", {});
-  return true;
-}"""
 SCREENS = ["accueil", "niveaux", "paliers", "import", "professeurs", "affectations", "items",
            "competences", "bilan", "periodes", "livret", "attestation", "echanges", "lsu", "fichier", "reglages",
            "compte"]
-OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
 
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(offline=True, viewport={"width": 683, "height": 384},
-                                  device_scale_factor=2)
+    context = zoomed_context(browser)
     yield context
     context.close()
 
@@ -47,26 +37,24 @@ def test_every_screen_fits_at_200_percent_zoom(page, e2e):
     opening = page.locator(".premiere-ouverture-fichier")
     expect(opening).to_be_visible()
     expect(page.locator(".voie-creation")).to_be_visible()
-    assert page.evaluate(OVERFLOW) <= 1, "first screen: the page scrolls sideways at 200 %"
+    assert_fits(page, "first screen")
     a, b = opening.bounding_box(), page.locator(".voie-creation").bounding_box()
     assert a["y"] + a["height"] <= b["y"], (a, b)
     e2e.screenshot(page, "zoom-200-premier-ecran")
-    assert page.evaluate(PREPARE, {"csv": CSV, "password": PASSWORD})
+    csv_school(page, CSV, PASSWORD)
     page.reload()
     assert e2e.wait_state(page) == "ready"
-    page.get_by_label("Identifiant").fill("direction")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    login(page, "direction", PASSWORD)
     for name in SCREENS:
         page.click(f'nav.menu button[data-vue="{name}"]')
         expect(page.locator(f".vue-{name} h2")).to_be_visible()
         page.wait_for_timeout(100)  # screens that load data fill in
-        assert page.evaluate(OVERFLOW) <= 1, f"{name}: the page scrolls sideways at 200 %"
+        assert_fits(page, name)
         e2e.screenshot(page, f"zoom-200-{name}")
 
     # The grid: wide, so it scrolls in its own box; a click still validates.
     open_competence_1(page)
-    assert page.evaluate(OVERFLOW) <= 1, "grid: the page scrolls sideways at 200 %"
+    assert_fits(page, "grid")
     cell = page.locator("#grille-validations td.case-grille").first
     cell.scroll_into_view_if_needed()
     cell.click()
@@ -78,7 +66,7 @@ def test_every_screen_fits_at_200_percent_zoom(page, e2e):
     page.click('nav.menu button[data-vue="bilan"]')
     page.click('button[data-classe]')
     expect(page.locator("#grille-bilan")).to_be_visible()
-    assert page.evaluate(OVERFLOW) <= 1, "bilan grid: the page scrolls sideways at 200 %"
+    assert_fits(page, "bilan grid")
     cell = page.locator("#grille-bilan td.case-bilan").first
     cell.scroll_into_view_if_needed()
     cell.click()
@@ -101,7 +89,7 @@ def test_every_screen_fits_at_200_percent_zoom(page, e2e):
     expect(box).to_contain_text("L'identité du directeur ou de la directrice est enregistrée")
     assert box.evaluate("b => { const r = b.getBoundingClientRect(); "
                         "return r.top >= 0 && r.bottom <= innerHeight; }"), "message out of sight"
-    assert page.evaluate(OVERFLOW) <= 1, "réglages: the page scrolls sideways at 200 %"
+    assert_fits(page, "réglages")
     page.screenshot(path=str(e2e.screenshot(page, "zoom-200-message").with_name(
         "zoom-200-message-fenetre.png")))
     box.get_by_role("button", name="Fermer").click()

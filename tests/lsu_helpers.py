@@ -1,4 +1,5 @@
-"""Shared by the LSU tests: the ONDE and LSU fixtures, reading an LSU file's bilans."""
+"""Shared by the LSU tests: the ONDE and LSU fixtures, the ONDE school made through the API
+(``onde_school``), reading an LSU file's bilans."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from helpers import call
+
 from cartable.api import Api
 
 HERE = Path(__file__).parent
@@ -15,6 +18,21 @@ ONDE_CSV = HERE / "fixtures/onde/CSVExtraction.csv"
 LSU_XML = HERE / "fixtures/lsu/exemple_bilans_cycle2.xml"
 NS = {"l": "urn:fr:edu:scolarite:lsun:bilans:import"}
 CE2 = "[CE2] CE2-CM1 Mme LUCAS"  # the CE2 part of ONDE class 45121, where the six pupils are
+
+
+def onde_school(api: Api, director: dict, uai: str = "0441234C", civilite: str | None = "MME",
+                nom: str = "École Jules Ferry") -> str:
+    """The ONDE school through the API: app.setup (Sophie Durand directs it, ``director``'s
+    login and password, ``civilite`` when given), the director signed in, the ONDE extraction
+    imported. Returns the director's session."""
+    directeur = {"nom": "Durand", "prenom": "Sophie", "login": director["login"],
+                 "password": director["password"], **({"civilite": civilite} if civilite else {})}
+    call(api, "app.setup", {"nom": nom, "uai": uai, "directeur": directeur})
+    d = call(api, "auth.login", {"login": director["login"],
+                                 "password": director["password"]})["session"]
+    call(api, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
+                                    "filename": "CSVExtraction.csv"}, d)
+    return d
 
 
 def onde_rows() -> list[dict]:

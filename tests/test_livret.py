@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 from helpers import call, patch_clock
-from lsu_helpers import FIXTURE_PERIODS, ONDE_CSV, periodic_of
+from lsu_helpers import FIXTURE_PERIODS, onde_school, periodic_of
 
 from cartable.api import Api
 from cartable.errors import PermissionDenied, UserError
@@ -24,11 +24,7 @@ CM1 = "[CM1] CE2-CM1 Mme LUCAS"
 def school(tmp_path, monkeypatch):
     patch_clock(monkeypatch, NOW)
     a = Api(str(tmp_path / "ecole.sqlite3"))
-    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
-        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "password": DIRECTOR["password"]}})
-    a.d = call(a, "auth.login", DIRECTOR)["session"]
-    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(), "filename": "CSVExtraction.csv"},
-         a.d)
+    a.d = onde_school(a, DIRECTOR)
     prof = call(a, "professeurs.create", {"nom": "Lucas", "prenom": "Claire", "civilite": "MME",
                                           "password": TEACHER["password"]}, a.d)
     a.cm1 = next(c["id"] for c in call(a, "classes.list", {}, a.d) if c["nom"] == CM1)

@@ -20,6 +20,7 @@ from lsu_helpers import (
     NS,
     ONDE_CSV,
     bilans_of,
+    onde_school,
     periodic_of,
 )
 
@@ -34,11 +35,7 @@ DIRECTOR = {"login": "sop.durand", "password": "Directrice-2026"}
 @pytest.fixture
 def school(tmp_path):
     a = Api(str(tmp_path / "ecole.sqlite3"))
-    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
-        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "password": DIRECTOR["password"]}})
-    a.d = call(a, "auth.login", DIRECTOR)["session"]
-    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(), "filename": "CSVExtraction.csv"},
-         a.d)
+    a.d = onde_school(a, DIRECTOR)
     yield a
     a.close()
 
@@ -138,11 +135,7 @@ def test_one_file_carries_both_kinds_and_reads_back(school, tmp_path):
     # another copy of the school reads both
     other = Api(str(tmp_path / "autre.sqlite3"))
     try:
-        call(other, "app.setup", {"nom": "École", "uai": "0441234C", "directeur": {
-            "nom": "Durand", "prenom": "Sophie", "password": DIRECTOR["password"]}})
-        d = call(other, "auth.login", DIRECTOR)["session"]
-        call(other, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
-                                          "filename": "CSVExtraction.csv"}, d)
+        d = onde_school(other, DIRECTOR, civilite=None, nom="École")
         call(other, "periodes.set", {"periodes": [p.split(":") for p in FIXTURE_PERIODS]}, d)
         got = call(other, "lsu.import", {"data": data}, d)
         assert got["nb_importes"] == 11

@@ -8,7 +8,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from helpers import call
-from lsu_helpers import CE2, LSU_XML, NS, ONDE_CSV, bilans_of, onde_ids_kept
+from lsu_helpers import CE2, LSU_XML, NS, bilans_of, onde_ids_kept, onde_school
 
 from cartable.accounts import passwords
 from cartable.api import Api
@@ -32,11 +32,7 @@ def base(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(passwords, "ITERATIONS", 1000)
         a = Api(str(path))
-        call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
-            "nom": "Durand", "prenom": "Sophie", "password": DIRECTOR["password"]}})
-        d = call(a, "auth.login", DIRECTOR)["session"]
-        call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
-                                      "filename": "CSVExtraction.csv"}, d)
+        d = onde_school(a, DIRECTOR, civilite=None)
         assert onde_ids_kept(a) == 143  # INE and class ids kept by the ONDE import
         prof = call(a, "professeurs.create", {"nom": "Lucas", "prenom": "Claire",
                                               "password": TEACHER["password"]}, d)
