@@ -8,11 +8,12 @@
  * Everything shown (labels, positions, limit, what an arrow's next click does: arrow_labels)
  * comes from the grid the core sent. An arrow shows beside it the position its next click sets.
  */
-import { el, clear, nextId } from "../../shared/dom.js";
+import { el, nextId } from "../../shared/dom.js";
 import * as Format from "../format.js";
 import { fullName } from "../format.js";
 import * as GridArrows from "../grid/arrows.js";
 import * as GridNav from "../grid/nav.js";
+import * as GridPositions from "../grid/positions.js";
 
 
 function create(grid, handlers) {
@@ -60,13 +61,7 @@ function pupilRow(view, e, handlers) {
     el("span", { class: "nom-ligne", text: fullName(e) }), state));
   const navRow = [b];
   for (const c of view.grid.socle.composantes) {
-    const key = `${e.id}:${c.code}`;
-    const td = el("td", { class: "case-grille case-bilan", role: "gridcell", tabindex: "-1",
-      "data-key": key, "data-eleve": e.id, "data-code": c.code });
-    td._eleve = e;
-    td._composante = c;
-    view.cells[key] = td;
-    paintCell(view, key);
+    const td = GridPositions.cell(view, e, c, "case-bilan");
     navRow.push(td);
     tr.appendChild(td);
   }
@@ -114,17 +109,12 @@ function paintCell(view, key) {
   const td = view.cells[key];
   if (!td) return;
   const value = view.grid.cells[key];
-  const has = value !== undefined && value !== null;
-  td.className = `case-grille case-bilan ${has ? `pos-${value}` : "pos-aucune"}`;
-  td.setAttribute("data-position", has ? String(value) : "");
-  clear(td);
-  td.appendChild(el("span", { class: "symbole", "aria-hidden": "true",
-    text: has ? view.positions.get(value).court : "·" }));
+  const has = GridPositions.paint(td, "case-bilan", value, view.positions);
   const name = positionName(view, has ? value : null);
-  td.title = `${td._composante.nom} : ${name}`;
+  td.title = `${td._col.nom} : ${name}`;
   // the accessible name holds the short label the cell shows (1…4, D), then its name
   const shown = has ? `${view.positions.get(value).court} (${name})` : name;
-  td.setAttribute("aria-label", `${fullName(td._eleve)}, ${td._composante.court} : ${shown}`);
+  td.setAttribute("aria-label", `${fullName(td._eleve)}, ${td._col.court} : ${shown}`);
 }
 
 function paintPupil(view, id) {

@@ -9,10 +9,11 @@
  * Keyboard (GridNav): arrows move, Space / Enter cycle a cell; 1–4 set it, N or 0 « non
  * évalué », Suppr / Retour arrière empty it (livret.click with `valeur`).
  */
-import { el, clear } from "../../shared/dom.js";
+import { el } from "../../shared/dom.js";
 import { fullName, date } from "../format.js";
 import * as GridArrows from "../grid/arrows.js";
 import * as GridNav from "../grid/nav.js";
+import * as GridPositions from "../grid/positions.js";
 
 const KEYS = { 1: 1, 2: 2, 3: 3, 4: 4, 0: 0, n: 0, N: 0, Delete: null, Backspace: null };
 
@@ -94,17 +95,11 @@ function pupilRow(view, e, handlers) {
   const own = view.grid.cycles[String(e.cycle)];
   const inCycle = new Set(own ? own.rubriques : []);
   for (const c of view.cols) {
-    const key = `${e.id}:${c.code}`;
     if (!inCycle.has(c.code)) {
       tr.appendChild(el("td", { class: "hors-cycle", role: "gridcell", text: "—", title: "Pas dans le cycle de l'élève" }));
       continue;
     }
-    const td = el("td", { class: "case-grille case-livret", role: "gridcell", tabindex: "-1",
-      "data-key": key, "data-eleve": e.id, "data-code": c.code });
-    td._eleve = e;
-    td._col = c;
-    view.cells[key] = td;
-    paintCell(view, key);
+    const td = GridPositions.cell(view, e, c, "case-livret");
     navRow.push(td);
     tr.appendChild(td);
   }
@@ -130,11 +125,7 @@ function paintCell(view, key) {
   const td = view.cells[key];
   if (!td) return;
   const value = view.grid.cells[key];
-  const has = value !== undefined && value !== null;
-  td.className = `case-grille case-livret ${has ? `pos-${value}` : "pos-aucune"}`;
-  td.setAttribute("data-position", has ? String(value) : "");
-  clear(td);
-  td.appendChild(el("span", { class: "symbole", "aria-hidden": "true", text: has ? view.positions.get(value).court : "·" }));
+  const has = GridPositions.paint(td, "case-livret", value, view.positions);
   // The accessible name starts with what the cell shows (« 1 », « NE »), then says it in words.
   const name = has ? `${view.positions.get(value).court} — ${positionName(view, value)}` : positionName(view, null);
   td.title = `${td._col.nom} : ${name}`;

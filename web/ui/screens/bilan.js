@@ -97,7 +97,7 @@ function clickCell(g, td) {
   g.view.paintCell(key);
   if (before === undefined) delete g.grid.cells[key];
   else g.grid.cells[key] = before;
-  send(g, "bilan.click", { target: { kind: "cell", eleve_id: td._eleve.id, code: td._composante.code } },
+  send(g, "bilan.click", { target: { kind: "cell", eleve_id: td._eleve.id, code: td._col.code } },
     () => g.view.paintCell(key));
 }
 
