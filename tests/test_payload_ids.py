@@ -38,3 +38,14 @@ def test_an_id_too_big_for_the_database_is_refused_in_french(api, build, command
     assert hashlib.sha256(Path(api.path).read_bytes()).hexdigest() == before
     assert teacher  # the teacher exists: only the id was wrong
 
+
+@pytest.mark.parametrize("what, expected", [
+    ("classe", "Identifiant de classe invalide"),
+    ("élève", "Identifiant d'élève invalide"),
+    ("professeur", "Identifiant de professeur invalide"),
+])
+def test_the_refusal_elides_before_a_vowel(api, build, what, expected):
+    from cartable.payload import payload_int
+
+    with pytest.raises(UserError, match=expected):
+        payload_int("abc", what)
