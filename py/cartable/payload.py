@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cartable.errors import UserError
+from cartable.text import de
 
 # SQLite's integers are 64-bit: a bigger number is the id of no row (and sqlite3 would raise
 # OverflowError on it).
@@ -13,7 +14,7 @@ _ID_MAX = 2**63 - 1
 
 def payload_int(value: Any, what: str) -> int:
     """An integer id from a payload, or a French UserError."""
-    bad = UserError(f"Identifiant {_of(what)} invalide.")
+    bad = UserError(f"Identifiant {de(what)} invalide.")
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise bad
     try:
@@ -24,7 +25,3 @@ def payload_int(value: Any, what: str) -> int:
         raise bad
     return number
 
-
-def _of(what: str) -> str:
-    """``"de classe"``, ``"d'élève"``: "de" elided before a vowel."""
-    return f"d'{what}" if what[:1].lower() in tuple("aeiouéèêàâîôû") else f"de {what}"
