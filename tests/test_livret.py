@@ -260,3 +260,21 @@ def test_a_draft_survives_a_reload(school):
     assert again["textes"][str(first)]["elements"] == {"MAT-GEO": ["Cubes"]}
     with pytest.raises(UserError, match="brouillon enregistré par le navigateur est illisible"):
         call(a, "livret.restore_draft", {"draft": {"version": 2}}, a.t)
+
+
+def test_a_cell_value_must_be_a_positionnement_not_a_boolean(school):
+    """JSON true/false equal 1 and 0 in Python: they are no positionnement (nor 1.0)."""
+    a = school
+    first = call(a, "livret.grid", {"classe_id": a.cm1, "periode_id": 1}, a.t)["eleves"][0]["id"]
+    for bad in (True, False, 1.0):
+        with pytest.raises(UserError, match="Positionnement invalide"):
+            call(a, "livret.click", {"target": {"kind": "cell", "eleve_id": first,
+                                                "code": "FRA-LEC", "valeur": bad}}, a.t)
+    draft = call(a, "livret.draft", {}, a.t)
+    assert draft["eleves"] == {}
+    plain = {"version": 1, "classe_id": a.cm1, "periode_id": 1, "eleves": {str(first): {
+        "cells": {"FRA-LEC": True, "FRA-ECR": 2}, "textes": {}}}, "arrows": {
+        f"eleve:{first}": False}}
+    grid = call(a, "livret.restore_draft", {"draft": plain}, a.t)
+    assert f"{first}:FRA-LEC" not in grid["cells"] and grid["cells"][f"{first}:FRA-ECR"] == 2
+    assert grid["arrows"][f"eleve:{first}"] == domaines.ARROW_START

@@ -88,7 +88,7 @@ class Draft:
             key = keys[0]
             if "valeur" in target:
                 new = target["valeur"]
-                if new not in D.CYCLE:
+                if not D.is_position(new):
                     raise UserError("Positionnement invalide : 1 à 4, non évalué, ou vide.")
             else:
                 new = D.next_position(self.position(key))
@@ -219,11 +219,11 @@ def restore(draft: Draft, plain: dict) -> None:
             continue
         cells = change.get("cells") if isinstance(change.get("cells"), dict) else {}
         for code, value in cells.items():
-            if code in D.rubriques(draft.cycle[eid]) and value in D.CYCLE:
+            if code in D.rubriques(draft.cycle[eid]) and D.is_position(value):
                 draft._set((eid, code), value)
     arrows = plain.get("arrows") if isinstance(plain.get("arrows"), dict) else {}
     valid = set(draft.arrow_keys())
-    draft.arrows.update({k: v for k, v in arrows.items() if k in valid and v in D.CYCLE})
+    draft.arrows.update({k: v for k, v in arrows.items() if k in valid and D.is_position(v)})
 
 
 def _texts_values(textes) -> dict:
