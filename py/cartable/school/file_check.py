@@ -40,8 +40,9 @@ KEEP = ("Le fichier n'a pas été ouvert : l'école actuelle est conservée tell
 STORED = ("L'école enregistrée n'a pas été ouverte. Ouvrez une copie du fichier de l'école "
           "enregistrée depuis Cartable (menu « Enregistrer le fichier de l'école »).")
 
-# Columns holding a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM:SS, as
-# ``isoformat(timespec="seconds")`` writes it); '' allowed where the column's default is ''.
+# Columns holding a date (YYYY-MM-DD), a date-time (YYYY-MM-DDTHH:MM:SS, as
+# ``isoformat(timespec="seconds")`` writes it) or a year (a période's millésime, YYYY); ''
+# allowed where the column's default is ''.
 DATES = {
     ("validation_item", "date"): "date",
     ("validation_competence", "date"): "date",
@@ -49,9 +50,16 @@ DATES = {
     ("bilan_cycle", "date_creation"): "date",
     ("bilan_cycle", "date_verrou"): "datetime",
     ("utilisateur", "locked_until"): "datetime",
+    ("periode", "date_debut"): "date",
+    ("periode", "date_fin"): "date",
+    ("periode", "millesime"): "year",  # the school year's first year: "2025"
+    ("bilan_periodique", "date_creation"): "date",
+    ("bilan_periodique", "date_verrou"): "datetime",
+    ("bilan_periodique", "date_scolarite"): "date or empty",
 }
 _DATE_RE = {"date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
-            "datetime": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")}
+            "datetime": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"),
+            "year": re.compile(r"[0-9]{4}")}
 _HASH = re.compile(r"pbkdf2_sha256\$([0-9]{1,12})\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=")
 
 
@@ -200,8 +208,9 @@ def _bad_value(table: str) -> UserError:
 
 def _check_dates(conn: sqlite3.Connection, table: str, column: str, kind: str) -> None:
     """Every distinct value of a date column parses (a few hundred values at most)."""
-    pattern = _DATE_RE["datetime" if kind == "datetime" else "date"]
-    parse = datetime.datetime.fromisoformat if kind == "datetime" else datetime.date.fromisoformat
+    pattern = _DATE_RE[kind if kind in _DATE_RE else "date"]
+    parse = {"datetime": datetime.datetime.fromisoformat, "year": int}.get(
+        kind, datetime.date.fromisoformat)
     for (value,) in conn.execute(f"SELECT DISTINCT {column} FROM {table} "
                                  f"WHERE {column} IS NOT NULL"):
         if value == "" and kind == "date or empty":
