@@ -207,12 +207,21 @@ def test_undecodable_text_in_the_open_database_is_a_french_refusal(tmp_path):
     a.close()
 
 
+ACQUIS = ("INSERT INTO bilan_periodique_acquis (eleve_id, periode_id, code, position, elements) "
+          "SELECT eleve_id, periode_id, 'FRA-LEC', 3, {} FROM bilan_periodique")
+EXTRA_SOCLE = ("INSERT INTO bilan_periodique_extra (eleve_id, periode_id, kind, code, texte) "
+               "SELECT eleve_id, periode_id, 'socle', 'CPD_FRA', {} FROM bilan_periodique")
+
+
 @pytest.mark.parametrize("change, table", [
     ("UPDATE periode SET millesime = 'deux' WHERE indice = 1", "periode"),
     ("UPDATE periode SET date_fin = '2025-13-45' WHERE indice = 2", "periode"),
     ("UPDATE bilan_periodique SET date_creation = 'hier'", "bilan_periodique"),
     ("UPDATE bilan_periodique SET date_verrou = '2025-11-20'", "bilan_periodique"),
     ("UPDATE bilan_periodique SET date_scolarite = '01/09/2025'", "bilan_periodique"),
+    (ACQUIS.format("'pas du JSON'"), "bilan_periodique_acquis"),
+    (ACQUIS.format("'{\"a\": 1}'"), "bilan_periodique_acquis"),
+    (EXTRA_SOCLE.format("'trois'"), "bilan_periodique_extra"),
 ])
 def test_the_livrets_periods_and_dates_are_checked_too(tmp_path, change, table):
     """The livret's tables (schema 3) hold dates and a millésime the screens parse: a file

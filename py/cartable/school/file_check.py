@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import re
 import sqlite3
 
@@ -193,6 +194,8 @@ def check_values(conn: sqlite3.Connection, version: int) -> None:
         for col in texts:
             if (table, col) in DATES:
                 _check_dates(conn, table, col, DATES[table, col])
+    if version >= 3:
+        _check_livret(conn)
     if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
         raise UserError("Ce fichier d'école contient des liens brisés (par exemple une décision "
                         "d'un élève qui n'existe pas) : il a été modifié en dehors de Cartable "
@@ -221,6 +224,22 @@ def _check_dates(conn: sqlite3.Connection, table: str, column: str, kind: str) -
             parse(value)
         except ValueError:
             raise _bad_value(table) from None
+
+
+def _check_livret(conn: sqlite3.Connection) -> None:
+    """What the livret's code parses: a pupil's own éléments (a JSON list of libellés) and a
+    socle positionnement (0 to 4, as text)."""
+    if conn.execute("SELECT 1 FROM bilan_periodique_extra WHERE kind = 'socle' AND texte NOT IN "
+                    "('0', '1', '2', '3', '4') LIMIT 1").fetchone():
+        raise _bad_value("bilan_periodique_extra")
+    for (value,) in conn.execute("SELECT DISTINCT elements FROM bilan_periodique_acquis "
+                                 "WHERE elements IS NOT NULL"):
+        try:
+            libelles = json.loads(value)
+        except ValueError:
+            raise _bad_value("bilan_periodique_acquis") from None
+        if not isinstance(libelles, list) or not all(isinstance(x, str) for x in libelles):
+            raise _bad_value("bilan_periodique_acquis")
 
 
 def _check_utf8(conn: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> None:
