@@ -150,7 +150,8 @@ class Draft:
     def state(self, eid: int) -> dict:
         w, cy = self.work[eid], self.cycle[eid]
         manques = livret.missing(w if not w.is_empty() else None, self.livret_classe, cy)
-        manques = [m for m in manques if "aucun enseignant" not in m and "civilité" not in m]
+        if self.is_dirty(eid):  # its authors are the one who saves it (then checked)
+            manques = [m for m in manques if "aucun enseignant" not in m and "civilité" not in m]
         n = sum(1 for c in D.rubriques(cy) if self.position((eid, c)) is not None) if cy else 0
         return {"positionnes": n, "rubriques": len(D.rubriques(cy)) if cy else 0,
                 "complet": not manques, "manques": manques, "modifie": self.is_dirty(eid)}
