@@ -21,7 +21,7 @@ from cartable.errors import UserError
 from cartable.lsu import domaines as D
 from cartable.lsu import livret, socle2016
 from cartable.lsu.periodes import Periode
-from cartable.text import plural
+from cartable.text import de, plural
 
 Key = tuple[int, str]  # (eleve_id, rubrique code)
 HISTORY = 50
@@ -125,7 +125,7 @@ class Draft:
 
     def arrow_label(self, arrow: str) -> str:
         kind, _, what = arrow.partition(":")
-        scope = (f"la ligne de {self.pupil_name(int(what))}" if kind == "eleve"
+        scope = (f"la ligne {de(self.pupil_name(int(what)))}" if kind == "eleve"
                  else f"la colonne « {D.label(what)} »")
         return f"{ACTIONS[self.arrows.get(arrow, D.ARROW_START)]} : {scope}"
 
@@ -274,7 +274,7 @@ def set_texts(draft: Draft, eid: int, values: dict) -> dict:
     who = draft.pupil_name(eid)
     if "appreciation_generale" in values:
         w.appreciation = livret.clean_text(values["appreciation_generale"], D.GENERALE_MAX,
-                                           f"l'appréciation générale de {who}")
+                                           f"l'appréciation générale {de(who)}")
     for code, text in _codes(values.get("appreciations", {}),
                              {d.code for d in D.domaines_of(cy)}, "Domaine").items():
         w.acquis.setdefault(code, livret.Acquis()).appreciation = livret.clean_text(
