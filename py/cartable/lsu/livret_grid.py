@@ -21,7 +21,7 @@ from cartable.errors import UserError
 from cartable.lsu import domaines as D
 from cartable.lsu import livret, socle2016
 from cartable.lsu.periodes import Periode
-from cartable.text import plural
+from cartable.text import de, plural
 
 Key = tuple[int, str]  # (eleve_id, rubrique code)
 HISTORY = 50
@@ -88,7 +88,7 @@ class Draft:
             key = keys[0]
             if "valeur" in target:
                 new = target["valeur"]
-                if new not in D.CYCLE:
+                if not D.is_position(new):
                     raise UserError("Positionnement invalide : 1 à 4, non évalué, ou vide.")
             else:
                 new = D.next_position(self.position(key))
@@ -125,7 +125,7 @@ class Draft:
 
     def arrow_label(self, arrow: str) -> str:
         kind, _, what = arrow.partition(":")
-        scope = (f"la ligne de {self.pupil_name(int(what))}" if kind == "eleve"
+        scope = (f"la ligne {de(self.pupil_name(int(what)))}" if kind == "eleve"
                  else f"la colonne « {D.label(what)} »")
         return f"{ACTIONS[self.arrows.get(arrow, D.ARROW_START)]} : {scope}"
 
@@ -150,7 +150,8 @@ class Draft:
     def state(self, eid: int) -> dict:
         w, cy = self.work[eid], self.cycle[eid]
         manques = livret.missing(w if not w.is_empty() else None, self.livret_classe, cy)
-        manques = [m for m in manques if "aucun enseignant" not in m and "civilité" not in m]
+        if self.is_dirty(eid):  # its authors are the one who saves it (then checked)
+            manques = [m for m in manques if "aucun enseignant" not in m and "civilité" not in m]
         n = sum(1 for c in D.rubriques(cy) if self.position((eid, c)) is not None) if cy else 0
         return {"positionnes": n, "rubriques": len(D.rubriques(cy)) if cy else 0,
                 "complet": not manques, "manques": manques, "modifie": self.is_dirty(eid)}
@@ -219,11 +220,11 @@ def restore(draft: Draft, plain: dict) -> None:
             continue
         cells = change.get("cells") if isinstance(change.get("cells"), dict) else {}
         for code, value in cells.items():
-            if code in D.rubriques(draft.cycle[eid]) and value in D.CYCLE:
+            if code in D.rubriques(draft.cycle[eid]) and D.is_position(value):
                 draft._set((eid, code), value)
     arrows = plain.get("arrows") if isinstance(plain.get("arrows"), dict) else {}
     valid = set(draft.arrow_keys())
-    draft.arrows.update({k: v for k, v in arrows.items() if k in valid and v in D.CYCLE})
+    draft.arrows.update({k: v for k, v in arrows.items() if k in valid and D.is_position(v)})
 
 
 def _texts_values(textes) -> dict:
@@ -273,7 +274,7 @@ def set_texts(draft: Draft, eid: int, values: dict) -> dict:
     who = draft.pupil_name(eid)
     if "appreciation_generale" in values:
         w.appreciation = livret.clean_text(values["appreciation_generale"], D.GENERALE_MAX,
-                                           f"l'appréciation générale de {who}")
+                                           f"l'appréciation générale {de(who)}")
     for code, text in _codes(values.get("appreciations", {}),
                              {d.code for d in D.domaines_of(cy)}, "Domaine").items():
         w.acquis.setdefault(code, livret.Acquis()).appreciation = livret.clean_text(
