@@ -300,8 +300,8 @@ def test_the_grid_and_the_home_page_count_the_same_complete_livrets(school):
     counted = next(p for p in progress if p["classe_id"] == a.cm1 and p["periode_id"] == 1)
     assert counted["nb_complets"] == 0
     assert state["complet"] is False
-    assert state["manques"] == ["la civilité de Claire LUCAS n'est pas indiquée (Professeurs "
-                                "ou Réglages)"]
+    assert state["manques"] == [("la civilité de Claire LUCAS n'est pas indiquée "
+                                 "(Professeurs ou Réglages)")]
 
 
 def test_a_save_keeps_what_a_colleague_saved_meanwhile(school):
