@@ -465,11 +465,7 @@ class Plan:
                 f"{plural(n['remplacé'], 'remplacé', 'remplacés')} ; "
                 f"{plural(n['inchangé'], 'inchangé', 'inchangés')}, "
                 f"{plural(n['ignoré'], 'ignoré', 'ignorés')} (élève inconnu de l'école)")
-        if n["à confirmer"]:
-            text += (f" ; {plural(n['à confirmer'], 'bilan', 'bilans')} à confirmer (noms "
-                     f"différents de ceux de l'école), "
-                     f"{'non importé' if n['à confirmer'] == 1 else 'non importés'}")
-        text += "."
+        text += caution.pending_text(self.reports) + "."
         if self.note:
             text += f" {self.note}"
         if self.periodic is None or not self.periodic.reports:
@@ -500,9 +496,7 @@ def _cautious(conn: sqlite3.Connection, root, found: list[FileBilan]) -> list[li
         caution.check_date(f.bilan.date_creation, who, today)
         f.bilan.synthese, dirty = caution.clean(f.bilan.synthese)
         for author in f.bilan.auteurs:
-            for key in ("nom", "prenom"):
-                author[key], changed = caution.clean(author[key])
-                dirty |= changed
+            dirty |= caution.clean_all(author, ("nom", "prenom"))
         if not f.bilan.synthese.strip():
             raise UserError(f"Le bilan de {who} n'a pas de synthèse : LSU l'exige.")
         notes.append([HIDDEN_REMOVED] if dirty else [])
@@ -511,8 +505,8 @@ def _cautious(conn: sqlite3.Connection, root, found: list[FileBilan]) -> list[li
 
 def plan_import(conn: sqlite3.Connection, data: bytes, confirmed=()) -> Plan:
     """Match the file's bilans to the school's pupils by INE and decide, per pupil. A bilan
-    de fin de cycle 2 whose pupil names differ from ours is applied only if its INE is in
-    ``confirmed``. The file is first the school's own (``caution.check_school``)."""
+    (de fin de cycle 2 or périodique) whose pupil names differ from ours is applied only if its
+    INE is in ``confirmed``. The file is first the school's own (``caution.check_school``)."""
     from cartable.lsu import livret_import
 
     root, found, periodic = _read(data)
@@ -531,7 +525,7 @@ def plan_import(conn: sqlite3.Connection, data: bytes, confirmed=()) -> Plan:
             report["avertissements"] = note
         reports.append(report)
     note = millesimes.import_note(reports, found, _compat.today())
-    return Plan(reports, writes, livret_import.plan(conn, periodic), note)
+    return Plan(reports, writes, livret_import.plan(conn, periodic, set(confirmed)), note)
 
 
 def _report(f: FileBilan, row, ours: dict, confirmed: set, writes: list) -> dict:
@@ -544,12 +538,10 @@ def _report(f: FileBilan, row, ours: dict, confirmed: set, writes: list) -> dict
     report.update(nom=row["nom"], prenom=row["prenom"], classe=row["classe"],
                   eleve_id=row["id"])
     mine = ours.get(row["id"])
-    theirs = (f.nom, f.prenom)
-    if not caution.same_pupil((row["nom"], row["prenom"]), theirs) \
-            and f.ine not in confirmed:
-        report.update(statut="à confirmer", nom_fichier=" ".join(theirs),
-                      raison=caution.differ_reason((row["nom"], row["prenom"]), theirs))
-    elif mine is not None and mine.date_creation >= f.bilan.date_creation:
+    if caution.pending(report, (row["nom"], row["prenom"]), (f.nom, f.prenom), f.ine,
+                       confirmed):
+        return report
+    if mine is not None and mine.date_creation >= f.bilan.date_creation:
         day = datetime.date.fromisoformat(mine.date_creation).strftime("%d/%m/%Y")
         report.update(statut="inchangé", raison=(
             f"le bilan de l'école (du {day}) est aussi récent ou plus récent"))
