@@ -98,13 +98,20 @@ def _check(p: Pupil, ines: dict[str, int]) -> None:
                            "l'extraction ONDE des élèves)")
 
 
-def preflight(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | None) -> dict:
+def preflight(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | None,
+              with_cycle: bool = False) -> dict:
+    """What LSU would refuse, per pupil; ``with_cycle``: also the bilans de fin de cycle 2 of
+    the same classes (``bilans_cycle``, as ``export`` adds them to the file)."""
     found = pupils(conn, periode, classe_ids)
     ines: dict[str, int] = {}
     for p in found:
         _check(p, ines)
     _check_parcours(found)
-    return _json(conn, periode, found)
+    report = _json(conn, periode, found)
+    if with_cycle:
+        report["bilans_cycle"] = lsu_file._preflight_json(
+            conn, lsu_file.checked_pupils(conn, classe_ids))
+    return report
 
 
 def _json(conn, periode: Periode, found: list[Pupil]) -> dict:
