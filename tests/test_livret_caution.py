@@ -149,3 +149,17 @@ def test_the_command_line_confirms_a_periodic_bilan(periods, capsys, tmp_path):
     out = capsys.readouterr().out
     assert f"MERCIER Maël (INE {MAEL_INE}), Trimestre 1 2025-2026 : ajouté" in out
     assert "1 ajouté," in out
+
+
+def test_a_projet_of_hidden_characters_only_is_no_projet(periods):
+    data = _livret(("Visite du musée des Beaux-Arts et atelier de peinture.", "\u202e\u202c"))
+    got = call(periods, "lsu.import", {"data": data}, periods.d)
+    mael = next(e for e in got["eleves"] if e["ine"] == MAEL_INE)
+    assert "caractères invisibles" in mael["avertissements"][0]
+    assert periods.db.execute("SELECT count(*) FROM livret_parcours WHERE texte = ''"
+                              ).fetchone()[0] == 0
+    # Maël's own parcours comment now lacks its class's projet: LSU's rule leaves him out
+    pre = call(periods, "lsu.preflight", {"periode": 1}, periods.d)
+    (mael,) = [e for e in pre["eleves"] if e["ine"] == MAEL_INE]
+    assert mael["problemes"] == [("parcours sans projet de la classe pour cette période : "
+                                  "Parcours d'éducation artistique et culturelle")]

@@ -312,6 +312,8 @@ def _cautious(found: Periodic, today: datetime.date) -> list[list[str]]:
     file): per bilan, what was removed."""
     dirty_communs = {key for key, projets in found.communs.items()
                      if caution.clean_all(projets, list(projets))}
+    for key in dirty_communs:  # a projet left empty is no projet (LSU refuses an empty one)
+        found.communs[key] = {k: v for k, v in found.communs[key].items() if v.strip()}
     notes = []
     for f in found.bilans:
         dirty = _clean_bilan(f)
