@@ -10,7 +10,7 @@ import test_livret_lsu
 from helpers import call, file_hash
 from lsu_helpers import CE2, LIVRET_XML, LSU_XML, bilans_of, periodic_of
 
-from cartable.errors import PermissionDenied
+from cartable.errors import PermissionDenied, UserError
 
 school = test_livret_lsu.school  # the ONDE school (UAI 0441234C), director logged in
 PASSWORD = "Maitresse-2026"
@@ -102,3 +102,17 @@ def test_the_period_preflight_lists_the_bilans_de_cycle_only_when_asked(lucas):
     both = call(lucas, "lsu.preflight", {"periode": 1, "bilans_cycle": True}, lucas.d)
     assert both["nb_exportables"] == 5 and both["bilans_cycle"]["nb_exportables"] == 6
     assert both["bilans_cycle"]["eleves"] == call(lucas, "lsu.preflight", {}, lucas.d)["eleves"]
+
+
+def test_a_teacher_is_told_who_fixes_the_school(lucas):
+    """A teacher has no Réglages: the school's missing pieces are the director's to fix."""
+    call(lucas, "school.set_identity", {"uai": ""}, lucas.d)
+    pre = call(lucas, "lsu.preflight", {"periode": 1, "bilans_cycle": True}, lucas.t)
+    said = ("L'école n'a pas de numéro UAI : demandez au directeur ou à la directrice de "
+            "l'indiquer dans Réglages.")
+    assert pre["ecole"] == [said] and pre["bilans_cycle"]["ecole"] == [said]
+    with pytest.raises(UserError, match="demandez au directeur ou à la directrice de "
+                                        "l'indiquer dans Réglages"):
+        call(lucas, "lsu.export", {}, lucas.t)
+    assert call(lucas, "lsu.preflight", {}, lucas.d)["ecole"] == [
+        "L'école n'a pas de numéro UAI : indiquez-le dans Réglages."]

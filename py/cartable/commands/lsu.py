@@ -119,8 +119,10 @@ def preflight(api, payload, session):
         from cartable.lsu import livret_export
 
         return livret_export.preflight(api.db, periode, classe_ids,
-                                       with_cycle=bool(payload.get("bilans_cycle")))
-    return lsu_file.preflight(api.db, classe_ids, millesimes.checked(payload.get("millesime")))
+                                       with_cycle=bool(payload.get("bilans_cycle")),
+                                       teacher=not session.is_director)
+    return lsu_file.preflight(api.db, classe_ids, millesimes.checked(payload.get("millesime")),
+                              teacher=not session.is_director)
 
 
 @command("lsu.export", role="any")
@@ -132,10 +134,12 @@ async def export(api, payload, session):
         from cartable.lsu import livret_export
 
         result = livret_export.export(api.db, periode, classe_ids, _compat.now(),
-                                      with_cycle=bool(payload.get("bilans_cycle")))
+                                      with_cycle=bool(payload.get("bilans_cycle")),
+                                      teacher=not session.is_director)
     else:
         result = lsu_file.export(api.db, classe_ids, _compat.now(),
-                                 millesimes.checked(payload.get("millesime")))
+                                 millesimes.checked(payload.get("millesime")),
+                                 teacher=not session.is_director)
     return {"filename": result.filename, "data": result.data, "message": result.message,
             "preflight": result.preflight}
 

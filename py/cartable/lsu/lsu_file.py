@@ -112,14 +112,20 @@ def classes_named(conn: sqlite3.Connection, names: list[str]) -> list[int]:
     return ids
 
 
-def school_problems(conn: sqlite3.Connection) -> list[str]:
+def school_problems(conn: sqlite3.Connection, teacher: bool = False) -> list[str]:
+    """What the file needs from the school; ``teacher``: said to a teacher, who has no
+    Réglages (the director fixes it)."""
     identity = get_identity(conn)
+    ask = "demandez au directeur ou à la directrice de l'indiquer dans Réglages."
     out = []
     if not identity["uai"]:
-        out.append("L'école n'a pas de numéro UAI : indiquez-le dans Réglages.")
+        out.append("L'école n'a pas de numéro UAI : " + (ask if teacher else
+                                                          "indiquez-le dans Réglages."))
     else:
         try:  # a UAI stored before its check letter was checked
-            check_uai(identity["uai"], optional=False, fix="Corrigez-le dans Réglages.")
+            check_uai(identity["uai"], optional=False, fix=(
+                "Demandez au directeur ou à la directrice de le corriger dans Réglages."
+                if teacher else "Corrigez-le dans Réglages."))
         except UserError as e:
             out.append(str(e))
     d = identity["directeur"]
@@ -127,7 +133,7 @@ def school_problems(conn: sqlite3.Connection) -> list[str]:
         out.append("L'école n'a pas de compte de directeur ou de directrice.")
     elif not d["civilite"]:
         out.append("La civilité du directeur ou de la directrice n'est pas indiquée : "
-                   "indiquez-la dans Réglages.")
+                   + (ask if teacher else "indiquez-la dans Réglages."))
     return out
 
 
@@ -170,18 +176,19 @@ def checked_pupils(conn: sqlite3.Connection, classe_ids: list[int] | None) -> li
 
 
 def preflight(conn: sqlite3.Connection, classe_ids: list[int] | None,
-              millesime: str | None = None) -> dict:
-    """What LSU would refuse, per pupil, before exporting (``millesime``: as ``export``)."""
+              millesime: str | None = None, teacher: bool = False) -> dict:
+    """What LSU would refuse, per pupil, before exporting (``millesime``: as ``export``;
+    ``teacher``: as ``school_problems``)."""
     pupils = checked_pupils(conn, classe_ids)
     years = millesimes.offered(pupils)
-    return _preflight_json(conn, pupils, millesimes.choose(pupils, millesime), years)
+    return _preflight_json(conn, pupils, millesimes.choose(pupils, millesime), years, teacher)
 
 
 def _preflight_json(conn: sqlite3.Connection, pupils: list[Pupil], kept: str | None = None,
-                    years: list[dict] | None = None) -> dict:
+                    years: list[dict] | None = None, teacher: bool = False) -> dict:
     ok = [p for p in pupils if not p.problemes]
     return {
-        "ecole": school_problems(conn),
+        "ecole": school_problems(conn, teacher),
         "millesime": kept,  # the one school year the file carries
         "millesimes": years or [],  # the school years of the complete bilans, most recent first
         "nb_exportables": len(ok),
@@ -266,12 +273,12 @@ class Export:
 
 
 def export(conn: sqlite3.Connection, classe_ids: list[int] | None,
-           now: datetime.datetime, millesime: str | None = None) -> Export:
+           now: datetime.datetime, millesime: str | None = None, teacher: bool = False) -> Export:
     """The file of the complete bilans of one millésime (``millesime``, else the most recent
     among the chosen pupils' bilans); the others are left out and listed."""
     pupils = checked_pupils(conn, classe_ids)
     years = millesimes.offered(pupils)
-    report = _preflight_json(conn, pupils, millesimes.choose(pupils, millesime), years)
+    report = _preflight_json(conn, pupils, millesimes.choose(pupils, millesime), years, teacher)
     if report["ecole"]:
         raise UserError("Export LSU impossible : " + " ".join(report["ecole"]),
                         preflight=report)
