@@ -321,10 +321,19 @@ def test_a_teacher_without_civilite_keeps_the_pupil_out(school):
     assert next(x for x in report["eleves"] if x["id"] == e)["exportable"]
 
 
-def test_lsu_commands_are_the_directors(school):
-    for name in ("lsu.preflight", "lsu.export", "lsu.preview", "lsu.import", "lsu.classes"):
-        with pytest.raises(PermissionDenied):
+def test_lsu_import_is_the_directors_and_the_export_the_teachers_own(school):
+    for name in ("lsu.preview", "lsu.import"):
+        with pytest.raises(PermissionDenied, match="réservée au directeur"):
             call(school, name, {"data": b""}, school.t)
+    # the export: a teacher's own classes only (tests/test_lsu_teacher.py)
+    assert [c["id"] for c in call(school, "lsu.classes", {}, school.t)] == [school.ce2]
+    others = [c["id"] for c in call(school, "classes.list", {}, school.d)
+              if c["id"] != school.ce2]
+    assert others
+    for name in ("lsu.preflight", "lsu.export"):
+        for other in others:
+            with pytest.raises(PermissionDenied, match="que les bilans de vos classes"):
+                call(school, name, {"classe_ids": [other]}, school.t)
 
 
 def test_printable_bilan_gives_positions_in_words(school):
@@ -356,3 +365,48 @@ def test_import_report_says_why_a_bilan_is_kept(school):
     assert again["eleves"][0]["raison"] == ("le bilan de l'école (du 12/06/2026) est aussi récent "
                                             "ou plus récent")
     assert again["nb_importes"] == 0
+
+
+def test_a_bilan_save_keeps_what_a_colleague_saved_meanwhile(school):
+    """The teacher's and the director's drafts of the same CE2 class: each save writes only the
+    cells and the synthèse its draft changed, on top of the database as it is then."""
+    grid = call(school, "bilan.grid", {"classe_id": school.ce2}, school.t)
+    e = grid["eleves"][0]["id"]
+    call(school, "bilan.grid", {"classe_id": school.ce2}, school.d)
+    call(school, "bilan.click", {"target": {"kind": "cell", "eleve_id": e, "code": "CPD_FRA"}},
+         school.d)
+    call(school, "bilan.synthese", {"eleve_id": e, "texte": "Écrit par la directrice."},
+         school.d)
+    call(school, "bilan.save", {}, school.d)
+    call(school, "bilan.click", {"target": {"kind": "cell", "eleve_id": e, "code": "MET_APP"}},
+         school.t)
+    saved = call(school, "bilan.save", {}, school.t)
+    assert saved["message"] == "Bilans enregistrés : 1 élève."
+    row = school.db.execute("SELECT synthese FROM bilan_cycle WHERE eleve_id = ?",
+                            (e,)).fetchone()
+    assert row["synthese"] == "Écrit par la directrice."  # not erased by the teacher's save
+    assert saved["grid"]["cells"][f"{e}:CPD_FRA"] == 1
+    assert saved["grid"]["cells"][f"{e}:MET_APP"] == 1
+    # The teacher clears both cells: the bilan keeps the synthèse; then the director clears it.
+    for code in ("CPD_FRA", "MET_APP"):
+        for _ in range(5):  # 1 -> 2 -> 3 -> 4 -> non évalué -> empty
+            cell = call(school, "bilan.click", {"target": {"kind": "cell", "eleve_id": e,
+                                                           "code": code}}, school.t)
+        assert cell["cells"] == {f"{e}:{code}": None}
+    call(school, "bilan.save", {}, school.t)
+    call(school, "bilan.grid", {"classe_id": school.ce2}, school.d)
+    call(school, "bilan.synthese", {"eleve_id": e, "texte": ""}, school.d)
+    cleared = call(school, "bilan.save", {}, school.d)
+    assert cleared["message"] == "Bilan effacé : 1 élève."
+    assert school.db.execute("SELECT count(*) FROM bilan_cycle WHERE eleve_id = ?",
+                             (e,)).fetchone()[0] == 0
+
+
+def test_saved_messages_count_in_french():
+    from cartable.text import saved_message
+
+    assert saved_message("Bilan", 3, 1) == "Bilans enregistrés : 3 élèves, 1 effacé."
+    assert saved_message("Livret", 1, 0) == "Livrets enregistrés : 1 élève."
+    assert saved_message("Bilan", 0, 1) == "Bilan effacé : 1 élève."
+    assert saved_message("Livret", 0, 2) == "Livrets effacés : 2 élèves."
+    assert saved_message("Bilan", 0, 0) == "Aucun changement à enregistrer."

@@ -21,7 +21,7 @@ from cartable.errors import UserError
 from cartable.lsu import domaines as D
 from cartable.lsu import livret, socle2016
 from cartable.lsu.periodes import Periode
-from cartable.text import de, plural
+from cartable.text import de, saved_message
 
 Key = tuple[int, str]  # (eleve_id, rubrique code)
 HISTORY = 50
@@ -316,7 +316,43 @@ def clean_elements(libs) -> list[str]:
     return out
 
 
+def _merge_dict(base: dict, mine: dict, into: dict) -> None:
+    for code in set(base) | set(mine):
+        if mine.get(code) != base.get(code):
+            if code in mine:
+                into[code] = copy.deepcopy(mine[code])
+            else:
+                into.pop(code, None)
+
+
+def merge(base: livret.Bilan | None, mine: livret.Bilan, theirs: livret.Bilan | None
+          ) -> livret.Bilan:
+    """What to write for one pupil: the bilan as it is in the database now (``theirs``: saved
+    meanwhile by a colleague or an import, or None) with only what this draft changed since it
+    was loaded (``base`` -> ``mine``) applied on top — as the item grid writes only the cells
+    it touched. A field changed on both sides takes this draft's value (the later save)."""
+    base = base or livret.Bilan(mine.eleve_id, mine.periode_id)
+    out = copy.deepcopy(theirs) if theirs is not None else copy.deepcopy(base)
+    if mine.appreciation != base.appreciation:
+        out.appreciation = mine.appreciation
+    for code in set(base.acquis) | set(mine.acquis):
+        b, m = base.acquis.get(code, livret.Acquis()), mine.acquis.get(code, livret.Acquis())
+        if (m.position, m.elements, m.appreciation) == (b.position, b.elements, b.appreciation):
+            continue
+        o = out.acquis.setdefault(code, livret.Acquis())
+        for name in ("position", "elements", "appreciation"):
+            if getattr(m, name) != getattr(b, name):
+                setattr(o, name, copy.deepcopy(getattr(m, name)))
+        if o.empty():
+            del out.acquis[code]
+    for name in ("parcours", "modalites", "socle"):
+        _merge_dict(getattr(base, name), getattr(mine, name), getattr(out, name))
+    return out
+
+
 def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.datetime) -> dict:
+    """Write the pupils this draft changed (one transaction), each merged with the database as
+    it is now (``merge``), signed by ``author`` and dated ``now``."""
     dirty = draft.dirty()
     active = {e["id"] for e in class_pupils(conn, draft.classe["id"])}
     if any(e not in active for e in dirty):
@@ -324,8 +360,9 @@ def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.dat
                         "rechargez le tableau (vos changements ne sont pas enregistrés).")
     written = removed = 0
     with db.transaction(conn):
+        current = livret.load(conn, dirty, draft.periode.id)
         for eid in dirty:
-            w = draft.work[eid]
+            w = merge(draft.saved.get(eid), draft.work[eid], current.get(eid))
             if w.is_empty():
                 livret.delete(conn, eid, draft.periode.id)
                 removed += 1
@@ -335,7 +372,5 @@ def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.dat
             w.origine, w.auteurs = "saisie", [author]
             livret.write(conn, w)
             written += 1
-    message = "Aucun changement à enregistrer." if not dirty else (
-        f"Livrets enregistrés : {plural(written, 'élève', 'élèves')}"
-        + (f", {plural(removed, 'effacé', 'effacés')}" if removed else "") + ".")
+    message = saved_message("Livret", written, removed)
     return {"enregistres": written, "effaces": removed, "message": message}
