@@ -13,7 +13,6 @@ Each new state is audited with axe-core (no WCAG 2.1 A/AA violation) and shown a
 
 from __future__ import annotations
 
-import concurrent.futures
 import sys
 from pathlib import Path
 
@@ -21,10 +20,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import call
-from lsu_helpers import FIXTURE_PERIODS, LIVRET_XML, LSU_XML, ONDE_CSV, bilans_of, periodic_of
+from lsu_helpers import FIXTURE_PERIODS, LIVRET_XML, LSU_XML, bilans_of, periodic_of
+from school_helpers import built_once, onde_school
 from test_axe import Audit
 
-from cartable.api import Api
 from cartable.lsu import lsu_schema
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -41,13 +40,10 @@ def make_school(path: Path) -> bytes:
     """The ONDE school with the example's periods and its six bilans de fin de cycle 2, and Mme
     LUCAS, professeur principal of both parts of CE2-CM1 (real hashes: the browser refuses a
     school file whose hashes use another count)."""
-    a = Api(str(path))
-    call(a, "app.setup", {"nom": "École Jules Ferry", "uai": "0441234C", "directeur": {
-        "nom": "Durand", "prenom": "Sophie", "civilite": "MME", "login": "direction",
-        "password": PASSWORD}})
-    d = call(a, "auth.login", {"login": "direction", "password": PASSWORD})["session"]
-    call(a, "base_eleves.apply", {"data": ONDE_CSV.read_bytes(),
-                                  "filename": "CSVExtraction.csv"}, d)
+    return onde_school(path, PASSWORD, then=_bilans_and_teacher)
+
+
+def _bilans_and_teacher(a, d) -> None:
     call(a, "periodes.set", {"periodes": [p.split(":") for p in FIXTURE_PERIODS]}, d)
     assert call(a, "lsu.import", {"data": LSU_XML.read_bytes()}, d)["nb_importes"] == 6
     prof = call(a, "professeurs.create", {"nom": "Lucas", "prenom": "Claire", "civilite": "MME",
@@ -58,15 +54,11 @@ def make_school(path: Path) -> bytes:
                                          "affecte": True}, d)
             call(a, "affectations.set_principal", {"classe_id": c["id"],
                                                    "professeur_id": prof["id"]}, d)
-    a.close()
-    return path.read_bytes()
 
 
 @pytest.fixture(scope="module")
 def school_bytes(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("lsu-screen") / "ecole.sqlite3"
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright's loop runs here
-        return pool.submit(make_school, path).result()
+    return built_once(tmp_path_factory, "lsu-screen", make_school)
 
 
 def login(page, user, password):
