@@ -74,17 +74,23 @@ def preflight(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] 
               with_cycle: bool = False, teacher: bool = False) -> dict:
     """What LSU would refuse, per pupil; ``with_cycle``: also the bilans de fin de cycle 2 of
     the same classes (``bilans_cycle``, as ``export`` adds them to the file)."""
-    found = pupils(conn, periode, classe_ids)
-    ines: dict[str, int] = {}
-    for p in found:
-        _check(p, ines)
-    _check_parcours(found)
-    report = _json(conn, periode, found, teacher)
+    report = _checked(conn, periode, classe_ids, teacher)[1]
     if with_cycle:  # as export writes them: this period's school year only
         checked = lsu_file.checked_pupils(conn, classe_ids)
         millesimes.keep_only(checked, periode.millesime)
         report["bilans_cycle"] = lsu_file._preflight_json(conn, checked, teacher=teacher)
     return report
+
+
+def _checked(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | None,
+             teacher: bool) -> tuple[list[Pupil], dict]:
+    """The period's pupils, each with his ``problemes``, and the pre-flight's report."""
+    found = pupils(conn, periode, classe_ids)
+    ines: dict[str, int] = {}
+    for p in found:
+        _check(p, ines)
+    _check_parcours(found)
+    return found, _json(conn, periode, found, teacher)
 
 
 def _json(conn, periode: Periode, found: list[Pupil], teacher: bool = False) -> dict:
@@ -289,12 +295,7 @@ class Export:
 
 def export(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | None,
            now: datetime.datetime, with_cycle: bool = False, teacher: bool = False) -> Export:
-    found = pupils(conn, periode, classe_ids)
-    ines: dict[str, int] = {}
-    for p in found:
-        _check(p, ines)
-    _check_parcours(found)
-    report = _json(conn, periode, found, teacher)
+    found, report = _checked(conn, periode, classe_ids, teacher)
     if report["ecole"]:
         raise UserError("Export LSU impossible : " + " ".join(report["ecole"]), preflight=report)
     ok = [p for p in found if not p.problemes]
