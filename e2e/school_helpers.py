@@ -10,7 +10,7 @@
 - ``onde_school``: that school made by the core in CPython, with real hashes (600 000
   iterations: the browser refuses a school file whose hashes use another count,
   school/file_check.py), ``in_thread`` to run it outside Playwright's event loop and
-  ``built_once`` for a module fixture; the bytes are put in the page's storage by the test.
+  ``built_once`` for a module fixture; ``open_stored`` puts the bytes in the page's storage.
 - ``cm2_school``: a school file made by the core in CPython: its director, class CM2 A and
   its pupils, what a test adds, its last change.
 - ``login``, ``menu``, ``notice``: the login screen, a menu entry, the last success message.
@@ -154,6 +154,18 @@ def in_thread(make, *args):
 def built_once(tmp_path_factory, folder: str, make) -> bytes:
     """A school file's bytes, ``make(path)`` run in a thread, in a fresh ``folder``."""
     return in_thread(make, tmp_path_factory.mktemp(folder) / "ecole.sqlite3")
+
+
+def open_stored(page, e2e, data: bytes, timeout: int) -> None:
+    """The laptop's window (1366×768), ``timeout`` for every wait, the school file ``data`` in
+    the page's storage and the page reloaded, ready."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.set_default_timeout(timeout)
+    expect.set_options(timeout=timeout)
+    assert e2e.wait_state(page) == "ready"
+    e2e.idb_put(page, data)
+    page.reload()
+    assert e2e.wait_state(page) == "ready"
 
 
 def login(page, user: str, password: str) -> None:

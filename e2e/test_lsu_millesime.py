@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import call
 from lsu_helpers import LSU_XML, bilans_of, newer_year, uai_of
-from school_helpers import built_once, onde_school
+from school_helpers import built_once, onde_school, open_stored
 from test_axe import Audit
 
 from cartable.lsu import bilan, lsu_schema
@@ -45,13 +45,7 @@ def school_bytes(tmp_path_factory) -> bytes:
 
 
 def test_lsu_screen_offers_the_school_year_and_exports_one(page, e2e, school_bytes, tmp_path):
-    page.set_viewport_size({"width": 1366, "height": 768})
-    page.set_default_timeout(TIMEOUT)
-    expect.set_options(timeout=TIMEOUT)
-    assert e2e.wait_state(page) == "ready"
-    e2e.idb_put(page, school_bytes)
-    page.reload()
-    assert e2e.wait_state(page) == "ready"
+    open_stored(page, e2e, school_bytes, TIMEOUT)
     page.get_by_label("Identifiant").fill("direction")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()

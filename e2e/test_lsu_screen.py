@@ -21,7 +21,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import call
 from lsu_helpers import FIXTURE_PERIODS, LIVRET_XML, LSU_XML, bilans_of, periodic_of
-from school_helpers import built_once, onde_school
+from school_helpers import built_once, onde_school, open_stored
 from test_axe import Audit
 
 from cartable.lsu import lsu_schema
@@ -147,13 +147,7 @@ def export_both_kinds(page, e2e, audit) -> bytes:
 
 def test_confirm_names_then_export_both_kinds_then_a_teachers_export(page, e2e, school_bytes,
                                                                     tmp_path):
-    page.set_viewport_size({"width": 1366, "height": 768})
-    page.set_default_timeout(TIMEOUT)
-    expect.set_options(timeout=TIMEOUT)
-    assert e2e.wait_state(page) == "ready"
-    e2e.idb_put(page, school_bytes)
-    page.reload()
-    assert e2e.wait_state(page) == "ready"
+    open_stored(page, e2e, school_bytes, TIMEOUT)
     audit = Audit(page)
     login(page, "direction", PASSWORD)
     path = tmp_path / "bilans-periodiques.xml"
