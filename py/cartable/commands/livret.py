@@ -7,6 +7,7 @@ The grid being edited is a ``lsu.livret_grid.Draft`` kept in the session
 from __future__ import annotations
 
 from cartable import _compat
+from cartable.accounts import idle
 from cartable.api import command
 from cartable.errors import UserError
 from cartable.lsu import bilan, domaines, livret_classes, livret_grid, periodes
@@ -17,6 +18,7 @@ NO_GRID = ("Aucun livret n'est ouvert. Choisissez une classe et une période, pu
 
 
 GRID = "livret"  # the session's draft of this grid (Session.draft)
+idle.keeps(GRID, "livret", lambda d: livret_grid.to_plain(d) if d.dirty() else None)
 
 
 def _draft(api, session) -> livret_grid.Draft:
