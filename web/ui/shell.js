@@ -139,7 +139,7 @@ function showError(err) {
   if (err && (err.code === "session" || err.code === "login") && state.user) {
     state.user = null;
     state.leaveGuard = null;
-    open("connexion");
+    open("connexion", { message }); // the login screen says why (an ended session: its draft)
   }
 }
 

@@ -10,6 +10,7 @@ import { plural } from "../format.js";
 import * as Shell from "../shell.js";
 import * as BilanTable from "../bilan/table.js";
 import * as BilanPrint from "../bilan/print.js";
+import * as GridDraft from "../grid/draft.js";
 
 const { call, busy, showError, showNotice } = Shell;
 let current = null; // the grid being edited
@@ -39,6 +40,7 @@ function leaveGuard() {
   }
   if (window.confirm(`Des bilans ne sont pas enregistrés (${plural(dirtyCount(), "élève", "élèves")}). Quitter sans enregistrer ?`)) {
     call("bilan.discard").catch(() => {});
+    GridDraft.forget("bilan");
     current = null;
     return true;
   }
@@ -83,6 +85,8 @@ function send(g, command, payload, undo) {
   g.queue = g.queue.then(async () => {
     try {
       applyResult(g, await call(command, payload));
+      // Keep the draft for an accidental reload; in a burst of clicks, the last one does.
+      if (g.pending <= 1) await GridDraft.keep(g.grid.dirty, "bilan");
     } catch (e) {
       if (undo) undo();
       showError(e);
@@ -179,6 +183,7 @@ function save(g) {
   busy(g.saveBtn, "Enregistrement des bilans…", async () => {
     await g.queue;
     const r = await call("bilan.save");
+    GridDraft.forget("bilan");
     g.grid = r.grid;
     build(g);
     Shell.clearMessages();
@@ -215,9 +220,13 @@ Shell.screen({
   label: "Bilan fin de cycle 2",
   roles: ["directeur", "professeur"],
   order: 75,
-  async render(section) {
+  async render(section, opts = {}) {
     current = null;
     append(section, heading("Bilan de fin de cycle 2"));
+    if (opts.grid) { // a draft taken back (ui/grid/draft.js)
+      mountGrid(section, opts.grid);
+      return;
+    }
     section.appendChild(el("p", { class: "aide", text: "Pour chaque élève de CE2 : un positionnement sur chacune des 8 composantes du socle commun et une synthèse, transmis au Livret Scolaire Unique (LSU) par le directeur." }));
     await choose(section);
   },
