@@ -6,7 +6,8 @@ of the current school year). A CM1 teacher lands on « Accueil », sees « 0 liv
 11 » for the current period and opens the livret from there; she clicks cells, reloads the page:
 after she logs in again the draft is offered, « Reprendre » brings the cells back as clicked.
 Then her session ends after 30 idle minutes (the core's clock of that session moved back) with
-the browser's copy gone: the draft that ``auth.login`` gives back is offered the same way.
+the browser's copy gone: the draft that ``auth.login`` gives back is offered the same way (the
+offer and the home page checked at 200 % zoom, nothing past the right edge).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ PERIODS = """async ({director}) => {
   await C.call("auth.logout", {});
 }"""
 
+ZOOM_200 = {"width": 683, "height": 384}  # the 1366×768 laptop at 200 %, in CSS pixels
+OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
 # Every session of the core idle for 31 minutes (accounts/idle.py reads Session.last_seen).
 AGE_SESSIONS = """() => CartableWorker.state.pyodide.runPython(`
 import datetime
@@ -114,7 +117,13 @@ def test_the_livret_draft_survives_a_reload_and_an_expired_session(page, e2e):
     expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
     expect(page.locator(".messages")).to_contain_text("30 minutes sans activité")
     assert stored(page) is None
+    page.set_viewport_size(ZOOM_200)  # the offer and the home page at 200 % zoom
     login(page, *TEACHER)
+    expect(page.locator(".brouillon-retrouve #reprendre-brouillon")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#avancement-livrets li")).to_be_visible(timeout=TIMEOUT)
+    assert page.evaluate(OVERFLOW) <= 1, "the page scrolls sideways at 200 %"
+    e2e.screenshot(page, "zoom-200-livret-brouillon-accueil")
+    page.set_viewport_size({"width": 1366, "height": 768})
     resume(page, e2e, "livret-brouillon-session-expiree")
     expect(cell(page, ids[0], "MAT-GEO")).to_have_attribute("data-position", "3")
     expect(cell(page, ids[2], "EPS-RAC")).to_have_attribute("data-position", "1")
