@@ -19,6 +19,8 @@ import re
 import pytest
 from test_livret_screen import CM1, DIRECTOR, ONDE_CSV, SETUP, TEACHER, TIMEOUT, login, settle
 
+CE2 = "[CE2] CE2-CM1 Mme LUCAS"
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 PERIODS = """async ({director}) => {
@@ -135,3 +137,33 @@ def test_the_livret_draft_survives_a_reload_and_an_expired_session(page, e2e):
     page.click("#deplier-menu")
     page.click('nav.menu button[data-vue="accueil"]')
     expect(page.locator("#avancement-livrets li")).to_contain_text("0 livret complet sur 11")
+
+
+def test_the_bilan_de_fin_de_cycle_draft_survives_a_reload(page, e2e):
+    """The same for the bilan de fin de cycle 2's grid (the director, the CE2 class)."""
+    page.on("dialog", lambda d: d.accept())
+    assert e2e.wait_state(page) == "ready"
+    school(page)
+    assert e2e.wait_state(page) == "ready"
+    login(page, *DIRECTOR)
+    page.click('nav.menu button[data-vue="bilan"]')
+    page.get_by_role("button", name=re.compile(re.escape(CE2))).click()
+    grid = page.locator("#grille-bilan")
+    expect(grid).to_be_visible(timeout=TIMEOUT)
+    first = grid.locator("tbody tr").first.get_attribute("data-eleve")
+    target = grid.locator(f'td[data-key="{first}:CPD_FRA"]')
+    target.click()
+    target.click()
+    expect(grid).not_to_have_class(re.compile("en-cours"), timeout=TIMEOUT)
+    expect(target).to_have_attribute("data-position", "2")
+    assert stored(page)["grille"] == "bilan"
+    page.reload()
+    assert e2e.wait_state(page) == "ready"
+    login(page, *DIRECTOR)
+    banner = page.locator(".brouillon-retrouve")
+    expect(banner).to_contain_text("dans le bilan de fin de cycle 2", timeout=TIMEOUT)
+    page.click("#reprendre-brouillon")
+    expect(grid).to_be_visible(timeout=TIMEOUT)
+    expect(grid.locator(f'td[data-key="{first}:CPD_FRA"]')).to_have_attribute("data-position", "2")
+    expect(page.locator("#etat-bilan")).to_contain_text("1 élève")
+    e2e.screenshot(page, "bilan-brouillon-repris")
