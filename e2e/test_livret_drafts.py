@@ -140,7 +140,8 @@ def test_the_livret_draft_survives_a_reload_and_an_expired_session(page, e2e):
 
 
 def test_the_bilan_de_fin_de_cycle_draft_survives_a_reload(page, e2e):
-    """The same for the bilan de fin de cycle 2's grid (the director, the CE2 class)."""
+    """The same for the bilan de fin de cycle 2's grid (the director, the CE2 class); and a draft
+    of the item grid stored in the older shape (without its grid's name) is still offered."""
     page.on("dialog", lambda d: d.accept())
     assert e2e.wait_state(page) == "ready"
     school(page)
@@ -167,3 +168,26 @@ def test_the_bilan_de_fin_de_cycle_draft_survives_a_reload(page, e2e):
     expect(grid.locator(f'td[data-key="{first}:CPD_FRA"]')).to_have_attribute("data-position", "2")
     expect(page.locator("#etat-bilan")).to_contain_text("1 élève")
     e2e.screenshot(page, "bilan-brouillon-repris")
+
+    # A draft stored by the previous version (no "grille": the validation grid's) still works.
+    page.evaluate("""async (nom) => {
+      const C = Cartable;
+      await C.call("bilan.discard", {});
+      await C.call("paliers.set", {actifs: [1, 2]});
+      const classe = (await C.call("classes.list", {})).find((c) => c.nom === nom);
+      const eleves = (await C.call("eleves.list", {classe_id: classe.id})).map((e) => e.id);
+      const grid = await C.call("validation.grid", {palier_id: 2, classe_id: classe.id,
+        eleve_ids: eleves, competence_id: 9});
+      await C.call("validation.click", {target: {kind: "row", row_id: grid.domaines[0].rows[0].id}});
+      const draft = await C.call("validation.draft", {});
+      localStorage.setItem("cartable.draft", JSON.stringify({login: "direction",
+        at: new Date().toISOString(), draft}));
+    }""", CM1)
+    page.reload()
+    assert e2e.wait_state(page) == "ready"
+    login(page, *DIRECTOR)
+    expect(banner).to_contain_text("dans le tableau des validations", timeout=TIMEOUT)
+    page.click("#reprendre-brouillon")
+    expect(page.locator("#grille-validations")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#etat-brouillon")).to_contain_text("11 modifications non enregistrées")
+    assert stored(page)["draft"]["competence_id"] == 9
