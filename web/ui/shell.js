@@ -77,6 +77,16 @@ function unsavedMessage() {
 function on(name, fn) { hooks[name].push(fn); }
 function fire(name, arg) { for (const fn of hooks[name]) fn(arg); }
 
+/** The page's beforeunload handler: the browser asks before closing or reloading the page
+ *  while an onLeave guard says that work would be lost. */
+function warnBeforeUnload(e) {
+  const message = unsavedMessage();
+  if (!message) return undefined;
+  e.preventDefault();
+  e.returnValue = message;
+  return message;
+}
+
 // -- frame ------------------------------------------------------------------------------
 
 function buildFrame() {
@@ -222,15 +232,7 @@ function call(command, payload) {
 async function start() {
   buildFrame();
   fire("start");
-  window.addEventListener("beforeunload", (e) => {
-    const message = state.unsaved && state.unsaved();
-    if (message) {
-      e.preventDefault();
-      e.returnValue = message;
-      return message;
-    }
-    return undefined;
-  });
+  window.addEventListener("beforeunload", warnBeforeUnload);
   try {
     state.strings = await call("ui.strings");
     await refreshStatus();
@@ -351,5 +353,5 @@ function run(render) {
 export {
   state, dom, screen, label, on, onLeave, beforeLogout, call, busy, setBusyText, awaitUser,
   showError, showNotice, clearMessages, start, refreshStatus, open, go, enterApp, isDirector, mayLeave,
-  renderHeader,
+  renderHeader, warnBeforeUnload,
 };
