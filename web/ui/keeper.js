@@ -172,6 +172,9 @@ async function download() {
 const NOT_WORK = new Set(["school.replace_file", "auth.login", "auth.logout", "school.file_bytes"]);
 
 async function onChange(command) {
+  // Another school file replaced the school: the chosen file holds what was here before, so
+  // the next automatic save checks it again (mayOverwrite) instead of writing over it.
+  if (command === "school.replace_file") checked = false;
   if (NOT_WORK.has(command) || !Shell.isDirector()) return;
   if (canWrite()) { autoSave(); return; }
   const before = fileState ? fileState.modifications : 0;
