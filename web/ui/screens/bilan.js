@@ -29,7 +29,9 @@ document.addEventListener("keydown", (e) => {
 Shell.onLeave(() => (dirtyCount() ? "Des bilans ne sont pas enregistrés." : null));
 
 function dirtyCount() {
-  return current ? current.grid.dirty : 0;
+  if (!current) return 0;
+  // A click or a synthèse sent but not answered yet counts: its reply makes the grid dirty.
+  return Math.max(current.grid.dirty, current.pending > 0 ? 1 : 0);
 }
 
 function leaveGuard() {
