@@ -440,3 +440,26 @@ def test_automatic_saving_asks_again_after_another_school_was_opened(context, di
     assert len(fake(store, "writes")) == writes
     assert last_written(store, tmp_path) == ("École Jean Jaurès", 2)
     page.close()
+
+
+def test_opening_another_school_clears_the_banners_of_the_one_before(screen, e2e, tmp_path):
+    """The code de secours shown when school A was created is A's director's: once school B's
+    file is opened (every session ends), its banner must not stay above B's login screen."""
+    page = screen
+    page.get_by_label("Nom de l'école").fill("École Jean Jaurès")
+    page.get_by_label("Nom", exact=True).fill("Dupuis")
+    page.get_by_label("Prénom", exact=True).fill("Marie")
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirmez le mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Créer l'école").click()
+    expect(page.locator(".bandeau-code")).to_be_visible(timeout=TIMEOUT)
+    other = make_school(tmp_path / "b.sqlite3", "École Victor Hugo", "0359999D",
+                        "2026-10-01T09:00:00", pupils=3)
+    menu(page, "fichier")
+    page.get_by_label("Fichier de l'école", exact=True).set_input_files(str(other))
+    page.click("#ouvrir-fichier")
+    confirm_open(page)
+    expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
+    expect(page.locator(".bandeau-code")).to_have_count(0)
+    login(page)
+    expect(page.locator(".bandeau-code")).to_have_count(0)

@@ -147,8 +147,7 @@ function showError(err) {
   console.error(err);
   say(closable("erreur", message, "Fermer ce message d'erreur"));
   if (err && (err.code === "session" || err.code === "login") && state.user) {
-    state.user = null;
-    state.leaveGuard = null;
+    endSession();
     open("connexion");
   }
 }
@@ -268,6 +267,15 @@ function open(id, opts) {
   run(() => spec.render(card, opts || {}));
 }
 
+/** The session ended without a logout (another school file was opened, the session expired):
+ *  forget the user, and let every part drop what it showed for that session ("logout"). */
+function endSession() {
+  state.user = null;
+  state.validation = null;
+  state.leaveGuard = null;
+  fire("logout");
+}
+
 const logoutChecks = [];
 /** fn() -> Promise<boolean>, asked before logging out: false keeps the user logged in
  *  (keeper.js: the school file not saved since decisions changed). */
@@ -353,5 +361,5 @@ function run(render) {
 export {
   state, dom, screen, label, on, onLeave, beforeLogout, call, busy, setBusyText, awaitUser,
   showError, showNotice, clearMessages, start, refreshStatus, open, go, enterApp, isDirector, mayLeave,
-  renderHeader, warnBeforeUnload,
+  renderHeader, warnBeforeUnload, endSession,
 };
