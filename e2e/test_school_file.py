@@ -463,3 +463,32 @@ def test_opening_another_school_clears_the_banners_of_the_one_before(screen, e2e
     expect(page.locator(".bandeau-code")).to_have_count(0)
     login(page)
     expect(page.locator(".bandeau-code")).to_have_count(0)
+
+
+def test_a_failed_automatic_save_says_why_in_french(context, dist, e2e, tmp_path):
+    """The browser refuses to write the chosen file (its permission withdrawn, the USB stick
+    pulled out): the error gives a French reason, not the browser's English message."""
+    store: dict = {}
+    context.expose_function(
+        "fakeStore", lambda op, key, value: store.__setitem__(key, value) if op == "set" else store.get(key))
+    context.add_init_script(FAKE_PICKER)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    e2e.open_app(page)
+    assert e2e.wait_state(page) == "ready"
+    source = make_school(tmp_path / "a.sqlite3", "École Jean Jaurès", "0351234B",
+                         "2026-09-01T08:00:00", pupils=2)
+    page.set_input_files("#ouvrir-fichier-ecole", str(source))
+    confirm_open(page)
+    login(page)
+    menu(page, "fichier")
+    page.click("#choisir-fichier-auto")
+    expect(page.locator(".messages")).to_contain_text("Enregistrement automatique dans « ecole.sqlite3 »", timeout=TIMEOUT)
+    store["permission"] = "prompt"  # the fake's createWritable now throws NotAllowedError
+    e2e.call(page, "niveaux.set", "{actifs: ['CM2']}")
+    error = page.locator(".messages .alerte.erreur")
+    expect(error).to_contain_text("L'enregistrement automatique dans « ecole.sqlite3 » a échoué : "
+                                  "le navigateur n'a pas l'autorisation d'écrire dans ce fichier.",
+                                  timeout=TIMEOUT)
+    assert "not allowed" not in error.inner_text()
+    page.close()
