@@ -68,11 +68,14 @@ def long_js_functions(limit: int) -> tuple[list[str], str | None]:
         return [], "node is missing (run .ci/setup)"
     proc = subprocess.run([node, str(ROOT / ".ci" / "house_sizes.mjs"), str(limit)],
                           capture_output=True, text=True, cwd=ROOT, check=False)
-    if proc.returncode == 2:  # the checker could not run (acorn missing, a parse error)
-        return [], proc.stderr.strip()
+    offenders = [line for line in proc.stdout.splitlines() if line.strip()]
+    # 2: the checker could not run (acorn missing, a parse error); any other failure without
+    # an offender printed is node's own crash (an uncaught exception exits 1): not a pass.
+    if proc.returncode == 2 or (proc.returncode != 0 and not offenders):
+        return [], proc.stderr.strip() or f"house_sizes.mjs exited {proc.returncode}"
     for note in proc.stderr.splitlines():  # what was parsed, files not yet ES modules
         print(f"[house] {note}")
-    return [line for line in proc.stdout.splitlines() if line.strip()], None
+    return offenders, None
 
 
 def acorn_pinned() -> bool:

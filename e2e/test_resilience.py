@@ -215,10 +215,27 @@ def test_corrupted_storage_recovery_then_open_a_school_file(page, e2e, tmp_path)
     assert page.evaluate("document.documentElement.dataset.state") == "recovery"
     assert e2e.idb_get(page) == GARBAGE
 
-    # The saved school file replaces them; the app starts and the director logs in.
+    # The saved school file: first what it holds (cancelled: nothing changes), then opened.
     with page.expect_file_chooser() as chooser:
         page.click("#recuperation-ouvrir")
     chooser.value.set_files(str(saved))
+    question = page.locator("#recuperation-ouverture")
+    expect(question).to_contain_text("Ouvrir ce fichier d'école ?")
+    expect(question).to_contain_text(f"Fichier : {saved.name}")
+    expect(question).to_contain_text("Élèves : ")
+    expect(question).to_contain_text("données illisibles")
+    expect(page.locator("#recuperation-etat")).to_have_text("")  # no "Lecture…" left over
+    expect(page.locator("#recuperation-ouverture-confirmer")).to_be_enabled()
+    expect(page.locator("#recuperation-ouverture-confirmer")).to_be_focused()
+    e2e.screenshot(page, "recuperation-ouverture")
+    page.click("#recuperation-ouverture-annuler")
+    expect(question).to_have_count(0)
+    assert page.evaluate("document.documentElement.dataset.state") == "recovery"
+    assert e2e.idb_get(page) == GARBAGE
+    with page.expect_file_chooser() as chooser:
+        page.click("#recuperation-ouvrir")
+    chooser.value.set_files(str(saved))
+    page.click("#recuperation-ouverture-confirmer")
     assert e2e.wait_state(page) == "ready"
     expect(page.locator("#boot-recovery")).to_have_count(0)
     login(page, "direction", PASSWORD)

@@ -30,6 +30,8 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
+from test_resilience import GARBAGE, wait_recovery
+
 from cartable import api as core
 from cartable.socle2008 import referentiel
 
@@ -253,6 +255,30 @@ def test_protected_file_erase_and_reopen(screen, e2e, tmp_path):
     page.fill("#phrase-ouverture", PHRASE)
     page.get_by_role("button", name="Ouvrir le fichier protégé").click()
     assert "École : École du Port" in confirm_open(page)
+    login(page)
+    assert e2e.call(page, "school.overview")["nb_eleves"] == 4
+
+    # The browser's data damaged: the recovery screen opens the protected file too (it used
+    # to call it "not a school file"): wrong phrase -> said, nothing changed; right -> what
+    # the file holds, then the school is back.
+    e2e.idb_put(page, GARBAGE)
+    page.reload()
+    wait_recovery(page)
+    with page.expect_file_chooser() as chooser:
+        page.click("#recuperation-ouvrir")
+    chooser.value.set_files(str(protected))
+    page.fill("#recuperation-phrase-saisie", "une autre phrase")
+    page.click("#recuperation-phrase button[type=submit]")
+    expect(page.locator("#recuperation-phrase [role=alert]")).to_contain_text(
+        "Phrase de passe incorrecte", timeout=TIMEOUT)
+    assert e2e.idb_get(page) == GARBAGE
+    e2e.screenshot(page, "recuperation-phrase")
+    page.fill("#recuperation-phrase-saisie", PHRASE)
+    page.click("#recuperation-phrase button[type=submit]")
+    expect(page.locator("#recuperation-ouverture")).to_contain_text("École : École du Port",
+                                                                   timeout=TIMEOUT)
+    page.click("#recuperation-ouverture-confirmer")
+    assert e2e.wait_state(page) == "ready"
     login(page)
     assert e2e.call(page, "school.overview")["nb_eleves"] == 4
 

@@ -171,9 +171,12 @@ def test_a_reload_is_not_another_tab(first, e2e, mechanism):
             timeout=TIMEOUT,
         )
         assert state(first) == "ready"
-        # The check does not hold the start-up back.
-        waited = first.evaluate("performance.getEntriesByName('cartable:tab')[0].startTime")
-        assert waited < 1000, waited
+        # The check does not hold the start-up back: it ends within the reload wait (1 s,
+        # boot/lock.js RELOAD_WAIT_MS), measured from its own start, not from navigation (the
+        # page's loading before it depends on the machine's load).
+        waited = first.evaluate("""performance.getEntriesByName('cartable:tab')[0].startTime
+            - performance.getEntriesByName('cartable:tab-check')[0].startTime""")
+        assert 0 <= waited < 1000 + 250, waited
     if mechanism == "heartbeat":
         # A stale heartbeat of another tab (closed by a crash) does not block either.
         first.evaluate(

@@ -157,3 +157,28 @@ def test_the_families_print_holds_complete_bilans_unless_asked_for_all(school):
                                "2 bilans incomplets.")
     # "tous" must be true itself: a string does not print everyone
     assert len(call(a, "bilan.print", {"classe_id": a.ce2, "tous": "non"}, a.s)["eleves"]) == 2
+
+
+def test_a_name_starting_with_a_vowel_is_elided_as_in_the_validation_grid(api, build, clock):
+    """« les 8 composantes d'Océane ARNAUD », not « de Océane » (text.de, as socle2008/words);
+    the livret grid's line arrow says « la ligne d'Océane ARNAUD »."""
+    clock.set(NOW)
+    build.director()
+    ce2 = build.classe("CE2 A", niveau="CE2")
+    oceane = build.eleve("ARNAUD", "Océane", ce2, ine="01234567890")
+    s = login(api, "dir")
+    g = call(api, "bilan.grid", {"classe_id": ce2}, s)
+    assert "les 8 composantes d'Océane ARNAUD" in g["arrow_labels"][f"eleve:{oceane}"]
+    r = call(api, "bilan.click", {"target": {"kind": "cell", "eleve_id": oceane,
+                                             "code": CODES[0]}}, s)
+    assert r["undo"]["label"].startswith("Annuler : clic sur la case d'Océane ARNAUD, ")
+    from cartable.lsu import livret_grid
+    from cartable.lsu.periodes import Periode
+
+    call(api, "periodes.set", {"periodes": [["2025-09-01", "2025-12-19"],
+                                            ["2026-01-05", "2026-07-04"]]}, s)
+    periode = Periode(1, "2025", 1, 2, "2025-09-01", "2025-12-19")
+    draft = livret_grid.build_draft(api.db, ce2, periode)
+    assert draft.arrow_label(f"eleve:{oceane}").endswith(" : la ligne d'Océane ARNAUD")
+    with pytest.raises(UserError, match="^L'appréciation générale d'Océane ARNAUD compte"):
+        livret_grid.set_texts(draft, oceane, {"appreciation_generale": "a" * 1501})

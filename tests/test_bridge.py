@@ -184,6 +184,34 @@ def test_check_file_only_reads_and_answers_in_french(tmp_path):
     assert good.read_bytes() == before
 
 
+def test_describe_file_names_the_school_before_it_replaces_unreadable_data(tmp_path):
+    """The damaged-database screen's question. Bad files tried: SQLite that is not a school,
+    a passphrase-protected file (the page decrypts it first), a missing file."""
+    good = tmp_path / "good.sqlite3"
+    in_thread(bridge.open, str(good))
+    setup_director()
+    in_thread(bridge.close)
+    before = good.read_bytes()
+    reply = json.loads(in_thread(bridge.describe_file, str(good), "ecole-cartable-2026.sqlite3"))
+    assert reply["ok"] is True and reply["titre"] == "Ouvrir ce fichier d'école ?"
+    assert "Fichier : ecole-cartable-2026.sqlite3" in reply["contenu"]
+    assert "École : École du Centre" in reply["contenu"] and "UAI : 0750001U" in reply["contenu"]
+    assert "Élèves : 0 élève" in reply["contenu"]
+    assert "données illisibles" in reply["message"]
+    assert good.read_bytes() == before
+
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(SQLITE_MAGIC + b"\x00" * 200)
+    reply = json.loads(in_thread(bridge.describe_file, str(bad)))
+    assert reply["ok"] is False and "fichier d'école" in reply["error"], reply
+    sealed = tmp_path / "protege.sqlite3"
+    sealed.write_bytes(b"CARTABLE-CHIFFRE" + bytes(100))
+    reply = json.loads(in_thread(bridge.describe_file, str(sealed)))
+    assert reply["ok"] is False and "phrase de passe" in reply["error"], reply
+    missing = json.loads(in_thread(bridge.describe_file, str(tmp_path / "absent.sqlite3")))
+    assert missing["ok"] is False
+
+
 # -- bytes beside the JSON (call_blobs, the worker's door) -----------------------------------
 
 

@@ -401,3 +401,32 @@ def test_python_dash_m(school):
     done = subprocess.run([sys.executable, "-m", "cartable", "--db", str(school), "call", "x"],
                           check=False, capture_output=True, env=env, timeout=60)
     assert done.returncode == 1 and "Commande inconnue" in done.stderr.decode("utf-8")
+
+
+def test_help_and_usage_errors_speak_french(capsys):
+    """argparse's own sentences (headings, -h, usage errors) are French; bad command lines
+    tried: none at all, no action, an unknown action, a missing folder, an unknown option,
+    a period that is not a number."""
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "utilisation : python -m cartable" in out and "afficher cette aide et quitter" in out
+    for english in ("usage:", "show this help", "positional arguments"):
+        assert english not in out
+    cases = [
+        ([], "arguments obligatoires manquants : --db, ACTION"),
+        (["--db", "x"], "arguments obligatoires manquants : ACTION"),
+        (["--db", "x", "zut"], "choix invalide : 'zut' (choix possibles : 'nouvelle-ecole'"),
+        (["--db", "x", "export-lsu"], "arguments obligatoires manquants : DOSSIER"),
+        (["--db", "x", "export-lsu", "d", "--zut"], "arguments non reconnus : --zut"),
+        (["--db", "x", "export-lsu", "d", "--periode", "un"],
+         "argument --periode : valeur invalide (nombre entier attendu) : 'un'"),
+    ]
+    for argv, expected in cases:
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+        err = capsys.readouterr().err
+        assert expected in err and " : erreur : " in err, (argv, err)
+        assert "usage:" not in err and "error:" not in err, (argv, err)

@@ -260,3 +260,81 @@ def test_a_draft_survives_a_reload(school):
     assert again["textes"][str(first)]["elements"] == {"MAT-GEO": ["Cubes"]}
     with pytest.raises(UserError, match="brouillon enregistré par le navigateur est illisible"):
         call(a, "livret.restore_draft", {"draft": {"version": 2}}, a.t)
+
+
+def test_a_cell_value_must_be_a_positionnement_not_a_boolean(school):
+    """JSON true/false equal 1 and 0 in Python: they are no positionnement (nor 1.0)."""
+    a = school
+    first = call(a, "livret.grid", {"classe_id": a.cm1, "periode_id": 1}, a.t)["eleves"][0]["id"]
+    for bad in (True, False, 1.0):
+        with pytest.raises(UserError, match="Positionnement invalide"):
+            call(a, "livret.click", {"target": {"kind": "cell", "eleve_id": first,
+                                                "code": "FRA-LEC", "valeur": bad}}, a.t)
+    draft = call(a, "livret.draft", {}, a.t)
+    assert draft["eleves"] == {}
+    plain = {"version": 1, "classe_id": a.cm1, "periode_id": 1, "eleves": {str(first): {
+        "cells": {"FRA-LEC": True, "FRA-ECR": 2}, "textes": {}}}, "arrows": {
+        f"eleve:{first}": False}}
+    grid = call(a, "livret.restore_draft", {"draft": plain}, a.t)
+    assert f"{first}:FRA-LEC" not in grid["cells"] and grid["cells"][f"{first}:FRA-ECR"] == 2
+    assert grid["arrows"][f"eleve:{first}"] == domaines.ARROW_START
+
+
+def test_the_grid_and_the_home_page_count_the_same_complete_livrets(school):
+    """A saved livret signed by a teacher without a civilité is not complete for LSU: the grid
+    says so, as the home page's count and the export's pre-flight do."""
+    a = school
+    a.db.execute("UPDATE utilisateur SET civilite = '' WHERE login = ?", (TEACHER["login"],))
+    a.db.commit()
+    call(a, "livret.set_elements", {"classe_id": a.cm1, "periode_id": 1, "elements": {
+        "FRA-LEC": ["Lecture"], "MAT-NBC": ["Fractions"], "EPS-RAC": ["Course"]}}, a.t)
+    first = call(a, "livret.grid", {"classe_id": a.cm1, "periode_id": 1}, a.t)["eleves"][0]["id"]
+    for code in ("FRA-LEC", "MAT-NBC", "EPS-RAC"):
+        call(a, "livret.click", {"target": {"kind": "cell", "eleve_id": first, "code": code,
+                                            "valeur": 3}}, a.t)
+    r = call(a, "livret.texts", {"eleve_id": first, "appreciation_generale": "Bien."}, a.t)
+    assert r["etat"]["complet"] is True  # unsaved: its author is given when it is saved
+    grid = call(a, "livret.save", {}, a.t)["grid"]
+    state = grid["etat"][str(first)]
+    progress = call(a, "livret.progress", {}, a.t)["classes"]
+    counted = next(p for p in progress if p["classe_id"] == a.cm1 and p["periode_id"] == 1)
+    assert counted["nb_complets"] == 0
+    assert state["complet"] is False
+    assert state["manques"] == ["la civilité de Claire LUCAS n'est pas indiquée (Professeurs "
+                                "ou Réglages)"]
+
+
+def test_a_save_keeps_what_a_colleague_saved_meanwhile(school):
+    """Two sessions on the same class and period (the teacher, the director): each save writes
+    only what its own draft changed, on top of the database as it is then — nothing the other
+    saved in between is lost; a field both changed takes the later save."""
+    a = school
+    p1 = call(a, "livret.choices", {}, a.t)["defaut"]["periode_id"]
+    grid = call(a, "livret.grid", {"classe_id": a.cm1, "periode_id": p1}, a.t)
+    first = grid["eleves"][0]["id"]
+    call(a, "livret.grid", {"classe_id": a.cm1, "periode_id": p1}, a.d)  # both drafts start
+    call(a, "livret.click", {"target": {"kind": "cell", "eleve_id": first, "code": "FRA-LEC",
+                                        "valeur": 3}}, a.d)
+    call(a, "livret.texts", {"eleve_id": first, "appreciations": {"HIG-RAC": "Curieuse."},
+                             "appreciation_generale": "Version de la directrice."}, a.d)
+    call(a, "livret.save", {}, a.d)
+    call(a, "livret.click", {"target": {"kind": "cell", "eleve_id": first, "code": "MAT-NBC",
+                                        "valeur": 2}}, a.t)
+    call(a, "livret.texts", {"eleve_id": first, "parcours": {"PAR_CIT": "Déléguée."},
+                             "appreciation_generale": "Version de la maîtresse."}, a.t)
+    saved = call(a, "livret.save", {}, a.t)
+    assert saved["message"] == "Livrets enregistrés : 1 élève."
+    b = livret.load(a.db, [first], p1)[first]
+    assert b.acquis["FRA-LEC"].position == 3  # the director's, kept
+    assert b.acquis["HIG-RAC"].appreciation == "Curieuse."
+    assert b.acquis["MAT-NBC"].position == 2 and b.parcours == {"PAR_CIT": "Déléguée."}
+    assert b.appreciation == "Version de la maîtresse."  # both changed it: the later save
+    # The teacher's screen now shows everything (its draft is rebuilt from the database).
+    cells = saved["grid"]["cells"]
+    assert cells[f"{first}:FRA-LEC"] == 3 and cells[f"{first}:MAT-NBC"] == 2
+    # A cell the teacher clears goes, what the director wrote stays.
+    call(a, "livret.click", {"target": {"kind": "cell", "eleve_id": first, "code": "MAT-NBC",
+                                        "valeur": None}}, a.t)
+    call(a, "livret.save", {}, a.t)
+    b = livret.load(a.db, [first], p1)[first]
+    assert "MAT-NBC" not in b.acquis and b.acquis["FRA-LEC"].position == 3

@@ -224,3 +224,24 @@ def test_periods_are_matched_by_value(school):
                                                  'indice="01" nb-periodes="03"', 1)
     got = call(school, "lsu.preview", {"data": text.encode()}, school.d)
     assert {e["statut"] for e in got["eleves"]} == {"ajouté"}
+
+
+def test_the_bilans_de_cycle_beside_a_period_are_of_that_school_year_only(school):
+    """LSU takes one school year per file (lsu/millesimes.py): the bilans de fin de cycle 2 of
+    another year than the period's are left out of the combined file and listed."""
+    set_periods(school)
+    call(school, "lsu.import", {"data": LSU_XML.read_bytes()}, school.d)
+    call(school, "lsu.import", {"data": LIVRET_XML.read_bytes()}, school.d)
+    old = school.db.execute("SELECT e.ine FROM bilan_cycle b JOIN eleve e ON e.id = b.eleve_id "
+                            "ORDER BY e.ine LIMIT 1").fetchone()[0]
+    school.db.execute("UPDATE bilan_cycle SET millesime = '2024' WHERE eleve_id = "
+                      "(SELECT id FROM eleve WHERE ine = ?)", (old,))
+    school.db.commit()
+    out = call(school, "lsu.export", {"periode": 1, "bilans_cycle": True}, school.d)
+    assert lsu_schema.errors(out["data"]) == []
+    got = bilans_of(out["data"])
+    assert old not in got and len(got) == 5
+    assert {b["millesime"] for b in got.values()} == {"2025"}
+    assert "et 5 bilans de fin de cycle 2" in out["message"]
+    left = next(e for e in out["preflight"]["bilans_cycle"]["eleves"] if e["ine"] == old)
+    assert not left["exportable"] and any("2024-2025" in p for p in left["problemes"])

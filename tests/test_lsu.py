@@ -360,3 +360,48 @@ def test_import_report_says_why_a_bilan_is_kept(school):
     assert again["eleves"][0]["raison"] == ("le bilan de l'école (du 12/06/2026) est aussi récent "
                                             "ou plus récent")
     assert again["nb_importes"] == 0
+
+
+def test_a_bilan_save_keeps_what_a_colleague_saved_meanwhile(school):
+    """The teacher's and the director's drafts of the same CE2 class: each save writes only the
+    cells and the synthèse its draft changed, on top of the database as it is then."""
+    grid = call(school, "bilan.grid", {"classe_id": school.ce2}, school.t)
+    e = grid["eleves"][0]["id"]
+    call(school, "bilan.grid", {"classe_id": school.ce2}, school.d)
+    call(school, "bilan.click", {"target": {"kind": "cell", "eleve_id": e, "code": "CPD_FRA"}},
+         school.d)
+    call(school, "bilan.synthese", {"eleve_id": e, "texte": "Écrit par la directrice."},
+         school.d)
+    call(school, "bilan.save", {}, school.d)
+    call(school, "bilan.click", {"target": {"kind": "cell", "eleve_id": e, "code": "MET_APP"}},
+         school.t)
+    saved = call(school, "bilan.save", {}, school.t)
+    assert saved["message"] == "Bilans enregistrés : 1 élève."
+    row = school.db.execute("SELECT synthese FROM bilan_cycle WHERE eleve_id = ?",
+                            (e,)).fetchone()
+    assert row["synthese"] == "Écrit par la directrice."  # not erased by the teacher's save
+    assert saved["grid"]["cells"][f"{e}:CPD_FRA"] == 1
+    assert saved["grid"]["cells"][f"{e}:MET_APP"] == 1
+    # The teacher clears both cells: the bilan keeps the synthèse; then the director clears it.
+    for code in ("CPD_FRA", "MET_APP"):
+        for _ in range(5):  # 1 -> 2 -> 3 -> 4 -> non évalué -> empty
+            cell = call(school, "bilan.click", {"target": {"kind": "cell", "eleve_id": e,
+                                                           "code": code}}, school.t)
+        assert cell["cells"] == {f"{e}:{code}": None}
+    call(school, "bilan.save", {}, school.t)
+    call(school, "bilan.grid", {"classe_id": school.ce2}, school.d)
+    call(school, "bilan.synthese", {"eleve_id": e, "texte": ""}, school.d)
+    cleared = call(school, "bilan.save", {}, school.d)
+    assert cleared["message"] == "Bilan effacé : 1 élève."
+    assert school.db.execute("SELECT count(*) FROM bilan_cycle WHERE eleve_id = ?",
+                             (e,)).fetchone()[0] == 0
+
+
+def test_saved_messages_count_in_french():
+    from cartable.text import saved_message
+
+    assert saved_message("Bilan", 3, 1) == "Bilans enregistrés : 3 élèves, 1 effacé."
+    assert saved_message("Livret", 1, 0) == "Livrets enregistrés : 1 élève."
+    assert saved_message("Bilan", 0, 1) == "Bilan effacé : 1 élève."
+    assert saved_message("Livret", 0, 2) == "Livrets effacés : 2 élèves."
+    assert saved_message("Bilan", 0, 0) == "Aucun changement à enregistrer."

@@ -50,3 +50,14 @@ def test_page_command_without_login(tmp_path):
     for needle in ("date de naissance", "INE", "Firefox", "synthèse écrite du bilan", "Effacer les données de cet ordinateur",
                    "aucune requête", "phrase de passe", "600\u202f000 itérations"):
         assert needle in text, needle
+
+
+def test_the_free_texts_about_pupils_are_all_named():
+    """Every text a teacher writes about a pupil is named where the page lists them, and the
+    PPRE's complement (a text, sent to LSU) is not hidden behind « seul le nom du dispositif »."""
+    donnees = next(s for s in protection_donnees.sections() if s["titre"] == "Données concernées")
+    intro = donnees["paragraphes"][0]
+    for text in ("synthèse du bilan de fin de cycle 2", "les appréciations (par domaine et générale)",
+                 "commentaires des parcours", "complément du PPRE"):
+        assert text in intro, text
+    assert "jamais le contenu du projet." not in intro

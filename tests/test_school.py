@@ -154,6 +154,12 @@ def test_niveau_with_classes_cannot_be_removed(api, director):
     with pytest.raises(UserError) as err:
         call(api, "niveaux.set", {"actifs": ["CP", "CE1", "CE2", "CM1"]}, director)
     assert "Impossible de retirer le niveau CM2 (2 classes)" in str(err.value)
+    assert "classes de ce niveau existent" in str(err.value)
+    with pytest.raises(UserError) as err:  # two niveaux at once: the sentence is plural
+        call(api, "niveaux.set", {"actifs": ["CE1", "CE2", "CM1"]}, director)
+    assert str(err.value).startswith(
+        "Impossible de retirer les niveaux CP (2 classes), CM2 (2 classes) : des classes de ces "
+        "niveaux existent encore. Gardez ces niveaux, ou supprimez d'abord leurs classes")
     assert file_hash(api) == before
 
 

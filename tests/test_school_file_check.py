@@ -205,3 +205,56 @@ def test_undecodable_text_in_the_open_database_is_a_french_refusal(tmp_path):
         call(a, "school.identity", {}, d)
     assert err.value.details["code"] == "database"
     a.close()
+
+
+ACQUIS = ("INSERT INTO bilan_periodique_acquis (eleve_id, periode_id, code, position, elements) "
+          "SELECT eleve_id, periode_id, 'FRA-LEC', 3, {} FROM bilan_periodique")
+EXTRA_SOCLE = ("INSERT INTO bilan_periodique_extra (eleve_id, periode_id, kind, code, texte) "
+               "SELECT eleve_id, periode_id, 'socle', 'CPD_FRA', {} FROM bilan_periodique")
+
+
+@pytest.mark.parametrize("change, table", [
+    ("UPDATE periode SET millesime = 'deux' WHERE indice = 1", "periode"),
+    ("UPDATE periode SET date_fin = '2025-13-45' WHERE indice = 2", "periode"),
+    ("UPDATE bilan_periodique SET date_creation = 'hier'", "bilan_periodique"),
+    ("UPDATE bilan_periodique SET date_verrou = '2025-11-20'", "bilan_periodique"),
+    ("UPDATE bilan_periodique SET date_scolarite = '01/09/2025'", "bilan_periodique"),
+    (ACQUIS.format("'pas du JSON'"), "bilan_periodique_acquis"),
+    (ACQUIS.format("'{\"a\": 1}'"), "bilan_periodique_acquis"),
+    (EXTRA_SOCLE.format("'trois'"), "bilan_periodique_extra"),
+])
+def test_the_livrets_periods_and_dates_are_checked_too(tmp_path, change, table):
+    """The livret's tables (schema 3) hold dates and a millésime the screens parse: a file
+    changed outside Cartable is refused when opened, not a traceback on the livret screen."""
+    a = _school_with_director(tmp_path)
+    d = login(a, "lin.roy", "Directrice-2024")
+    call(a, "periodes.set", {"periodes": [["2025-09-01", "2025-11-28"],
+                                          ["2025-12-01", "2026-03-06"]]}, d)
+    with db.transaction(a.db):
+        cid = a.db.execute("INSERT INTO classe (niveau_id, nom, ref) VALUES ((SELECT id FROM "
+                           "niveau WHERE ref = 'CM1'), 'CM1', 'CM1')").lastrowid
+        eid = a.db.execute("INSERT INTO eleve (nom, prenom, classe_id) VALUES ('A', 'B', ?)",
+                           (cid,)).lastrowid
+        a.db.execute("INSERT INTO bilan_periodique (eleve_id, periode_id, appreciation, "
+                     "date_creation, date_verrou, date_scolarite, origine) VALUES (?, (SELECT "
+                     "min(id) FROM periode), 'Bien.', '2025-11-20', '2025-11-20T17:30:00', "
+                     "'2025-09-01', 'saisie')", (eid,))
+    good = Path(a.path).read_bytes()
+    assert call(a, "school.describe_file", {"data": good}, d)["fichier"]["bilans"] == 1
+    bad = _sqlite_changed(tmp_path, good, change)
+    before = sha(a.path)
+    for command in ("school.describe_file", "school.replace_file"):
+        with pytest.raises(UserError, match=f"dans la table « {table} » une valeur"):
+            call(a, command, {"data": bad}, d)
+    assert sha(a.path) == before
+    a.close()
+
+
+def _sqlite_changed(tmp_path, data: bytes, statement: str) -> bytes:
+    path = tmp_path / "modifie.sqlite3"
+    path.write_bytes(data)
+    conn = sqlite3.connect(path)
+    conn.execute(statement)
+    conn.commit()
+    conn.close()
+    return path.read_bytes()

@@ -80,6 +80,22 @@ def check_file(path: str) -> str:
         return json.dumps(_failure(e), ensure_ascii=False)
 
 
+def describe_file(path: str, file_name: str = "") -> str:
+    """What the school file at ``path`` holds and the question to ask before it replaces an
+    unreadable stored database (``file_info.recovery_question``), as JSON: ``{"ok", "titre",
+    "contenu", "message"}``, or ``try_open``'s failure (a French reason). Only read."""
+    from cartable.school import file_info
+
+    try:
+        with builtins.open(path, "rb") as f:
+            data = f.read()
+        candidate = file_info.describe_bytes(data)
+        return json.dumps({"ok": True, **file_info.recovery_question(candidate, file_name)},
+                          ensure_ascii=False)
+    except Exception as e:  # noqa: BLE001 - the worker must get an answer
+        return json.dumps(_failure(e), ensure_ascii=False)
+
+
 def close() -> None:
     global _api
     if _api is not None:

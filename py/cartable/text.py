@@ -50,3 +50,15 @@ def de(name: str) -> str:
     """``"de Léa DUPONT"``, ``"d'Océane MARTIN"``: "de" elided before a vowel (a name with a
     "h" keeps "de": whether it is aspirated cannot be known)."""
     return f"d'{name}" if name[:1].lower() in _VOWELS else f"de {name}"
+
+
+def saved_message(noun: str, written: int, removed: int) -> str:
+    """A grid's save, counted: « Bilans enregistrés : 3 élèves, 1 effacé. », « Bilan effacé :
+    1 élève. », « Aucun changement à enregistrer. » (``noun``: "Bilan", "Livret")."""
+    if written:
+        return (f"{noun}s enregistrés : {plural(written, 'élève', 'élèves')}"
+                + (f", {plural(removed, 'effacé', 'effacés')}" if removed else "") + ".")
+    if removed:
+        return f"{noun if removed == 1 else noun + 's'} " \
+               f"{'effacé' if removed == 1 else 'effacés'} : {plural(removed, 'élève', 'élèves')}."
+    return "Aucun changement à enregistrer."

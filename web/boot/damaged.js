@@ -9,6 +9,7 @@ import { TO_WORKER } from "../shared/protocol.js";
 import { Boot } from "./state.js";
 import * as BootLoading from "./loading.js";
 import * as BootLink from "./link.js";
+import * as Passphrase from "../ui/passphrase.js";
 
 const { root, $ } = Boot;
 
@@ -50,18 +51,81 @@ function downloadChoice(ui, size) {
   return button;
 }
 
+/** A passphrase form in `where` for a protected school file; resolves to its decrypted bytes,
+ * or null if cancelled (a wrong phrase says so and changes nothing). */
+function askPassphrase(ui, where, bytes, name) {
+  return new Promise((resolve) => {
+    const form = el("form", { id: "recuperation-phrase", class: "boot-recovery-confirm", novalidate: true });
+    const input = el("input", { type: "password", id: "recuperation-phrase-saisie", autocomplete: "off" });
+    const error = el("p", { class: "boot-recovery-error", role: "alert", hidden: true });
+    const ok = el("button", { type: "submit", class: "boot-button", text: "Ouvrir le fichier protégé" });
+    const done = (value) => { form.remove(); resolve(value); };
+    const cancel = ui.button("recuperation-phrase-annuler", "Annuler", "boot-button boot-secondary", () => done(null));
+    form.append(el("p", { text: `« ${name} » est protégé par une phrase de passe. Tapez-la pour l'ouvrir.` }),
+      el("label", { for: input.id, text: "Phrase de passe du fichier" }), input, error,
+      el("div", { class: "boot-recovery-actions" }, ok, cancel));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      ok.disabled = true;
+      Passphrase.unprotect(bytes, input.value).then(done, (err) => {
+        ok.disabled = false;
+        error.textContent = err.message;
+        error.hidden = false;
+        input.select();
+      });
+    });
+    where.appendChild(form);
+    input.focus();
+  });
+}
+
+/** The file's contents and the question (from the core); resolves true once confirmed. */
+function askOpen(ui, where, about) {
+  return new Promise((resolve) => {
+    const box = el("div", { id: "recuperation-ouverture", class: "boot-recovery-confirm", role: "alertdialog",
+      "aria-labelledby": "recuperation-ouverture-titre" });
+    const done = (value) => { box.remove(); resolve(value); };
+    box.append(el("p", { id: "recuperation-ouverture-titre", class: "boot-recovery-question", text: about.titre }),
+      el("ul", {}, ...about.contenu.map((line) => el("li", { text: line }))),
+      el("p", { text: about.message }),
+      el("div", { class: "boot-recovery-actions" },
+        ui.button("recuperation-ouverture-confirmer", "Ouvrir cette école", "boot-button", () => done(true)),
+        ui.button("recuperation-ouverture-annuler", "Annuler", "boot-button boot-secondary", () => done(false))));
+    where.appendChild(box);
+    $("recuperation-ouverture-confirmer").focus();
+  });
+}
+
+/** "Open a school file": a protected file asks for its passphrase, then the screen shows what
+ * the file holds (school, UAI, last change, pupils) and opens it once confirmed. */
 function openChoice(ui) {
   const input = el("input", { type: "file", id: "recuperation-fichier", hidden: true,
     accept: ".sqlite3,.sqlite,.db,application/octet-stream,application/vnd.sqlite3" });
-  input.addEventListener("change", () => {
+  const where = el("div", { class: "boot-recovery-open" });
+  input.addEventListener("change", async () => {
     const file = input.files && input.files[0];
     input.value = "";
     if (!file) return;
-    ui.act(`Ouverture de « ${file.name} »…`, async () => BootLink.request(TO_WORKER.REPAIR,
-      { action: "open", data: new Uint8Array(await file.arrayBuffer()) }));
+    where.replaceChildren();
+    let data = new Uint8Array(await file.arrayBuffer());
+    if (Passphrase.isProtected(data)) {
+      ui.say("");
+      data = await askPassphrase(ui, where, data, file.name);
+      if (!data) return;
+    }
+    const about = await ui.act(`Lecture de « ${file.name} »…`, () =>
+      BootLink.request(TO_WORKER.REPAIR, { action: "describe", data: data.slice(), name: file.name }));
+    if (!about) return; // refused: the reason is on the status line
+    ui.say("");
+    if (!(await askOpen(ui, where, about))) {
+      open.focus();
+      return;
+    }
+    await ui.act(`Ouverture de « ${file.name} »…`, () =>
+      BootLink.request(TO_WORKER.REPAIR, { action: "open", data }));
   });
   const open = ui.button("recuperation-ouvrir", "Ouvrir un fichier d'école…", "boot-button", () => input.click());
-  return { open, input };
+  return { open, input, where };
 }
 
 /** `size`: the unreadable bytes the worker holds (null: none could be read, so none can be
@@ -102,7 +166,7 @@ function show(msg) {
   root.dataset.state = "recovery";
   const ui = controls();
   const downloadButton = downloadChoice(ui, msg.size);
-  const { open, input } = openChoice(ui);
+  const { open, input, where } = openChoice(ui);
   const { fresh, confirmBox } = newSchoolChoice(ui, msg.size);
   const size = msg.size ? ` (${(msg.size / 1024).toFixed(0)} Ko)` : "";
   const screen = el("div", { id: "boot-recovery", class: "boot boot-recovery", role: "alert" },
@@ -117,8 +181,8 @@ function show(msg) {
       el("li", {}, downloadButton, el("p", { text: "Gardez une copie de ces données " +
         "(sur une clé USB, par exemple) avant toute autre chose." })),
       el("li", {}, open, input, el("p", { text: "Si vous avez enregistré le fichier de " +
-        "l'école (ecole-cartable-….sqlite3), ouvrez-le : il remplace les données illisibles " +
-        "et l'école repart de ce fichier." })),
+        "l'école (ecole-cartable-….sqlite3), ouvrez-le : Cartable vous montre ce qu'il " +
+        "contient ; il remplace ensuite les données illisibles et l'école repart de ce fichier." }), where),
       el("li", {}, fresh, el("p", { text: "Seulement si vous n'avez aucun fichier de " +
         "l'école : l'école repart de zéro." }), confirmBox)),
     ui.status,

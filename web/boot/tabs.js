@@ -170,6 +170,7 @@ window.addEventListener("pageshow", (ev) => { if (ev.persisted) location.reload(
 /** Decide whether this tab runs Cartable; then `start()` it, or show the "other" screen. */
 async function begin(start) {
   let ok = true;
+  performance.mark("cartable:tab-check"); // e2e/test_tabs.py: how long the check itself took
   try {
     guard = await chooseGuard(() => deactivate(true));
     root.dataset.tabs = guard.kind;

@@ -17,11 +17,32 @@ function removeDbFiles() {
   }
 }
 
-/** The page's choice: "download" the stored bytes, "open" `data` (a school file, checked
- * first) or start a "new" empty school. */
-export async function repair(action, data) {
+/** What the school file `data` holds, and the question to ask before it replaces the
+ * unreadable data (bridge.describe_file): {titre, contenu, message}; a French Error if it is
+ * not a school file this version can open. Only read. */
+function describe(data, name) {
+  if (!(data instanceof Uint8Array)) throw new Error("Aucun fichier reçu.");
+  const { pyodide, bridge } = worker;
+  const candidate = DB_PATH + ".candidate";
+  pyodide.FS.writeFile(candidate, data);
+  let reply;
+  try {
+    reply = JSON.parse(bridge.describe_file(candidate, name || ""));
+  } finally {
+    for (const suffix of ["", "-journal"]) {
+      try { pyodide.FS.unlink(candidate + suffix); } catch (e) { /* not there */ }
+    }
+  }
+  if (!reply.ok) throw new Error(reply.error);
+  return { titre: reply.titre, contenu: reply.contenu, message: reply.message };
+}
+
+/** The page's choice: "describe" `data` (what it holds, before the page asks), "download"
+ * the stored bytes, "open" `data` (a school file, checked first) or start a "new" empty school. */
+export async function repair(action, data, name) {
   const { pyodide, bridge, damaged } = worker;
   if (!damaged) throw new Error("Cartable n'est pas en mode récupération.");
+  if (action === "describe") return describe(data, name);
   if (action === "download") {
     if (!damaged.bytes) {
       throw new Error("Ces données ne peuvent pas être lues par le navigateur : il n'y a rien " +

@@ -31,9 +31,10 @@ const HANDLERS = {
   [TO_WORKER.ASSET]: (msg) => receiveAsset(msg.name, msg.b64),
   [TO_WORKER.CALL]: (msg) => call(msg.id, msg.command, msg.payload),
   [TO_WORKER.PANDAS]: () => loadPandas(),
-  // From the damaged-database screen, before "ready" (a download opens nothing).
-  [TO_WORKER.REPAIR]: (msg) => control(msg.id, () => repair(msg.action, msg.data),
-    msg.action !== "download"),
+  // From the damaged-database screen, before "ready" (a download or a description opens
+  // nothing).
+  [TO_WORKER.REPAIR]: (msg) => control(msg.id, () => repair(msg.action, msg.data, msg.name),
+    msg.action === "open" || msg.action === "new"),
   // The raw database file, while saving in the browser fails.
   [TO_WORKER.MEMORY_FILE]: (msg) => control(msg.id, memoryFile),
   // Another tab takes over (protocol.js): refuse calls, finish what was asked, then stop.

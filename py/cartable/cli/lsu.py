@@ -6,7 +6,7 @@ the school's identity for LSU, the LSU file imported and exported, through API c
 from __future__ import annotations
 
 from cartable.accounts.names import CIVILITE_COURTES
-from cartable.cli import files
+from cartable.cli import files, french
 from cartable.cli.registry import School, action
 from cartable.errors import UserError
 
@@ -32,7 +32,7 @@ def _export_arguments(s) -> None:
     s.add_argument("out_dir", metavar="DOSSIER", help="dossier où écrire le fichier XML")
     s.add_argument("--classe", action="append", metavar="NOM",
                    help="exporter cette classe (nom, référence ou libellé ONDE ; répétable)")
-    s.add_argument("--periode", type=int, metavar="N",
+    s.add_argument("--periode", type=french.integer, metavar="N",
                    help="les bilans périodiques de la période N (sans : les bilans de fin de "
                         "cycle 2)")
     s.add_argument("--millesime", metavar="AAAA",

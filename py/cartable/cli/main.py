@@ -38,12 +38,13 @@ import argparse
 import sys
 
 # The action modules register themselves (@action) when imported; their order is --help's.
-from cartable.cli import base_eleves, call, lsu, periodes, sacoche, school  # noqa: F401
+from cartable.cli import base_eleves, call, french, lsu, periodes, sacoche, school  # noqa: F401
 from cartable.cli.registry import ACTIONS, CliError
 from cartable.errors import UserError
 
 
 def _parser() -> argparse.ArgumentParser:
+    french.install()  # before the parser is built: its headings are read then
     p = argparse.ArgumentParser(
         prog="python -m cartable",
         description="Cartable en ligne de commande : agit comme le directeur sur un fichier "

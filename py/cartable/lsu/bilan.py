@@ -25,7 +25,7 @@ from cartable import db
 from cartable.errors import UserError
 from cartable.lsu import socle2016
 from cartable.school.letterhead import get_identity
-from cartable.text import plural
+from cartable.text import plural, saved_message
 
 CYCLE = socle2016.CYCLE_BILAN
 Key = tuple[int, str]  # (eleve_id, composante code)
@@ -348,9 +348,30 @@ def set_synthese(draft: Draft, eleve_id: int, text) -> dict:
             "etat": draft.state(eleve_id), "dirty": len(draft.dirty())}
 
 
+def _merged(draft: Draft, eid: int, theirs: Bilan | None) -> tuple[dict[str, int], str]:
+    """One pupil's positions and synthèse to write: the bilan as it is in the database now
+    (saved meanwhile by a colleague or an import) with only what this draft changed since it was
+    loaded applied on top, cell by cell — as the item grid does; a cell changed on both sides
+    takes this draft's value (the later save)."""
+    base = draft.saved.get(eid)
+    base_cells, mine = draft._saved_cells(eid), draft.pupil_cells(eid)
+    positions = dict(theirs.positions) if theirs else dict(base_cells)
+    for code in socle2016.CODES:
+        if mine.get(code) != base_cells.get(code):
+            if code in mine:
+                positions[code] = mine[code]
+            else:
+                positions.pop(code, None)
+    synthese = draft.syntheses.get(eid, "")
+    if synthese == (base.synthese if base else "") and theirs is not None:
+        synthese = theirs.synthese
+    return positions, synthese
+
+
 def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.datetime) -> dict:
-    """Write the changed pupils' bilans (one transaction), signed by ``author`` ({utilisateur_id,
-    civilite, nom, prenom}) and dated ``now``. A pupil left with nothing loses his bilan."""
+    """Write the changed pupils' bilans (one transaction), each merged with the database as it
+    is now (``_merged``), signed by ``author`` ({utilisateur_id, civilite, nom, prenom}) and
+    dated ``now``. A pupil left with nothing loses his bilan."""
     dirty = draft.dirty()
     active = {r["id"] for r in class_pupils(conn, draft.classe["id"])}
     gone = [e for e in dirty if e not in active]
@@ -359,9 +380,9 @@ def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.dat
                         "rechargez le tableau (vos positionnements ne sont pas enregistrés).")
     written = removed = 0
     with db.transaction(conn):
+        current = load(conn, dirty)
         for eid in dirty:
-            positions = draft.pupil_cells(eid)
-            synthese = draft.syntheses.get(eid, "")
+            positions, synthese = _merged(draft, eid, current.get(eid))
             if not positions and not synthese:
                 delete(conn, eid)
                 removed += 1
@@ -369,10 +390,7 @@ def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.dat
             write(conn, Bilan(eid, millesime(now.date()), synthese, now.date().isoformat(),
                               now.isoformat(timespec="seconds"), "saisie", positions, [author]))
             written += 1
-    n = written + removed
-    message = ("Aucun changement à enregistrer." if n == 0 else
-               f"Bilans enregistrés : {written} élève{'s' if written > 1 else ''}"
-               + (f", {removed} effacé{'s' if removed > 1 else ''}" if removed else "") + ".")
+    message = saved_message("Bilan", written, removed)
     return {"enregistres": written, "effaces": removed, "message": message}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from cartable.lsu import socle2016
 from cartable.lsu.bilan import Draft, Key
-from cartable.text import plural
+from cartable.text import de, plural
 
 
 def action(value: int | None) -> str:
@@ -32,10 +32,10 @@ def scope(draft: Draft, target: dict) -> str:
     """What a click covers: "la composante « Langue française »", "les 8 composantes de…"."""
     kind = target.get("kind")
     if kind == "eleve":
-        return f"les {len(socle2016.CODES)} composantes de {pupil(draft, target['eleve_id'])}"
+        return f"les {len(socle2016.CODES)} composantes {de(pupil(draft, target['eleve_id']))}"
     if kind == "composante":
         return f"la composante {composante(target['code'])} de toute la classe"
-    return (f"la case de {pupil(draft, target.get('eleve_id'))}, "
+    return (f"la case {de(pupil(draft, target.get('eleve_id')))}, "
             f"{composante(target.get('code'))}")
 
 
@@ -103,7 +103,7 @@ def rewritten(draft: Draft, target: dict, changed: dict) -> str | None:
     what = ("effacée" if value is None
             else f"mise à « {socle2016.position_name(value)} »")
     where = (f"La composante {composante(target['code'])}" if target["kind"] == "composante"
-             else f"Chaque composante de {pupil(draft, target['eleve_id'])}")
+             else f"Chaque composante {de(pupil(draft, target['eleve_id']))}")
     bilans = plural(saved, "bilan déjà enregistré est modifié",
                     "bilans déjà enregistrés sont modifiés")
     return (f"{where} est {what} : {bilans} (rien n'est encore enregistré). "

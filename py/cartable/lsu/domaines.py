@@ -98,6 +98,12 @@ CYCLE: tuple[int | None, ...] = (None, 1, 2, 3, 4, NON_EVALUE)
 ARROW_START = 1
 
 
+def is_position(value) -> bool:
+    """Whether ``value`` is one of ``CYCLE`` (None, 1–4, 0), and not a bool or a float equal
+    to one (JSON true is 1 in Python)."""
+    return value is None or (type(value) is int and value in CYCLE)
+
+
 def next_position(value: int | None) -> int | None:
     return CYCLE[(CYCLE.index(value) + 1) % len(CYCLE)]
 

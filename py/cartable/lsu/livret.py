@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from cartable.errors import UserError
 from cartable.lsu import domaines as D
 from cartable.lsu import socle2016
-from cartable.text import plural
+from cartable.text import de, plural
 
 _BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -250,5 +250,5 @@ def missing(b: Bilan | None, c: Classe, cycle: int | None) -> list[str]:
     for a in b.auteurs:
         if not a["civilite"]:
             who = " ".join(x for x in (a["prenom"], a["nom"]) if x)
-            out.append(f"la civilité de {who} n'est pas indiquée (Professeurs ou Réglages)")
+            out.append(f"la civilité {de(who)} n'est pas indiquée (Professeurs ou Réglages)")
     return out

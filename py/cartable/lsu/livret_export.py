@@ -2,7 +2,7 @@
 
 ``preflight`` says, per pupil and in French, what LSU would refuse (``livret.missing`` plus the
 pupil's INE and class id); ``export`` writes the complete bilans — optionally with the bilans de
-fin de cycle 2 of the same classes in the same file — and checks the file against the schema
+fin de cycle 2 of the same classes and school year in the same file — and checks the file against the schema
 before it is offered. Each élément de programme's libellé is written once, with an id derived
 from it (``EP`` + 12 hex digits of its SHA-1); one ``parcours-commun`` per ONDE class and period
 (the niveau parts of a multi-level class share it: their distinct projets are joined); acquis in
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from cartable import db
 from cartable.errors import UserError
 from cartable.lsu import domaines as D
-from cartable.lsu import livret, lsu_file, lsu_schema
+from cartable.lsu import livret, lsu_file, lsu_schema, millesimes
 from cartable.lsu.lsu_schema import NS, XSD_NAME
 from cartable.lsu.periodes import Periode, school_year
 from cartable.school.letterhead import get_identity
@@ -323,6 +323,7 @@ def export(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | N
     cycle = []
     if with_cycle:
         checked = lsu_file.checked_pupils(conn, classe_ids)
+        millesimes.keep_only(checked, periode.millesime)  # one school year per file
         report["bilans_cycle"] = lsu_file._preflight_json(conn, checked)
         cycle = [p for p in checked if not p.problemes]
     if not ok:

@@ -21,7 +21,7 @@ from cartable.errors import UserError
 from cartable.lsu import domaines as D
 from cartable.lsu import livret, socle2016
 from cartable.lsu.periodes import Periode
-from cartable.text import plural
+from cartable.text import de, saved_message
 
 Key = tuple[int, str]  # (eleve_id, rubrique code)
 HISTORY = 50
@@ -88,7 +88,7 @@ class Draft:
             key = keys[0]
             if "valeur" in target:
                 new = target["valeur"]
-                if new not in D.CYCLE:
+                if not D.is_position(new):
                     raise UserError("Positionnement invalide : 1 à 4, non évalué, ou vide.")
             else:
                 new = D.next_position(self.position(key))
@@ -125,7 +125,7 @@ class Draft:
 
     def arrow_label(self, arrow: str) -> str:
         kind, _, what = arrow.partition(":")
-        scope = (f"la ligne de {self.pupil_name(int(what))}" if kind == "eleve"
+        scope = (f"la ligne {de(self.pupil_name(int(what)))}" if kind == "eleve"
                  else f"la colonne « {D.label(what)} »")
         return f"{ACTIONS[self.arrows.get(arrow, D.ARROW_START)]} : {scope}"
 
@@ -150,7 +150,8 @@ class Draft:
     def state(self, eid: int) -> dict:
         w, cy = self.work[eid], self.cycle[eid]
         manques = livret.missing(w if not w.is_empty() else None, self.livret_classe, cy)
-        manques = [m for m in manques if "aucun enseignant" not in m and "civilité" not in m]
+        if self.is_dirty(eid):  # its authors are the one who saves it (then checked)
+            manques = [m for m in manques if "aucun enseignant" not in m and "civilité" not in m]
         n = sum(1 for c in D.rubriques(cy) if self.position((eid, c)) is not None) if cy else 0
         return {"positionnes": n, "rubriques": len(D.rubriques(cy)) if cy else 0,
                 "complet": not manques, "manques": manques, "modifie": self.is_dirty(eid)}
@@ -219,11 +220,11 @@ def restore(draft: Draft, plain: dict) -> None:
             continue
         cells = change.get("cells") if isinstance(change.get("cells"), dict) else {}
         for code, value in cells.items():
-            if code in D.rubriques(draft.cycle[eid]) and value in D.CYCLE:
+            if code in D.rubriques(draft.cycle[eid]) and D.is_position(value):
                 draft._set((eid, code), value)
     arrows = plain.get("arrows") if isinstance(plain.get("arrows"), dict) else {}
     valid = set(draft.arrow_keys())
-    draft.arrows.update({k: v for k, v in arrows.items() if k in valid and v in D.CYCLE})
+    draft.arrows.update({k: v for k, v in arrows.items() if k in valid and D.is_position(v)})
 
 
 def _texts_values(textes) -> dict:
@@ -273,7 +274,7 @@ def set_texts(draft: Draft, eid: int, values: dict) -> dict:
     who = draft.pupil_name(eid)
     if "appreciation_generale" in values:
         w.appreciation = livret.clean_text(values["appreciation_generale"], D.GENERALE_MAX,
-                                           f"l'appréciation générale de {who}")
+                                           f"l'appréciation générale {de(who)}")
     for code, text in _codes(values.get("appreciations", {}),
                              {d.code for d in D.domaines_of(cy)}, "Domaine").items():
         w.acquis.setdefault(code, livret.Acquis()).appreciation = livret.clean_text(
@@ -315,7 +316,43 @@ def clean_elements(libs) -> list[str]:
     return out
 
 
+def _merge_dict(base: dict, mine: dict, into: dict) -> None:
+    for code in set(base) | set(mine):
+        if mine.get(code) != base.get(code):
+            if code in mine:
+                into[code] = copy.deepcopy(mine[code])
+            else:
+                into.pop(code, None)
+
+
+def merge(base: livret.Bilan | None, mine: livret.Bilan, theirs: livret.Bilan | None
+          ) -> livret.Bilan:
+    """What to write for one pupil: the bilan as it is in the database now (``theirs``: saved
+    meanwhile by a colleague or an import, or None) with only what this draft changed since it
+    was loaded (``base`` -> ``mine``) applied on top — as the item grid writes only the cells
+    it touched. A field changed on both sides takes this draft's value (the later save)."""
+    base = base or livret.Bilan(mine.eleve_id, mine.periode_id)
+    out = copy.deepcopy(theirs) if theirs is not None else copy.deepcopy(base)
+    if mine.appreciation != base.appreciation:
+        out.appreciation = mine.appreciation
+    for code in set(base.acquis) | set(mine.acquis):
+        b, m = base.acquis.get(code, livret.Acquis()), mine.acquis.get(code, livret.Acquis())
+        if (m.position, m.elements, m.appreciation) == (b.position, b.elements, b.appreciation):
+            continue
+        o = out.acquis.setdefault(code, livret.Acquis())
+        for name in ("position", "elements", "appreciation"):
+            if getattr(m, name) != getattr(b, name):
+                setattr(o, name, copy.deepcopy(getattr(m, name)))
+        if o.empty():
+            del out.acquis[code]
+    for name in ("parcours", "modalites", "socle"):
+        _merge_dict(getattr(base, name), getattr(mine, name), getattr(out, name))
+    return out
+
+
 def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.datetime) -> dict:
+    """Write the pupils this draft changed (one transaction), each merged with the database as
+    it is now (``merge``), signed by ``author`` and dated ``now``."""
     dirty = draft.dirty()
     active = {e["id"] for e in class_pupils(conn, draft.classe["id"])}
     if any(e not in active for e in dirty):
@@ -323,8 +360,9 @@ def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.dat
                         "rechargez le tableau (vos changements ne sont pas enregistrés).")
     written = removed = 0
     with db.transaction(conn):
+        current = livret.load(conn, dirty, draft.periode.id)
         for eid in dirty:
-            w = draft.work[eid]
+            w = merge(draft.saved.get(eid), draft.work[eid], current.get(eid))
             if w.is_empty():
                 livret.delete(conn, eid, draft.periode.id)
                 removed += 1
@@ -334,7 +372,5 @@ def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.dat
             w.origine, w.auteurs = "saisie", [author]
             livret.write(conn, w)
             written += 1
-    message = "Aucun changement à enregistrer." if not dirty else (
-        f"Livrets enregistrés : {plural(written, 'élève', 'élèves')}"
-        + (f", {plural(removed, 'effacé', 'effacés')}" if removed else "") + ".")
+    message = saved_message("Livret", written, removed)
     return {"enregistres": written, "effaces": removed, "message": message}

@@ -7,6 +7,8 @@ would put last year's bilans into this year's livret. So:
 - ``choose(pupils, wanted)``: the export keeps the bilans of one millésime — ``wanted``, else
   the most recent among the chosen pupils' complete bilans — and the others are left out, each
   pupil with the reason (the export's pre-flight lists them);
+- ``keep_only(pupils, millesime)``: the same for a millésime already decided (the bilans de
+  cycle beside a period's bilans périodiques are of that period's school year);
 - ``offered(pupils)``: the school years the LSU screen offers when there are several;
 - ``import_note(reports, found, today)``: at import, the file's bilans of another millésime than
   the current school year's are named before anything is written.
@@ -63,11 +65,18 @@ def choose(pupils, wanted: str | None) -> str | None:
         raise UserError(f"Aucun bilan complet de l'année {annee(wanted)} dans les classes "
                         f"choisies : rien à exporter. Années présentes : {present}.")
     kept = wanted or years[0]["millesime"]
+    keep_only(pupils, kept)
+    return kept
+
+
+def keep_only(pupils, kept: str) -> None:
+    """Leave out (with the reason) each pupil whose otherwise complete bilan is not of ``kept``:
+    ``choose``'s second half, and the bilans de cycle written beside a period's bilans
+    périodiques (that period's school year, ``lsu.livret_export``)."""
     for p in pupils:
         if p.bilan is not None and not p.problemes and p.bilan.millesime != kept:
             p.problemes.append(f"bilan de l'année {annee(p.bilan.millesime)} : le fichier "
                                f"est celui de {annee(kept)} (LSU prend une année par fichier)")
-    return kept
 
 
 def import_note(reports: list[dict], found, today: datetime.date) -> str:

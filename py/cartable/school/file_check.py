@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import re
 import sqlite3
 
@@ -40,8 +41,9 @@ KEEP = ("Le fichier n'a pas été ouvert : l'école actuelle est conservée tell
 STORED = ("L'école enregistrée n'a pas été ouverte. Ouvrez une copie du fichier de l'école "
           "enregistrée depuis Cartable (menu « Enregistrer le fichier de l'école »).")
 
-# Columns holding a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM:SS, as
-# ``isoformat(timespec="seconds")`` writes it); '' allowed where the column's default is ''.
+# Columns holding a date (YYYY-MM-DD), a date-time (YYYY-MM-DDTHH:MM:SS, as
+# ``isoformat(timespec="seconds")`` writes it) or a year (a période's millésime, YYYY); ''
+# allowed where the column's default is ''.
 DATES = {
     ("validation_item", "date"): "date",
     ("validation_competence", "date"): "date",
@@ -49,9 +51,16 @@ DATES = {
     ("bilan_cycle", "date_creation"): "date",
     ("bilan_cycle", "date_verrou"): "datetime",
     ("utilisateur", "locked_until"): "datetime",
+    ("periode", "date_debut"): "date",
+    ("periode", "date_fin"): "date",
+    ("periode", "millesime"): "year",  # the school year's first year: "2025"
+    ("bilan_periodique", "date_creation"): "date",
+    ("bilan_periodique", "date_verrou"): "datetime",
+    ("bilan_periodique", "date_scolarite"): "date or empty",
 }
 _DATE_RE = {"date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
-            "datetime": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")}
+            "datetime": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"),
+            "year": re.compile(r"[0-9]{4}")}
 _HASH = re.compile(r"pbkdf2_sha256\$([0-9]{1,12})\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=")
 
 
@@ -185,6 +194,8 @@ def check_values(conn: sqlite3.Connection, version: int) -> None:
         for col in texts:
             if (table, col) in DATES:
                 _check_dates(conn, table, col, DATES[table, col])
+    if version >= 3:
+        _check_livret(conn)
     if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
         raise UserError("Ce fichier d'école contient des liens brisés (par exemple une décision "
                         "d'un élève qui n'existe pas) : il a été modifié en dehors de Cartable "
@@ -200,8 +211,9 @@ def _bad_value(table: str) -> UserError:
 
 def _check_dates(conn: sqlite3.Connection, table: str, column: str, kind: str) -> None:
     """Every distinct value of a date column parses (a few hundred values at most)."""
-    pattern = _DATE_RE["datetime" if kind == "datetime" else "date"]
-    parse = datetime.datetime.fromisoformat if kind == "datetime" else datetime.date.fromisoformat
+    pattern = _DATE_RE[kind if kind in _DATE_RE else "date"]
+    parse = {"datetime": datetime.datetime.fromisoformat, "year": int}.get(
+        kind, datetime.date.fromisoformat)
     for (value,) in conn.execute(f"SELECT DISTINCT {column} FROM {table} "
                                  f"WHERE {column} IS NOT NULL"):
         if value == "" and kind == "date or empty":
@@ -212,6 +224,22 @@ def _check_dates(conn: sqlite3.Connection, table: str, column: str, kind: str) -
             parse(value)
         except ValueError:
             raise _bad_value(table) from None
+
+
+def _check_livret(conn: sqlite3.Connection) -> None:
+    """What the livret's code parses: a pupil's own éléments (a JSON list of libellés) and a
+    socle positionnement (0 to 4, as text)."""
+    if conn.execute("SELECT 1 FROM bilan_periodique_extra WHERE kind = 'socle' AND texte NOT IN "
+                    "('0', '1', '2', '3', '4') LIMIT 1").fetchone():
+        raise _bad_value("bilan_periodique_extra")
+    for (value,) in conn.execute("SELECT DISTINCT elements FROM bilan_periodique_acquis "
+                                 "WHERE elements IS NOT NULL"):
+        try:
+            libelles = json.loads(value)
+        except ValueError:
+            raise _bad_value("bilan_periodique_acquis") from None
+        if not isinstance(libelles, list) or not all(isinstance(x, str) for x in libelles):
+            raise _bad_value("bilan_periodique_acquis")
 
 
 def _check_utf8(conn: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> None:

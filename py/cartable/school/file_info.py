@@ -154,6 +154,15 @@ def contents(info: dict, file_name: str = "") -> list[str]:
             f"Bilans : {bilans}"]
 
 
+def recovery_question(candidate: dict, file_name: str = "") -> dict:
+    """``{"titre", "contenu", "message"}``: the question the damaged-database screen asks before
+    ``candidate`` (``describe``) replaces the unreadable data of this browser."""
+    return {"titre": "Ouvrir ce fichier d'école ?", "contenu": contents(candidate, file_name),
+            "message": ("Il remplacera les données illisibles de ce navigateur (téléchargez-en "
+                        "d'abord la copie de secours si ce n'est pas fait). Vérifiez que c'est "
+                        "bien l'école et la date attendues : le plus récent de vos fichiers.")}
+
+
 def compare(candidate: dict, current: dict, file_name: str = "") -> dict:
     """``{"autre_ecole", "plus_ancien", "titre", "contenu", "message", "confirmation"}`` for
     replacing ``current`` by ``candidate`` (``confirmation``: the whole text in one string)."""

@@ -7,6 +7,7 @@ import sqlite3
 from cartable import db
 from cartable.errors import UserError
 from cartable.socle2008 import referentiel
+from cartable.text import plural
 
 # The niveau whose pupils a palier concerns (palier 1 = fin CE1, palier 2 = fin CM2).
 PALIER_NIVEAU = {1: "CE1", 2: "CM2"}
@@ -47,12 +48,14 @@ def set_niveaux(conn: sqlite3.Connection, actifs) -> list[dict]:
         raise UserError("Choisissez au moins un niveau pour l'école.")
     blocked = [n for n in niveaux if n["ref"] not in wanted and n["nb_classes"]]
     if blocked:
-        names = ", ".join(f"{n['ref']} ({n['nb_classes']} classe{'s' if n['nb_classes'] > 1 else ''})"
+        names = ", ".join(f"{n['ref']} ({plural(n['nb_classes'], 'classe', 'classes')})"
                           for n in blocked)
+        one = len(blocked) == 1
         raise UserError(
-            f"Impossible de retirer le niveau {names} : des classes de ce niveau existent "
-            "encore. Gardez ce niveau, ou supprimez d'abord ses classes (par un nouvel import "
-            "des élèves)."
+            f"Impossible de retirer {'le niveau' if one else 'les niveaux'} {names} : des "
+            f"classes de {'ce niveau' if one else 'ces niveaux'} existent encore. Gardez "
+            f"{'ce niveau' if one else 'ces niveaux'}, ou supprimez d'abord "
+            f"{'ses' if one else 'leurs'} classes (par un nouvel import des élèves)."
         )
     with db.transaction(conn):
         for n in niveaux:

@@ -89,11 +89,13 @@ def _donnees() -> dict:
     return {"titre": "Données concernées", "paragraphes": [
         ("Cartable ne contient rien d'autre que ce qui suit : ni adresse, ni responsables "
         "légaux, ni photo. Les textes écrits sur les élèves sont la synthèse du bilan de fin "
-        "de cycle 2 et les appréciations du livret scolaire (par domaine et générale). Les "
-        "modalités d'accompagnement du livret (PAP, PAI, PPRE, PPS, RASED, ULIS, UPE2A) "
-        "indiquent qu'un élève bénéficie d'un dispositif, parfois lié à sa santé ou à un "
-        "handicap (PAI, PPS) : seul le nom du dispositif est enregistré, jamais le "
-        "contenu du projet.")], "liste": [
+        "de cycle 2 et, dans le livret scolaire, les appréciations (par domaine et générale), "
+        "les commentaires des parcours et le complément du PPRE. Les modalités "
+        "d'accompagnement du livret (PAP, PAI, PPRE, PPS, RASED, ULIS, UPE2A) indiquent "
+        "qu'un élève bénéficie d'un dispositif, parfois lié à sa santé ou à un handicap (PAI, "
+        "PPS) : seul le nom du dispositif est enregistré (avec, pour le PPRE seulement, le "
+        "complément écrit par l'enseignant, que LSU reçoit), jamais le contenu d'un PAI, "
+        "d'un PAP ou d'un PPS.")], "liste": [
         "Élèves : " + _fields("eleve"),
         "Décisions sur les items : " + _fields("validation_item"),
         "Décisions sur les compétences : " + _fields("validation_competence"),
