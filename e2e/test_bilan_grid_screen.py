@@ -406,3 +406,17 @@ def test_leaving_right_after_typing_a_synthese_asks_first(page, e2e, errors):
     expect(page.locator("#grille-bilan")).to_be_visible()
     status(page, "1 élève modifié non enregistré. Bilans complets : 0 sur 12.")
     no_error(page, errors)
+
+
+def test_closing_the_page_while_typing_a_synthese_asks_first(page, e2e, errors):
+    """A synthèse typed and not sent yet (its box still has the focus): closing or reloading
+    the page must ask, the browser sends nothing on its way out."""
+    prepare(page, e2e)
+    login(page, *TEACHER)
+    (a, _), *_ = open_grid(page)
+    unload = ("() => { const e = new Event('beforeunload', {cancelable: true});"
+              " window.dispatchEvent(e); return e.defaultPrevented; }")
+    assert page.evaluate(unload) is False
+    page.locator(f'textarea.synthese[data-eleve="{a}"]').fill("Une synthèse en cours de frappe.")
+    assert page.evaluate(unload) is True
+    no_error(page, errors)
