@@ -129,6 +129,18 @@ def visit(page, audit: Audit, who: str, vue: str, tmp_path: Path) -> None:
         import_steps(page, audit, who, tmp_path)
     elif vue == "livret":
         livret_states(page, audit, who)
+    elif vue == "lsu":
+        lsu_states(page, audit, who)
+
+
+def lsu_states(page, audit: Audit, who: str) -> None:
+    """A period's export with the bilans de fin de cycle 2 (the pre-flight of both)."""
+    choice = page.locator("#lsu-bilans")
+    choice.select_option(index=1)  # the first period
+    page.locator("#avec-bilans-cycle").check()
+    expect(page.locator("#preflight-lsu")).to_contain_text("Bilans de fin de cycle 2 :",
+                                                           timeout=TIMEOUT)
+    audit(f"{who}/lsu: bilans périodiques et de fin de cycle")
 
 
 def livret_states(page, audit: Audit, who: str) -> None:

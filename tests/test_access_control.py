@@ -264,6 +264,18 @@ def test_the_director_imports_the_file_a_teacher_exported(school):
     assert decisions() == before
 
 
+def test_teacher_exports_lsu_for_her_classes_only(school):
+    """The LSU export is open to teachers as SACoche's is (more in tests/test_lsu_teacher.py)."""
+    assert call(school, "lsu.classes", {}, school.marie) == []  # CM2 B: no CE2, no bilan
+    pre = call(school, "lsu.preflight", {}, school.marie)
+    assert {e["classe"] for e in pre["eleves"]} <= {"CM2 B"}
+    others = [n for n in school.classes if n != "CM2 B"]
+    for other in others:
+        msg = refused(school, "lsu.preflight", {"classe_ids": [school.classes[other]]},
+                      school.marie)
+        assert "Vous ne pouvez exporter vers LSU que les bilans de vos classes" in msg
+
+
 # -- director-only commands ------------------------------------------------------------------
 
 # A plausible payload for every director-only command: refused before looking at it.
@@ -293,9 +305,6 @@ DIRECTOR_PAYLOADS = {
     "settings.set": {"professeurs_affectes_valident": True},
     "school.identity": {},
     "school.set_identity": {"uai": "0441234C", "directeur": {"civilite": "M"}},
-    "lsu.classes": {},
-    "lsu.preflight": {},
-    "lsu.export": {},
     "lsu.preview": {"data": b"<lsun-bilans/>"},
     "lsu.import": {"data": b"<lsun-bilans/>"},
     "periodes.set": {"periodes": [["2025-09-01", "2026-01-30"], ["2026-02-02", "2026-07-04"]]},

@@ -26,6 +26,7 @@ from bad_inputs.corpus import (
     CASES,
     DECISIONS_SKIPPED,
     LINES_REJECTED,
+    PENDING,
     PUPIL_IGNORED,
     REFUSED,
 )
@@ -191,6 +192,8 @@ def test_bad_input_gives_its_message_and_leaves_the_school_unchanged(school, cas
         check_csv(school, case, data)
     elif case.kind == "sacoche":
         check_sacoche(school, case, data)
+    elif case.kind == "lsu" and case.outcome == PENDING:
+        check_pending(school, case, data)
     elif case.kind == "lsu":
         seen = run_lsu(school, data)
         assert case.expect in _message(seen["preview"])
@@ -202,6 +205,18 @@ def test_bad_input_gives_its_message_and_leaves_the_school_unchanged(school, cas
     # The school still works after the bad input.
     assert len(call(school, "classes.list", {}, school.director)) == 9
 
+
+
+def check_pending(a, case, data):
+    """Preview and import list the pupil « à confirmer » with the reason; nothing imported."""
+    seen = run_lsu(a, data)
+    for step in ("preview", "import"):
+        result = seen[step]
+        assert not isinstance(result, UserError), result
+        pending = [e for e in result["eleves"] if e["statut"] == "à confirmer"]
+        assert pending and any(case.expect in e["raison"] for e in pending), result["eleves"]
+        assert result["nb_a_confirmer"] == len(pending)
+    assert seen["import"]["nb_importes"] == 0
 
 
 def check_csv(a, case, data):

@@ -325,10 +325,19 @@ def test_a_teacher_without_civilite_keeps_the_pupil_out(school):
     assert next(x for x in report["eleves"] if x["id"] == e)["exportable"]
 
 
-def test_lsu_commands_are_the_directors(school):
-    for name in ("lsu.preflight", "lsu.export", "lsu.preview", "lsu.import", "lsu.classes"):
-        with pytest.raises(PermissionDenied):
+def test_lsu_import_is_the_directors_and_the_export_the_teachers_own(school):
+    for name in ("lsu.preview", "lsu.import"):
+        with pytest.raises(PermissionDenied, match="réservée au directeur"):
             call(school, name, {"data": b""}, school.t)
+    # the export: a teacher's own classes only (tests/test_lsu_teacher.py)
+    assert [c["id"] for c in call(school, "lsu.classes", {}, school.t)] == [school.ce2]
+    others = [c["id"] for c in call(school, "classes.list", {}, school.d)
+              if c["id"] != school.ce2]
+    assert others
+    for name in ("lsu.preflight", "lsu.export"):
+        for other in others:
+            with pytest.raises(PermissionDenied, match="que les bilans de vos classes"):
+                call(school, name, {"classe_ids": [other]}, school.t)
 
 
 def test_printable_bilan_gives_positions_in_words(school):

@@ -58,8 +58,10 @@ LINES_REJECTED = "lignes rejetées"  # the plan's "rejets"; apply writes nothing
 PUPIL_IGNORED = "élève ignoré"  # SACoche import: the pupil is reported "ignoré"
 DECISIONS_SKIPPED = "décisions ignorées"  # SACoche import: "avertissements", pupil inchangé
 ACCEPTED_AS_TEXT = "accepté, gardé comme texte"  # stored verbatim, displayed as text
+PENDING = "bilan à confirmer"  # LSU import: the pupil "à confirmer", his bilan not imported
 
-OUTCOMES = (REFUSED, LINES_REJECTED, PUPIL_IGNORED, DECISIONS_SKIPPED, ACCEPTED_AS_TEXT)
+OUTCOMES = (REFUSED, LINES_REJECTED, PUPIL_IGNORED, DECISIONS_SKIPPED, ACCEPTED_AS_TEXT,
+            PENDING)
 KINDS = ("csv", "sacoche", "school_file", "lsu")
 
 SACOCHE_LIMIT = 50 * 1024 * 1024  # sacoche_zip.MAX_BYTES, stated in its message
@@ -860,6 +862,14 @@ LSU_CASES = [
     Case("lsu-future-date", "lsu", "date-creation=\"9999-12-31\"",
          lambda: lsu(('date-creation="2026-06-12"', 'date-creation="9999-12-31"')),
          "postérieure à aujourd'hui"),
+    Case("lsu-other-names", "lsu", "l'INE de NICOLAS Jérôme donné à « MARTIN Paul »",
+         lambda: lsu(('nom="NICOLAS" prenom="Jérôme"', 'nom="MARTIN" prenom="Paul"')),
+         "le fichier nomme l'élève de cet INE « MARTIN Paul », l'école « NICOLAS Jérôme »",
+         outcome=PENDING),
+    Case("lsu-hidden-synthese", "lsu", "une synthèse faite seulement de caractères de sens "
+         "d'écriture (U+202E, U+202C)",
+         lambda: lsu((_SYNTHESE_1, "<synthese>\u202e\u202c</synthese>")),
+         "NICOLAS Jérôme n'a pas de synthèse"),
     Case("lsu-no-bilan", "lsu", "un fichier LSU sans <bilans-cycle>",
          lambda: lsu(("<bilans-cycle>", "<!--"), ("</bilans-cycle>", "-->")),
          "ne contient aucun bilan de fin de cycle 2"),
@@ -933,6 +943,26 @@ LIVRET_CASES = [
     Case("livret-two-acquis", "lsu", "deux acquis « Français » dans un bilan",
          lambda: livret(('<acquis code-domaine="EPS-RAC"', '<acquis code-domaine="FRA-RAC"')),
          "contient deux fois le domaine « Français »"),
+    Case("livret-other-school", "lsu", "des bilans périodiques d'une autre école "
+         "(établissement 0449999E)",
+         lambda: livret((f"<etablissement>{SCHOOL_UAI}<", "<etablissement>0449999E<")),
+         f"établissement « 0449999E », pas de l'école (UAI {SCHOOL_UAI})"),
+    Case("livret-future-date", "lsu", "un bilan périodique daté du 9999-12-31",
+         lambda: livret(('date-creation="2025-11-28"', 'date-creation="9999-12-31"')),
+         "La date de création « 9999-12-31 » du bilan de MERCIER Maël est postérieure à "
+         "aujourd'hui"),
+    Case("livret-other-names", "lsu", "les INE de MERCIER Maël et NICOLAS Jérôme donnés à "
+         "d'autres noms",
+         lambda: livret(('nom="MERCIER" prenom="Maël"', 'nom="MARTIN" prenom="Paul"'),
+                        ('nom="NICOLAS" prenom="Jérôme"', 'nom="NICOLAS" prenom="Lucas"')),
+         "le fichier nomme l'élève de cet INE « MARTIN Paul », l'école « MERCIER Maël »",
+         outcome=PENDING, note="aucun bilan importé tant que le directeur ne confirme pas "
+         "ces INE"),
+    Case("livret-hidden-generale", "lsu", "une appréciation générale faite seulement de "
+         "caractères de sens d'écriture",
+         lambda: livret((_GENERALE,
+                         "<appreciation-generale>\u2067\u2069</appreciation-generale>")),
+         "Le bilan périodique de MERCIER Maël n'a pas d'appréciation générale"),
     Case("livret-unknown-modalite", "lsu", "une modalité d'accompagnement « SEGPA »",
          lambda: livret(('<modalite-accompagnement code="PPRE">',
                          '<modalite-accompagnement code="SEGPA">')),
@@ -975,6 +1005,9 @@ Outcomes:
 - **élève ignoré**: the SACoche import reports the pupil "ignoré" with the reason;
 - **décisions ignorées**: the pupil's bad decisions are listed in `avertissements` and skipped,
   the pupil is "inchangé";
+- **bilan à confirmer**: the LSU import reports the pupil "à confirmer" (the file names him
+  otherwise than the school for the same INE) and does not import his bilan unless the director
+  confirms that INE (`confirmer`);
 - **accepté, gardé comme texte**: the odd text is a legal name; it is stored verbatim (checked by
   a separate import on a fresh copy), shown with `textContent` and escaped in the SACoche XML.
   Names starting with `=`, `+`, `-`, `@` are kept verbatim on purpose: Cartable never writes a

@@ -93,7 +93,8 @@ def _import_lsu(school, data: bytes, yes: bool, confirmed: list[str]) -> int:
             line += f" ({note})"
         print(line)
     print(result["message"])
-    pending = [e for e in result["eleves"] if e["statut"] == "à confirmer"]
+    pending = list({e["ine"]: e for e in result["eleves"]
+                    if e["statut"] == "à confirmer"}.values())  # one line per INE
     if pending:
         print("Non importés, noms différents de ceux de l'école (--confirmer INE pour importer) :")
         for e in pending:

@@ -1,10 +1,15 @@
-"""API commands ``lsu.*``: the LSU file, exported and imported (see docs/API.md "LSU")."""
+"""API commands ``lsu.*``: the LSU file, exported and imported (see docs/API.md "LSU").
+
+The director exports any class and imports. A teacher exports the bilans of the classes he or
+she may validate (``api.allowed_classes``), as for SACoche: to hand the file to the director,
+who imports it (two computers, one school), or to send it to LSU.
+"""
 
 from __future__ import annotations
 
 from cartable import _compat
 from cartable.api import command
-from cartable.errors import UserError
+from cartable.errors import PermissionDenied, UserError
 from cartable.lsu import lsu_file, millesimes
 from cartable.payload import payload_int
 
@@ -43,19 +48,49 @@ def _classe_ids(api, payload, session) -> list[int] | None:
         raw = lsu_file.classes_named(api.db, names)
     if not isinstance(raw, list) or not raw:
         raise UserError("Choisissez au moins une classe à exporter.")
-    return sorted({api.require_classe(session, c) for c in raw})
+    return sorted({_exportable(api, session, c) for c in raw})
 
 
-@command("lsu.classes", role="directeur")
+def _exportable(api, session, classe_id) -> int:
+    """A class the caller may export: any for the director, a teacher's own otherwise."""
+    try:
+        return api.require_classe(session, classe_id)
+    except PermissionDenied:
+        raise PermissionDenied(
+            "Vous ne pouvez exporter vers LSU que les bilans de vos classes (celles dont vous "
+            "validez les élèves). Choisissez l'une de vos classes, ou demandez au directeur ou à "
+            "la directrice de faire l'export.") from None
+
+
+def _teachers_classes(api, payload, session) -> list[int] | None:
+    """``_classe_ids``, and for a teacher who names none, his or her own classes."""
+    ids = _classe_ids(api, payload, session)
+    if ids is not None or session.is_director:
+        return ids
+    allowed = sorted(api.allowed_classes(session))
+    if not allowed:
+        raise PermissionDenied(
+            "Vous ne validez pour aucune classe : il n'y a rien à exporter vers LSU. Demandez au "
+            "directeur ou à la directrice de vous attribuer votre classe.")
+    return allowed
+
+
+@command("lsu.classes", role="any")
 def lsu_classes(api, payload, session):
     """The classes an export can choose from: those with CE2 pupils or saved bilans; with a
-    period (as ``lsu.export``), the classes of CP to CM2 and their bilans of that period."""
+    period (as ``lsu.export``), the classes of CP to CM2 and their bilans of that period. A
+    teacher's: only his or her own."""
     periode = _periode(api, payload)
     if periode is not None:
         from cartable.lsu import livret_export
 
-        return livret_export.export_classes(api.db, periode)
-    return lsu_file.export_classes(api.db)
+        classes = livret_export.export_classes(api.db, periode)
+    else:
+        classes = lsu_file.export_classes(api.db)
+    if session.is_director:
+        return classes
+    allowed = api.allowed_classes(session)
+    return [c for c in classes if c["id"] in allowed]
 
 
 def _periode(api, payload):
@@ -76,30 +111,35 @@ def _periode(api, payload):
                          payload_int(payload["periode"], "période"))
 
 
-@command("lsu.preflight", role="directeur")
+@command("lsu.preflight", role="any")
 def preflight(api, payload, session):
     periode = _periode(api, payload)
+    classe_ids = _teachers_classes(api, payload, session)
     if periode is not None:
         from cartable.lsu import livret_export
 
-        return livret_export.preflight(api.db, periode, _classe_ids(api, payload, session))
-    return lsu_file.preflight(api.db, _classe_ids(api, payload, session),
-                              millesimes.checked(payload.get("millesime")))
+        return livret_export.preflight(api.db, periode, classe_ids,
+                                       with_cycle=bool(payload.get("bilans_cycle")),
+                                       teacher=not session.is_director)
+    return lsu_file.preflight(api.db, classe_ids, millesimes.checked(payload.get("millesime")),
+                              teacher=not session.is_director)
 
 
-@command("lsu.export", role="directeur")
+@command("lsu.export", role="any")
 async def export(api, payload, session):
     periode = _periode(api, payload)
-    classe_ids = _classe_ids(api, payload, session)
+    classe_ids = _teachers_classes(api, payload, session)
     await _compat.ensure_xmlschema()
     if periode is not None:
         from cartable.lsu import livret_export
 
         result = livret_export.export(api.db, periode, classe_ids, _compat.now(),
-                                      with_cycle=bool(payload.get("bilans_cycle")))
+                                      with_cycle=bool(payload.get("bilans_cycle")),
+                                      teacher=not session.is_director)
     else:
         result = lsu_file.export(api.db, classe_ids, _compat.now(),
-                                 millesimes.checked(payload.get("millesime")))
+                                 millesimes.checked(payload.get("millesime")),
+                                 teacher=not session.is_director)
     return {"filename": result.filename, "data": result.data, "message": result.message,
             "preflight": result.preflight}
 

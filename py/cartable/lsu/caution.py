@@ -12,7 +12,11 @@ checks as a step of its own:
   name or a synthèse) are removed, and the caller reports it;
 - ``same_pupil(ours, theirs)``: the file's names for an INE must be ours (accents, case and
   spacing aside); a bilan whose names differ is not applied unless the director confirms that
-  INE (``confirmer``).
+  INE (``confirmer``): ``pending`` marks its report « à confirmer » (``pending_text`` counts
+  them in the import's message).
+
+Both kinds of bilans go through the same checks: the bilans de fin de cycle in ``lsu_file``, the
+bilans périodiques in ``livret_import`` (``clean_all`` cleans the many texts of a bilan).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import sqlite3
 
 from cartable import db
 from cartable.errors import UserError
-from cartable.text import normalise
+from cartable.text import normalise, plural
 
 # C0 but tab and newlines, DEL, C1; the bidirectional embeddings, overrides and isolates and the
 # invisible direction marks (Unicode TR 9 / "Trojan Source").
@@ -76,3 +80,52 @@ def differ_reason(ours: tuple[str, str], theirs: tuple[str, str]) -> str:
     return (f"le fichier nomme l'élève de cet INE « {' '.join(theirs)} », l'école « "
             f"{' '.join(ours)} » : bilan non importé ; s'il s'agit bien du même élève, "
             "confirmez cet INE pour l'importer")
+
+
+PENDING = "à confirmer"
+
+
+def pending(report: dict, ours: tuple[str, str], theirs: tuple[str, str], ine: str,
+            confirmed) -> bool:
+    """Mark ``report`` « à confirmer » (with the file's name and the reason) when the file
+    names the pupil of ``ine`` otherwise than the school and that INE is not in ``confirmed``;
+    True if it was marked (the bilan is then not applied)."""
+    if same_pupil(ours, theirs) or ine in confirmed:
+        return False
+    report.update(statut=PENDING, nom_fichier=" ".join(theirs),
+                  raison=differ_reason(ours, theirs))
+    return True
+
+
+def pending_text(reports: list[dict]) -> str:
+    """`` ; N bilans à confirmer (…), non importés`` for the import's message, or ""."""
+    n = sum(r["statut"] == PENDING for r in reports)
+    if not n:
+        return ""
+    return (f" ; {plural(n, 'bilan', 'bilans')} à confirmer (noms différents de ceux de "
+            f"l'école), {'non importé' if n == 1 else 'non importés'}")
+
+
+def clean_all(holder, keys) -> bool:
+    """Clean, in place, the texts ``holder`` holds under ``keys`` (a dict's keys or an
+    object's attributes; a value may be a text, a list of texts or a dict of texts). True if
+    any hidden character was removed."""
+    dirty = False
+    for key in keys:
+        getter = holder.get if isinstance(holder, dict) else lambda k: getattr(holder, k)
+        value = getter(key)
+        if isinstance(value, str):
+            value, changed = clean(value)
+        elif isinstance(value, list):
+            pairs = [clean(v) for v in value]
+            value, changed = [v for v, _ in pairs], any(c for _, c in pairs)
+        elif isinstance(value, dict):
+            changed = clean_all(value, list(value))
+        else:
+            continue
+        dirty |= changed
+        if isinstance(holder, dict):
+            holder[key] = value
+        else:
+            setattr(holder, key, value)
+    return dirty

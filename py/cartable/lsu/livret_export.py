@@ -98,18 +98,26 @@ def _check(p: Pupil, ines: dict[str, int]) -> None:
                            "l'extraction ONDE des élèves)")
 
 
-def preflight(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | None) -> dict:
+def preflight(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | None,
+              with_cycle: bool = False, teacher: bool = False) -> dict:
+    """What LSU would refuse, per pupil; ``with_cycle``: also the bilans de fin de cycle 2 of
+    the same classes (``bilans_cycle``, as ``export`` adds them to the file)."""
     found = pupils(conn, periode, classe_ids)
     ines: dict[str, int] = {}
     for p in found:
         _check(p, ines)
     _check_parcours(found)
-    return _json(conn, periode, found)
+    report = _json(conn, periode, found, teacher)
+    if with_cycle:  # as export writes them: this period's school year only
+        checked = lsu_file.checked_pupils(conn, classe_ids)
+        millesimes.keep_only(checked, periode.millesime)
+        report["bilans_cycle"] = lsu_file._preflight_json(conn, checked, teacher=teacher)
+    return report
 
 
-def _json(conn, periode: Periode, found: list[Pupil]) -> dict:
+def _json(conn, periode: Periode, found: list[Pupil], teacher: bool = False) -> dict:
     return {
-        "ecole": lsu_file.school_problems(conn), "periode": periode.as_json(),
+        "ecole": lsu_file.school_problems(conn, teacher), "periode": periode.as_json(),
         "nb_exportables": sum(not p.problemes for p in found),
         "eleves": [{"id": p.id, "nom": p.nom, "prenom": p.prenom, "classe": p.classe,
                     "ine": p.ine, "exportable": not p.problemes, "problemes": p.problemes}
@@ -310,13 +318,13 @@ class Export:
 
 
 def export(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | None,
-           now: datetime.datetime, with_cycle: bool = False) -> Export:
+           now: datetime.datetime, with_cycle: bool = False, teacher: bool = False) -> Export:
     found = pupils(conn, periode, classe_ids)
     ines: dict[str, int] = {}
     for p in found:
         _check(p, ines)
     _check_parcours(found)
-    report = _json(conn, periode, found)
+    report = _json(conn, periode, found, teacher)
     if report["ecole"]:
         raise UserError("Export LSU impossible : " + " ".join(report["ecole"]), preflight=report)
     ok = [p for p in found if not p.problemes]
@@ -324,7 +332,7 @@ def export(conn: sqlite3.Connection, periode: Periode, classe_ids: list[int] | N
     if with_cycle:
         checked = lsu_file.checked_pupils(conn, classe_ids)
         millesimes.keep_only(checked, periode.millesime)  # one school year per file
-        report["bilans_cycle"] = lsu_file._preflight_json(conn, checked)
+        report["bilans_cycle"] = lsu_file._preflight_json(conn, checked, teacher=teacher)
         cycle = [p for p in checked if not p.problemes]
     if not ok:
         raise UserError(f"Aucun bilan périodique n'est complet pour la période "

@@ -10,6 +10,12 @@ the file). A bilan replaces ours only if its ``date-creation`` is later. A bilan
 authors the file names; its class's parcours communs of that period come with it; incomplete
 bilans are imported too (work in progress). The whole file is checked before anything is
 written.
+
+The same caution as the bilans de fin de cycle (``lsu.caution``, called by ``plan``): a
+``date-creation`` after today refuses the file; control characters and bidirectional overrides
+are removed from every text (names, appréciations, éléments, parcours, PPRE) and reported per
+bilan; a pupil whose names differ from ours for the same INE is « à confirmer » and not
+imported unless its INE is in ``confirmed``.
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ import datetime
 import sqlite3
 from dataclasses import dataclass, field
 
+from cartable import _compat
 from cartable.errors import UserError
+from cartable.lsu import caution, livret, periodes, socle2016
 from cartable.lsu import domaines as D
-from cartable.lsu import livret, periodes, socle2016
 from cartable.lsu.lsu_schema import NS
 from cartable.text import plural
 
@@ -273,7 +280,48 @@ class Plan:
         return (f"Bilans périodiques {verb} : {plural(n['ajouté'], 'ajouté', 'ajoutés')}, "
                 f"{plural(n['remplacé'], 'remplacé', 'remplacés')} ; "
                 f"{plural(n['inchangé'], 'inchangé', 'inchangés')}, "
-                f"{plural(n['ignoré'], 'ignoré', 'ignorés')} (élève inconnu de l'école).")
+                f"{plural(n['ignoré'], 'ignoré', 'ignorés')} (élève inconnu de l'école)"
+                f"{caution.pending_text(self.reports)}.")
+
+
+HIDDEN_REMOVED = ("caractères invisibles (de contrôle ou de sens d'écriture) retirés des "
+                  "textes du bilan (appréciations, éléments de programme, parcours) ou des noms")
+
+
+def _clean_bilan(f: FileBilan) -> bool:
+    """Remove hidden characters from every text of one bilan périodique; True if any was.
+    A text left empty is dropped (an empty appréciation générale refuses the file)."""
+    b = f.bilan
+    dirty = caution.clean_all(f, ("nom", "prenom"))
+    dirty |= caution.clean_all(b, ("appreciation", "parcours", "modalites"))
+    for a in b.acquis.values():
+        dirty |= caution.clean_all(a, ("appreciation", "elements"))
+        if a.elements is not None:
+            a.elements = [e for e in a.elements if e.strip()]
+    for author in b.auteurs:
+        dirty |= caution.clean_all(author, ("nom", "prenom"))
+    b.parcours = {k: v for k, v in b.parcours.items() if v.strip()}
+    if not b.appreciation.strip():
+        raise UserError(f"Le bilan périodique de {f.nom} {f.prenom} n'a pas d'appréciation "
+                        "générale : LSU l'exige.")
+    return dirty
+
+
+def _cautious(found: Periodic, today: datetime.date) -> list[list[str]]:
+    """``caution``'s date refusal and cleaning (``check_school`` is lsu_file's, once per
+    file): per bilan, what was removed."""
+    dirty_communs = {key for key, projets in found.communs.items()
+                     if caution.clean_all(projets, list(projets))}
+    for key in dirty_communs:  # a projet left empty is no projet (LSU refuses an empty one)
+        found.communs[key] = {k: v for k, v in found.communs[key].items() if v.strip()}
+    notes = []
+    for f in found.bilans:
+        dirty = _clean_bilan(f)
+        caution.check_date(f.bilan.date_creation, f"{f.nom} {f.prenom}".strip()
+                           or f"l'élève INE {f.ine}", today)
+        dirty |= (f.periode.id, f.classe_ref) in dirty_communs
+        notes.append([HIDDEN_REMOVED] if dirty else [])
+    return notes
 
 
 def _school_period(conn: sqlite3.Connection, fp: FilePeriode) -> periodes.Periode:
@@ -290,7 +338,10 @@ def _school_period(conn: sqlite3.Connection, fp: FilePeriode) -> periodes.Period
                     "(écran « Périodes »), puis importez-le de nouveau.")
 
 
-def plan(conn: sqlite3.Connection, found: Periodic) -> Plan:
+def plan(conn: sqlite3.Connection, found: Periodic, confirmed=()) -> Plan:
+    """Decide per bilan (``confirmed``: the INE whose differing names the director
+    confirmed)."""
+    notes = _cautious(found, _compat.today())
     by_ine: dict[str, dict] = {}
     for r in conn.execute(
         "SELECT e.id, e.nom, e.prenom, e.ine, c.id AS classe_id, c.nom AS classe, n.ref AS niveau "
@@ -298,41 +349,53 @@ def plan(conn: sqlite3.Connection, found: Periodic) -> Plan:
         "ON n.id = c.niveau_id WHERE e.ine <> '' ORDER BY e.actif, e.id"):
         by_ine[r["ine"]] = dict(r)
     matched: dict[str, periodes.Periode] = {}
-    reports, writes, parcours = [], [], {}
-    for f in found.bilans:
+    out = Plan([], [], {})
+    for f, note in zip(found.bilans, notes, strict=True):
         if f.periode.id not in matched:
             matched[f.periode.id] = _school_period(conn, f.periode)
         period = matched[f.periode.id]
-        row = by_ine.get(f.ine)
         report = {"ine": f.ine, "nom": f.nom, "prenom": f.prenom, "classe": None,
                   "eleve_id": None, "date_creation": f.bilan.date_creation, "bilan": "périodique",
                   "periode": f"{period.nom} {periodes.school_year(period.millesime)}"}
-        reports.append(report)
-        if row is None:
-            report.update(statut="ignoré", raison="aucun élève de l'école n'a cet INE")
-            continue
-        report.update(nom=row["nom"], prenom=row["prenom"], classe=row["classe"],
-                      eleve_id=row["id"])
-        if D.cycle_of(row["niveau"]) is None:
-            report.update(statut="ignoré", raison=(
-                f"l'élève est en {row['niveau']} : le livret scolaire va du CP au CM2"
-                if row["niveau"] else "l'élève n'est dans aucune classe de l'école"))
-            continue
-        _check_cycle(f, row)
-        mine = livret.load(conn, [row["id"]], period.id).get(row["id"])
-        if mine is not None and mine.date_creation >= f.bilan.date_creation:
-            day = _fr(mine.date_creation)
-            report.update(statut="inchangé", raison=(
-                f"le bilan de l'école (du {day}) est aussi récent ou plus récent"))
-            continue
-        report["statut"] = "ajouté" if mine is None else "remplacé"
-        f.bilan.eleve_id, f.bilan.periode_id = row["id"], period.id
-        _own_elements(conn, f.bilan, row, period)
-        writes.append(f.bilan)
-        communs = found.communs.get((f.periode.id, f.classe_ref))
-        if communs and row["classe_id"] is not None:
-            parcours.setdefault((row["classe_id"], period.id), {}).update(communs)
-    return Plan(reports, writes, parcours)
+        if note:
+            report["avertissements"] = note
+        out.reports.append(report)
+        row = by_ine.get(f.ine)
+        if _decide(conn, f, row, period, report, set(confirmed)):
+            out.writes.append(f.bilan)
+            communs = found.communs.get((f.periode.id, f.classe_ref))
+            if communs and row["classe_id"] is not None:
+                out.parcours.setdefault((row["classe_id"], period.id), {}).update(communs)
+    return out
+
+
+def _decide(conn, f: FileBilan, row: dict | None, period: periodes.Periode, report: dict,
+            confirmed: set) -> bool:
+    """Fill ``report`` for one bilan; True if it is to be written."""
+    if row is None:
+        report.update(statut="ignoré", raison="aucun élève de l'école n'a cet INE")
+        return False
+    report.update(nom=row["nom"], prenom=row["prenom"], classe=row["classe"],
+                  eleve_id=row["id"])
+    if caution.pending(report, (row["nom"], row["prenom"]), (f.nom, f.prenom), f.ine,
+                       confirmed):
+        return False
+    if D.cycle_of(row["niveau"]) is None:
+        report.update(statut="ignoré", raison=(
+            f"l'élève est en {row['niveau']} : le livret scolaire va du CP au CM2"
+            if row["niveau"] else "l'élève n'est dans aucune classe de l'école"))
+        return False
+    _check_cycle(f, row)
+    mine = livret.load(conn, [row["id"]], period.id).get(row["id"])
+    if mine is not None and mine.date_creation >= f.bilan.date_creation:
+        report.update(statut="inchangé", raison=(
+            f"le bilan de l'école (du {_fr(mine.date_creation)}) est aussi récent ou plus "
+            "récent"))
+        return False
+    report["statut"] = "ajouté" if mine is None else "remplacé"
+    f.bilan.eleve_id, f.bilan.periode_id = row["id"], period.id
+    _own_elements(conn, f.bilan, row, period)
+    return True
 
 
 def _check_cycle(f: FileBilan, row: dict) -> None:

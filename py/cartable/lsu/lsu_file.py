@@ -112,14 +112,20 @@ def classes_named(conn: sqlite3.Connection, names: list[str]) -> list[int]:
     return ids
 
 
-def school_problems(conn: sqlite3.Connection) -> list[str]:
+def school_problems(conn: sqlite3.Connection, teacher: bool = False) -> list[str]:
+    """What the file needs from the school; ``teacher``: said to a teacher, who has no
+    Réglages (the director fixes it)."""
     identity = get_identity(conn)
+    ask = "demandez au directeur ou à la directrice de l'indiquer dans Réglages."
     out = []
     if not identity["uai"]:
-        out.append("L'école n'a pas de numéro UAI : indiquez-le dans Réglages.")
+        out.append("L'école n'a pas de numéro UAI : " + (ask if teacher else
+                                                          "indiquez-le dans Réglages."))
     else:
         try:  # a UAI stored before its check letter was checked
-            check_uai(identity["uai"], optional=False, fix="Corrigez-le dans Réglages.")
+            check_uai(identity["uai"], optional=False, fix=(
+                "Demandez au directeur ou à la directrice de le corriger dans Réglages."
+                if teacher else "Corrigez-le dans Réglages."))
         except UserError as e:
             out.append(str(e))
     d = identity["directeur"]
@@ -127,7 +133,7 @@ def school_problems(conn: sqlite3.Connection) -> list[str]:
         out.append("L'école n'a pas de compte de directeur ou de directrice.")
     elif not d["civilite"]:
         out.append("La civilité du directeur ou de la directrice n'est pas indiquée : "
-                   "indiquez-la dans Réglages.")
+                   + (ask if teacher else "indiquez-la dans Réglages."))
     return out
 
 
@@ -170,18 +176,19 @@ def checked_pupils(conn: sqlite3.Connection, classe_ids: list[int] | None) -> li
 
 
 def preflight(conn: sqlite3.Connection, classe_ids: list[int] | None,
-              millesime: str | None = None) -> dict:
-    """What LSU would refuse, per pupil, before exporting (``millesime``: as ``export``)."""
+              millesime: str | None = None, teacher: bool = False) -> dict:
+    """What LSU would refuse, per pupil, before exporting (``millesime``: as ``export``;
+    ``teacher``: as ``school_problems``)."""
     pupils = checked_pupils(conn, classe_ids)
     years = millesimes.offered(pupils)
-    return _preflight_json(conn, pupils, millesimes.choose(pupils, millesime), years)
+    return _preflight_json(conn, pupils, millesimes.choose(pupils, millesime), years, teacher)
 
 
 def _preflight_json(conn: sqlite3.Connection, pupils: list[Pupil], kept: str | None = None,
-                    years: list[dict] | None = None) -> dict:
+                    years: list[dict] | None = None, teacher: bool = False) -> dict:
     ok = [p for p in pupils if not p.problemes]
     return {
-        "ecole": school_problems(conn),
+        "ecole": school_problems(conn, teacher),
         "millesime": kept,  # the one school year the file carries
         "millesimes": years or [],  # the school years of the complete bilans, most recent first
         "nb_exportables": len(ok),
@@ -266,12 +273,12 @@ class Export:
 
 
 def export(conn: sqlite3.Connection, classe_ids: list[int] | None,
-           now: datetime.datetime, millesime: str | None = None) -> Export:
+           now: datetime.datetime, millesime: str | None = None, teacher: bool = False) -> Export:
     """The file of the complete bilans of one millésime (``millesime``, else the most recent
     among the chosen pupils' bilans); the others are left out and listed."""
     pupils = checked_pupils(conn, classe_ids)
     years = millesimes.offered(pupils)
-    report = _preflight_json(conn, pupils, millesimes.choose(pupils, millesime), years)
+    report = _preflight_json(conn, pupils, millesimes.choose(pupils, millesime), years, teacher)
     if report["ecole"]:
         raise UserError("Export LSU impossible : " + " ".join(report["ecole"]),
                         preflight=report)
@@ -465,11 +472,7 @@ class Plan:
                 f"{plural(n['remplacé'], 'remplacé', 'remplacés')} ; "
                 f"{plural(n['inchangé'], 'inchangé', 'inchangés')}, "
                 f"{plural(n['ignoré'], 'ignoré', 'ignorés')} (élève inconnu de l'école)")
-        if n["à confirmer"]:
-            text += (f" ; {plural(n['à confirmer'], 'bilan', 'bilans')} à confirmer (noms "
-                     f"différents de ceux de l'école), "
-                     f"{'non importé' if n['à confirmer'] == 1 else 'non importés'}")
-        text += "."
+        text += caution.pending_text(self.reports) + "."
         if self.note:
             text += f" {self.note}"
         if self.periodic is None or not self.periodic.reports:
@@ -500,9 +503,7 @@ def _cautious(conn: sqlite3.Connection, root, found: list[FileBilan]) -> list[li
         caution.check_date(f.bilan.date_creation, who, today)
         f.bilan.synthese, dirty = caution.clean(f.bilan.synthese)
         for author in f.bilan.auteurs:
-            for key in ("nom", "prenom"):
-                author[key], changed = caution.clean(author[key])
-                dirty |= changed
+            dirty |= caution.clean_all(author, ("nom", "prenom"))
         if not f.bilan.synthese.strip():
             raise UserError(f"Le bilan de {who} n'a pas de synthèse : LSU l'exige.")
         notes.append([HIDDEN_REMOVED] if dirty else [])
@@ -511,8 +512,8 @@ def _cautious(conn: sqlite3.Connection, root, found: list[FileBilan]) -> list[li
 
 def plan_import(conn: sqlite3.Connection, data: bytes, confirmed=()) -> Plan:
     """Match the file's bilans to the school's pupils by INE and decide, per pupil. A bilan
-    de fin de cycle 2 whose pupil names differ from ours is applied only if its INE is in
-    ``confirmed``. The file is first the school's own (``caution.check_school``)."""
+    (de fin de cycle 2 or périodique) whose pupil names differ from ours is applied only if its
+    INE is in ``confirmed``. The file is first the school's own (``caution.check_school``)."""
     from cartable.lsu import livret_import
 
     root, found, periodic = _read(data)
@@ -531,7 +532,7 @@ def plan_import(conn: sqlite3.Connection, data: bytes, confirmed=()) -> Plan:
             report["avertissements"] = note
         reports.append(report)
     note = millesimes.import_note(reports, found, _compat.today())
-    return Plan(reports, writes, livret_import.plan(conn, periodic), note)
+    return Plan(reports, writes, livret_import.plan(conn, periodic, set(confirmed)), note)
 
 
 def _report(f: FileBilan, row, ours: dict, confirmed: set, writes: list) -> dict:
@@ -544,12 +545,10 @@ def _report(f: FileBilan, row, ours: dict, confirmed: set, writes: list) -> dict
     report.update(nom=row["nom"], prenom=row["prenom"], classe=row["classe"],
                   eleve_id=row["id"])
     mine = ours.get(row["id"])
-    theirs = (f.nom, f.prenom)
-    if not caution.same_pupil((row["nom"], row["prenom"]), theirs) \
-            and f.ine not in confirmed:
-        report.update(statut="à confirmer", nom_fichier=" ".join(theirs),
-                      raison=caution.differ_reason((row["nom"], row["prenom"]), theirs))
-    elif mine is not None and mine.date_creation >= f.bilan.date_creation:
+    if caution.pending(report, (row["nom"], row["prenom"]), (f.nom, f.prenom), f.ine,
+                       confirmed):
+        return report
+    if mine is not None and mine.date_creation >= f.bilan.date_creation:
         day = datetime.date.fromisoformat(mine.date_creation).strftime("%d/%m/%Y")
         report.update(statut="inchangé", raison=(
             f"le bilan de l'école (du {day}) est aussi récent ou plus récent"))
