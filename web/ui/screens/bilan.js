@@ -30,7 +30,11 @@ document.addEventListener("keydown", (e) => {
 Shell.onLeave(() => (dirtyCount() ? "Des bilans ne sont pas enregistrés." : null));
 
 function dirtyCount() {
-  return current ? current.grid.dirty : 0;
+  if (!current) return 0;
+  // A click or a synthèse sent but not answered yet counts: its reply makes the grid dirty; so
+  // does a synthèse being typed (sent when its box loses the focus, which closing the page
+  // does not do).
+  return Math.max(current.grid.dirty, current.pending > 0 || current.typing ? 1 : 0);
 }
 
 function leaveGuard() {
@@ -172,7 +176,13 @@ function build(g) {
     onCell: (td) => clickCell(g, td),
     onArrow: (b) => send(g, "bilan.click", { target: b._target }),
     // a synthèse reply is one pupil's: {eleve_id, etat, dirty}
-    onSynthese: (id, area) => send(g, "bilan.synthese", { eleve_id: Number(id), texte: area.value }),
+    onSynthese: (id, area) => {
+      g.typing = false;
+      return send(g, "bilan.synthese", { eleve_id: Number(id), texte: area.value });
+    },
+  });
+  g.view.node.addEventListener("input", (e) => {
+    if (e.target.tagName === "TEXTAREA") g.typing = true;
   });
   if (old) g.wrap.replaceChild(g.view.node, old);
   else g.wrap.appendChild(g.view.node);
