@@ -199,7 +199,9 @@ def test_seed_procedure(page, e2e, tmp_path):
     e2e.screenshot(page, "14-activation")
     page.get_by_role("button", name="Activer mon compte").click()
 
-    # 8. Valider les items, compétence 1.
+    # 8. The teacher lands on her home page (her class's livrets); Valider les items, compétence 1.
+    expect(page.locator(".vue-accueil h2")).to_have_text("Accueil")
+    page.click('nav.menu button[data-vue="items"]')
     expect(page.locator(".vue-items h2")).to_have_text("Valider les items")
     open_grid_selection = page.locator(".liste-eleves input[type=checkbox]")
     expect(open_grid_selection.first).to_be_visible()
@@ -264,6 +266,8 @@ def test_seed_procedure(page, e2e, tmp_path):
     page.reload()
     assert e2e.wait_state(page) == "ready"
     login(page, teacher_login, TEACHER_NEW_PASSWORD)
+    expect(page.locator(".vue-accueil h2")).to_be_visible()
+    page.click('nav.menu button[data-vue="items"]')
     expect(page.locator(".vue-items h2")).to_be_visible()
     open_grid(page, "1")
     assert grid_cells(page) == model.cells

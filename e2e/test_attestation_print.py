@@ -107,3 +107,16 @@ def test_attestations_one_page_per_pupil_and_the_principal_choice(page, e2e):
     page.click("#afficher-attestations")
     expect(page.locator(".attestation")).to_have_count(5, timeout=TIMEOUT)
     assert ids["cm2"]
+
+    # Another palier chosen: the pages shown (and their print button) were the other one's.
+    page.click("#deconnexion")
+    login(page, "direction", PASSWORD)
+    e2e.call(page, "paliers.set", "{actifs: [1, 2]}")
+    page.click('nav.menu button[data-vue="attestation"]')
+    page.click("#afficher-attestations")
+    expect(page.locator(".attestation")).to_have_count(5, timeout=TIMEOUT)
+    palier = page.get_by_label("Palier", exact=True)
+    assert palier.evaluate("s => s.options.length") > 1
+    palier.select_option(index=0 if palier.evaluate("s => s.selectedIndex") else 1)
+    expect(page.locator(".attestation")).to_have_count(0)
+    expect(page.locator("#imprimer-attestations")).to_have_count(0)

@@ -150,6 +150,16 @@ def livret_states(page, audit: Audit, who: str) -> None:
     page.locator("#grille-livret td.case-livret").first.click()
     expect(page.locator("#grille-livret.en-cours")).to_have_count(0, timeout=TIMEOUT)
     audit(f"{who}/livret: grille et fiche")
+    if who == "professeur":  # a reload: the unsaved click offered again at the next login
+        expect(page.locator("#etat-livret")).to_contain_text("1 élève modifié non enregistré")
+        page.reload()
+        login(page, TEACHER["login"], TEACHER["password"])
+        expect(page.locator(".brouillon-retrouve")).to_contain_text("dans le livret scolaire",
+                                                                    timeout=TIMEOUT)
+        audit("professeur/accueil: brouillon du livret retrouvé")
+        page.click("#reprendre-brouillon")
+        expect(page.locator("#grille-livret")).to_be_visible(timeout=TIMEOUT)
+        audit("professeur/livret: brouillon repris")
     page.click("#onglet-elements")
     expect(page.locator("#elements-classe")).to_be_visible(timeout=TIMEOUT)
     page.locator("#elements-classe button[data-ajouter]").first.click()

@@ -7,7 +7,8 @@ through at 1366×768 in the built app (file://):
 - the 8 composantes and the synthèse fit the window, the side menu folds; usable at 200 % (7);
 - « Imprimer les bilans (familles) » prints the complete bilans unless asked for all, nothing
   beyond the page's right edge (8);
-- the LSU pre-flight list is refreshed by an LSU import (9).
+- the LSU pre-flight list is refreshed by an LSU import (9);
+- leaving right after typing a synthèse (its reply not back yet) still asks first.
 
 Screenshots: ``e2e/artifacts/bilan-*.png``.
 """
@@ -347,3 +348,43 @@ def test_the_lsu_preflight_is_refreshed_by_an_import(page, e2e, errors):
     expect(page.locator(f'.bloc-export-lsu label:has-text("{CE2}")')).to_contain_text("2 bilans")
     no_error(page, errors)
     e2e.screenshot(page, "bilan-09-import-lsu")
+
+
+def test_leaving_right_after_typing_a_synthese_asks_first(page, e2e, errors):
+    """A synthèse typed, then « Changer de classe » clicked at once: the click sends the
+    synthèse (the text box loses the focus) but the core has not answered yet; leaving must
+    still ask, or the text is lost when the grid is opened again."""
+    prepare(page, e2e)
+    login(page, *TEACHER)
+    (a, _), *_ = open_grid(page)
+    dialogs = []
+
+    def dismiss(d):
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dismiss)
+    page.locator(f'textarea.synthese[data-eleve="{a}"]').fill("Une synthèse tapée puis le menu.")
+    page.get_by_role("button", name="Changer de classe").click()
+    for _ in range(50):
+        if dialogs:
+            break
+        page.wait_for_timeout(100)
+    assert dialogs and dialogs[0].startswith("Des bilans ne sont pas enregistrés"), dialogs
+    expect(page.locator("#grille-bilan")).to_be_visible()
+    status(page, "1 élève modifié non enregistré. Bilans complets : 0 sur 12.")
+    no_error(page, errors)
+
+
+def test_closing_the_page_while_typing_a_synthese_asks_first(page, e2e, errors):
+    """A synthèse typed and not sent yet (its box still has the focus): closing or reloading
+    the page must ask, the browser sends nothing on its way out."""
+    prepare(page, e2e)
+    login(page, *TEACHER)
+    (a, _), *_ = open_grid(page)
+    unload = ("() => { const e = new Event('beforeunload', {cancelable: true});"
+              " window.dispatchEvent(e); return e.defaultPrevented; }")
+    assert page.evaluate(unload) is False
+    page.locator(f'textarea.synthese[data-eleve="{a}"]').fill("Une synthèse en cours de frappe.")
+    assert page.evaluate(unload) is True
+    no_error(page, errors)

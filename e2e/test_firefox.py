@@ -21,15 +21,22 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from lsu_helpers import periodic_of
+
+from cartable.lsu import lsu_schema
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent / "firefox"
 CSV = ROOT / "tests" / "fixtures" / "base_eleves" / "CSVExtraction.csv"
+ONDE = ROOT / "tests" / "fixtures" / "onde" / "CSVExtraction.csv"  # pupils with INEs: the livret
 FIREFOX = Path("/usr/bin/firefox-esr")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -42,7 +49,7 @@ def run_smoke(dist: Path, work: Path, **env) -> dict:
         pytest.fail("e2e/node_modules is missing: run .ci/setup (npm ci in e2e)")
     node = shutil.which("node")
     proc = subprocess.run(
-        [node, str(HERE / "smoke.mjs"), str(dist), str(work), str(CSV)],
+        [node, str(HERE / "smoke.mjs"), str(dist), str(work), str(CSV), str(ONDE)],
         check=False, capture_output=True, text=True, timeout=600, cwd=ROOT,
         env={**os.environ, **env},
     )
@@ -63,8 +70,35 @@ def dump(path: str) -> dict:
     return rows
 
 
+def check_livret(out: dict) -> None:
+    """The livret clicked in Firefox (livret.mjs), as the period's LSU file carries it: the one
+    complete bilan, its positions as Firefox showed them, the appréciation, the period."""
+    assert out["livret_errors"] == []
+    assert out["livret_status"] == "Tout est enregistré. 1 livret complet sur 11."
+    assert "1 bilan complet" in out["livret_preflight"], out["livret_preflight"]
+    data = Path(out["downloads"]["lsu"]).read_bytes()
+    assert lsu_schema.errors(data) == []
+    [bilan] = periodic_of(data).values()
+    assert " ".join(bilan["eleve"][:2]).upper() == " ".join(out["livret_pupil"].split()).upper()
+    # the arrows put the class at 1 on the three rubriques, the click the first pupil's MAT-NBC at 2
+    assert out["livret_cells"] == {"FRA-LEC": "1", "MAT-NBC": "2", "EPS-RAC": "1"}
+    got = {}
+    for rub, _appr, subs in bilan["acquis"].values():
+        for r in subs or [rub]:
+            if r[2] is not None:
+                got[r[0]] = (r[2], r[1])
+    assert got == {"FRA-LEC": ("1", ["Lecture suivie d'un roman"]),
+                   "MAT-NBC": ("2", ["Les fractions simples"]),
+                   "EPS-RAC": ("1", ["Course d'orientation"])}
+    assert {c: p for c, (p, _) in got.items()} == out["livret_cells"]
+    assert bilan["appreciation"] == out["livret_appreciation"]
+    assert bilan["periode"][1:3] == ("1", "3")
+    assert bilan["auteurs"] == [("MME", "DURAND", "Sophie")]
+
+
 def test_firefox_smoke(dist, tmp_path):
     out = run_smoke(dist, tmp_path)
+    check_livret(out)
 
     # The detector of outside requests works (it saw a request to a local server) ...
     assert out["detector_works"] is True
@@ -132,7 +166,7 @@ def test_firefox_smoke(dist, tmp_path):
     assert out["moved_overview"]["nb_eleves"] == 143
     assert dump(out["downloads"]["moved_school"]) == dump(out["downloads"]["school"])
     for name in ("firefox-fichier", "firefox-premiere-ouverture", "firefox-ouvrir-confirmation",
-                 "firefox-dossier-deplace"):
+                 "firefox-dossier-deplace", "firefox-livret"):
         shutil.copy(tmp_path / f"{name}.png", ARTIFACTS / f"{name}.png")
 
     # Startup in Firefox.

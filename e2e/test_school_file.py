@@ -6,7 +6,8 @@
 - the Fichier screen says when the file was last saved and how many decisions changed since;
 - a passphrase-protected download; erasing Cartable's data (only its own keys and databases);
   opening the protected file asks the phrase, a wrong one changes nothing;
-- automatic saving through the File System Access API; before its first write in a page, a file
+- automatic saving through the File System Access API; before its first write in a page (and
+  after another school file was opened), a file
   holding another school (or this one changed elsewhere) is only overwritten after a
   confirmation naming both. The real picker cannot be driven
   headless: ``window.showSaveFilePicker`` is replaced by a page-side fake whose handle records
@@ -393,4 +394,103 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     assert len(fake(store, "writes")) == writes
     assert last_written(store, tmp_path) == ("École Victor Hugo", 0)
     assert not [u for u in requests if not u.startswith(("file:", "blob:", "data:"))]
+    page.close()
+
+
+def test_automatic_saving_asks_again_after_another_school_was_opened(context, dist, e2e, tmp_path):
+    """School A saves itself automatically into a chosen file; the director then opens school
+    B's file (Fichier screen): the chosen file still holds A, so B's first automatic save asks
+    before overwriting it, naming both; refused, A's file is left as it was."""
+    store: dict = {}
+    context.expose_function(
+        "fakeStore", lambda op, key, value: store.__setitem__(key, value) if op == "set" else store.get(key))
+    context.add_init_script(FAKE_PICKER)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    e2e.open_app(page)
+    assert e2e.wait_state(page) == "ready"
+    school_a = make_school(tmp_path / "a.sqlite3", "École Jean Jaurès", "0351234B",
+                           "2026-09-01T08:00:00", pupils=2)
+    school_b = make_school(tmp_path / "b.sqlite3", "École Victor Hugo", "0359999D",
+                           "2026-10-01T09:00:00", pupils=3)
+    page.set_input_files("#ouvrir-fichier-ecole", str(school_a))
+    confirm_open(page)
+    login(page)
+    menu(page, "fichier")
+    page.click("#choisir-fichier-auto")
+    expect(page.locator(".messages")).to_contain_text("Enregistrement automatique dans « ecole.sqlite3 »", timeout=TIMEOUT)
+    assert last_written(store, tmp_path) == ("École Jean Jaurès", 2)
+    writes = len(fake(store, "writes"))
+
+    page.get_by_label("Fichier de l'école", exact=True).set_input_files(str(school_b))
+    page.click("#ouvrir-fichier")
+    confirm_open(page)
+    login(page)
+    dialogs = []
+
+    def dismiss(d):
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dismiss)
+    e2e.call(page, "niveaux.set", "{actifs: ['CM2']}")
+    wait_dialogs(page, dialogs, 1)
+    assert len(dialogs) == 1, dialogs
+    assert "« ecole.sqlite3 » contient l'école « École Jean Jaurès » (UAI 0351234B)" in dialogs[0]
+    assert "« École Victor Hugo » (UAI 0359999D)" in dialogs[0]
+    page.wait_for_timeout(500)
+    assert len(fake(store, "writes")) == writes
+    assert last_written(store, tmp_path) == ("École Jean Jaurès", 2)
+    page.close()
+
+
+def test_opening_another_school_clears_the_banners_of_the_one_before(screen, e2e, tmp_path):
+    """The code de secours shown when school A was created is A's director's: once school B's
+    file is opened (every session ends), its banner must not stay above B's login screen."""
+    page = screen
+    page.get_by_label("Nom de l'école").fill("École Jean Jaurès")
+    page.get_by_label("Nom", exact=True).fill("Dupuis")
+    page.get_by_label("Prénom", exact=True).fill("Marie")
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirmez le mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Créer l'école").click()
+    expect(page.locator(".bandeau-code")).to_be_visible(timeout=TIMEOUT)
+    other = make_school(tmp_path / "b.sqlite3", "École Victor Hugo", "0359999D",
+                        "2026-10-01T09:00:00", pupils=3)
+    menu(page, "fichier")
+    page.get_by_label("Fichier de l'école", exact=True).set_input_files(str(other))
+    page.click("#ouvrir-fichier")
+    confirm_open(page)
+    expect(page.locator(".ecran-connexion h2")).to_have_text("Connexion", timeout=TIMEOUT)
+    expect(page.locator(".bandeau-code")).to_have_count(0)
+    login(page)
+    expect(page.locator(".bandeau-code")).to_have_count(0)
+
+
+def test_a_failed_automatic_save_says_why_in_french(context, dist, e2e, tmp_path):
+    """The browser refuses to write the chosen file (its permission withdrawn, the USB stick
+    pulled out): the error gives a French reason, not the browser's English message."""
+    store: dict = {}
+    context.expose_function(
+        "fakeStore", lambda op, key, value: store.__setitem__(key, value) if op == "set" else store.get(key))
+    context.add_init_script(FAKE_PICKER)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    e2e.open_app(page)
+    assert e2e.wait_state(page) == "ready"
+    source = make_school(tmp_path / "a.sqlite3", "École Jean Jaurès", "0351234B",
+                         "2026-09-01T08:00:00", pupils=2)
+    page.set_input_files("#ouvrir-fichier-ecole", str(source))
+    confirm_open(page)
+    login(page)
+    menu(page, "fichier")
+    page.click("#choisir-fichier-auto")
+    expect(page.locator(".messages")).to_contain_text("Enregistrement automatique dans « ecole.sqlite3 »", timeout=TIMEOUT)
+    store["permission"] = "prompt"  # the fake's createWritable now throws NotAllowedError
+    e2e.call(page, "niveaux.set", "{actifs: ['CM2']}")
+    error = page.locator(".messages .alerte.erreur")
+    expect(error).to_contain_text("L'enregistrement automatique dans « ecole.sqlite3 » a échoué : "
+                                  "le navigateur n'a pas l'autorisation d'écrire dans ce fichier.",
+                                  timeout=TIMEOUT)
+    assert "not allowed" not in error.inner_text()
     page.close()

@@ -144,3 +144,25 @@ def test_a_missing_chunk_is_not_guessed(page, e2e, tmp_path):
     manifest = page.evaluate(MANIFEST)
     assert manifest["format"] == "cartable-chunks-1"  # nothing overwritten
     assert sorted(e2e.idb_keys(page)) == sorted(k for k in keys_before if k != "school.sqlite3#000001")
+
+
+def test_a_new_school_over_unreadable_chunks_does_not_promise_to_keep_them(page, e2e, tmp_path):
+    """A chunk is missing: nothing could be read, so nothing can be kept aside; the new school's
+    confirmation says that they will be replaced, and indeed keeps no copy."""
+    page.set_default_timeout(TIMEOUT)
+    assert e2e.wait_state(page) == "ready"
+    e2e.idb_put(page, make_school(tmp_path / "d.sqlite3", pupils=600))
+    page.reload()
+    assert e2e.wait_state(page) == "ready"
+    login(e2e, page)
+    e2e.call(page, "school.update", '{nom: "En morceaux", uai: "0441234C"}')  # now in chunks
+    page.evaluate(DROP_CHUNK, "school.sqlite3#000001")
+    page.reload()
+    page.wait_for_selector('html[data-state="recovery"]', state="attached", timeout=TIMEOUT)
+    page.click("#recuperation-nouvelle")
+    text = page.locator("#recuperation-confirmation").inner_text()
+    assert "mises de côté" not in text
+    assert "seront remplacées par l'école vide et ne pourront plus être récupérées" in text
+    page.click("#recuperation-confirmer")
+    assert e2e.wait_state(page) == "ready"
+    assert not [k for k in e2e.idb_keys(page) if ".illisible-" in k]

@@ -193,3 +193,32 @@ def test_closing_the_active_tab_lets_the_other_start(first, second, e2e):
     second.click("#onglet-utiliser")
     assert e2e.wait_state(second) == "ready"
     assert second.evaluate("Cartable.call('app.status')")["needs_setup"] is True
+
+
+# Inside the worker: it hangs 14 s (a long import on a slow computer), longer than the other
+# tab waits (TAKEOVER_WAIT_MS) before taking the lock anyway.
+HANG = """() => { setTimeout(() => {
+  const end = performance.now() + 14000;
+  while (performance.now() < end) { /* busy */ }
+}, 0); }"""
+
+
+def test_a_tab_that_did_not_answer_writes_nothing_once_the_lock_is_taken(first, second, e2e,
+                                                                          tmp_path):
+    """The first tab's worker is busy when the second takes over: after TAKEOVER_WAIT_MS the
+    second tab goes on anyway and reads the school; the change the first tab was asked for
+    meanwhile must then never be written over what the second tab read."""
+    first.evaluate(SETUP, PASSWORD)
+    e2e.call(first, "school.update", "{nom: 'École des Lilas', uai: null}")
+    wait_other_tab(second, "other")
+    first.workers[0].evaluate(HANG)
+    first.wait_for_timeout(300)
+    first.evaluate("() => { window.__late = Cartable.call('school.update', "
+                   "{nom: 'École tardive', uai: null}).catch((e) => e.message); }")
+    second.click("#onglet-utiliser")
+    assert e2e.wait_state(second) == "ready"
+    assert second.evaluate("Cartable.call('app.status')")["school"]["nom"] == "École des Lilas"
+    wait_other_tab(first, "taken")
+    first.evaluate("window.__late")  # the first worker is free again and has answered
+    first.wait_for_timeout(1000)
+    assert school_name(e2e, e2e.idb_get(second), tmp_path) == "École des Lilas"

@@ -159,6 +159,43 @@ def test_the_families_print_holds_complete_bilans_unless_asked_for_all(school):
     assert len(call(a, "bilan.print", {"classe_id": a.ce2, "tous": "non"}, a.s)["eleves"]) == 2
 
 
+def test_a_draft_survives_a_reload_and_an_expired_session(school, clock):
+    a = school
+    save_complete(a, [a.ids[0]])
+    grid(a)
+    click(a, kind="composante", code=CODES[0])  # every pupil's first composante at 1
+    click(a, kind="cell", eleve_id=a.ids[1], code=CODES[1])
+    call(a, "bilan.synthese", {"eleve_id": a.ids[2], "texte": "Progrès."}, a.s)
+    plain = call(a, "bilan.draft", {}, a.s)
+    assert plain["version"] == 1 and sorted(plain["eleves"]) == sorted(map(str, a.ids))
+    assert plain["eleves"][str(a.ids[1])] == {"cells": {CODES[0]: 1, CODES[1]: 1},
+                                              "synthese": ""}
+    assert plain["arrows"] == {f"composante:{CODES[0]}": 2}
+    call(a, "bilan.discard", {}, a.s)
+    assert call(a, "bilan.draft", {}, a.s) is None
+    plain["eleves"]["999999"] = {"cells": {CODES[0]: 4}}  # not in the class: ignored
+    plain["eleves"][str(a.ids[3])]["cells"]["XXX"] = 2  # not a composante: ignored
+    plain["eleves"][str(a.ids[3])]["cells"][CODES[2]] = 7  # not a position: ignored
+    again = call(a, "bilan.restore_draft", {"draft": plain}, a.s)
+    assert again["dirty"] == 4 and again["arrows"][f"composante:{CODES[0]}"] == 2
+    assert again["cells"][f"{a.ids[1]}:{CODES[1]}"] == 1
+    assert again["cells"][f"{a.ids[0]}:{CODES[0]}"] == 1
+    assert again["cells"][f"{a.ids[0]}:{CODES[1]}"] == 3  # its saved positions stay
+    assert f"{a.ids[3]}:{CODES[2]}" not in again["cells"]
+    assert again["syntheses"][str(a.ids[2])] == "Progrès."
+    before = call(a, "bilan.draft", {}, a.s)
+    assert before["eleves"] == {k: v for k, v in plain["eleves"].items() if k != "999999"} | {
+        str(a.ids[3]): {"cells": {CODES[0]: 1}, "synthese": ""}}
+    with pytest.raises(UserError, match="brouillon enregistré par le navigateur est illisible"):
+        call(a, "bilan.restore_draft", {"draft": {"version": 2}}, a.s)
+    clock.advance(60 * 31)  # the session ends: the draft is given back at the next login
+    with pytest.raises(UserError, match="sans activité"):
+        call(a, "bilan.save", {}, a.s)
+    back = call(a, "auth.login", {"login": "dir", "password": "password1"})
+    assert back["brouillons"] == [{"grille": "bilan", "draft": before}]
+    assert back["brouillon"]["grille"] == "bilan" and back["brouillon"]["classe_id"] == a.ce2
+
+
 def test_a_name_starting_with_a_vowel_is_elided_as_in_the_validation_grid(api, build, clock):
     """« les 8 composantes d'Océane ARNAUD », not « de Océane » (text.de, as socle2008/words);
     the livret grid's line arrow says « la ligne d'Océane ARNAUD »."""

@@ -59,13 +59,69 @@ def test_the_unsaved_draft_is_offered_back_at_the_next_login_only(school, clock)
     with pytest.raises(UserError, match="sans activité"):
         call(school, "validation.save", {}, token)  # nothing saved by an expired session
     again = call(school, "auth.login", {"login": "lin.roy", "password": "Directrice-2024"})
-    assert again["brouillon"] == draft
+    assert again["brouillon"] == {**draft, "grille": "validation"}
+    assert again["brouillons"] == [{"grille": "validation", "draft": draft}]
     grid = call(school, "validation.restore_draft", {"draft": again["brouillon"]},
                 again["session"])
     modified = [k for k, c in grid["cells"].items() if c["modifie"]]
     assert sorted(modified) == sorted(draft["cells"]), "the change is back in the grid"
     third = call(school, "auth.login", {"login": "lin.roy", "password": "Directrice-2024"})
     assert "brouillon" not in third  # given once
+
+
+def _livret_with_a_change(api, token) -> tuple[dict, int]:
+    """The livret of a CM1 class, period 3 (the clock's), one cell clicked: (draft, pupil)."""
+    call(api, "periodes.set", {"periodes": [["2025-09-01", "2025-11-28"],
+                                            ["2025-12-01", "2026-03-06"],
+                                            ["2026-03-09", "2026-07-04"]]}, token)
+    choices = call(api, "livret.choices", {}, token)
+    cm1 = next(c["id"] for c in choices["classes"] if c["niveau"] == "CM1")
+    grid = call(api, "livret.grid", {"classe_id": cm1, "periode_id": choices["defaut"]["periode_id"]},
+                token)
+    first = grid["eleves"][0]["id"]
+    call(api, "livret.click", {"target": {"kind": "cell", "eleve_id": first, "code": "MAT-GEO"}},
+         token)
+    return call(api, "livret.draft", {}, token), first
+
+
+def test_the_livret_draft_is_kept_too_and_says_its_grid(school, clock):
+    token = login(school, "lin.roy", "Directrice-2024")
+    draft, first = _livret_with_a_change(school, token)
+    assert draft["eleves"][str(first)]["cells"] == {"MAT-GEO": 1}
+    clock.advance(60 * 30)
+    with pytest.raises(UserError, match="sans activité"):
+        call(school, "livret.save", {}, token)
+    again = call(school, "auth.login", {"login": "lin.roy", "password": "Directrice-2024"})
+    assert again["brouillons"] == [{"grille": "livret", "draft": draft}]
+    assert again["brouillon"]["grille"] == "livret"
+    grid = call(school, "livret.restore_draft", {"draft": again["brouillon"]}, again["session"])
+    assert grid["cells"][f"{first}:MAT-GEO"] == 1 and grid["dirty"] == 1
+    assert grid["etat"][str(first)]["modifie"] is True
+
+
+def test_two_unsaved_grids_are_both_kept_the_validation_first(school, clock):
+    token = login(school, "lin.roy", "Directrice-2024")
+    livret, _ = _livret_with_a_change(school, token)  # the livret module is loaded first
+    validation = _grid_with_a_change(school, token)
+    clock.advance(60 * 31)
+    with pytest.raises(UserError, match="sans activité"):
+        call(school, "auth.whoami", {}, token)
+    again = call(school, "auth.login", {"login": "lin.roy", "password": "Directrice-2024"})
+    assert [b["grille"] for b in again["brouillons"]] == ["validation", "livret"]
+    assert again["brouillons"][1]["draft"] == livret
+    assert again["brouillon"] == {**validation, "grille": "validation"}
+
+
+def test_a_saved_livret_leaves_nothing_to_offer(school, clock):
+    token = login(school, "lin.roy", "Directrice-2024")
+    _livret_with_a_change(school, token)
+    call(school, "livret.save", {}, token)
+    assert call(school, "livret.draft", {}, token)["eleves"] == {}
+    clock.advance(60 * 31)
+    with pytest.raises(UserError, match="sans activité"):
+        call(school, "auth.whoami", {}, token)
+    assert "brouillons" not in call(school, "auth.login", {"login": "lin.roy",
+                                                           "password": "Directrice-2024"})
 
 
 def test_a_session_without_changes_leaves_nothing_to_offer(school, clock):

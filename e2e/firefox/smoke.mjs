@@ -1,12 +1,15 @@
 // The Firefox ESR smoke: the built folder opened from file:// in Debian's firefox-esr, with a
 // profile as a user has it (see firefox.mjs).
 //
-//   node e2e/firefox/smoke.mjs DIST_DIR WORK_DIR CSV_FILE
+//   node e2e/firefox/smoke.mjs DIST_DIR WORK_DIR CSV_FILE [ONDE_CSV_FILE]
 //
 // Steps: ready; create the school; reload (the school is still there); import the Base-Élèves
 // CSV through the wizard; a grid click and save; the SACoche export download; the moved folder
 // (a copy of DIST_DIR at another path: Firefox gives it an empty storage, the director opens the
-// school file saved from the first copy and finds the same school). Prints one JSON object on
+// school file saved from the first copy and finds the same school); with ONDE_CSV_FILE, the
+// livret (livret.mjs: another copy, a school with INEs; the director sets the periods, enters
+// éléments, positions with arrows and a click, writes an appréciation, saves and downloads the
+// period's LSU file). Prints one JSON object on
 // stdout (what was seen at each step, the files downloaded, the requests that left file://);
 // e2e/test_firefox.py asserts on it and parses the downloaded files. Exit code 0 unless a step
 // could not run at all (then the JSON has "error").
@@ -16,8 +19,9 @@ import { createServer } from "node:http";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { badRequests, newPage, readySeconds, startFirefox, waitDownload, waitState } from "./firefox.mjs";
+import { livretSmoke } from "./livret.mjs";
 
-const [distArg, workArg, csvArg] = process.argv.slice(2);
+const [distArg, workArg, csvArg, ondeArg] = process.argv.slice(2);
 if (!distArg || !workArg || !csvArg) {
   console.error("usage: node smoke.mjs DIST_DIR WORK_DIR CSV_FILE");
   process.exit(2);
@@ -304,6 +308,12 @@ async function main() {
       await exportSacoche(page, ff);
       await saveSchoolFile(page, ff);
       await movedFolder(ff, user);
+      if (ondeArg) {
+        const copy = join(WORK, "livret", "cartable");
+        cpSync(DIST, copy, { recursive: true });
+        await livretSmoke(ff, { copy, work: WORK, onde: resolve(ondeArg), out, step,
+          helpers: { open, login, menu, waitText, text, errors, download, TIMEOUT, PASSWORD } });
+      }
     } finally {
       out.bad_requests.push(...badRequests(page));
     }

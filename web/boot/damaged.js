@@ -128,7 +128,9 @@ function openChoice(ui) {
   return { open, input, where };
 }
 
-function newSchoolChoice(ui) {
+/** `size`: the unreadable bytes the worker holds (null: none could be read, so none can be
+ *  kept aside: the new school replaces them). */
+function newSchoolChoice(ui, size) {
   const confirmBox = el("div", { id: "recuperation-confirmation", class: "boot-recovery-confirm", role: "alertdialog",
     "aria-labelledby": "recuperation-confirmation-texte", hidden: true });
   const fresh = ui.button("recuperation-nouvelle", "Commencer une nouvelle école", "boot-button boot-danger", () => {
@@ -138,8 +140,12 @@ function newSchoolChoice(ui) {
   confirmBox.append(
     el("p", { id: "recuperation-confirmation-texte", text: "Vous allez commencer une école " +
       "vide : configuration, comptes, élèves et validations seront à refaire (ou à " +
-      "reprendre d'un fichier d'école). Les données illisibles seront mises de côté dans ce " +
-      "navigateur, pas effacées. Avez-vous téléchargé la copie de secours ?" }),
+      "reprendre d'un fichier d'école). " + (size
+        ? "Les données illisibles seront mises de côté dans ce navigateur, pas effacées. " +
+          "Avez-vous téléchargé la copie de secours ?"
+        : "Le navigateur n'a pas pu lire les données enregistrées : elles seront remplacées " +
+          "par l'école vide et ne pourront plus être récupérées. Essayez d'abord de fermer " +
+          "puis de rouvrir le navigateur, ou ouvrez un fichier d'école.") }),
     ui.button("recuperation-confirmer", "Oui, commencer une nouvelle école", "boot-button boot-danger", () => {
       confirmBox.hidden = true;
       ui.act("Création d'une nouvelle école…", () => BootLink.request(TO_WORKER.REPAIR, { action: "new" }));
@@ -161,7 +167,7 @@ function show(msg) {
   const ui = controls();
   const downloadButton = downloadChoice(ui, msg.size);
   const { open, input, where } = openChoice(ui);
-  const { fresh, confirmBox } = newSchoolChoice(ui);
+  const { fresh, confirmBox } = newSchoolChoice(ui, msg.size);
   const size = msg.size ? ` (${(msg.size / 1024).toFixed(0)} Ko)` : "";
   const screen = el("div", { id: "boot-recovery", class: "boot boot-recovery", role: "alert" },
     el("h1", { class: "boot-title", text: "Les données de l'école sont illisibles" }),

@@ -135,7 +135,15 @@ async function chooseGuard(onLost) {
 /** Stop being the active tab: `stolen` when the lock is already gone (stop writing at once),
  * otherwise finish the work already asked, then let `nextId` go on. */
 async function deactivate(stolen, nextId) {
-  if (!active) return;
+  if (!active) {
+    // Deactivated already (a takeover was asked), and the lock or heartbeat is gone before the
+    // worker answered (it is busy): from now on it must write nothing at all.
+    if (stolen && Boot.deactivated && Boot.worker && !Boot.failed) {
+      BootLink.request(TO_WORKER.STOP, { now: true })
+        .catch((e) => console.error("Cartable: stopping the worker", e));
+    }
+    return;
+  }
   active = false;
   Boot.deactivated = true;
   clearTimeout(Boot.timer);

@@ -111,6 +111,23 @@ async function writeNow() {
   return true;
 }
 
+// The browser's own reasons (DOMException messages) are English: the reason said in French.
+const WRITE_FAILURES = {
+  NotFoundError: "le fichier est introuvable (la clé USB est-elle branchée ?).",
+  NotAllowedError: "le navigateur n'a pas l'autorisation d'écrire dans ce fichier.",
+  SecurityError: "le navigateur n'a pas l'autorisation d'écrire dans ce fichier.",
+  NoModificationAllowedError: "le fichier ne peut pas être modifié (clé USB protégée en écriture ?).",
+  QuotaExceededError: "le disque ou la clé USB est plein.",
+  InvalidStateError: "le fichier a été modifié ou déplacé entre-temps.",
+};
+
+/** Why an automatic save failed, in French: Cartable's own message, or the browser's reason. */
+function failureReason(e) {
+  const browser = typeof DOMException !== "undefined" && e instanceof DOMException;
+  if (!browser) return (e && e.message) || "";
+  return WRITE_FAILURES[e.name] || "le navigateur a refusé d'écrire dans ce fichier.";
+}
+
 /** Rewrite the chosen file; changes arriving meanwhile make one more write afterwards. */
 function autoSave() {
   if (writing) { again = true; return writing; }
@@ -122,7 +139,7 @@ function autoSave() {
     } catch (e) {
       console.error("Cartable: automatic save", e);
       permission = handle ? await handle.queryPermission({ mode: "readwrite" }).catch(() => "none") : "none";
-      Shell.showError(new Error(fill(texts.auto_erreur, { nom: handle ? handle.name : "", raison: e.message || "" })));
+      Shell.showError(new Error(fill(texts.auto_erreur, { nom: handle ? handle.name : "", raison: failureReason(e) })));
     } finally {
       writing = null;
       for (const fn of listeners) fn();
@@ -172,6 +189,9 @@ async function download() {
 const NOT_WORK = new Set(["school.replace_file", "auth.login", "auth.logout", "school.file_bytes"]);
 
 async function onChange(command) {
+  // Another school file replaced the school: the chosen file holds what was here before, so
+  // the next automatic save checks it again (mayOverwrite) instead of writing over it.
+  if (command === "school.replace_file") checked = false;
   if (NOT_WORK.has(command) || !Shell.isDirector()) return;
   if (canWrite()) { autoSave(); return; }
   const before = fileState ? fileState.modifications : 0;

@@ -66,8 +66,7 @@ async function open(file, where) {
     ok: "Ouvrir cette école", cancel: "Annuler" });
   if (!yes) return false;
   await Shell.call("school.replace_file", { data });
-  Shell.state.user = null;
-  Shell.state.validation = null;
+  Shell.endSession(); // the file has its own accounts: every session ended
   await Shell.refreshStatus();
   if (Shell.state.status.needs_setup) Shell.open("creation");
   else Shell.open("connexion", { message: `L'école « ${about.fichier.nom} » a été ouverte depuis le fichier « ${file.name} ». Connectez-vous avec un compte de cette école.` });

@@ -77,6 +77,16 @@ function unsavedMessage() {
 function on(name, fn) { hooks[name].push(fn); }
 function fire(name, arg) { for (const fn of hooks[name]) fn(arg); }
 
+/** The page's beforeunload handler: the browser asks before closing or reloading the page
+ *  while an onLeave guard says that work would be lost. */
+function warnBeforeUnload(e) {
+  const message = unsavedMessage();
+  if (!message) return undefined;
+  e.preventDefault();
+  e.returnValue = message;
+  return message;
+}
+
 // -- frame ------------------------------------------------------------------------------
 
 function buildFrame() {
@@ -137,9 +147,8 @@ function showError(err) {
   console.error(err);
   say(closable("erreur", message, "Fermer ce message d'erreur"));
   if (err && (err.code === "session" || err.code === "login") && state.user) {
-    state.user = null;
-    state.leaveGuard = null;
-    open("connexion");
+    endSession();
+    open("connexion", { message }); // the login screen says why (an ended session: its draft)
   }
 }
 
@@ -222,15 +231,7 @@ function call(command, payload) {
 async function start() {
   buildFrame();
   fire("start");
-  window.addEventListener("beforeunload", (e) => {
-    const message = state.unsaved && state.unsaved();
-    if (message) {
-      e.preventDefault();
-      e.returnValue = message;
-      return message;
-    }
-    return undefined;
-  });
+  window.addEventListener("beforeunload", warnBeforeUnload);
   try {
     state.strings = await call("ui.strings");
     await refreshStatus();
@@ -264,6 +265,15 @@ function open(id, opts) {
   const card = el("section", { class: "carte" }, heading(spec.title));
   dom.content.appendChild(card);
   run(() => spec.render(card, opts || {}));
+}
+
+/** The session ended without a logout (another school file was opened, the session expired):
+ *  forget the user, and let every part drop what it showed for that session ("logout"). */
+function endSession() {
+  state.user = null;
+  state.validation = null;
+  state.leaveGuard = null;
+  fire("logout");
 }
 
 const logoutChecks = [];
@@ -351,5 +361,5 @@ function run(render) {
 export {
   state, dom, screen, label, on, onLeave, beforeLogout, call, busy, setBusyText, awaitUser,
   showError, showNotice, clearMessages, start, refreshStatus, open, go, enterApp, isDirector, mayLeave,
-  renderHeader,
+  renderHeader, warnBeforeUnload, endSession,
 };

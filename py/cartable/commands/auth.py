@@ -15,8 +15,9 @@ async def login(api, payload, session):
     new = api.open_session(row)
     result = {"session": new.token, "user": signin.user_dict(row)}
     kept = idle.take_draft(api.kept_drafts, row["id"])
-    if kept is not None:  # the unsaved grid of a session ended by inactivity
-        result["brouillon"] = kept
+    if kept:  # the unsaved grids of a session ended by inactivity
+        result["brouillons"] = kept
+        result["brouillon"] = {**kept[0]["draft"], "grille": kept[0]["grille"]}
     return result
 
 

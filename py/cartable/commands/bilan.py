@@ -6,6 +6,7 @@ The grid being edited is a ``bilan.Draft`` kept in the session (``Session.draft(
 from __future__ import annotations
 
 from cartable import _compat
+from cartable.accounts import idle
 from cartable.api import command
 from cartable.errors import UserError
 from cartable.lsu import bilan, bilan_words, socle2016
@@ -21,6 +22,7 @@ NO_GRID = ("Aucun bilan de fin de cycle n'est ouvert. Choisissez une classe de C
 
 
 GRID = "bilan"  # the session's draft of this grid (Session.draft)
+idle.keeps(GRID, "bilan", bilan.to_plain)
 
 
 def _draft(api, session) -> bilan.Draft:
@@ -112,6 +114,28 @@ def save(api, payload, session):
 def discard(api, payload, session):
     session.drop_draft(GRID)
     return {}
+
+
+@command("bilan.draft")
+def draft_(api, payload, session):
+    """The open grid's unsaved changes as plain data (the browser keeps them), or None."""
+    current = session.draft(GRID)
+    return None if current is None else bilan.to_plain(current)
+
+
+@command("bilan.restore_draft")
+def restore_draft(api, payload, session):
+    """Open the class's grid again with the changes of ``bilan.draft`` (kept by the browser
+    or given back by ``auth.login``); the class permission is checked again."""
+    plain = payload.get("draft")
+    if not isinstance(plain, dict) or plain.get("version") != 1:
+        raise UserError("Le brouillon enregistré par le navigateur est illisible : il est "
+                        "ignoré. Affichez à nouveau le bilan.")
+    classe_id = api.require_classe(session, plain.get("classe_id"))
+    draft = bilan.build_draft(api.db, classe_id)
+    bilan.restore(draft, plain)
+    session.keep_draft(GRID, draft)
+    return _grid(draft)
 
 
 @command("bilan.print")

@@ -7,6 +7,7 @@ The grid being edited is a ``lsu.livret_grid.Draft`` kept in the session
 from __future__ import annotations
 
 from cartable import _compat
+from cartable.accounts import idle
 from cartable.api import command
 from cartable.errors import UserError
 from cartable.lsu import bilan, domaines, livret_classes, livret_grid, periodes
@@ -17,6 +18,7 @@ NO_GRID = ("Aucun livret n'est ouvert. Choisissez une classe et une période, pu
 
 
 GRID = "livret"  # the session's draft of this grid (Session.draft)
+idle.keeps(GRID, "livret", lambda d: livret_grid.to_plain(d) if d.dirty() else None)
 
 
 def _draft(api, session) -> livret_grid.Draft:
@@ -149,10 +151,14 @@ def set_elements(api, payload, session):
 @command("livret.progress")
 def progress(api, payload, session):
     """Per class of the caller and period of a school year (``millesime``; default: the
-    current one, else the most recent with periods)."""
-    millesime = payload.get("millesime") or livret_classes.current_year(api.db, _compat.today())
+    current one, else the most recent with periods); ``periode_courante``: the id of the
+    period the livret screen opens on (today's), when it is of that year."""
+    today = _compat.today()
+    millesime = payload.get("millesime") or livret_classes.current_year(api.db, today)
     ps = periodes.periods_of(api.db, str(millesime)) if millesime else []
-    return {"millesime": millesime, **livret_classes.progress(
+    current = livret_classes.default_period(api.db, today)
+    return {"millesime": millesime, "periode_courante": current.id if current and any(
+        p.id == current.id for p in ps) else None, **livret_classes.progress(
         api.db, api.allowed_classes(session), ps)}
 
 

@@ -6,6 +6,7 @@ The grid being edited is a ``validation.Draft`` kept in the session (``Session.d
 from __future__ import annotations
 
 from cartable import _compat
+from cartable.accounts import idle
 from cartable.api import command
 from cartable.errors import LOCKED, PermissionDenied, UserError
 from cartable.payload import payload_int
@@ -20,6 +21,7 @@ NO_GRID = (
 
 
 GRID = "draft"  # the session's draft of this grid (Session.draft)
+idle.keeps(GRID, "validation", lambda d: d.to_plain() if d.dirty else None)
 
 
 def _draft(session) -> socle2008_grid.Draft:

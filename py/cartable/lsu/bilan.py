@@ -340,6 +340,47 @@ def build_draft(conn: sqlite3.Connection, classe_id: int) -> Draft:
     return Draft(classe=dict(row, nb_eleves=len(eleves)), eleves=eleves, saved=saved)
 
 
+def _position(value) -> bool:
+    return type(value) is int and value in socle2016.POSITIONS
+
+
+def to_plain(draft: Draft) -> dict | None:
+    """The draft's unsaved changes as plain data (kept by the browser across a reload, and
+    across an expired session); None when nothing changed."""
+    dirty = draft.dirty()
+    if not dirty:
+        return None
+    return {"version": 1, "classe_id": draft.classe["id"],
+            "eleves": {str(e): {"cells": draft.pupil_cells(e),
+                                "synthese": draft.syntheses.get(e, "")} for e in dirty},
+            "arrows": {k: v for k, v in draft.arrows.items() if v != socle2016.ARROW_START}}
+
+
+def restore(draft: Draft, plain: dict) -> None:
+    """Re-apply ``to_plain``'s changes to a fresh draft; pupils no longer in the class, unknown
+    composantes, bad positions and unreadable synthèses are ignored (saved state kept)."""
+    pupils = plain.get("eleves") if isinstance(plain.get("eleves"), dict) else {}
+    for key, change in pupils.items():
+        eid = int(key) if str(key).isdigit() else None
+        if eid not in draft.eleve_ids or not isinstance(change, dict):
+            continue
+        try:
+            synthese = clean_synthese(change.get("synthese", ""))
+        except UserError:
+            continue
+        cells = change.get("cells") if isinstance(change.get("cells"), dict) else {}
+        for code in socle2016.CODES:
+            value = cells.get(code)
+            draft._set((eid, code), value if _position(value) else None)
+        draft.syntheses[eid] = synthese
+    arrows = plain.get("arrows") if isinstance(plain.get("arrows"), dict) else {}
+    keys = {arrow_key("eleve", e) for e in draft.eleve_ids}
+    keys |= {arrow_key("composante", c) for c in socle2016.CODES}
+    for key, value in arrows.items():
+        if key in keys and (value is None or _position(value)):
+            draft.arrows[key] = value
+
+
 def set_synthese(draft: Draft, eleve_id: int, text) -> dict:
     if eleve_id not in draft.eleve_ids:
         raise UserError("Cet élève n'est pas dans le tableau affiché. Rechargez le tableau.")

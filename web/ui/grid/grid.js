@@ -17,7 +17,7 @@ import * as GridToolbar from "./toolbar.js";
 const { call, busy, showError, showNotice } = Shell;
 let current = null; // the grid shown, while it is shown
 
-Shell.onLeave(() => (current && current.model.dirty > 0 ? "Des validations ne sont pas enregistrées." : null));
+Shell.onLeave(() => (current && unsaved(current) > 0 ? "Des validations ne sont pas enregistrées." : null));
 Shell.on("logout", () => { current = null; });
 // Ctrl+Z (Cmd+Z) takes back the last click or arrow while a grid is shown.
 GridToolbar.listenUndo(() => current, undo);
@@ -36,13 +36,19 @@ function remember(grid) {
   return sel;
 }
 
+/** The changes not saved: the core's count, at least 1 while a click is sent but not answered
+ *  (its reply makes the grid dirty). */
+function unsaved(g) {
+  return Math.max(g.model.dirty, g.pending > 0 ? 1 : 0);
+}
+
 function leaveGuard(g) {
   return () => {
-    if (!(g.model.dirty > 0)) {
+    if (!(unsaved(g) > 0)) {
       current = null;
       return true;
     }
-    if (window.confirm(`Des validations ne sont pas enregistrées (${plural(g.model.dirty, "modification", "modifications")}). Quitter sans enregistrer ?`)) {
+    if (window.confirm(`Des validations ne sont pas enregistrées (${plural(unsaved(g), "modification", "modifications")}). Quitter sans enregistrer ?`)) {
       call("validation.discard").catch(() => {});
       GridDraft.forget();
       current = null;

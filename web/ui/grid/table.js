@@ -135,7 +135,7 @@ function paintCell(view, key) {
   td.title = title;
   let aria = `${fullName(td._eleve)}, ${td._row.nom} : ${et.label}${td._locked ? ` (${texts.verrouille})` : ""}`;
   if (stored) aria += `, ${title}`;
-  if (share && share.total !== undefined) aria += `, ${share.valides} items validés sur ${share.total}`;
+  if (share && share.total !== undefined) aria += `, ${plural(share.valides, "item validé", "items validés")} sur ${share.total}`;
   td.setAttribute("aria-label", aria);
 }
 

@@ -12,6 +12,7 @@ import * as LivretTable from "./table.js";
 import * as LivretFiche from "./fiche.js";
 import * as LivretElements from "./elements.js";
 import * as LivretPrint from "./print.js";
+import * as GridDraft from "../grid/draft.js";
 import * as GridToolbar from "../grid/toolbar.js";
 
 const { call, busy, showError, showNotice } = Shell;
@@ -32,6 +33,7 @@ function leaveGuard() {
   const what = g.grid.dirty ? plural(g.grid.dirty, "élève modifié", "élèves modifiés") : "les éléments de programme";
   if (!window.confirm(`Des livrets ne sont pas enregistrés (${what}). Quitter sans enregistrer ?`)) return false;
   call("livret.discard").catch(() => {});
+  GridDraft.forget("livret");
   current = null;
   return true;
 }
@@ -73,6 +75,8 @@ function queued(g, request, after) {
       const r = await request();
       applyResult(g, r);
       if (after) after(r);
+      // Keep the draft for an accidental reload; in a burst of clicks, the last one does.
+      if (g.pending <= 1) await GridDraft.keep(g.grid.dirty, "livret");
     } catch (e) {
       showError(e);
       for (const key of Object.keys(g.view.cells)) g.view.paintCell(key);
@@ -136,6 +140,7 @@ function save(g) {
   return busy(g.saveBtn, "Enregistrement des livrets…", async () => {
     await g.queue;
     const r = await call("livret.save");
+    GridDraft.forget("livret");
     g.grid = r.grid;
     buildTable(g);
     Shell.clearMessages();

@@ -1,4 +1,6 @@
-/* Accueil (director): the steps to validate the socle, each with where the school stands. */
+/* Accueil. The director: the steps to validate the socle and fill the livrets, each with where
+ * the school stands. A teacher: the livrets of each of her classes for the current period
+ * (livret.progress), each with a link that opens that livret. */
 import { el, append, button, heading } from "../../shared/dom.js";
 import { plural } from "../format.js";
 import * as Shell from "../shell.js";
@@ -65,13 +67,47 @@ function steps(o) {
   ];
 }
 
+function openLivret(btn, c) {
+  Shell.busy(btn, "Ouverture du livret…", async () => {
+    const grid = await Shell.call("livret.grid", { classe_id: c.classe_id, periode_id: c.periode_id });
+    Shell.go("livret", { grid });
+  });
+}
+
+/** A teacher's home: her classes' livrets of the current period, a link to each. */
+async function teacherHome(section) {
+  const l = await Shell.call("livret.progress");
+  const rows = l.classes.filter((c) => c.periode_id === l.periode_courante);
+  let text = null;
+  if (!l.millesime) text = "Les périodes de l'année scolaire ne sont pas encore définies : le directeur ou la directrice doit les indiquer avant que vous remplissiez les livrets scolaires.";
+  else if (!rows.length) text = "Aucune classe du CP au CM2 ne vous est attribuée : le directeur ou la directrice peut vous attribuer la vôtre.";
+  if (text) {
+    section.appendChild(el("p", { class: "aide", id: "accueil-professeur", text }));
+    return;
+  }
+  section.appendChild(el("p", { id: "accueil-professeur", text: `Les livrets scolaires de la période en cours (${rows[0].periode}), pour ${rows.length > 1 ? "vos classes" : "votre classe"} :` }));
+  const list = el("ul", { class: "avancement-livrets", id: "avancement-livrets" });
+  for (const c of rows) {
+    const open = button(`Ouvrir le livret de la classe ${c.classe}`, () => openLivret(open, c),
+      { class: "lien", "data-classe": c.classe_id });
+    list.appendChild(el("li", { class: "avancement avancement-livret", "data-classe": c.classe_id, "data-periode": c.periode_id },
+      el("progress", { max: String(Math.max(c.nb_eleves, 1)), value: String(c.nb_complets), "aria-label": `${c.classe}, ${c.periode}` }),
+      el("span", { text: `${c.classe}, ${c.periode} : ${c.message}.` }), open));
+  }
+  section.appendChild(list);
+}
+
 Shell.screen({
   id: "accueil",
   label: "Accueil",
-  roles: ["directeur"],
+  roles: ["directeur", "professeur"],
   order: 10,
   async render(section) {
     append(section, heading("Accueil"));
+    if (!Shell.isDirector()) {
+      await teacherHome(section);
+      return;
+    }
     append(section, el("p", { text: "Les étapes pour valider le socle commun (palier 2, fin CM2) et transmettre le fichier au collège :" }));
     const ol = el("ol", { class: "etapes-accueil" });
     section.appendChild(ol);

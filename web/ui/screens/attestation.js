@@ -61,6 +61,8 @@ Shell.screen({
     const form = el("form", { class: "formulaire selection-attestation", novalidate: true }, classe.row, palier.row, el("div", { class: "actions" }, submit));
     const out = el("div", { class: "resultat-attestations" });
     append(section, [form, out]);
+    // Another class or palier: the pages shown (and their print button) are no longer it.
+    for (const s of [classe.select, palier.select]) s.addEventListener("change", () => clear(out));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       busy(submit, "Préparation des attestations…", () => show(out, Number(classe.select.value), Number(palier.select.value)));

@@ -5,6 +5,7 @@ import * as Shell from "../shell.js";
 import { passwordPair, checkSame, fail, guard } from "../forms.js";
 import * as Keeper from "../keeper.js";
 import * as Secours from "../secours.js";
+import * as GridDraft from "../grid/draft.js";
 
 const { call, busy, showNotice } = Shell;
 
@@ -111,6 +112,7 @@ Shell.screen({
         if (!pwd.input.value) fail("password", "Tapez votre mot de passe.");
         const password = pwd.input.value;
         const res = await call("auth.login", { login: login.input.value.trim(), password });
+        GridDraft.fromLogin(res); // the unsaved grid of a session ended by inactivity
         Shell.clearMessages();
         if (res.user.must_change_password) Shell.open("activation", { user: res.user, password });
         else Shell.enterApp(res.user);

@@ -10,6 +10,7 @@ import { plural } from "../format.js";
 import * as Shell from "../shell.js";
 import * as BilanTable from "../bilan/table.js";
 import * as BilanPrint from "../bilan/print.js";
+import * as GridDraft from "../grid/draft.js";
 import * as GridToolbar from "../grid/toolbar.js";
 
 const { call, busy, showError, showNotice } = Shell;
@@ -22,7 +23,11 @@ GridToolbar.listenUndo(() => current, undo);
 Shell.onLeave(() => (dirtyCount() ? "Des bilans ne sont pas enregistrés." : null));
 
 function dirtyCount() {
-  return current ? current.grid.dirty : 0;
+  if (!current) return 0;
+  // A click or a synthèse sent but not answered yet counts: its reply makes the grid dirty; so
+  // does a synthèse being typed (sent when its box loses the focus, which closing the page
+  // does not do).
+  return Math.max(current.grid.dirty, current.pending > 0 || current.typing ? 1 : 0);
 }
 
 function leaveGuard() {
@@ -32,6 +37,7 @@ function leaveGuard() {
   }
   if (window.confirm(`Des bilans ne sont pas enregistrés (${plural(dirtyCount(), "élève", "élèves")}). Quitter sans enregistrer ?`)) {
     call("bilan.discard").catch(() => {});
+    GridDraft.forget("bilan");
     current = null;
     return true;
   }
@@ -76,6 +82,8 @@ function send(g, command, payload, undo) {
   g.queue = g.queue.then(async () => {
     try {
       applyResult(g, await call(command, payload));
+      // Keep the draft for an accidental reload; in a burst of clicks, the last one does.
+      if (g.pending <= 1) await GridDraft.keep(g.grid.dirty, "bilan");
     } catch (e) {
       if (undo) undo();
       showError(e);
@@ -147,7 +155,13 @@ function build(g) {
     onCell: (td) => clickCell(g, td),
     onArrow: (b) => send(g, "bilan.click", { target: b._target }),
     // a synthèse reply is one pupil's: {eleve_id, etat, dirty}
-    onSynthese: (id, area) => send(g, "bilan.synthese", { eleve_id: Number(id), texte: area.value }),
+    onSynthese: (id, area) => {
+      g.typing = false;
+      return send(g, "bilan.synthese", { eleve_id: Number(id), texte: area.value });
+    },
+  });
+  g.view.node.addEventListener("input", (e) => {
+    if (e.target.tagName === "TEXTAREA") g.typing = true;
   });
   if (old) g.wrap.replaceChild(g.view.node, old);
   else g.wrap.appendChild(g.view.node);
@@ -158,6 +172,7 @@ function save(g) {
   busy(g.saveBtn, "Enregistrement des bilans…", async () => {
     await g.queue;
     const r = await call("bilan.save");
+    GridDraft.forget("bilan");
     g.grid = r.grid;
     build(g);
     Shell.clearMessages();
@@ -194,9 +209,13 @@ Shell.screen({
   label: "Bilan fin de cycle 2",
   roles: ["directeur", "professeur"],
   order: 75,
-  async render(section) {
+  async render(section, opts = {}) {
     current = null;
     append(section, heading("Bilan de fin de cycle 2"));
+    if (opts.grid) { // a draft taken back (ui/grid/draft.js)
+      mountGrid(section, opts.grid);
+      return;
+    }
     section.appendChild(el("p", { class: "aide", text: "Pour chaque élève de CE2 : un positionnement sur chacune des 8 composantes du socle commun et une synthèse, transmis au Livret Scolaire Unique (LSU) par le directeur." }));
     await choose(section);
   },

@@ -54,8 +54,13 @@ Shell.screen({
   label: "Livret scolaire",
   roles: ["directeur", "professeur"],
   order: 76,
-  async render(section) {
+  async render(section, opts = {}) {
     append(section, heading("Livret scolaire"));
+    if (opts.grid) { // a draft taken back (ui/grid/draft.js), or a link of the home page
+      last = { classe_id: opts.grid.classe.id, periode_id: opts.grid.periode.id };
+      await Livret.mount(section, opts.grid);
+      return;
+    }
     section.appendChild(el("p", { class: "aide", text: "Pour chaque période : les éléments de programme travaillés par la classe, le positionnement de chaque élève sur les domaines de son cycle, les appréciations ; le directeur ou la directrice les transmet au Livret Scolaire Unique (LSU)." }));
     await choose(section);
   },
