@@ -90,17 +90,23 @@ def school_with_teacher(page, e2e, classe: str, uai: str | None = None,
     (an ONDE class's name); ``uai`` and the ``civilite`` of both given when asked. Returns the
     class's number of pupils; the page is reloaded, on the login screen."""
     assert e2e.wait_state(page) == "ready"
+    n = with_teacher(page, classe, uai, civilite)
+    page.reload()
+    assert e2e.wait_state(page) == "ready"
+    return n
+
+
+def with_teacher(page, classe: str, uai: str | None = None, civilite: str | None = None) -> int:
+    """``school_with_teacher``'s school made in the page (ready, on its first screen), without
+    the reload; returns the class's number of pupils."""
     director = {"nom": "Durand", "prenom": "Sophie", "login": DIRECTOR[0],
                 "password": DIRECTOR[1]}
     teacher = {"nom": "Lucas", "prenom": "Claire", "login": TEACHER[0], "password": TEACHER[1]}
     if civilite:
         director["civilite"] = teacher["civilite"] = civilite
     setup = {"nom": SCHOOL, "directeur": director, **({"uai": uai} if uai else {})}
-    n = page.evaluate(WITH_TEACHER, {"setup": setup, "teacher": teacher, "classe": classe,
-                                     "onde": base64.b64encode(ONDE_CSV.read_bytes()).decode()})
-    page.reload()
-    assert e2e.wait_state(page) == "ready"
-    return n
+    return page.evaluate(WITH_TEACHER, {"setup": setup, "teacher": teacher, "classe": classe,
+                                        "onde": base64.b64encode(ONDE_CSV.read_bytes()).decode()})
 
 
 def onde_school(path: Path, password: str, uai: str = "0441234C", then=None) -> bytes:

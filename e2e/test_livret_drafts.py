@@ -1,7 +1,7 @@
 """The livret's unsaved work survives a reload and an expired session; the teacher's home page
 shows her class's livrets (issues 16 and 18), in the built app (file://), in Chromium.
 
-The school is made through ``Cartable.call`` (test_livret_screen's SETUP, the proposed periods
+The school is made through ``Cartable.call`` (school_helpers.with_teacher, the proposed periods
 of the current school year). A CM1 teacher lands on « Accueil », sees « 0 livret complet sur
 11 » for the current period and opens the livret from there; she clicks cells, reloads the page:
 after she logs in again the draft is offered, « Reprendre » brings the cells back as clicked.
@@ -12,12 +12,12 @@ offer and the home page checked at 200 % zoom, nothing past the right edge).
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 
 import pytest
-from test_livret_screen import CM1, DIRECTOR, ONDE_CSV, SETUP, TEACHER, TIMEOUT, login, settle
+from school_helpers import with_teacher
+from test_livret_screen import CM1, DIRECTOR, TEACHER, TIMEOUT, login, settle
 
 CE2 = "[CE2] CE2-CM1 Mme LUCAS"
 
@@ -50,8 +50,7 @@ def stored(page):
 
 def school(page):
     page.set_viewport_size({"width": 1366, "height": 768})
-    assert page.evaluate(SETUP, {"director": DIRECTOR, "teacher": TEACHER, "cm1": CM1,
-                                 "onde": base64.b64encode(ONDE_CSV.read_bytes()).decode()}) == 11
+    assert with_teacher(page, CM1, uai="0441234C", civilite="MME") == 11
     page.evaluate(PERIODS, {"director": DIRECTOR})
     page.reload()
 
