@@ -190,3 +190,25 @@ def test_the_bilan_de_fin_de_cycle_draft_survives_a_reload(page, e2e):
     expect(page.locator("#grille-validations")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("#etat-brouillon")).to_contain_text("11 modifications non enregistrées")
     assert stored(page)["draft"]["competence_id"] == 9
+
+
+def test_closing_the_page_while_typing_an_appreciation_asks_first(page, e2e):
+    """An appréciation typed and not sent yet (its box still has the focus): closing or
+    reloading the page must ask — the browser sends nothing on its way out."""
+    assert e2e.wait_state(page) == "ready"
+    school(page)
+    assert e2e.wait_state(page) == "ready"
+    login(page, *TEACHER)
+    ids = open_from_home(page, e2e)
+    unload = ("() => { const e = new Event('beforeunload', {cancelable: true});"
+              " window.dispatchEvent(e); return e.defaultPrevented; }")
+    assert page.evaluate(unload) is False
+    page.click(f'button.bouton-fiche[data-eleve="{ids[0]}"]')
+    fiche = page.locator(f'#fiche-livret[data-eleve="{ids[0]}"]')
+    expect(fiche).to_be_visible(timeout=TIMEOUT)
+    fiche.locator("#appreciation-generale").fill("Une appréciation en cours de frappe.")
+    assert page.evaluate(unload) is True
+    fiche.locator("#appreciation-generale").press("Tab")  # sent: the draft holds it now
+    settle(page)
+    expect(page.locator("#etat-livret")).to_contain_text("1 élève modifié non enregistré")
+    assert page.evaluate(unload) is True

@@ -101,6 +101,15 @@ def import_with_a_differing_name(page, e2e, audit, path: Path):
     e2e.screenshot(page, "lsu-screen-01-a-confirmer")
     audit("lsu: élèves à confirmer")
     at_200_percent(page, e2e, "lsu-screen-01-a-confirmer-zoom-200")
+    # Another file chosen: the first file's report and « Importer ces bilans » go (the button
+    # imported the file analysed before, whatever the picker showed).
+    other = path.with_name("autre-" + path.name)
+    other.write_bytes(path.read_bytes())
+    page.locator(".vue-lsu input[type=file]").set_input_files(str(other))
+    expect(page.locator("#rapport-import-lsu")).to_have_count(0)
+    expect(page.locator("#liste-a-confirmer")).to_have_count(0)
+    expect(page.locator("#confirmer-import-lsu")).to_be_hidden()
+    analyse(page, path)
 
     page.click("#confirmer-import-lsu")  # unchecked: not imported
     expect(page.locator(".message-import-lsu")).to_contain_text(

@@ -146,6 +146,7 @@ def test_a_cm1_teacher_fills_her_class_and_the_director_exports_it(school):
     row = next(c for c in progress["classes"] if c["periode_id"] == p1)
     assert row["message"] == "1 livret complet sur 11" and row["nb_commences"] == 2
     assert progress["periode_courante"] == p1  # the teacher's home page shows that one
+    assert progress["nb_periodes"] == 3
     assert {c["classe"] for c in progress["classes"]} == {CM1}  # her classes only
     # the director exports period 1: the file says what was clicked and written
     out = call(a, "lsu.export", {"periode": 1, "classes": [CM1]}, a.d)

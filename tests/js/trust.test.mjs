@@ -29,3 +29,11 @@ test("the model keeps the core's words for arrows and the undo state", () => {
   assert.equal(model.undo.count, 1);
   assert.equal(GridModel.create({ ...grid, arrow_labels: undefined, undo: undefined }).undo.count, 0);
 });
+
+test("sizes are said with real plurals", () => {
+  assert.equal(Format.size(0), "0 octet");
+  assert.equal(Format.size(1), "1 octet");
+  assert.equal(Format.size(900), "900 octets");
+  assert.equal(Format.size(2048), "2 Ko");
+  assert.equal(Format.size(3 * 1024 * 1024 + 200 * 1024), "3,2 Mo");
+});

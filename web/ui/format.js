@@ -11,7 +11,7 @@ function date(iso) {
 }
 
 function size(n) {
-  if (n < 1024) return `${n} octets`;
+  if (n < 1024) return plural(n, "octet", "octets");
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} Ko`;
   return `${(n / 1024 / 1024).toFixed(1).replace(".", ",")} Mo`;
 }

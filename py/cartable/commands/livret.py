@@ -151,13 +151,15 @@ def set_elements(api, payload, session):
 @command("livret.progress")
 def progress(api, payload, session):
     """Per class of the caller and period of a school year (``millesime``; default: the
-    current one, else the most recent with periods); ``periode_courante``: the id of the
-    period the livret screen opens on (today's), when it is of that year."""
+    current one, else the most recent with periods; ``nb_periodes``: how many it has);
+    ``periode_courante``: the id of the period the livret screen opens on (today's), when it
+    is of that year."""
     today = _compat.today()
     millesime = payload.get("millesime") or livret_classes.current_year(api.db, today)
     ps = periodes.periods_of(api.db, str(millesime)) if millesime else []
     current = livret_classes.default_period(api.db, today)
-    return {"millesime": millesime, "periode_courante": current.id if current and any(
+    return {"millesime": millesime, "nb_periodes": len(ps),
+            "periode_courante": current.id if current and any(
         p.id == current.id for p in ps) else None, **livret_classes.progress(
         api.db, api.allowed_classes(session), ps)}
 

@@ -24,13 +24,18 @@ GridToolbar.listenUndo(() => current, undo, ["INPUT", "TEXTAREA", "SELECT"]);
 
 function unsaved(g) {
   if (!g) return 0;
-  return (g.grid.dirty || 0) + (g.elements && g.elements.dirty() ? 1 : 0);
+  // A click or a text sent but not answered yet counts (its reply makes the grid dirty), and
+  // so does a text being typed (sent when its box loses the focus, which closing the page does
+  // not do) — as on the bilan's screen.
+  const waiting = g.pending > 0 || g.typing ? 1 : 0;
+  return Math.max((g.grid.dirty || 0) + (g.elements && g.elements.dirty() ? 1 : 0), waiting);
 }
 
 function leaveGuard() {
   const g = current;
   if (!unsaved(g)) { current = null; return true; }
-  const what = g.grid.dirty ? plural(g.grid.dirty, "élève modifié", "élèves modifiés") : "les éléments de programme";
+  const what = g.grid.dirty ? plural(g.grid.dirty, "élève modifié", "élèves modifiés")
+    : g.elements && g.elements.dirty() ? "les éléments de programme" : "une saisie en cours";
   if (!window.confirm(`Des livrets ne sont pas enregistrés (${what}). Quitter sans enregistrer ?`)) return false;
   call("livret.discard").catch(() => {});
   GridDraft.forget("livret");
@@ -213,6 +218,8 @@ async function mount(section, grid) {
   append(section, [el("p", { class: "sous-titre" }, el("strong", { text: `Classe ${grid.classe.nom}` }),
     ` — ${grid.periode.nom} ${grid.periode.annee} (cycle ${grid.classe.cycle})`),
     toolbar(g), tabs(g), g.body, g.elementsBox]);
+  g.side.addEventListener("input", (e) => { if (e.target.tagName === "TEXTAREA") g.typing = true; });
+  g.side.addEventListener("change", () => { g.typing = false; }); // sent (fiche.js, livret.texts)
   buildTable(g);
 }
 

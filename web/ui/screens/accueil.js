@@ -58,8 +58,9 @@ function steps(o) {
     ["echanges", "Exporter le fichier des validations pour le collège (SACoche).", null, ""],
     ["bilan", "Remplir les bilans de fin de cycle 2 des élèves de CE2 (8 composantes, synthèse).",
       null, "", bilanProgress(o.bilans)],
-    ["periodes", "Définir les périodes de l'année scolaire (trimestres ou semestres).", o.livret.classes.length > 0,
-      o.livret.classes.length ? "périodes définies pour cette année" : "aucune période pour cette année"],
+    ["periodes", "Définir les périodes de l'année scolaire (trimestres ou semestres).", o.livret.nb_periodes > 0,
+      o.livret.nb_periodes ? `${plural(o.livret.nb_periodes, "période définie", "périodes définies")} pour cette année`
+        : "aucune période pour cette année"],
     ["livret", "Remplir les livrets scolaires de chaque période (éléments de programme, positionnements, appréciations).",
       null, "", livretProgress(o.livret)],
     ["lsu", "Exporter les bilans périodiques et de fin de cycle 2 vers le Livret Scolaire Unique (LSU).", null, ""],

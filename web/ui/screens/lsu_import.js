@@ -68,11 +68,23 @@ export function importPart(section, imported) {
     await imported(); // the pre-flight counts what was just imported
     showNotice(`${r.message}${confirmer.length ? ` Noms confirmés : ${plural(confirmer.length, "élève", "élèves")}.` : ""}`);
   }), { class: "principal", hidden: true, id: "confirmer-import-lsu" });
+  // Another file chosen (or a failed analysis): the report shown is no longer its report, and
+  // « Importer ces bilans » would import the file analysed before.
+  const forget = () => {
+    data = null;
+    ticked = () => [];
+    clear(report);
+    clear(pending);
+    confirmBtn.hidden = true;
+  };
+  input.addEventListener("change", forget);
   const analyse = button("Analyser le fichier", () => busy(analyse, "Lecture du fichier LSU…", async () => {
+    forget();
     const f = input.files && input.files[0];
     if (!f) throw new Error("Choisissez d'abord le fichier XML des bilans.");
-    data = await readFile(f);
-    const r = await call("lsu.preview", { data });
+    const read = await readFile(f);
+    const r = await call("lsu.preview", { data: read });
+    data = read;
     importReport(report, r);
     ticked = renderPending(pending, r);
     confirmBtn.hidden = false;
