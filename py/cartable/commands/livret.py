@@ -171,4 +171,5 @@ def print_(api, payload, session):
     from cartable.lsu import livret_print
 
     classe_id, periode = _class_and_period(api, payload, session)
-    return livret_print.printable(api.db, classe_id, periode, bool(payload.get("tous")))
+    return livret_print.printable(api.db, classe_id, periode,
+                                  payload.get("tous") is True)

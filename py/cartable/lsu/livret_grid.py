@@ -227,11 +227,14 @@ def restore(draft: Draft, plain: dict) -> None:
     draft.arrows.update({k: v for k, v in arrows.items() if k in valid and D.is_position(v)})
 
 
+TEXT_FIELDS = ("appreciation_generale", "appreciations", "parcours", "modalites", "socle",
+               "elements")
+
+
 def _texts_values(textes) -> dict:
     if not isinstance(textes, dict):
         return {}
-    return {k: textes[k] for k in ("appreciation_generale", "appreciations", "parcours",
-                                   "modalites", "socle", "elements") if k in textes}
+    return {k: textes[k] for k in TEXT_FIELDS if k in textes}
 
 
 def _person(p: dict) -> str:
@@ -269,6 +272,10 @@ def set_texts(draft: Draft, eid: int, values: dict) -> dict:
     class's}. Everything is checked before anything changes."""
     if eid not in draft.work or not draft.cycle.get(eid):
         raise UserError("Cet élève n'est pas dans le tableau affiché. Rechargez le tableau.")
+    unknown = sorted(set(values) - set(TEXT_FIELDS))
+    if unknown:  # a typo would otherwise change nothing and say it was done
+        raise UserError(f"Champ « {str(unknown[0])[:40]} » inconnu : les textes d'un livret sont "
+                        + ", ".join(TEXT_FIELDS) + ". Rien n'a été modifié.")
     w = copy.deepcopy(draft.work[eid])
     cy = draft.cycle[eid]
     who = draft.pupil_name(eid)
