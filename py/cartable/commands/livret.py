@@ -17,7 +17,7 @@ NO_GRID = ("Aucun livret n'est ouvert. Choisissez une classe et une période, pu
            "livret ».")
 
 
-GRID = "livret"  # the session's draft of this grid (Session.draft)
+GRID = livret_grid.GRID  # the session's draft of this grid (Session.draft)
 idle.keeps(GRID, "livret", lambda d: livret_grid.to_plain(d) if d.dirty() else None)
 
 

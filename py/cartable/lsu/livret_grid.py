@@ -25,6 +25,7 @@ from cartable.text import de, saved_message
 
 Key = tuple[int, str]  # (eleve_id, rubrique code)
 HISTORY = 50
+GRID = "livret"  # the session's draft of this grid (Session.draft, commands/livret.py)
 ACTIONS = {1: "Tout positionner à 1 (non atteints)", 2: "Tout positionner à 2 (partiellement "
            "atteints)", 3: "Tout positionner à 3 (atteints)", 4: "Tout positionner à 4 "
            "(dépassés)", D.NON_EVALUE: "Tout mettre en « non évalué »", None: "Tout effacer"}
@@ -361,6 +362,11 @@ def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.dat
     """Write the pupils this draft changed (one transaction), each merged with the database as
     it is now (``merge``), signed by ``author`` and dated ``now``."""
     dirty = draft.dirty()
+    if dirty and conn.execute("SELECT 1 FROM periode WHERE id = ?",
+                              (draft.periode.id,)).fetchone() is None:
+        raise UserError("Les périodes de l'année ont été modifiées entre-temps (menu « Périodes ») "
+                        f"et « {draft.periode.nom} » n'existe plus : vos changements ne sont pas "
+                        "enregistrés. Notez-les, puis rouvrez le livret sur la bonne période.")
     active = {e["id"] for e in class_pupils(conn, draft.classe["id"])}
     if any(e not in active for e in dirty):
         raise UserError("Un élève du tableau a changé de classe ou quitté l'école entre-temps : "
