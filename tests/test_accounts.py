@@ -255,6 +255,8 @@ def test_generated_password_is_stored_only_hashed(api):
     ({"nom": "LEGER", "prenom": "Anne", "login": "anne@ecole"}, "n'est pas accepté"),
     ({"nom": "LEGER", "prenom": "Anne", "login": "é.leger"}, "n'est pas accepté"),
     ({"nom": "LEGER", "prenom": "Anne", "login": "a"}, "n'est pas accepté"),
+    ({"nom": "LEGER", "prenom": "Anne", "login": "x" * 5000},
+     "« x{40}… » n'est pas accepté"),  # a 5 000-character login is not echoed whole
     ({"nom": "LEGER", "prenom": "Anne", "login": 5}, "invalide"),
     ({"nom": "LEGER", "prenom": "Anne", "login": "mar.dupuis"}, "déjà utilisé"),
     ({"nom": "LEGER", "prenom": "Anne", "login": "dir"}, "déjà utilisé"),

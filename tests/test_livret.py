@@ -338,3 +338,39 @@ def test_a_save_keeps_what_a_colleague_saved_meanwhile(school):
     call(a, "livret.save", {}, a.t)
     b = livret.load(a.db, [first], p1)[first]
     assert "MAT-NBC" not in b.acquis and b.acquis["FRA-LEC"].position == 3
+
+
+def test_unknown_text_fields_and_a_string_tous_are_refused_or_ignored(school):
+    """Bad input tried: a misspelt text field (it changed nothing and said nothing), « tous »
+    given as the string "false" (it printed every pupil)."""
+    a = school
+    p1 = call(a, "livret.choices", {}, a.t)["defaut"]["periode_id"]
+    grid = call(a, "livret.grid", {"classe_id": a.cm1, "periode_id": p1}, a.t)
+    first = grid["eleves"][0]["id"]
+    with pytest.raises(UserError, match="Champ « appreciation » inconnu"):
+        call(a, "livret.texts", {"eleve_id": first, "appreciation": "Bien."}, a.t)
+    assert call(a, "livret.draft", {}, a.t) is None or str(first) not in (
+        call(a, "livret.draft", {}, a.t) or {}).get("eleves", {})
+    printed = call(a, "livret.print", {"classe_id": a.cm1, "periode_id": p1, "tous": "false"},
+                   a.t)
+    everyone = call(a, "livret.print", {"classe_id": a.cm1, "periode_id": p1, "tous": True}, a.t)
+    assert len(everyone["eleves"]) == 11 and len(printed["eleves"]) == 0
+
+
+def test_periods_are_not_replaced_under_a_livret_being_entered(school):
+    """Bad input tried: the director replaces the periods while the teacher's livret of that
+    year has unsaved changes (its save then failed on a foreign key, in generic words)."""
+    a = school
+    p1 = call(a, "livret.choices", {}, a.t)["defaut"]["periode_id"]
+    grid = call(a, "livret.grid", {"classe_id": a.cm1, "periode_id": p1}, a.t)
+    first = grid["eleves"][0]["id"]
+    call(a, "livret.click", {"target": {"kind": "cell", "eleve_id": first, "code": "FRA-LEC",
+                                        "valeur": 3}}, a.t)
+    before = a.db.execute("SELECT * FROM periode ORDER BY id").fetchall()
+    other = [["2025-09-01", "2026-01-31"], ["2026-02-01", "2026-07-04"]]
+    with pytest.raises(UserError, match="est en cours de saisie par Claire LUCAS, sans être "
+                                        "enregistré"):
+        call(a, "periodes.set", {"periodes": other}, a.d)
+    assert a.db.execute("SELECT * FROM periode ORDER BY id").fetchall() == before
+    saved = call(a, "livret.save", {}, a.t)
+    assert saved["enregistres"] == 1

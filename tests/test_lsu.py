@@ -410,3 +410,17 @@ def test_saved_messages_count_in_french():
     assert saved_message("Bilan", 0, 1) == "Bilan effacé : 1 élève."
     assert saved_message("Livret", 0, 2) == "Livrets effacés : 2 élèves."
     assert saved_message("Bilan", 0, 0) == "Aucun changement à enregistrer."
+
+
+def test_pupils_without_an_ine_are_refused_as_such(school):
+    """Bad input tried: two pupils of the file with an empty INE (refused as « figure deux
+    fois » before, which pointed at the wrong problem); the school file is unchanged."""
+    data = LSU_XML.read_bytes()
+    first_ine = data.split(b'ine="', 2)[1].split(b'"', 1)[0]
+    second_ine = data.split(b'ine="', 3)[2].split(b'"', 1)[0]
+    bad = data.replace(b'ine="' + first_ine + b'"', b'ine=""').replace(
+        b'ine="' + second_ine + b'"', b'ine=""')
+    before = school.db.execute("SELECT count(*) FROM bilan_cycle").fetchone()[0]
+    with pytest.raises(UserError, match="n'a pas d'INE : LSU rattache chaque bilan"):
+        call(school, "lsu.preview", {"data": bad}, school.d)
+    assert school.db.execute("SELECT count(*) FROM bilan_cycle").fetchone()[0] == before

@@ -51,7 +51,7 @@ def check_login(conn: sqlite3.Connection, login, exclude_id: int | None = None) 
     login = login.strip()
     if not LOGIN_RE.fullmatch(login):
         raise UserError(
-            f"L'identifiant « {login} » n'est pas accepté : utilisez de 2 à 40 lettres "
+            f"L'identifiant « {login[:40]}{'…' if len(login) > 40 else ''} » n'est pas accepté : utilisez de 2 à 40 lettres "
             "minuscules sans accent, chiffres, points, tirets ou soulignés (ex. : jea.dupont).",
             field="login",
         )

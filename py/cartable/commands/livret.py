@@ -17,7 +17,7 @@ NO_GRID = ("Aucun livret n'est ouvert. Choisissez une classe et une période, pu
            "livret ».")
 
 
-GRID = "livret"  # the session's draft of this grid (Session.draft)
+GRID = livret_grid.GRID  # the session's draft of this grid (Session.draft)
 idle.keeps(GRID, "livret", lambda d: livret_grid.to_plain(d) if d.dirty() else None)
 
 
@@ -171,4 +171,5 @@ def print_(api, payload, session):
     from cartable.lsu import livret_print
 
     classe_id, periode = _class_and_period(api, payload, session)
-    return livret_print.printable(api.db, classe_id, periode, bool(payload.get("tous")))
+    return livret_print.printable(api.db, classe_id, periode,
+                                  payload.get("tous") is True)

@@ -25,6 +25,7 @@ from cartable.text import de, saved_message
 
 Key = tuple[int, str]  # (eleve_id, rubrique code)
 HISTORY = 50
+GRID = "livret"  # the session's draft of this grid (Session.draft, commands/livret.py)
 ACTIONS = {1: "Tout positionner à 1 (non atteints)", 2: "Tout positionner à 2 (partiellement "
            "atteints)", 3: "Tout positionner à 3 (atteints)", 4: "Tout positionner à 4 "
            "(dépassés)", D.NON_EVALUE: "Tout mettre en « non évalué »", None: "Tout effacer"}
@@ -227,11 +228,14 @@ def restore(draft: Draft, plain: dict) -> None:
     draft.arrows.update({k: v for k, v in arrows.items() if k in valid and D.is_position(v)})
 
 
+TEXT_FIELDS = ("appreciation_generale", "appreciations", "parcours", "modalites", "socle",
+               "elements")
+
+
 def _texts_values(textes) -> dict:
     if not isinstance(textes, dict):
         return {}
-    return {k: textes[k] for k in ("appreciation_generale", "appreciations", "parcours",
-                                   "modalites", "socle", "elements") if k in textes}
+    return {k: textes[k] for k in TEXT_FIELDS if k in textes}
 
 
 def _person(p: dict) -> str:
@@ -269,6 +273,10 @@ def set_texts(draft: Draft, eid: int, values: dict) -> dict:
     class's}. Everything is checked before anything changes."""
     if eid not in draft.work or not draft.cycle.get(eid):
         raise UserError("Cet élève n'est pas dans le tableau affiché. Rechargez le tableau.")
+    unknown = sorted(set(values) - set(TEXT_FIELDS))
+    if unknown:  # a typo would otherwise change nothing and say it was done
+        raise UserError(f"Champ « {str(unknown[0])[:40]} » inconnu : les textes d'un livret sont "
+                        + ", ".join(TEXT_FIELDS) + ". Rien n'a été modifié.")
     w = copy.deepcopy(draft.work[eid])
     cy = draft.cycle[eid]
     who = draft.pupil_name(eid)
@@ -354,6 +362,11 @@ def save(conn: sqlite3.Connection, draft: Draft, author: dict, now: datetime.dat
     """Write the pupils this draft changed (one transaction), each merged with the database as
     it is now (``merge``), signed by ``author`` and dated ``now``."""
     dirty = draft.dirty()
+    if dirty and conn.execute("SELECT 1 FROM periode WHERE id = ?",
+                              (draft.periode.id,)).fetchone() is None:
+        raise UserError("Les périodes de l'année ont été modifiées entre-temps (menu « Périodes ») "
+                        f"et « {draft.periode.nom} » n'existe plus : vos changements ne sont pas "
+                        "enregistrés. Notez-les, puis rouvrez le livret sur la bonne période.")
     active = {e["id"] for e in class_pupils(conn, draft.classe["id"])}
     if any(e not in active for e in dirty):
         raise UserError("Un élève du tableau a changé de classe ou quitté l'école entre-temps : "

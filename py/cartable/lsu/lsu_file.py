@@ -408,6 +408,10 @@ def _read(data: bytes):
     seen_ine: set[str] = set()
     for e in root.iterfind(f"{_Q}donnees/{_Q}eleves/{_Q}eleve"):
         ine = e.get("ine") or ""
+        if not ine.strip():
+            raise UserError(f"Un élève du fichier ({(e.get('nom') or '')[:40]} "
+                            f"{(e.get('prenom') or '')[:40]}) n'a pas d'INE : LSU rattache chaque "
+                            "bilan à l'élève par son INE. Le fichier est refusé.")
         if ine in seen_ine:
             raise UserError(f"L'INE « {ine[:20]} » figure deux fois dans la liste des élèves "
                             "du fichier : un INE identifie un seul élève. Le fichier est refusé.")
