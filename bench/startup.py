@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start-up time of the offline app, against a bare page that only boots the same Pyodide.
 
-    python3 bench/startup.py [--runs N] [--build] [--pandas] [--firefox]
+    python3 bench/startup.py [--runs N] [--build] [--pandas] [--firefox] [--compare DIR]
 
 Both pages are opened from file:// in headless Chromium, each run in a new browser context
 (cold: empty storage and caches; the OS file cache is warm). "Ready" is the
@@ -13,6 +13,10 @@ and the same loading technique: classic <script> assets, a Blob-URL worker, a wr
 With ``--firefox``, the app is also opened in Debian's firefox-esr (``e2e/firefox/ready.mjs``:
 a new profile per run, as users have it, driven over WebDriver BiDi), one run interleaved after
 each Chromium round; its median is printed beside Chromium's (not part of the goals).
+
+With ``--compare DIR`` (another built folder, e.g. an older commit's ``dist/cartable``), that
+app is opened too, interleaved in the same rounds, and its ratio to bare Pyodide printed beside
+this one's: a before/after comparison that the machine's load affects alike.
 
 Goals: app median <= 3.0 s and <= 1.25 x the bare median.
 """
@@ -106,7 +110,7 @@ def measure_pandas(browser, url: str) -> float:
         context.close()
 
 
-def measure(browser, url: str, screens: list | None = None) -> float:
+def measure(browser, url: str, screens: list | None = None, app: bool = False) -> float:
     context = new_context(browser)
     try:
         page = context.new_page()
@@ -115,8 +119,9 @@ def measure(browser, url: str, screens: list | None = None) -> float:
         if state != "ready":
             raise SystemExit(f"{url} did not start (data-state={state})")
         ready = page.evaluate("performance.getEntriesByName('cartable:ready')[0].startTime")
-        if screens is not None:  # the app: also when its first screen was shown
+        if screens is not None or app:  # an app: also when its first screen was shown
             page.wait_for_selector(".ecran-creation", timeout=120_000)
+        if screens is not None:
             screens.append(page.evaluate(
                 "performance.getEntriesByName('cartable:screen')[0].startTime") / 1000)
         return ready / 1000
@@ -142,6 +147,8 @@ def main() -> int:
                         help="also time the app until pandas is imported (background load)")
     parser.add_argument("--firefox", action="store_true",
                         help="also time the app in firefox-esr (fresh profile per run)")
+    parser.add_argument("--compare", type=Path, metavar="DIR",
+                        help="another built folder (its index.html), timed in the same rounds")
     args = parser.parse_args()
     ensure_built(args.build)
 
@@ -153,6 +160,10 @@ def main() -> int:
         (bare / "index.html").write_text(BARE_HTML, encoding="utf-8")
         (bare / "bare.js").write_text(BARE_JS, encoding="utf-8")
         pages = {"app": (DIST / "index.html").as_uri(), "bare": (bare / "index.html").as_uri()}
+        if args.compare:
+            if not (args.compare / "index.html").is_file():
+                raise SystemExit(f"{args.compare} has no index.html (a built folder is expected)")
+            pages["compare"] = (args.compare.resolve() / "index.html").as_uri()
         times: dict[str, list[float]] = {name: [] for name in pages}
         with sync_playwright() as p:
             browser = launch(p)
@@ -161,7 +172,8 @@ def main() -> int:
             screens: list[float] = []
             for _ in range(max(args.runs, 5)):
                 for name, url in pages.items():  # interleaved: same conditions for both
-                    times[name].append(measure(browser, url, screens if name == "app" else None))
+                    times[name].append(measure(browser, url, screens if name == "app" else None,
+                                               name == "compare"))
                 if args.firefox:
                     firefox.append(measure_firefox(pages["app"]))
             pandas = [measure_pandas(browser, pages["app"]) for _ in range(3 * args.pandas)]
@@ -181,6 +193,9 @@ def main() -> int:
         ff = statistics.median(firefox)
         print(f"app in Firefox ESR: median {ff:.2f}s  " + " ".join(f"{x:.2f}" for x in firefox)
               + f"  (Firefox / Chromium: {ff / med['app']:.2f})")
+    if "compare" in med:
+        print(f"ratio {args.compare}/bare: {med['compare'] / med['bare']:.2f}; "
+              f"app / {args.compare}: {med['app'] / med['compare']:.2f}")
     ok_time, ok_ratio = med["app"] <= GOAL_SECONDS, ratio <= GOAL_RATIO
     print(f"ratio app/bare: {ratio:.2f} (goal <= {GOAL_RATIO}: {'ok' if ok_ratio else 'MISSED'})")
     print(f"app median: {med['app']:.2f} s (goal <= {GOAL_SECONDS} s: "
