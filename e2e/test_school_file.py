@@ -311,14 +311,17 @@ def wait_writes(page, store, more_than: int) -> None:
     raise AssertionError(f"no write after {more_than}: {fake(store, 'writes')}")
 
 
-def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
+def auto_saving(context, e2e, tmp_path, requests=None):
+    """A page whose file picker is the fake (FAKE_PICKER, its files in ``store``), with school A
+    (École Jean Jaurès, 2 pupils) opened, the director logged in and automatic saving chosen.
+    Returns (page, store)."""
     store: dict = {}
     context.expose_function(
         "fakeStore", lambda op, key, value: store.__setitem__(key, value) if op == "set" else store.get(key))
     context.add_init_script(FAKE_PICKER)
     page = context.new_page()
-    requests = []
-    page.on("request", lambda r: requests.append(r.url))
+    if requests is not None:
+        page.on("request", lambda r: requests.append(r.url))
     page.set_default_timeout(TIMEOUT)
     page.set_viewport_size({"width": 1366, "height": 768})
     e2e.open_app(page)
@@ -331,6 +334,12 @@ def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
     menu(page, "fichier")
     page.click("#choisir-fichier-auto")
     expect(page.locator(".messages")).to_contain_text("Enregistrement automatique dans « ecole.sqlite3 »", timeout=TIMEOUT)
+    return page, store
+
+
+def test_automatic_saving_with_file_system_access(context, dist, e2e, tmp_path):
+    requests = []
+    page, store = auto_saving(context, e2e, tmp_path, requests)
     assert len(fake(store, "writes")) == 1
     assert last_written(store, tmp_path) == ("École Jean Jaurès", 2)
     e2e.screenshot(page, "fichier-07-enregistrement-automatique")
@@ -401,24 +410,9 @@ def test_automatic_saving_asks_again_after_another_school_was_opened(context, di
     """School A saves itself automatically into a chosen file; the director then opens school
     B's file (Fichier screen): the chosen file still holds A, so B's first automatic save asks
     before overwriting it, naming both; refused, A's file is left as it was."""
-    store: dict = {}
-    context.expose_function(
-        "fakeStore", lambda op, key, value: store.__setitem__(key, value) if op == "set" else store.get(key))
-    context.add_init_script(FAKE_PICKER)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    e2e.open_app(page)
-    assert e2e.wait_state(page) == "ready"
-    school_a = make_school(tmp_path / "a.sqlite3", "École Jean Jaurès", "0351234B",
-                           "2026-09-01T08:00:00", pupils=2)
+    page, store = auto_saving(context, e2e, tmp_path)
     school_b = make_school(tmp_path / "b.sqlite3", "École Victor Hugo", "0359999D",
                            "2026-10-01T09:00:00", pupils=3)
-    page.set_input_files("#ouvrir-fichier-ecole", str(school_a))
-    confirm_open(page)
-    login(page)
-    menu(page, "fichier")
-    page.click("#choisir-fichier-auto")
-    expect(page.locator(".messages")).to_contain_text("Enregistrement automatique dans « ecole.sqlite3 »", timeout=TIMEOUT)
     assert last_written(store, tmp_path) == ("École Jean Jaurès", 2)
     writes = len(fake(store, "writes"))
 
@@ -470,22 +464,7 @@ def test_opening_another_school_clears_the_banners_of_the_one_before(screen, e2e
 def test_a_failed_automatic_save_says_why_in_french(context, dist, e2e, tmp_path):
     """The browser refuses to write the chosen file (its permission withdrawn, the USB stick
     pulled out): the error gives a French reason, not the browser's English message."""
-    store: dict = {}
-    context.expose_function(
-        "fakeStore", lambda op, key, value: store.__setitem__(key, value) if op == "set" else store.get(key))
-    context.add_init_script(FAKE_PICKER)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    e2e.open_app(page)
-    assert e2e.wait_state(page) == "ready"
-    source = make_school(tmp_path / "a.sqlite3", "École Jean Jaurès", "0351234B",
-                         "2026-09-01T08:00:00", pupils=2)
-    page.set_input_files("#ouvrir-fichier-ecole", str(source))
-    confirm_open(page)
-    login(page)
-    menu(page, "fichier")
-    page.click("#choisir-fichier-auto")
-    expect(page.locator(".messages")).to_contain_text("Enregistrement automatique dans « ecole.sqlite3 »", timeout=TIMEOUT)
+    page, store = auto_saving(context, e2e, tmp_path)
     store["permission"] = "prompt"  # the fake's createWritable now throws NotAllowedError
     e2e.call(page, "niveaux.set", "{actifs: ['CM2']}")
     error = page.locator(".messages .alerte.erreur")
