@@ -212,3 +212,11 @@ def test_closing_the_page_while_typing_an_appreciation_asks_first(page, e2e):
     settle(page)
     expect(page.locator("#etat-livret")).to_contain_text("1 élève modifié non enregistré")
     assert page.evaluate(unload) is True
+    # The pupil's own éléments, one per line: the counter measures each line (two lines of 200
+    # characters are within the limit of 300 for each).
+    fiche.locator('.elements-eleve[data-rubrique="FRA-LEC"] button.lien').click()
+    box = fiche.locator('textarea[data-elements="FRA-LEC"]')
+    box.fill("x" * 200 + "\n" + "y" * 200)
+    counter = fiche.locator('textarea[data-elements="FRA-LEC"] + .compteur')
+    expect(counter).to_have_text("200 / 300 caractères (la ligne la plus longue)")
+    expect(counter).not_to_have_class(re.compile(r"\btrop\b"))

@@ -17,9 +17,12 @@ function area(label, value, max, onChange, attrs = {}) {
   const input = el("textarea", { rows: attrs.rows || "2", value: value || "", class: "texte-livret", ...extra, id });
   const counter = el("span", { class: "compteur", id: `${id}-compteur`, "aria-live": "polite" });
   input.setAttribute("aria-describedby", counter.id);
+  // attrs.perLine: one text per line (the pupil's éléments), each line within `max`.
   const count = () => {
-    const n = [...input.value].length;
-    counter.textContent = `${n} / ${max} caractères`;
+    const n = attrs.perLine
+      ? Math.max(0, ...input.value.split("\n").map((line) => [...line.trim()].length))
+      : [...input.value].length;
+    counter.textContent = `${n} / ${max} caractères${attrs.perLine ? " (la ligne la plus longue)" : ""}`;
     counter.classList.toggle("trop", n > max);
   };
   count();
@@ -50,7 +53,7 @@ function editElements(f, rubrique, nom, lines) {
   const box = el("div", { class: "elements-eleve", "data-rubrique": rubrique });
   box.appendChild(area(`Éléments de programme pour cet élève, un par ligne (${nom})`, lines.join("\n"), max,
     (v) => f.send({ elements: { [rubrique]: v.split("\n").map((s) => s.trim()).filter(Boolean) } }),
-    { rows: "3", extra: { "data-elements": rubrique } }));
+    { rows: "3", perLine: true, extra: { "data-elements": rubrique } }));
   box.appendChild(el("button", { type: "button", class: "lien", text: "Reprendre ceux de la classe",
     on: { click: () => f.send({ elements: { [rubrique]: null } }, true) } }));
   return box;
