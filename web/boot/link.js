@@ -169,15 +169,19 @@ function becomeReady() {
   if (recoveryScreen) recoveryScreen.remove();
   root.dataset.state = "ready";
   Boot.readyResolve();
-  if (window.CartableApp && typeof window.CartableApp.start === "function") {
-    try {
-      window.CartableApp.start();
-    } catch (e) {
-      console.error("Cartable: CartableApp.start failed", e);
+  // app.js is loaded by now, almost always (boot/main.js loadApp: during Python's start-up).
+  Promise.resolve(Boot.app).then(() => {
+    if (Boot.failed || Boot.deactivated) return;
+    if (window.CartableApp && typeof window.CartableApp.start === "function") {
+      try {
+        window.CartableApp.start();
+      } catch (e) {
+        console.error("Cartable: CartableApp.start failed", e);
+      }
+    } else {
+      $("app").appendChild(el("p", { class: "boot-ready", text: "Cartable est prêt." }));
     }
-  } else {
-    $("app").appendChild(el("p", { class: "boot-ready", text: "Cartable est prêt." }));
-  }
+  }, () => { /* boot/main.js shows the failure */ });
   // pandas (for imports) loads in the background once the interface is up.
   setTimeout(() => whenPandas().catch(() => {}), 1500);
 }

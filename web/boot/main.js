@@ -20,6 +20,22 @@ function armTimer() {
     "pas."), Boot.timeoutMs);
 }
 
+/** app.js (the interface), loaded once the start-up files are sent: its parsing then runs
+ * while the worker boots Python, instead of holding back the first files Python needs (the
+ * page's thread hands them over). boot/link.js starts it when Python is ready. */
+function loadApp() {
+  if (Boot.app) return;
+  Boot.app = new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = "app.js";
+    script.onload = resolve;
+    script.onerror = () => reject(new Error("Le fichier app.js est introuvable : le dossier de " +
+      "Cartable est incomplet."));
+    document.head.appendChild(script);
+  });
+  Boot.app.catch((e) => fail(e.message));
+}
+
 /** Start the worker and send it the start-up files, before the one-tab check: Python loads
  * meanwhile (README, "Start-up"). The worker touches no school data until `open`. */
 function prepare() {
@@ -36,7 +52,7 @@ function prepare() {
   Promise.all(startup.map((f) => BootLink.sendAsset(f.name).then(() => {
     done += f.size;
     BootLoading.files(done);
-  }))).catch((e) => fail(e.message, e.stack));
+  }))).then(loadApp, (e) => fail(e.message, e.stack));
   return true;
 }
 

@@ -27,4 +27,5 @@ export const Boot = {
   startedAt: 0, // performance.now() when start() began
   deactivated: false, // another tab took over (boot/tabs.js)
   persistError: null, // the last failure to save, until a later save succeeds
+  app: null, // app.js loaded (a promise, boot/main.js loadApp), once the start-up files are sent
 };
