@@ -49,10 +49,16 @@ function prepare() {
     fail(e.message, e.stack);
     return false;
   }
-  Promise.all(startup.map((f) => BootLink.sendAsset(f.name).then(() => {
+  const send = (files) => Promise.all(files.map((f) => BootLink.sendAsset(f.name).then(() => {
     done += f.size;
     BootLoading.files(done);
-  }))).then(loadApp, (e) => fail(e.message, e.stack));
+  })));
+  // Pyodide's own files first, then the wheels: sent together, the smaller wheels arrived first
+  // and their decoding held back Pyodide's (the worker decodes what comes, in order).
+  const isWheel = (f) => f.name.endsWith(".whl");
+  send(startup.filter((f) => !isWheel(f)))
+    .then(() => send(startup.filter(isWheel)))
+    .then(loadApp, (e) => fail(e.message, e.stack));
   return true;
 }
 
