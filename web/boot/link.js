@@ -33,7 +33,7 @@ function sendAsset(name) {
         reject(new Error(`Le fichier ${file.script} est incomplet ou abîmé.`));
         return;
       }
-      if (worker === Boot.worker) worker.postMessage({ type: TO_WORKER.ASSET, name, b64: embed[key] });
+      if (worker && worker === Boot.worker) worker.postMessage({ type: TO_WORKER.ASSET, name, b64: embed[key] });
       delete embed[key]; // the worker keeps its own copy
       resolve();
     };

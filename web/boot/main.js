@@ -55,9 +55,12 @@ function prepare() {
   })));
   // Pyodide's own files first, then the wheels: sent together, the smaller wheels arrived first
   // and their decoding held back Pyodide's (the worker decodes what comes, in order).
+  // (A worker stopped meanwhile, for another tab, gets no wheels: the next prepare() sends
+  // every file to its new worker.)
   const isWheel = (f) => f.name.endsWith(".whl");
+  const worker = Boot.worker;
   send(startup.filter((f) => !isWheel(f)))
-    .then(() => send(startup.filter(isWheel)))
+    .then(() => (Boot.worker === worker ? send(startup.filter(isWheel)) : null))
     .then(loadApp, (e) => fail(e.message, e.stack));
   return true;
 }
