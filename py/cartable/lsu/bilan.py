@@ -396,7 +396,7 @@ def _merged(draft: Draft, eid: int, theirs: Bilan | None) -> tuple[dict[str, int
     takes this draft's value (the later save)."""
     base = draft.saved.get(eid)
     base_cells, mine = draft._saved_cells(eid), draft.pupil_cells(eid)
-    positions = dict(theirs.positions) if theirs else dict(base_cells)
+    positions = dict(theirs.positions) if theirs else {}  # deleted meanwhile: nothing
     for code in socle2016.CODES:
         if mine.get(code) != base_cells.get(code):
             if code in mine:
@@ -404,8 +404,8 @@ def _merged(draft: Draft, eid: int, theirs: Bilan | None) -> tuple[dict[str, int
             else:
                 positions.pop(code, None)
     synthese = draft.syntheses.get(eid, "")
-    if synthese == (base.synthese if base else "") and theirs is not None:
-        synthese = theirs.synthese
+    if synthese == (base.synthese if base else ""):  # not changed here: the database's
+        synthese = theirs.synthese if theirs is not None else ""
     return positions, synthese
 
 

@@ -340,7 +340,8 @@ def merge(base: livret.Bilan | None, mine: livret.Bilan, theirs: livret.Bilan | 
     was loaded (``base`` -> ``mine``) applied on top — as the item grid writes only the cells
     it touched. A field changed on both sides takes this draft's value (the later save)."""
     base = base or livret.Bilan(mine.eleve_id, mine.periode_id)
-    out = copy.deepcopy(theirs) if theirs is not None else copy.deepcopy(base)
+    out = copy.deepcopy(theirs) if theirs is not None else livret.Bilan(mine.eleve_id,
+                                                                       mine.periode_id)
     if mine.appreciation != base.appreciation:
         out.appreciation = mine.appreciation
     for code in set(base.acquis) | set(mine.acquis):
